@@ -1,0 +1,205 @@
+// The one typed configuration of Poortwachter: defaults < config file < environment variables.
+// This is the only module that reads process.env (STYLE.md rule 8); everything else gets a Config.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const environments = ['development', 'preproduction', 'production'] as const;
+export type Environment = (typeof environments)[number];
+
+const throttleProfile = z.object({
+  freeFailures: z.number().int().min(1).max(1000),
+  baseDelaySeconds: z.number().int().min(1).max(3600),
+  maxDelaySeconds: z.number().int().min(1).max(3600),
+  windowSeconds: z.number().int().min(60).max(7 * 24 * 3600),
+});
+
+const schema = z.object({
+  environment: z.enum(environments),
+  port: z.number().int().min(0).max(65535),
+  publicUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
+  databaseUrl: z.string().min(1),
+  trustProxy: z.boolean(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  password: z.object({
+    // NIST SP 800-63B rev 4: at least 15 for a password used as a single factor.
+    minLength: z.number().int().min(8).max(64),
+    maxLength: z.number().int().min(64).max(256),
+  }),
+  throttle: z.object({
+    account: throttleProfile,
+    address: throttleProfile,
+    // NIST SP 800-63B 5.2.2: no more than 100 consecutive failures before the factor needs recovery.
+    recoveryAfterFailures: z.number().int().min(10).max(100),
+  }),
+  oidc: z.object({
+    // DESIGN.md section 4: ID token lifetime at most 5 minutes.
+    idTokenTtlSeconds: z.number().int().min(30).max(300),
+    accessTokenTtlSeconds: z.number().int().min(30).max(3600),
+    authorizationCodeTtlSeconds: z.number().int().min(10).max(600),
+    interactionTtlSeconds: z.number().int().min(60).max(3600),
+    sessionTtlSeconds: z.number().int().min(300).max(24 * 3600),
+  }),
+  login: z.object({
+    attemptTtlSeconds: z.number().int().min(60).max(3600),
+  }),
+  keys: z.object({
+    // PEM (PKCS#8 or PKCS#1) or private JWK files; the first one signs, all are published (rollover).
+    signingKeyFiles: z.array(z.string().min(1)),
+  }),
+  secrets: z.object({
+    cookieKeys: z.array(z.string().min(32, 'must be at least 32 characters')),
+    pairwiseSalt: z.string().min(32, 'must be at least 32 characters').optional(),
+  }),
+  seed: z.object({ testData: z.boolean() }),
+  demo: z.object({ enabled: z.boolean() }),
+});
+
+export type Config = z.infer<typeof schema>;
+type ConfigInput = z.input<typeof schema>;
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+export type ConfigOverrides = DeepPartial<ConfigInput>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function defaults(environment: Environment, port: number): ConfigInput {
+  const production = environment === 'production';
+  return {
+    environment,
+    port,
+    publicUrl: `http://localhost:${port}`,
+    databaseUrl: 'sqlite:./data/poortwachter.sqlite',
+    trustProxy: false,
+    logLevel: 'info',
+    password: { minLength: 15, maxLength: 128 },
+    throttle: {
+      account: { freeFailures: 5, baseDelaySeconds: 2, maxDelaySeconds: 900, windowSeconds: 24 * 3600 },
+      address: { freeFailures: 50, baseDelaySeconds: 2, maxDelaySeconds: 900, windowSeconds: 3600 },
+      recoveryAfterFailures: 100,
+    },
+    oidc: {
+      idTokenTtlSeconds: 300,
+      accessTokenTtlSeconds: 300,
+      authorizationCodeTtlSeconds: 60,
+      interactionTtlSeconds: 900,
+      sessionTtlSeconds: 3 * 3600,
+    },
+    login: { attemptTtlSeconds: 900 },
+    keys: { signingKeyFiles: [] },
+    secrets: { cookieKeys: [] },
+    seed: { testData: !production },
+    demo: { enabled: !production },
+  };
+}
+
+// Environment variables of DESIGN.md section 9, and the path in the config they set.
+const envVariables: Record<string, { path: string; parse: (value: string) => unknown }> = {
+  PORT: { path: 'port', parse: Number },
+  PUBLIC_URL: { path: 'publicUrl', parse: String },
+  DATABASE_URL: { path: 'databaseUrl', parse: String },
+  TRUST_PROXY: { path: 'trustProxy', parse: parseBoolean },
+  LOG_LEVEL: { path: 'logLevel', parse: String },
+  PASSWORD_MIN_LENGTH: { path: 'password.minLength', parse: Number },
+  SIGNING_KEY_FILES: { path: 'keys.signingKeyFiles', parse: parseList },
+  COOKIE_KEYS: { path: 'secrets.cookieKeys', parse: parseList },
+  PAIRWISE_SALT: { path: 'secrets.pairwiseSalt', parse: String },
+  SEED_TEST_DATA: { path: 'seed.testData', parse: parseBoolean },
+  DEMO_ENABLED: { path: 'demo.enabled', parse: parseBoolean },
+};
+export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
+
+function parseBoolean(value: string): unknown {
+  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  return value;
+}
+
+function parseList(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    out[key] = isObject(value) && isObject(out[key]) ? merge(out[key] as Record<string, unknown>, value) : value;
+  }
+  return out;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (!isObject(node[key])) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  if (!isObject(parsed)) throw new ConfigError(`Config file ${path} must hold a JSON object`);
+  return parsed;
+}
+
+/** Builds the configuration from an environment (process.env by default) and optional overrides (tests). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const file = env.POORTWACHTER_CONFIG ? readConfigFile(env.POORTWACHTER_CONFIG) : {};
+  const environment = (overrides.environment ?? env.POORTWACHTER_ENV ?? file.environment ?? 'development') as Environment;
+  if (!environments.includes(environment)) {
+    throw new ConfigError(`Invalid configuration: environment (POORTWACHTER_ENV) must be one of ${environments.join(', ')}, not "${environment}"`);
+  }
+  const port = Number(overrides.port ?? env.PORT ?? file.port ?? 3000);
+  const fromEnv: Record<string, unknown> = {};
+  const sourceOf: Record<string, string> = {};
+  for (const [name, { path, parse }] of Object.entries(envVariables)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(fromEnv, path, parse(value));
+    sourceOf[path] = name;
+  }
+  const merged = merge(merge(merge(defaults(environment, port) as Record<string, unknown>, file), fromEnv), overrides as Record<string, unknown>);
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      const source = sourceOf[key] ? ` (environment variable ${sourceOf[key]})` : '';
+      return `${key}${source}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const config = result.data;
+  config.databaseUrl = normaliseDatabaseUrl(config.databaseUrl);
+  assertSafeForProduction(config);
+  return config;
+}
+
+function normaliseDatabaseUrl(url: string): string {
+  if (/^(sqlite:|postgres(ql)?:\/\/)/.test(url)) return url;
+  throw new ConfigError(`Invalid configuration: databaseUrl (DATABASE_URL) must start with sqlite: or postgres://, got "${url.split(':')[0]}:..."`);
+}
+
+/** DESIGN.md section 7: production runs with configured keys and secrets, https, and no test data. */
+function assertSafeForProduction(config: Config): void {
+  if (config.environment !== 'production') return;
+  const problems: string[] = [];
+  if (!config.publicUrl.startsWith('https://')) problems.push('publicUrl (PUBLIC_URL) must use https:// in production');
+  if (config.keys.signingKeyFiles.length === 0) problems.push('keys.signingKeyFiles (SIGNING_KEY_FILES) must name key files in production; generated keys are refused');
+  if (config.secrets.cookieKeys.length === 0) problems.push('secrets.cookieKeys (COOKIE_KEYS) must be set in production; generated secrets are refused');
+  if (!config.secrets.pairwiseSalt) problems.push('secrets.pairwiseSalt (PAIRWISE_SALT) must be set in production');
+  if (config.seed.testData) problems.push('seed.testData (SEED_TEST_DATA) must be off in production: no test citizens');
+  if (config.demo.enabled) problems.push('demo.enabled (DEMO_ENABLED) must be off in production');
+  if (config.databaseUrl.startsWith('sqlite:')) problems.push('databaseUrl (DATABASE_URL) must be PostgreSQL in production');
+  if (problems.length) throw new ConfigError(`Refusing insecure production configuration:\n  ${problems.join('\n  ')}`);
+}

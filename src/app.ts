@@ -1,0 +1,60 @@
+// createApp(deps): the shared middleware and the areas, composed in one place (STYLE.md, koa).
+import Koa from 'koa';
+import mount from 'koa-mount';
+import type { Logger } from 'pino';
+import type Provider from 'oidc-provider';
+import type { Config } from '../config/index.ts';
+import { startPageRoutes } from './account/start-page.ts';
+import type { AuditLog } from './core/audit.ts';
+import type { Clock } from './core/clock.ts';
+import type { InstanceKeys } from './core/keys.ts';
+import type { LoginAttempts } from './core/login/attempts.ts';
+import type { PasswordStepDeps } from './core/login/password-step.ts';
+import { loginRoutes } from './core/login/routes.ts';
+import { demoRoutes } from './demo/routes.ts';
+import { oidcInteractionRoutes } from './frontends/oidc/interaction-routes.ts';
+import { handleErrors } from './http/errors.ts';
+import { chooseLocale } from './http/locale.ts';
+import { requestLog } from './http/request-log.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { staticFiles } from './http/static-files.ts';
+import type { Store } from './stores/index.ts';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  keys: InstanceKeys;
+  audit: AuditLog;
+  attempts: LoginAttempts;
+  passwordStep: PasswordStepDeps;
+  provider: Provider;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const { config, store, provider } = deps;
+  const app = new Koa({ proxy: config.trustProxy });
+  // STACK.md: the parent app must sign cookies with the provider's keys.
+  app.keys = deps.keys.cookieKeys;
+  const cookies = { secure: config.publicUrl.startsWith('https://') };
+
+  const areas = [
+    startPageRoutes({ store, config }),
+    loginRoutes({ store, attempts: deps.attempts, passwordStep: deps.passwordStep, audit: deps.audit, publicUrl: config.publicUrl }),
+    oidcInteractionRoutes({ provider, store, attempts: deps.attempts, cookies }),
+    ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
+  ];
+
+  app.use(requestLog(deps.logger));
+  app.use(handleErrors(deps.logger));
+  app.use(securityHeaders({ hsts: config.environment === 'production' }));
+  app.use(chooseLocale());
+  app.use(staticFiles());
+  for (const router of areas) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  app.use(mount(provider as unknown as Koa));
+  return app;
+}

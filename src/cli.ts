@@ -1,0 +1,177 @@
+// The command line `poortwachter` (DESIGN.md section 9): same configuration as the server, --json for
+// machine-readable output, a clear message and a non-zero exit for bad arguments.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config/index.ts';
+import { addOrganisation } from './admin/organisations.ts';
+import { addOidcWebdienst } from './admin/webdiensten.ts';
+import { addCitizen } from './core/citizens.ts';
+import { systemClock } from './core/clock.ts';
+import { PoortwachterError } from './core/errors.ts';
+import { startServer } from './server.ts';
+import { createServices } from './services.ts';
+import { openStore, type Store } from './stores/index.ts';
+
+class UsageError extends Error {}
+
+const usage = `Usage: poortwachter <command> [options] [--json]
+
+  serve                         start the service (migrations applied first)
+  migrate                       apply database migrations
+  organisation add --name NAME --oin OIN [--public-task TEXT] [--bsn-entitled]
+  webdienst add-oidc --organisation OIN --name NAME --redirect-uri URL [--redirect-uri URL ...]
+        [--post-logout-redirect-uri URL] [--backchannel-logout-uri URL] [--level basis|midden]
+        [--federation NAME] [--auth client_secret_basic|private_key_jwt] [--jwks-uri URL]
+  webdienst list
+  citizen add --username U --password P --bsn BSN [--phone +31...]   (not in production)
+
+Configuration comes from the environment (PORT, PUBLIC_URL, DATABASE_URL, POORTWACHTER_ENV, ...)
+and an optional JSON file named by POORTWACHTER_CONFIG; see README.md.`;
+
+type Options = Record<string, string | boolean | string[] | undefined>;
+type Command = { options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>; run: (ctx: { config: Config; store: Store; options: Options }) => Promise<unknown> };
+
+function required(options: Options, name: string): string {
+  const value = options[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`missing --${name}`);
+  return value;
+}
+
+const commands: Record<string, Command> = {
+  migrate: {
+    options: {},
+    run: async ({ store }) => ({ applied: await store.migrate() }),
+  },
+  'organisation add': {
+    options: { name: { type: 'string' }, oin: { type: 'string' }, 'public-task': { type: 'string' }, 'bsn-entitled': { type: 'boolean' } },
+    run: async ({ config, store, options }) => {
+      const { adminDeps } = createServices(config, store, systemClock);
+      const organisation = await addOrganisation(adminDeps, {
+        name: required(options, 'name'),
+        oin: required(options, 'oin'),
+        publicTask: options['public-task'] as string | undefined,
+        bsnEntitled: options['bsn-entitled'] === true,
+      });
+      return { oin: organisation.oin, name: organisation.name, bsn_entitled: organisation.bsnEntitled };
+    },
+  },
+  'webdienst add-oidc': {
+    options: {
+      organisation: { type: 'string' },
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-redirect-uri': { type: 'string', multiple: true },
+      'backchannel-logout-uri': { type: 'string' },
+      level: { type: 'string' },
+      federation: { type: 'string' },
+      auth: { type: 'string' },
+      'jwks-uri': { type: 'string' },
+    },
+    run: async ({ config, store, options }) => {
+      const { adminDeps } = createServices(config, store, systemClock);
+      const registered = await addOidcWebdienst({ ...adminDeps, environment: config.environment }, {
+        organisationOin: required(options, 'organisation'),
+        name: required(options, 'name'),
+        redirectUris: (options['redirect-uri'] as string[] | undefined) ?? [],
+        postLogoutRedirectUris: options['post-logout-redirect-uri'] as string[] | undefined,
+        backchannelLogoutUri: options['backchannel-logout-uri'] as string | undefined,
+        level: options.level as string | undefined,
+        federation: options.federation as string | undefined,
+        auth: options.auth as string | undefined,
+        jwksUri: options['jwks-uri'] as string | undefined,
+      });
+      return {
+        client_id: registered.clientId,
+        ...(registered.clientSecret ? { client_secret: registered.clientSecret } : {}),
+        issuer: config.publicUrl,
+        discovery: `${config.publicUrl}/.well-known/openid-configuration`,
+        level: registered.webdienst.minimumLevel,
+      };
+    },
+  },
+  'webdienst list': {
+    options: {},
+    run: async ({ store }) =>
+      (await store.listWebdiensten()).map((webdienst) => ({
+        name: webdienst.name,
+        protocol: webdienst.protocol,
+        client_id: webdienst.clientId,
+        organisation: webdienst.organisation.name,
+        oin: webdienst.organisation.oin,
+        bsn_entitled: webdienst.organisation.bsnEntitled,
+        level: webdienst.minimumLevel,
+        federation: webdienst.federation,
+      })),
+  },
+  'citizen add': {
+    options: { username: { type: 'string' }, password: { type: 'string' }, bsn: { type: 'string' }, phone: { type: 'string' } },
+    run: async ({ config, store, options }) => {
+      if (config.environment === 'production') throw new UsageError('citizen add is refused in production: citizens request an account themselves');
+      const { citizenDeps } = createServices(config, store, systemClock);
+      const citizen = await addCitizen(citizenDeps, {
+        username: required(options, 'username'),
+        password: required(options, 'password'),
+        bsn: required(options, 'bsn'),
+        phone: options.phone as string | undefined,
+      });
+      return { username: citizen.username, status: citizen.status, phone: citizen.phone ? maskPhone(citizen.phone) : null };
+    },
+  },
+};
+
+function maskPhone(phone: string): string {
+  return `${phone.slice(0, 3)}${'*'.repeat(Math.max(0, phone.length - 5))}${phone.slice(-2)}`;
+}
+
+function print(result: unknown, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else if (Array.isArray(result)) {
+    if (result.length === 0) process.stdout.write('(none)\n');
+    for (const row of result) process.stdout.write(`${Object.entries(row as object).map(([key, value]) => `${key}=${value ?? ''}`).join('  ')}\n`);
+  } else {
+    for (const [key, value] of Object.entries(result as object)) process.stdout.write(`${key}: ${Array.isArray(value) ? value.join(', ') || '(none)' : value}\n`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  const json = argv.includes('--json');
+  if (argv.includes('--help') || argv.includes('-h') || words.length === 0) {
+    process.stdout.write(`${usage}\n`);
+    return words.length === 0 && !argv.includes('--help') && !argv.includes('-h') ? 2 : 0;
+  }
+  const fail = (message: string, code: number): number => {
+    if (json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
+    process.stderr.write(`poortwachter: ${message}\n`);
+    return code;
+  };
+  try {
+    const config = loadConfig();
+    if (words[0] === 'serve') {
+      await startServer(config);
+      return -1; // keep running
+    }
+    const name = commands[`${words[0]} ${words[1]}`] ? `${words[0]} ${words[1]}` : words[0]!;
+    const command = commands[name];
+    if (!command) throw new UsageError(`unknown command "${words.slice(0, 2).join(' ')}"\n\n${usage}`);
+    const { values, positionals } = parseArgs({ args: argv, options: { ...command.options, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    if (positionals.length > name.split(' ').length) throw new UsageError(`unexpected argument "${positionals[name.split(' ').length]}"`);
+    const store = openStore(config.databaseUrl);
+    try {
+      await store.migrate();
+      print(await command.run({ config, store, options: values as Options }), json);
+    } finally {
+      await store.close();
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message, 2);
+    if (error instanceof ConfigError) return fail(error.message, 78);
+    if (error instanceof PoortwachterError) return fail(error.message, 1);
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return fail(`${error.message}\n\n${usage}`, 2);
+    return fail(`failed: ${(error as Error).message}`, 1);
+  }
+}
+
+const exitCode = await main(process.argv.slice(2));
+if (exitCode >= 0) process.exit(exitCode);

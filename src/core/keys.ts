@@ -1,0 +1,52 @@
+// Signing keys and instance secrets (DESIGN.md section 1, "Keys"): outside production they are
+// generated on first start and stored in the database, so every process signs with the same keys;
+// production loads keys from configured files and secrets from configuration. Every key listed is
+// published in the JWKS and the SAML metadata (rollover); the first one signs.
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { Config } from '../../config/index.ts';
+import type { Store } from '../stores/index.ts';
+import type { Clock } from './clock.ts';
+
+export interface InstanceKeys {
+  /** Private RSA JWKs with unique kids, the active signing key first. */
+  signingKeys: JWK[];
+  cookieKeys: string[];
+  pairwiseSalt: string;
+}
+
+function readKeyFile(path: string): JWK {
+  const text = readFileSync(path, 'utf8').trim();
+  const jwk = (text.startsWith('{') ? JSON.parse(text) : createPrivateKey(text).export({ format: 'jwk' })) as JWK;
+  if (jwk.kty !== 'RSA' || !jwk.d) throw new Error(`signing key file ${path} must hold an RSA private key`);
+  return jwk;
+}
+
+async function withKid(jwk: JWK): Promise<JWK> {
+  const { kty, n, e, d, p, q, dp, dq, qi } = jwk;
+  return { kty, n, e, d, p, q, dp, dq, qi, kid: jwk.kid ?? (await calculateJwkThumbprint({ kty, n, e })) };
+}
+
+async function generatedSigningKeys(store: Pick<Store, 'listSigningKeys' | 'insertFirstSigningKey'>, clock: Clock): Promise<JWK[]> {
+  const existing = await store.listSigningKeys();
+  if (existing.length) return existing.map((row) => row.privateJwk as JWK);
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = await withKid(privateKey.export({ format: 'jwk' }) as JWK);
+  await store.insertFirstSigningKey(jwk.kid!, jwk as Record<string, unknown>, clock.now());
+  return (await store.listSigningKeys()).map((row) => row.privateJwk as JWK);
+}
+
+export async function loadInstanceKeys(config: Config, store: Pick<Store, 'listSigningKeys' | 'insertFirstSigningKey' | 'insertInstanceSecretIfAbsent'>, clock: Clock): Promise<InstanceKeys> {
+  const signingKeys = config.keys.signingKeyFiles.length
+    ? await Promise.all(config.keys.signingKeyFiles.map((path) => withKid(readKeyFile(path))))
+    : await generatedSigningKeys(store, clock);
+  const kids = new Set(signingKeys.map((key) => key.kid));
+  if (kids.size !== signingKeys.length) throw new Error('signing keys must have unique kids');
+  const secret = (name: string) => store.insertInstanceSecretIfAbsent(name, randomBytes(32).toString('base64url'), clock.now());
+  return {
+    signingKeys,
+    cookieKeys: config.secrets.cookieKeys.length ? config.secrets.cookieKeys : [await secret('cookie-key')],
+    pairwiseSalt: config.secrets.pairwiseSalt ?? (await secret('pairwise-salt')),
+  };
+}

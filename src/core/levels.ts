@@ -1,0 +1,43 @@
+// Levels of assurance, DESIGN.md section 2: the SAML class URIs are the one vocabulary for both protocols.
+export const levelNames = ['basis', 'midden', 'substantieel', 'hoog'] as const;
+export type LevelName = (typeof levelNames)[number];
+
+export interface Level {
+  name: LevelName;
+  rank: number;
+  uri: string;
+  eidasAlias?: string;
+  /** Whether Poortwachter can authenticate a citizen at this level today. */
+  offered: boolean;
+}
+
+export const levels: Record<LevelName, Level> = {
+  basis: { name: 'basis', rank: 10, uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport', offered: true },
+  midden: { name: 'midden', rank: 20, uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract', eidasAlias: 'http://eidas.europa.eu/LoA/low', offered: true },
+  substantieel: { name: 'substantieel', rank: 25, uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard', eidasAlias: 'http://eidas.europa.eu/LoA/substantial', offered: false },
+  hoog: { name: 'hoog', rank: 30, uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI', eidasAlias: 'http://eidas.europa.eu/LoA/high', offered: false },
+};
+
+export const levelUris = levelNames.map((name) => levels[name].uri);
+
+export function isLevelName(value: unknown): value is LevelName {
+  return typeof value === 'string' && (levelNames as readonly string[]).includes(value);
+}
+
+/** Finds a level by its class URI or eIDAS alias (accepted in requests, DESIGN.md section 2). */
+export function levelFromUri(uri: string): Level | undefined {
+  return Object.values(levels).find((level) => level.uri === uri || level.eidasAlias === uri);
+}
+
+export function levelByName(name: string): Level {
+  if (!isLevelName(name)) throw new Error(`unknown level ${name}`);
+  return levels[name];
+}
+
+export function highestLevel(...candidates: Array<Level | undefined>): Level {
+  return candidates.reduce<Level>((best, level) => (level && level.rank > best.rank ? level : best), levels.basis);
+}
+
+export function satisfies(reached: Level, required: Level): boolean {
+  return reached.rank >= required.rank;
+}

@@ -1,0 +1,80 @@
+// A login attempt is one pass through the login layer for one LoginRequest. It lives in the database
+// (any process serves the next step) and is bound to the browser that started it by a random value
+// kept in a cookie (SECURITY-TESTS.md 6: a form posted without that cookie is refused).
+import type { LoginAttemptRow, Store } from '../../stores/index.ts';
+import type { Clock } from '../clock.ts';
+import { levelByName } from '../levels.ts';
+import { newToken } from '../ids.ts';
+import type { LoginRequest, LoginResult } from './login-request.ts';
+
+export interface StartedAttempt {
+  attempt: LoginAttemptRow;
+  browserBinding: string;
+}
+
+export type AttemptStore = Pick<Store, 'insertLoginAttempt' | 'findLoginAttempt' | 'findLatestLoginAttemptByProtocolRef' | 'transitionLoginAttempt'>;
+
+export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSeconds: number) {
+  return {
+    async start(request: LoginRequest): Promise<StartedAttempt> {
+      const now = clock.now();
+      const attempt: LoginAttemptRow = {
+        id: newToken(),
+        browserBinding: newToken(),
+        protocol: request.protocol,
+        protocolRef: request.protocolRef,
+        webdienstId: request.webdienst.id,
+        requiredLevel: request.requiredLevel.name,
+        forceAuthentication: request.forceAuthentication,
+        resumeUrl: request.resumeUrl,
+        status: 'pending',
+        citizenId: null,
+        levelReached: null,
+        authenticatedAt: null,
+        createdAt: now,
+        expiresAt: now + ttlSeconds * 1000,
+      };
+      await store.insertLoginAttempt(attempt);
+      return { attempt, browserBinding: attempt.browserBinding };
+    },
+
+    /** The pending attempt this browser may work on, or undefined (unknown, expired, foreign, done). */
+    async findPending(id: string, browserBinding: string | undefined): Promise<LoginAttemptRow | undefined> {
+      const attempt = await store.findLoginAttempt(id);
+      if (!attempt || attempt.status !== 'pending' || attempt.expiresAt <= clock.now()) return undefined;
+      if (!browserBinding || !constantTimeEquals(attempt.browserBinding, browserBinding)) return undefined;
+      return attempt;
+    },
+
+    async markAuthenticated(attempt: LoginAttemptRow, citizenId: string, levelName: string): Promise<boolean> {
+      return store.transitionLoginAttempt(attempt.id, 'pending', 'authenticated', { citizenId, levelReached: levelName, authenticatedAt: clock.now() });
+    },
+
+    async markCancelled(attempt: LoginAttemptRow): Promise<boolean> {
+      return store.transitionLoginAttempt(attempt.id, 'pending', 'cancelled');
+    },
+
+    /**
+     * The result of the latest attempt for a front-end's interaction, taken once: a second call (a
+     * replayed resume URL, a parallel request) finds nothing.
+     */
+    async takeResult(protocol: LoginAttemptRow['protocol'], protocolRef: string): Promise<LoginResult | undefined> {
+      const attempt = await store.findLatestLoginAttemptByProtocolRef(protocol, protocolRef);
+      if (!attempt || attempt.expiresAt <= clock.now()) return undefined;
+      if (attempt.status === 'cancelled') {
+        return (await store.transitionLoginAttempt(attempt.id, 'cancelled', 'finished')) ? { outcome: 'cancelled' } : undefined;
+      }
+      if (attempt.status !== 'authenticated' || !attempt.citizenId || !attempt.levelReached) return undefined;
+      if (!(await store.transitionLoginAttempt(attempt.id, 'authenticated', 'finished'))) return undefined;
+      return { outcome: 'authenticated', citizenId: attempt.citizenId, level: levelByName(attempt.levelReached), authenticatedAt: attempt.authenticatedAt ?? clock.now() };
+    },
+  };
+}
+export type LoginAttempts = ReturnType<typeof createLoginAttempts>;
+
+function constantTimeEquals(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i += 1) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}

@@ -1,0 +1,42 @@
+// Failed-login throttling per account and per client address (DESIGN.md section 8, SECURITY-TESTS.md 5):
+// a few free failures, then a growing delay (doubling, capped), kept in the database so every process
+// sees it. Delays end by themselves: a stranger can slow a citizen down but never lock them out for good.
+import type { Config } from '../../config/index.ts';
+import type { Store } from '../stores/index.ts';
+import type { Clock } from './clock.ts';
+
+type Profile = Config['throttle']['account'];
+
+export interface ThrottleVerdict {
+  blocked: boolean;
+  retryAfterSeconds: number;
+}
+
+export interface FailureCount {
+  failures: number;
+  consecutiveFailures: number;
+}
+
+export function createThrottle(store: Pick<Store, 'findThrottle' | 'incrementThrottleFailures' | 'blockThrottleUntil' | 'clearThrottle'>, clock: Clock) {
+  return {
+    async check(key: string): Promise<ThrottleVerdict> {
+      const row = await store.findThrottle(key);
+      const remaining = row ? row.blockedUntil - clock.now() : 0;
+      return remaining > 0 ? { blocked: true, retryAfterSeconds: Math.ceil(remaining / 1000) } : { blocked: false, retryAfterSeconds: 0 };
+    },
+    async recordFailure(key: string, profile: Profile): Promise<FailureCount> {
+      const now = clock.now();
+      const row = await store.incrementThrottleFailures(key, now, now - profile.windowSeconds * 1000);
+      const excess = row.failures - profile.freeFailures;
+      if (excess > 0) {
+        const delaySeconds = Math.min(profile.baseDelaySeconds * 2 ** Math.min(excess - 1, 20), profile.maxDelaySeconds);
+        await store.blockThrottleUntil(key, now + delaySeconds * 1000);
+      }
+      return { failures: row.failures, consecutiveFailures: row.consecutiveFailures };
+    },
+    async recordSuccess(key: string): Promise<void> {
+      await store.clearThrottle(key);
+    },
+  };
+}
+export type Throttle = ReturnType<typeof createThrottle>;

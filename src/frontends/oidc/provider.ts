@@ -1,0 +1,90 @@
+// oidc-provider configured to the NL GOV assurance profile as DESIGN.md section 4 has it: code flow
+// only, PKCE S256 for every client, pairwise sub, acr always in the ID token, ID tokens of at most
+// five minutes, private_key_jwt (client_secret_basic outside production), state in the database.
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../../../config/index.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { InstanceKeys } from '../../core/keys.ts';
+import { levels } from '../../core/levels.ts';
+import type { Store } from '../../stores/index.ts';
+import { accountFinder, pairwiseSubject } from './account.ts';
+import { createAdapterClass } from './adapter.ts';
+import { grantEverythingRequested } from './grants.ts';
+import { logoutSource, postLogoutSuccessSource, renderOidcError } from './pages.ts';
+
+export const interactionPath = (uid: string): string => `/interaction/${uid}`;
+
+export const acrValuesSupported = Object.values(levels).flatMap((level) => [level.uri, ...(level.eidasAlias ? [level.eidasAlias] : [])]);
+
+export interface OidcDeps {
+  config: Config;
+  store: Store;
+  keys: InstanceKeys;
+  clock: Clock;
+}
+
+export function createOidcProvider({ config, store, keys, clock }: OidcDeps): Provider {
+  const production = config.environment === 'production';
+  const secure = config.publicUrl.startsWith('https://');
+  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure };
+  const configuration: Configuration = {
+    adapter: createAdapterClass(store, clock),
+    jwks: { keys: keys.signingKeys as Configuration['jwks'] extends { keys: infer K } | undefined ? K : never },
+    cookies: {
+      keys: keys.cookieKeys,
+      names: { session: 'pw_session', interaction: 'pw_interaction', resume: 'pw_interaction_resume' },
+      long: cookieOptions,
+      short: cookieOptions,
+    },
+    // STACK.md: listing claims replaces the defaults; acr, auth_time and sid go with scope openid so
+    // acr is always in the ID token. bsn is only filled in for entitled webdiensten (account.ts).
+    claims: { openid: ['sub', 'acr', 'auth_time', 'sid', 'bsn'] },
+    conformIdTokenClaims: false,
+    scopes: ['openid'],
+    acrValues: acrValuesSupported,
+    responseTypes: ['code'],
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: pairwiseSubject(keys.pairwiseSalt),
+    pkce: { required: () => true },
+    clientAuthMethods: production ? ['private_key_jwt'] : ['private_key_jwt', 'client_secret_basic'],
+    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'RS256', token_endpoint_auth_method: 'private_key_jwt' },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'PS256'],
+      userinfoSigningAlgValues: ['RS256', 'PS256'],
+      clientAuthSigningAlgValues: ['RS256', 'PS256', 'ES256'],
+      idTokenEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256'],
+      idTokenEncryptionEncValues: ['A256GCM', 'A128CBC-HS256'],
+      userinfoEncryptionAlgValues: ['RSA-OAEP', 'RSA-OAEP-256'],
+      userinfoEncryptionEncValues: ['A256GCM', 'A128CBC-HS256'],
+    },
+    features: {
+      devInteractions: { enabled: false },
+      encryption: { enabled: true },
+      claimsParameter: { enabled: true },
+      userinfo: { enabled: true },
+      jwtUserinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+      backchannelLogout: { enabled: true },
+      resourceIndicators: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      dPoP: { enabled: false },
+      revocation: { enabled: true },
+    },
+    ttl: {
+      IdToken: config.oidc.idTokenTtlSeconds,
+      AccessToken: config.oidc.accessTokenTtlSeconds,
+      AuthorizationCode: config.oidc.authorizationCodeTtlSeconds,
+      Interaction: config.oidc.interactionTtlSeconds,
+      Session: config.oidc.sessionTtlSeconds,
+      Grant: config.oidc.sessionTtlSeconds,
+    },
+    issueRefreshToken: async () => false,
+    interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => interactionPath(interaction.uid) },
+    findAccount: accountFinder(store),
+    loadExistingGrant: grantEverythingRequested,
+    renderError: renderOidcError,
+  };
+  const provider = new Provider(config.publicUrl, configuration);
+  provider.proxy = config.trustProxy;
+  return provider;
+}

@@ -1,0 +1,18 @@
+// Serves the few static files of public/ (style sheet) from memory; nothing else on disk is reachable.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Middleware } from 'koa';
+
+const files: Record<string, { type: string; body: Buffer }> = {
+  '/static/poortwachter.css': { type: 'text/css; charset=utf-8', body: readFileSync(fileURLToPath(new URL('../../public/poortwachter.css', import.meta.url))) },
+};
+
+export function staticFiles(): Middleware {
+  return async (ctx, next) => {
+    const file = ctx.method === 'GET' ? files[ctx.path] : undefined;
+    if (!file) return next();
+    ctx.type = file.type;
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = file.body;
+  };
+}

@@ -1,0 +1,53 @@
+// The one door to the database: every other folder gets a Store and never sees knex (STYLE.md rule 5).
+import { auditEventStore } from './audit-events.ts';
+import { citizenStore } from './citizens.ts';
+import { migrateToLatest, openDatabase, pendingMigrations, type Database } from './database.ts';
+import { instanceKeyStore } from './instance-keys.ts';
+import { loginAttemptStore } from './login-attempts.ts';
+import { oidcPayloadStore } from './oidc-payloads.ts';
+import { organisationStore } from './organisations.ts';
+import { throttleStore } from './throttles.ts';
+import { webdienstStore } from './webdiensten.ts';
+
+export type * from './rows.ts';
+export type { StoredOidcPayload } from './oidc-payloads.ts';
+
+function repositories(db: Database) {
+  return {
+    ...citizenStore(db),
+    ...organisationStore(db),
+    ...webdienstStore(db),
+    ...auditEventStore(db),
+    ...throttleStore(db),
+    ...loginAttemptStore(db),
+    ...oidcPayloadStore(db),
+    ...instanceKeyStore(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;
+
+export interface Store extends Repositories {
+  readonly kind: 'sqlite' | 'postgres';
+  migrate(): Promise<string[]>;
+  pendingMigrations(): Promise<string[]>;
+  ping(): Promise<void>;
+  /** Runs fn with repositories bound to one transaction: all or nothing. */
+  inTransaction<T>(fn: (store: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
+  const db = openDatabase(databaseUrl, options);
+  return {
+    kind: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+    ...repositories(db),
+    migrate: () => migrateToLatest(db),
+    pendingMigrations: () => pendingMigrations(db),
+    ping: async () => {
+      await db.raw('select 1');
+    },
+    inTransaction: (fn) => db.transaction((trx) => fn(repositories(trx))),
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Database } from './database.ts';
+import type { OrganisationRow } from './rows.ts';
+
+interface OrganisationRecord {
+  id: string;
+  oin: string;
+  name: string;
+  public_task: string;
+  bsn_entitled: boolean | number;
+  created_at: number;
+}
+
+export function toOrganisationRow(record: OrganisationRecord): OrganisationRow {
+  return {
+    id: record.id,
+    oin: record.oin,
+    name: record.name,
+    publicTask: record.public_task,
+    bsnEntitled: Boolean(record.bsn_entitled),
+    createdAt: Number(record.created_at),
+  };
+}
+
+export function organisationStore(db: Database) {
+  const table = () => db<OrganisationRecord>('organisations');
+  return {
+    async insertOrganisation(organisation: OrganisationRow): Promise<void> {
+      await table().insert({
+        id: organisation.id,
+        oin: organisation.oin,
+        name: organisation.name,
+        public_task: organisation.publicTask,
+        bsn_entitled: organisation.bsnEntitled,
+        created_at: organisation.createdAt,
+      });
+    },
+    async findOrganisationByOin(oin: string): Promise<OrganisationRow | undefined> {
+      const record = await table().where({ oin }).first();
+      return record && toOrganisationRow(record);
+    },
+    async listOrganisations(): Promise<OrganisationRow[]> {
+      return (await table().orderBy('name')).map(toOrganisationRow);
+    },
+  };
+}
+export type OrganisationStore = ReturnType<typeof organisationStore>;

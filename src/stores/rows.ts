@@ -1,0 +1,81 @@
+// Plain typed rows that the stores hand out; nothing here knows about knex.
+export type CitizenStatus = 'requested' | 'active' | 'suspended' | 'revoked';
+
+export interface CitizenRow {
+  id: string;
+  username: string;
+  passwordHash: string;
+  bsn: string;
+  phone: string | null;
+  status: CitizenStatus;
+  locale: string;
+  passwordRecoveryRequired: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OrganisationRow {
+  id: string;
+  oin: string;
+  name: string;
+  publicTask: string;
+  bsnEntitled: boolean;
+  createdAt: number;
+}
+
+export type WebdienstProtocol = 'oidc' | 'saml';
+
+export interface WebdienstRow {
+  id: string;
+  organisationId: string;
+  name: string;
+  protocol: WebdienstProtocol;
+  clientId: string;
+  minimumLevel: string;
+  federation: string | null;
+  protocolMetadata: Record<string, unknown>;
+  createdAt: number;
+}
+
+export interface WebdienstWithOrganisation extends WebdienstRow {
+  organisation: OrganisationRow;
+}
+
+export interface AuditEventRow {
+  id: number;
+  at: number;
+  type: string;
+  outcome: string;
+  reason: string | null;
+  citizenId: string | null;
+  webdienstId: string | null;
+  clientAddress: string | null;
+  details: Record<string, unknown>;
+}
+
+export type LoginAttemptStatus = 'pending' | 'authenticated' | 'cancelled' | 'finished';
+
+export interface LoginAttemptRow {
+  id: string;
+  browserBinding: string;
+  protocol: WebdienstProtocol;
+  protocolRef: string;
+  webdienstId: string;
+  requiredLevel: string;
+  forceAuthentication: boolean;
+  resumeUrl: string;
+  status: LoginAttemptStatus;
+  citizenId: string | null;
+  levelReached: string | null;
+  authenticatedAt: number | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ThrottleRow {
+  key: string;
+  failures: number;
+  consecutiveFailures: number;
+  windowStartedAt: number;
+  blockedUntil: number;
+}

@@ -1,0 +1,54 @@
+import type { Database } from './database.ts';
+import type { ThrottleRow } from './rows.ts';
+
+interface ThrottleRecord {
+  key: string;
+  failures: number;
+  consecutive_failures: number;
+  window_started_at: number;
+  blocked_until: number;
+}
+
+function toRow(record: ThrottleRecord): ThrottleRow {
+  return {
+    key: record.key,
+    failures: Number(record.failures),
+    consecutiveFailures: Number(record.consecutive_failures),
+    windowStartedAt: Number(record.window_started_at),
+    blockedUntil: Number(record.blocked_until),
+  };
+}
+
+export function throttleStore(db: Database) {
+  return {
+    async findThrottle(key: string): Promise<ThrottleRow | undefined> {
+      const record = await db<ThrottleRecord>('throttles').where({ key }).first();
+      return record && toRow(record);
+    },
+    /**
+     * Counts one failure atomically (one statement, so two processes never lose a count);
+     * a window older than windowStartedBefore starts again at one.
+     */
+    async incrementThrottleFailures(key: string, now: number, windowStartedBefore: number): Promise<ThrottleRow> {
+      const result = await db.raw(
+        `INSERT INTO throttles (key, failures, consecutive_failures, window_started_at, blocked_until)
+         VALUES (?, 1, 1, ?, 0)
+         ON CONFLICT (key) DO UPDATE SET
+           failures = CASE WHEN throttles.window_started_at < ? THEN 1 ELSE throttles.failures + 1 END,
+           window_started_at = CASE WHEN throttles.window_started_at < ? THEN ? ELSE throttles.window_started_at END,
+           consecutive_failures = throttles.consecutive_failures + 1
+         RETURNING key, failures, consecutive_failures, window_started_at, blocked_until`,
+        [key, now, windowStartedBefore, windowStartedBefore, now],
+      );
+      const rows = (Array.isArray(result) ? result : result.rows) as ThrottleRecord[];
+      return toRow(rows[0]!);
+    },
+    async blockThrottleUntil(key: string, blockedUntil: number): Promise<void> {
+      await db<ThrottleRecord>('throttles').where({ key }).update({ blocked_until: blockedUntil });
+    },
+    async clearThrottle(key: string): Promise<void> {
+      await db<ThrottleRecord>('throttles').where({ key }).delete();
+    },
+  };
+}
+export type ThrottleStore = ReturnType<typeof throttleStore>;
