@@ -10,6 +10,8 @@ import type { Clock } from './core/clock.ts';
 import type { InstanceKeys } from './core/keys.ts';
 import type { LoginAttempts } from './core/login/attempts.ts';
 import type { PasswordStepDeps } from './core/login/password-step.ts';
+import type { AuthenticatorApp } from './core/second-factor/authenticator-app.ts';
+import type { OneTimeCodes } from './core/second-factor/one-time-codes.ts';
 import { loginRoutes } from './core/login/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
 import { oidcInteractionRoutes } from './frontends/oidc/interaction-routes.ts';
@@ -30,6 +32,8 @@ export interface AppDeps {
   attempts: LoginAttempts;
   passwordStep: PasswordStepDeps;
   provider: Provider;
+  oneTimeCodes: OneTimeCodes;
+  authenticatorApp: AuthenticatorApp;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -41,7 +45,7 @@ export function createApp(deps: AppDeps): Koa {
 
   const areas = [
     startPageRoutes({ store, config }),
-    loginRoutes({ store, attempts: deps.attempts, passwordStep: deps.passwordStep, audit: deps.audit, publicUrl: config.publicUrl }),
+    loginRoutes({ store, attempts: deps.attempts, passwordStep: deps.passwordStep, oneTimeCodes: deps.oneTimeCodes, authenticatorApp: deps.authenticatorApp, audit: deps.audit, publicUrl: config.publicUrl }),
     oidcInteractionRoutes({ provider, store, attempts: deps.attempts, cookies }),
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
   ];

@@ -9,8 +9,10 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { loadInstanceKeys } from './core/keys.ts';
 import { createOidcProvider } from './frontends/oidc/provider.ts';
 import { createLogger } from './logger.ts';
-import { createServices } from './services.ts';
+import { createSmsGateway } from './gateways/sms/index.ts';
+import { createSecondFactorServices, createServices } from './services.ts';
 import { openStore, type Store } from './stores/index.ts';
+import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
 
 export interface RunningServer {
   url: string;
@@ -19,7 +21,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, options: { clock?: Clock; logger?: Logger; sms?: SmsGateway } = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config);
   const store = openStore(config.databaseUrl);
@@ -30,7 +32,8 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const keys = await loadInstanceKeys(config, store, clock);
   const provider = createOidcProvider({ config, store, keys, clock });
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'oidc-provider server error'));
-  const app = createApp({ config, store, clock, logger, keys, provider, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep });
+  const secondFactor = createSecondFactorServices(config, store, clock, keys, options.sms ?? createSmsGateway(config, store, clock), services.audit);
+  const app = createApp({ config, store, clock, logger, keys, provider, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, ...secondFactor });
 
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 5000;
@@ -41,7 +44,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const port = (server.address() as AddressInfo).port;
   const purge = setInterval(() => {
     const now = clock.now();
-    Promise.all([store.deleteExpiredOidcPayloads(now), store.deleteExpiredLoginAttempts(now)]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
+    Promise.all([store.deleteExpiredOidcPayloads(now), store.deleteExpiredLoginAttempts(now), store.deleteExpiredOneTimeCodes(now)]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
   }, 60_000);
   purge.unref();
   logger.info({ port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind }, 'Poortwachter listening');

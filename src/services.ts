@@ -5,6 +5,11 @@ import type { Clock } from './core/clock.ts';
 import { createLoginAttempts } from './core/login/attempts.ts';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.ts';
 import { createThrottle } from './core/throttle.ts';
+import type { InstanceKeys } from './core/keys.ts';
+import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
+import { createOneTimeCodes } from './core/second-factor/one-time-codes.ts';
+import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
+import { isLocale, translator } from './http/i18n.ts';
 import type { Store } from './stores/index.ts';
 
 export function createServices(config: Config, store: Store, clock: Clock, hasher: PasswordHasher = createPasswordHasher()) {
@@ -22,3 +27,20 @@ export function createServices(config: Config, store: Store, clock: Clock, hashe
   };
 }
 export type Services = ReturnType<typeof createServices>;
+
+/** The Midden factors; built once the instance keys (the code-hash key) are loaded. */
+export function createSecondFactorServices(config: Config, store: Store, clock: Clock, keys: InstanceKeys, sms: SmsGateway, audit: Services['audit']) {
+  return {
+    oneTimeCodes: createOneTimeCodes({
+      store,
+      clock,
+      audit,
+      sms,
+      codeHashKey: keys.codeHashKey,
+      settings: config.secondFactor,
+      allowedCountryPrefixes: config.sms.allowedCountryPrefixes,
+      messageText: (code, locale) => translator(isLocale(locale) ? locale : 'nl')('sms.login_code', { code }),
+    }),
+    authenticatorApp: createAuthenticatorApp({ store, clock, issuer: 'Poortwachter' }),
+  };
+}

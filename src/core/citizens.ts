@@ -58,8 +58,8 @@ export async function addCitizen(deps: CitizenDeps, input: NewCitizen): Promise<
     locale: input.locale ?? 'nl',
     createdAt: now,
     updatedAt: now,
-  } satisfies Omit<CitizenRow, 'passwordRecoveryRequired'>;
+  } satisfies Omit<CitizenRow, 'passwordRecoveryRequired' | 'totpSecret' | 'alwaysSecondFactor'>;
   await deps.store.insertCitizen(citizen);
   await deps.audit.record({ type: 'citizen.created', outcome: 'success', citizenId: citizen.id });
-  return { ...citizen, passwordRecoveryRequired: false };
+  return { ...citizen, passwordRecoveryRequired: false, totpSecret: null, alwaysSecondFactor: false };
 }

@@ -14,6 +14,8 @@ export interface InstanceKeys {
   signingKeys: JWK[];
   cookieKeys: string[];
   pairwiseSalt: string;
+  /** Key of the HMAC under which one-time codes are stored (SECURITY-TESTS.md 11). */
+  codeHashKey: string;
 }
 
 function readKeyFile(path: string): JWK {
@@ -48,5 +50,6 @@ export async function loadInstanceKeys(config: Config, store: Pick<Store, 'listS
     signingKeys,
     cookieKeys: config.secrets.cookieKeys.length ? config.secrets.cookieKeys : [await secret('cookie-key')],
     pairwiseSalt: config.secrets.pairwiseSalt ?? (await secret('pairwise-salt')),
+    codeHashKey: config.secrets.codeHashKey ?? (await secret('code-hash-key')),
   };
 }

@@ -10,6 +10,9 @@ interface CitizenRecord {
   status: CitizenStatus;
   locale: string;
   password_recovery_required: boolean | number;
+  totp_secret: string | null;
+  totp_last_step: number | null;
+  always_second_factor: boolean | number;
   created_at: number;
   updated_at: number;
 }
@@ -24,6 +27,8 @@ function toRow(record: CitizenRecord): CitizenRow {
     status: record.status,
     locale: record.locale,
     passwordRecoveryRequired: Boolean(record.password_recovery_required),
+    totpSecret: record.totp_secret,
+    alwaysSecondFactor: Boolean(record.always_second_factor),
     createdAt: Number(record.created_at),
     updatedAt: Number(record.updated_at),
   };
@@ -32,7 +37,7 @@ function toRow(record: CitizenRecord): CitizenRow {
 export function citizenStore(db: Database) {
   const table = () => db<CitizenRecord>('citizens');
   return {
-    async insertCitizen(citizen: Omit<CitizenRow, 'passwordRecoveryRequired'>): Promise<void> {
+    async insertCitizen(citizen: Omit<CitizenRow, 'passwordRecoveryRequired' | 'totpSecret' | 'alwaysSecondFactor'>): Promise<void> {
       await table().insert({
         id: citizen.id,
         username: citizen.username,
@@ -63,6 +68,23 @@ export function citizenStore(db: Database) {
     },
     async markPasswordRecoveryRequired(id: string, at: number): Promise<void> {
       await table().where({ id }).update({ password_recovery_required: true, updated_at: at });
+    },
+    async updateCitizenPhone(id: string, phone: string | null, at: number): Promise<void> {
+      await table().where({ id }).update({ phone, updated_at: at });
+    },
+    async updateCitizenTotpSecret(id: string, totpSecret: string | null, at: number): Promise<void> {
+      await table().where({ id }).update({ totp_secret: totpSecret, totp_last_step: null, updated_at: at });
+    },
+    async updateAlwaysSecondFactor(id: string, always: boolean, at: number): Promise<void> {
+      await table().where({ id }).update({ always_second_factor: always, updated_at: at });
+    },
+    /** Records the time step of an accepted app code; false when that step (or a later one) was already used. */
+    async claimTotpStep(id: string, step: number): Promise<boolean> {
+      const changed = await table()
+        .where({ id })
+        .andWhere((query) => query.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
+        .update({ totp_last_step: step });
+      return changed === 1;
     },
     async countCitizens(): Promise<number> {
       const [{ count }] = (await table().count({ count: '*' })) as [{ count: number | string }];

@@ -1,5 +1,5 @@
 import type { Database } from './database.ts';
-import type { LoginAttemptRow, LoginAttemptStatus, WebdienstProtocol } from './rows.ts';
+import type { LoginAttemptRow, LoginAttemptStatus, LoginStage, SecondFactorMethod, WebdienstProtocol } from './rows.ts';
 
 interface LoginAttemptRecord {
   id: string;
@@ -16,6 +16,8 @@ interface LoginAttemptRecord {
   authenticated_at: number | null;
   created_at: number;
   expires_at: number;
+  stage: LoginStage;
+  second_factor_method: SecondFactorMethod | null;
 }
 
 function toRow(record: LoginAttemptRecord): LoginAttemptRow {
@@ -34,6 +36,8 @@ function toRow(record: LoginAttemptRecord): LoginAttemptRow {
     authenticatedAt: record.authenticated_at === null ? null : Number(record.authenticated_at),
     createdAt: Number(record.created_at),
     expiresAt: Number(record.expires_at),
+    stage: record.stage,
+    secondFactorMethod: record.second_factor_method,
   };
 }
 
@@ -56,6 +60,8 @@ export function loginAttemptStore(db: Database) {
         authenticated_at: attempt.authenticatedAt,
         created_at: attempt.createdAt,
         expires_at: attempt.expiresAt,
+        stage: attempt.stage,
+        second_factor_method: attempt.secondFactorMethod,
       });
     },
     async findLoginAttempt(id: string): Promise<LoginAttemptRow | undefined> {
@@ -81,6 +87,11 @@ export function loginAttemptStore(db: Database) {
           ...(result.levelReached ? { level_reached: result.levelReached } : {}),
           ...(result.authenticatedAt ? { authenticated_at: result.authenticatedAt } : {}),
         });
+      return changed === 1;
+    },
+    /** After the password (or for a step-up), the attempt waits for the second factor of this citizen. */
+    async updateLoginAttemptStage(id: string, stage: LoginStage, citizenId: string, method: SecondFactorMethod | null): Promise<boolean> {
+      const changed = await table().where({ id, status: 'pending' }).update({ stage, citizen_id: citizenId, second_factor_method: method });
       return changed === 1;
     },
     async deleteExpiredLoginAttempts(now: number): Promise<number> {

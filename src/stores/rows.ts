@@ -10,6 +10,10 @@ export interface CitizenRow {
   status: CitizenStatus;
   locale: string;
   passwordRecoveryRequired: boolean;
+  /** Base32 secret of the citizen's authenticator app, if enrolled. */
+  totpSecret: string | null;
+  /** The citizen asked for the second factor on every login, even at Basis webdiensten. */
+  alwaysSecondFactor: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -53,7 +57,7 @@ export interface AuditEventRow {
   details: Record<string, unknown>;
 }
 
-export type LoginAttemptStatus = 'pending' | 'authenticated' | 'cancelled' | 'finished';
+export type LoginAttemptStatus = 'pending' | 'authenticated' | 'cancelled' | 'unmet' | 'finished';
 
 export interface LoginAttemptRow {
   id: string;
@@ -70,7 +74,12 @@ export interface LoginAttemptRow {
   authenticatedAt: number | null;
   createdAt: number;
   expiresAt: number;
+  stage: LoginStage;
+  secondFactorMethod: SecondFactorMethod | null;
 }
+
+export type LoginStage = 'password' | 'second_factor' | 'no_second_factor';
+export type SecondFactorMethod = 'sms' | 'app';
 
 export interface ThrottleRow {
   key: string;

@@ -91,3 +91,16 @@ export class RelyingParty {
     return { tokens: await this.redeem(back.location, request), callbackUrl: back.location };
   }
 }
+
+/** The last one-time code the outbox holds for a number (what the citizen reads on their phone). */
+export async function lastSmsCode(server: TestServer, to: string): Promise<string> {
+  const [message] = await server.store.listOutboxSms({ to, limit: 1 });
+  const code = message?.text.match(/\b(\d{6})\b/)?.[1];
+  if (!code) throw new Error(`no code in the outbox for ${to}`);
+  return code;
+}
+
+export async function submitCode(browser: TestBrowser, rp: RelyingParty, codePage: Page, code: string): Promise<Page> {
+  const posted = await browser.post(formAction(codePage.body, 'code', codePage.url), { code });
+  return browser.follow(posted, (url) => url.startsWith(rp.redirectUri));
+}

@@ -1,7 +1,8 @@
 // A login attempt is one pass through the login layer for one LoginRequest. It lives in the database
 // (any process serves the next step) and is bound to the browser that started it by a random value
 // kept in a cookie (SECURITY-TESTS.md 6: a form posted without that cookie is refused).
-import type { LoginAttemptRow, Store } from '../../stores/index.ts';
+import type { LoginAttemptRow, LoginStage, SecondFactorMethod, Store } from '../../stores/index.ts';
+import { PoortwachterError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import { levelByName } from '../levels.ts';
 import { newToken } from '../ids.ts';
@@ -12,7 +13,7 @@ export interface StartedAttempt {
   browserBinding: string;
 }
 
-export type AttemptStore = Pick<Store, 'insertLoginAttempt' | 'findLoginAttempt' | 'findLatestLoginAttemptByProtocolRef' | 'transitionLoginAttempt'>;
+export type AttemptStore = Pick<Store, 'insertLoginAttempt' | 'findLoginAttempt' | 'findLatestLoginAttemptByProtocolRef' | 'transitionLoginAttempt' | 'updateLoginAttemptStage'>;
 
 export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSeconds: number) {
   return {
@@ -28,11 +29,13 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
         forceAuthentication: request.forceAuthentication,
         resumeUrl: request.resumeUrl,
         status: 'pending',
-        citizenId: null,
+        citizenId: request.forceAuthentication ? null : request.stepUpCitizenId ?? null,
         levelReached: null,
         authenticatedAt: null,
         createdAt: now,
         expiresAt: now + ttlSeconds * 1000,
+        stage: request.stepUpCitizenId && !request.forceAuthentication ? 'second_factor' : 'password',
+        secondFactorMethod: null,
       };
       await store.insertLoginAttempt(attempt);
       return { attempt, browserBinding: attempt.browserBinding };
@@ -50,8 +53,14 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
       return store.transitionLoginAttempt(attempt.id, 'pending', 'authenticated', { citizenId, levelReached: levelName, authenticatedAt: clock.now() });
     },
 
+    /** Cancel by the citizen; where no second factor exists the webdienst hears the level was unmet. */
     async markCancelled(attempt: LoginAttemptRow): Promise<boolean> {
-      return store.transitionLoginAttempt(attempt.id, 'pending', 'cancelled');
+      return store.transitionLoginAttempt(attempt.id, 'pending', attempt.stage === 'no_second_factor' ? 'unmet' : 'cancelled');
+    },
+
+    async moveToStage(attempt: LoginAttemptRow, stage: LoginStage, citizenId: string, method: SecondFactorMethod | null): Promise<LoginAttemptRow> {
+      if (!(await store.updateLoginAttemptStage(attempt.id, stage, citizenId, method))) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt finished while moving stage' });
+      return { ...attempt, stage, citizenId, secondFactorMethod: method };
     },
 
     /**
@@ -61,8 +70,8 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
     async takeResult(protocol: LoginAttemptRow['protocol'], protocolRef: string): Promise<LoginResult | undefined> {
       const attempt = await store.findLatestLoginAttemptByProtocolRef(protocol, protocolRef);
       if (!attempt || attempt.expiresAt <= clock.now()) return undefined;
-      if (attempt.status === 'cancelled') {
-        return (await store.transitionLoginAttempt(attempt.id, 'cancelled', 'finished')) ? { outcome: 'cancelled' } : undefined;
+      if (attempt.status === 'cancelled' || attempt.status === 'unmet') {
+        return (await store.transitionLoginAttempt(attempt.id, attempt.status, 'finished')) ? { outcome: attempt.status } : undefined;
       }
       if (attempt.status !== 'authenticated' || !attempt.citizenId || !attempt.levelReached) return undefined;
       if (!(await store.transitionLoginAttempt(attempt.id, 'authenticated', 'finished'))) return undefined;

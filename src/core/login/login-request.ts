@@ -14,8 +14,12 @@ export interface LoginRequest {
   /** Where the browser goes when the login layer is done; the front-end picks up the result there. */
   resumeUrl: string;
   clientAddress: string;
+  /** The citizen of a reusable session at a lower level: only the second factor is asked (step-up). */
+  stepUpCitizenId?: string;
 }
 
 export type LoginResult =
   | { outcome: 'authenticated'; citizenId: string; level: Level; authenticatedAt: number }
-  | { outcome: 'cancelled' };
+  | { outcome: 'cancelled' }
+  /** The level cannot be reached for this citizen (no second factor registered). */
+  | { outcome: 'unmet' };

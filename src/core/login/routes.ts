@@ -1,74 +1,100 @@
-// The login pages every front-end hands the browser to: password (Basis), and cancel.
-// Form fields per DESIGN.md section 9: username, password; every page has a cancel action.
+// The login pages every front-end hands the browser to: password (Basis), then the second factor
+// when the level or the citizen asks for it (Midden), and cancel on every page.
+// Form fields per DESIGN.md section 9: username, password, code.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Store, LoginAttemptRow } from '../../stores/index.ts';
-import { PoortwachterError } from '../errors.ts';
-import { levels } from '../levels.ts';
 import { readForm } from '../../http/form-body.ts';
 import { requireSameOrigin } from '../../http/same-origin.ts';
 import { render } from '../../http/views.ts';
+import type { CitizenRow, LoginAttemptRow, Store } from '../../stores/index.ts';
 import type { AuditLog } from '../audit.ts';
+import { PoortwachterError } from '../errors.ts';
+import { levelByName, levels } from '../levels.ts';
+import type { AuthenticatorApp } from '../second-factor/authenticator-app.ts';
+import type { OneTimeCodes } from '../second-factor/one-time-codes.ts';
 import type { LoginAttempts } from './attempts.ts';
-import { attemptCookieName, returnToFrontend } from './flow.ts';
+import { attemptCookieName, loginPath, returnToFrontend } from './flow.ts';
 import { checkPassword, type PasswordStepDeps } from './password-step.ts';
+import { addSecondFactorRoutes } from './second-factor-routes.ts';
 
 export interface LoginRouteDeps {
-  store: Pick<Store, 'findWebdienstById'>;
+  store: Pick<Store, 'findWebdienstById' | 'findCitizenById'>;
   attempts: LoginAttempts;
   passwordStep: PasswordStepDeps;
+  oneTimeCodes: OneTimeCodes;
+  authenticatorApp: AuthenticatorApp;
   audit: AuditLog;
   publicUrl: string;
+}
+
+export interface LoginPages {
+  deps: LoginRouteDeps;
+  pendingAttempt(ctx: Context): Promise<LoginAttemptRow>;
+  show(ctx: Context, template: string, attempt: LoginAttemptRow, extra?: Record<string, unknown>, status?: number): Promise<void>;
+  finish(ctx: Context, attempt: LoginAttemptRow, citizen: CitizenRow, levelName: string): Promise<void>;
+}
+
+/** DESIGN.md section 2: Midden and up need the second factor; so does a citizen who asked for it always. */
+export function needsSecondFactor(attempt: LoginAttemptRow, citizen: CitizenRow): boolean {
+  return levelByName(attempt.requiredLevel).rank >= levels.midden.rank || citizen.alwaysSecondFactor;
 }
 
 export function loginRoutes(deps: LoginRouteDeps): Router {
   const router = new Router({ prefix: '/inloggen' });
   const sameOrigin = requireSameOrigin(deps.publicUrl);
 
-  async function pendingAttempt(ctx: Context): Promise<LoginAttemptRow> {
-    const attempt = await deps.attempts.findPending(String(ctx.params.attemptId), ctx.cookies.get(attemptCookieName, { signed: false }));
-    if (!attempt) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt unknown, expired, finished or not bound to this browser' });
-    return attempt;
-  }
-
-  async function showPasswordPage(ctx: Context, attempt: LoginAttemptRow, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
-    const webdienst = await deps.store.findWebdienstById(attempt.webdienstId);
-    render(ctx, 'login/password.njk', { attempt, webdienst, ...extra }, status);
-  }
+  const pages: LoginPages = {
+    deps,
+    async pendingAttempt(ctx) {
+      const attempt = await deps.attempts.findPending(String(ctx.params.attemptId), ctx.cookies.get(attemptCookieName, { signed: false }));
+      if (!attempt) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt unknown, expired, finished or not bound to this browser' });
+      return attempt;
+    },
+    async show(ctx, template, attempt, extra = {}, status = 200) {
+      const webdienst = await deps.store.findWebdienstById(attempt.webdienstId);
+      render(ctx, template, { attempt, webdienst, ...extra }, status);
+    },
+    async finish(ctx, attempt, citizen, levelName) {
+      if (!(await deps.attempts.markAuthenticated(attempt, citizen.id, levelName))) {
+        throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt finished by a parallel request' });
+      }
+      await deps.audit.record({ type: 'login.authenticated', outcome: 'success', citizenId: citizen.id, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, details: { level: levelName } });
+      returnToFrontend(ctx, attempt);
+    },
+  };
 
   router.get('/:attemptId', async (ctx) => {
-    await showPasswordPage(ctx, await pendingAttempt(ctx));
+    const attempt = await pages.pendingAttempt(ctx);
+    if (attempt.stage !== 'password') return ctx.redirect(`${loginPath(attempt.id)}/code`);
+    await pages.show(ctx, 'login/password.njk', attempt);
   });
 
   router.post('/:attemptId', sameOrigin, async (ctx) => {
-    const attempt = await pendingAttempt(ctx);
+    const attempt = await pages.pendingAttempt(ctx);
+    if (attempt.stage !== 'password') throw new PoortwachterError('login.expired', { status: 400, logMessage: 'password posted at another stage' });
     const form = await readForm(ctx);
     const username = form.username ?? '';
-    const result = await checkPassword(deps.passwordStep, {
-      username,
-      password: form.password ?? '',
-      clientAddress: ctx.ip,
-      webdienstId: attempt.webdienstId,
-    });
+    const result = await checkPassword(deps.passwordStep, { username, password: form.password ?? '', clientAddress: ctx.ip, webdienstId: attempt.webdienstId });
     if (!result.ok) {
       if (result.reason === 'throttled') {
         ctx.set('Retry-After', String(result.retryAfterSeconds));
-        return showPasswordPage(ctx, attempt, { username, error: 'login.throttled', errorParams: { seconds: result.retryAfterSeconds } }, 429);
+        return pages.show(ctx, 'login/password.njk', attempt, { username, error: 'login.throttled', errorParams: { seconds: result.retryAfterSeconds } }, 429);
       }
-      return showPasswordPage(ctx, attempt, { username, error: 'login.invalid_credentials' }, 401);
+      return pages.show(ctx, 'login/password.njk', attempt, { username, error: 'login.invalid_credentials' }, 401);
     }
-    if (!(await deps.attempts.markAuthenticated(attempt, result.citizen.id, levels.basis.name))) {
-      throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt finished by a parallel request' });
-    }
-    returnToFrontend(ctx, attempt);
+    if (!needsSecondFactor(attempt, result.citizen)) return pages.finish(ctx, attempt, result.citizen, levels.basis.name);
+    await deps.attempts.moveToStage(attempt, 'second_factor', result.citizen.id, null);
+    ctx.status = 303;
+    ctx.redirect(`${loginPath(attempt.id)}/code`);
   });
 
   router.post('/:attemptId/annuleren', sameOrigin, async (ctx) => {
-    const attempt = await pendingAttempt(ctx);
+    const attempt = await pages.pendingAttempt(ctx);
     await deps.attempts.markCancelled(attempt);
-    await deps.audit.record({ type: 'login.cancelled', outcome: 'info', webdienstId: attempt.webdienstId, clientAddress: ctx.ip });
+    await deps.audit.record({ type: 'login.cancelled', outcome: 'info', webdienstId: attempt.webdienstId, clientAddress: ctx.ip, reason: attempt.stage });
     returnToFrontend(ctx, attempt);
   });
 
+  addSecondFactorRoutes(router, pages, sameOrigin);
   return router;
 }

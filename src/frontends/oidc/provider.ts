@@ -10,6 +10,7 @@ import type { Store } from '../../stores/index.ts';
 import { accountFinder, pairwiseSubject } from './account.ts';
 import { createAdapterClass } from './adapter.ts';
 import { grantEverythingRequested } from './grants.ts';
+import { levelAwarePolicy, requiredLevelLookup } from './level-policy.ts';
 import { logoutSource, postLogoutSuccessSource, renderOidcError } from './pages.ts';
 
 export const interactionPath = (uid: string): string => `/interaction/${uid}`;
@@ -79,7 +80,7 @@ export function createOidcProvider({ config, store, keys, clock }: OidcDeps): Pr
       Grant: config.oidc.sessionTtlSeconds,
     },
     issueRefreshToken: async () => false,
-    interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => interactionPath(interaction.uid) },
+    interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => interactionPath(interaction.uid), policy: levelAwarePolicy(requiredLevelLookup(store)) },
     findAccount: accountFinder(store),
     loadExistingGrant: grantEverythingRequested,
     renderError: renderOidcError,

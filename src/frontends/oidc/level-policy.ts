@@ -1,0 +1,54 @@
+// Levels enforced inside oidc-provider's login prompt (STACK.md: acr_values alone enforces nothing).
+// - a level we cannot deliver (Substantieel, Hoog) ends the request with
+//   unmet_authentication_requirements, also on prompt=none (DESIGN.md section 2);
+// - a session below the required level prompts again: the login layer then asks only the second
+//   factor (step-up), and a session is never accepted at a lower level.
+// The built-in essential_acr(s) checks are replaced: our acr requests are minimums, higher is fine.
+import { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import { levelFromUri, type Level } from '../../core/levels.ts';
+import type { Store } from '../../stores/index.ts';
+import { requestedLevel } from './requested-level.ts';
+
+const { Check, base } = interactionPolicy;
+
+export const levelTooLow = 'level_too_low';
+
+export function requiredLevelLookup(store: Pick<Store, 'findWebdienstByClientId'>) {
+  const cache = new WeakMap<object, Promise<Level | undefined>>();
+  return (ctx: KoaContextWithOIDC): Promise<Level | undefined> => {
+    let level = cache.get(ctx);
+    if (!level) {
+      level = (async () => {
+        const webdienst = ctx.oidc.client ? await store.findWebdienstByClientId(ctx.oidc.client.clientId) : undefined;
+        return webdienst && requestedLevel(webdienst, ctx.oidc.params as Record<string, unknown>);
+      })();
+      cache.set(ctx, level);
+    }
+    return level;
+  };
+}
+
+export function levelAwarePolicy(levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>) {
+  const policy = base();
+  const login = policy.get('login')!;
+  login.checks.remove('essential_acrs');
+  login.checks.remove('essential_acr');
+  login.checks.add(
+    new Check('level_not_offered', 'the requested level of assurance cannot be met', async (ctx) => {
+      const level = await levelFor(ctx);
+      if (level && !level.offered) throw new errors.UnmetAuthenticationRequirements(`level ${level.name} is not offered`);
+      return Check.NO_NEED_TO_PROMPT;
+    }),
+    0,
+  );
+  login.checks.add(
+    new Check(levelTooLow, 'a higher level of assurance is required', 'interaction_required', async (ctx) => {
+      const { session, result } = ctx.oidc;
+      if (!session?.accountId) return Check.NO_NEED_TO_PROMPT; // no_session asks for a login already
+      const level = await levelFor(ctx);
+      const reached = levelFromUri(String(result?.login?.acr ?? session.acr ?? ''));
+      return level && (!reached || reached.rank < level.rank) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+    }),
+  );
+  return policy;
+}

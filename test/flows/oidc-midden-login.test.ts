@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import { levels } from '../../src/core/levels.ts';
+import { createAuthenticatorApp } from '../../src/core/second-factor/authenticator-app.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { addCitizen } from '../../src/core/citizens.ts';
+import { createServices } from '../../src/services.ts';
+import { testCitizens } from '../../seeds/development.ts';
+import { TestBrowser, formActionEndingWith } from '../support/browser.ts';
+import { databaseKinds } from '../support/databases.ts';
+import { RelyingParty, lastSmsCode, submitCode } from '../support/relying-party.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const [basisCitizen, middenCitizen] = testCitizens;
+const middenPhone = middenCitizen.phone;
+
+for (const kind of databaseKinds) {
+  describe(`OIDC login at level Midden (${kind})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer({ kind });
+    });
+    after(() => server.stop());
+
+    it('asks the password, then the SMS code, and answers with the Midden acr', async () => {
+      const rp = await RelyingParty.register(server);
+      const browser = new TestBrowser();
+      const { request, page } = await rp.start(browser, { acr_values: levels.midden.uri });
+      const codePage = await browser.follow(await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password));
+      expect(codePage.status).to.equal(200);
+      expect(codePage.body).to.include('name="code"');
+      const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, middenPhone));
+      const tokens = await rp.redeem(back.location!, request);
+      expect(tokens.claims()!.acr).to.equal(levels.midden.uri);
+    });
+
+    it('gives a webdienst registered at Midden the Midden level when its request asks nothing', async () => {
+      const rp = await RelyingParty.register(server, { level: 'midden' });
+      const browser = new TestBrowser();
+      const { request, page } = await rp.start(browser);
+      const codePage = await browser.follow(await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password));
+      const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, middenPhone));
+      expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
+    });
+
+    it('steps a Basis session up with only the second factor', async () => {
+      const basisRp = await RelyingParty.register(server);
+      const middenRp = await RelyingParty.register(server);
+      const browser = new TestBrowser();
+      const first = await basisRp.login(browser, middenCitizen.username, middenCitizen.password);
+      expect(first.tokens.claims()!.acr).to.equal(levels.basis.uri);
+      const { request, page } = await middenRp.start(browser, { acr_values: levels.midden.uri });
+      expect(page.body).to.not.include('name="password"');
+      expect(page.body).to.include('name="code"');
+      const back = await submitCode(browser, middenRp, page, await lastSmsCode(server, middenPhone));
+      expect((await middenRp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
+    });
+
+    for (const level of [levels.substantieel, levels.hoog]) {
+      for (const prompt of [undefined, 'none']) {
+        it(`answers ${level.name}${prompt ? ' with prompt=none' : ''} with unmet_authentication_requirements and no login`, async () => {
+          const rp = await RelyingParty.register(server);
+          const { page } = await rp.start(new TestBrowser(), { acr_values: level.uri, ...(prompt ? { prompt } : {}) });
+          expect(page.location).to.be.a('string');
+          const callback = new URL(page.location!);
+          expect(callback.href.startsWith(rp.redirectUri)).to.equal(true);
+          expect(callback.searchParams.get('error')).to.equal('unmet_authentication_requirements');
+          expect(callback.searchParams.get('code')).to.equal(null);
+        });
+      }
+    }
+
+    it('explains how to add a second factor and answers unmet_authentication_requirements on cancel', async () => {
+      const rp = await RelyingParty.register(server, { level: 'midden' });
+      const browser = new TestBrowser();
+      const { page } = await rp.start(browser);
+      const explanation = await browser.follow(await rp.submitPassword(browser, page, basisCitizen.username, basisCitizen.password));
+      expect(explanation.status).to.equal(200);
+      expect(explanation.body).to.not.include('name="code"');
+      const cancelled = await browser.follow(await browser.post(formActionEndingWith(explanation.body, '/annuleren', explanation.url), {}), (url) => url.startsWith(rp.redirectUri));
+      expect(new URL(cancelled.location!).searchParams.get('error')).to.equal('unmet_authentication_requirements');
+    });
+
+    it('logs in with an authenticator app and refuses the same app code twice', async () => {
+      const services = createServices(server.config, server.store, systemClock);
+      const citizen = await addCitizen(services.citizenDeps, { username: `app-${kind}-${Date.now()}`, password: 'rivierduin-lantaarn-2026', bsn: kind === 'sqlite' ? '999991905' : '999991905' }).catch(async () => (await server.store.findCitizenByUsername(`app-${kind}`))!);
+      const app = createAuthenticatorApp({ store: server.store, clock: systemClock, issuer: 'Poortwachter' });
+      const uri = await app.enrol(citizen);
+      const secret = new URL(uri).searchParams.get('secret')!;
+      const rp = await RelyingParty.register(server, { level: 'midden' });
+
+      const browser = new TestBrowser();
+      const { request, page } = await rp.start(browser);
+      const codePage = await browser.follow(await rp.submitPassword(browser, page, citizen.username, 'rivierduin-lantaarn-2026'));
+      expect(codePage.body).to.include('authenticator');
+      const code = await app.currentCode(secret, Date.now());
+      const back = await submitCode(browser, rp, codePage, code);
+      expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
+
+      const again = new TestBrowser();
+      const second = await rp.start(again);
+      const secondCodePage = await again.follow(await rp.submitPassword(again, second.page, citizen.username, 'rivierduin-lantaarn-2026'));
+      const refused = await submitCode(again, rp, secondCodePage, code);
+      expect(refused.status).to.equal(401);
+      expect(refused.location).to.equal(undefined);
+    });
+  });
+}
