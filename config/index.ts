@@ -13,6 +13,44 @@ const throttleProfile = z.object({
   windowSeconds: z.number().int().min(60).max(7 * 24 * 3600),
 });
 
+// The JSON body an HTTP SMS provider gets: valid JSON whose string values may hold {{to}} and {{text}}
+// (both required); the gateway substitutes them as JSON string content, so a text cannot inject JSON.
+const smsBodyTemplate = z.string().superRefine((template, ctx) => {
+  try {
+    JSON.parse(template);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be valid JSON, with the placeholders inside strings, e.g. {"to":"{{to}}","message":"{{text}}"}' });
+    return;
+  }
+  const unknown = [...template.matchAll(/\{\{\s*(\w*)\s*\}\}/g)].map((match) => match[0]).filter((placeholder) => !['{{to}}', '{{text}}'].includes(placeholder));
+  if (unknown.length) ctx.addIssue({ code: 'custom', message: `knows only the placeholders {{to}} and {{text}}, not ${unknown.join(', ')}` });
+  for (const placeholder of ['{{to}}', '{{text}}']) {
+    if (!template.includes(placeholder)) ctx.addIssue({ code: 'custom', message: `must contain the placeholder ${placeholder}` });
+  }
+});
+
+const sms = z
+  .object({
+    gateway: z.enum(['outbox', 'http'], { error: (issue) => (issue.input === undefined ? 'must be set: outbox or http' : 'must be outbox or http') }),
+    http: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }).refine((url) => !/^https?:\/\/[^/?#]*@/.test(url), 'must not hold credentials; use sms.http.authHeaderValue'),
+        // RFC 9110 5.6.2: a header name is a token.
+        authHeaderName: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'),
+        authHeaderValue: z.string().min(1).regex(/^[^\r\n]*$/, 'must not contain line breaks'),
+        bodyTemplate: smsBodyTemplate,
+        timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+      })
+      .optional(),
+    // The numbers codes may go to (toll-fraud and SMS-pumping guard); E.164 country codes are prefix-free.
+    allowedCountryPrefixes: z.array(z.string().regex(/^\+[1-9]\d{0,5}$/, 'must be + and a country code, e.g. +31')).min(1),
+  })
+  .superRefine((value, ctx) => {
+    if (value.gateway === 'http' && !value.http) {
+      ctx.addIssue({ code: 'custom', path: ['http'], message: 'must be set when sms.gateway is http (SMS_HTTP_URL, SMS_HTTP_AUTH_HEADER, SMS_HTTP_AUTH_VALUE, SMS_HTTP_BODY_TEMPLATE)' });
+    }
+  });
+
 const schema = z.object({
   environment: z.enum(environments),
   port: z.number().int().min(0).max(65535),
@@ -42,6 +80,13 @@ const schema = z.object({
   login: z.object({
     attemptTtlSeconds: z.number().int().min(60).max(3600),
   }),
+  secondFactor: z.object({
+    // SECURITY-TESTS.md 7: one-time codes live 5 minutes by default, never more than 10.
+    codeTtlSeconds: z.number().int().min(60).max(600),
+    maxWrongTries: z.number().int().min(1).max(10),
+    sendsPerAccount: z.object({ max: z.number().int().min(1).max(20), windowSeconds: z.number().int().min(60).max(86400) }),
+    sendsPerAddress: z.object({ max: z.number().int().min(1).max(10000), windowSeconds: z.number().int().min(60).max(86400) }),
+  }),
   keys: z.object({
     // PEM (PKCS#8 or PKCS#1) or private JWK files; the first one signs, all are published (rollover).
     signingKeyFiles: z.array(z.string().min(1)),
@@ -49,7 +94,9 @@ const schema = z.object({
   secrets: z.object({
     cookieKeys: z.array(z.string().min(32, 'must be at least 32 characters')),
     pairwiseSalt: z.string().min(32, 'must be at least 32 characters').optional(),
+    codeHashKey: z.string().min(32, 'must be at least 32 characters').optional(),
   }),
+  sms,
   seed: z.object({ testData: z.boolean() }),
   demo: z.object({ enabled: z.boolean() }),
 });
@@ -86,8 +133,17 @@ function defaults(environment: Environment, port: number): ConfigInput {
       sessionTtlSeconds: 3 * 3600,
     },
     login: { attemptTtlSeconds: 900 },
+    secondFactor: {
+      codeTtlSeconds: 300,
+      maxWrongTries: 5,
+      sendsPerAccount: { max: 3, windowSeconds: 600 },
+      sendsPerAddress: { max: 30, windowSeconds: 600 },
+    },
     keys: { signingKeyFiles: [] },
     secrets: { cookieKeys: [] },
+    // DESIGN.md section 7: outboxes outside production; production has no default and must name its
+    // real gateway (validation reports sms.gateway missing), hence the cast over the absent key.
+    sms: { ...(production ? {} : { gateway: 'outbox' }), allowedCountryPrefixes: ['+31'] } as ConfigInput['sms'],
     seed: { testData: !production },
     demo: { enabled: !production },
   };
@@ -104,6 +160,15 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   SIGNING_KEY_FILES: { path: 'keys.signingKeyFiles', parse: parseList },
   COOKIE_KEYS: { path: 'secrets.cookieKeys', parse: parseList },
   PAIRWISE_SALT: { path: 'secrets.pairwiseSalt', parse: String },
+  CODE_HASH_KEY: { path: 'secrets.codeHashKey', parse: String },
+  CODE_TTL_SECONDS: { path: 'secondFactor.codeTtlSeconds', parse: Number },
+  SMS_GATEWAY: { path: 'sms.gateway', parse: String },
+  SMS_HTTP_URL: { path: 'sms.http.url', parse: String },
+  SMS_HTTP_AUTH_HEADER: { path: 'sms.http.authHeaderName', parse: String },
+  SMS_HTTP_AUTH_VALUE: { path: 'sms.http.authHeaderValue', parse: String },
+  SMS_HTTP_BODY_TEMPLATE: { path: 'sms.http.bodyTemplate', parse: String },
+  SMS_HTTP_TIMEOUT_MS: { path: 'sms.http.timeoutMs', parse: Number },
+  SMS_ALLOWED_PREFIXES: { path: 'sms.allowedCountryPrefixes', parse: parseList },
   SEED_TEST_DATA: { path: 'seed.testData', parse: parseBoolean },
   DEMO_ENABLED: { path: 'demo.enabled', parse: parseBoolean },
 };
@@ -198,8 +263,11 @@ function assertSafeForProduction(config: Config): void {
   if (config.keys.signingKeyFiles.length === 0) problems.push('keys.signingKeyFiles (SIGNING_KEY_FILES) must name key files in production; generated keys are refused');
   if (config.secrets.cookieKeys.length === 0) problems.push('secrets.cookieKeys (COOKIE_KEYS) must be set in production; generated secrets are refused');
   if (!config.secrets.pairwiseSalt) problems.push('secrets.pairwiseSalt (PAIRWISE_SALT) must be set in production');
+  if (!config.secrets.codeHashKey) problems.push('secrets.codeHashKey (CODE_HASH_KEY) must be set in production');
   if (config.seed.testData) problems.push('seed.testData (SEED_TEST_DATA) must be off in production: no test citizens');
   if (config.demo.enabled) problems.push('demo.enabled (DEMO_ENABLED) must be off in production');
+  if (config.sms.gateway === 'outbox') problems.push('sms.gateway (SMS_GATEWAY) must be http in production: the SMS outbox is for development and preproduction');
+  if (config.sms.http && !config.sms.http.url.startsWith('https://')) problems.push('sms.http.url (SMS_HTTP_URL) must use https:// in production');
   if (config.databaseUrl.startsWith('sqlite:')) problems.push('databaseUrl (DATABASE_URL) must be PostgreSQL in production');
   if (problems.length) throw new ConfigError(`Refusing insecure production configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { addOrganisation } from './admin/organisations.ts';
 import { addOidcWebdienst } from './admin/webdiensten.ts';
-import { addCitizen } from './core/citizens.ts';
+import { addCitizen, normaliseUsername, setCitizenPhone } from './core/citizens.ts';
+import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
+import { maskedPhone } from './core/second-factor/phone.ts';
 import { systemClock } from './core/clock.ts';
 import { PoortwachterError } from './core/errors.ts';
 import { startServer } from './server.ts';
@@ -23,12 +25,21 @@ const usage = `Usage: poortwachter <command> [options] [--json]
         [--federation NAME] [--auth client_secret_basic|private_key_jwt] [--jwks-uri URL]
   webdienst list
   citizen add --username U --password P --bsn BSN [--phone +31...]   (not in production)
+  citizen set-phone --username U --phone +31...    (the number SMS codes go to)
+  citizen enrol-app --username U                   (prints the otpauth URI for an authenticator app)
+  citizen always-second-factor --username U [--off]  (ask the second factor on every login)
+  outbox sms [--to NUMBER] [--limit N]   latest messages in the SMS outbox, newest first (not in production)
 
 Configuration comes from the environment (PORT, PUBLIC_URL, DATABASE_URL, POORTWACHTER_ENV, ...)
 and an optional JSON file named by POORTWACHTER_CONFIG; see README.md.`;
 
 type Options = Record<string, string | boolean | string[] | undefined>;
-type Command = { options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>; run: (ctx: { config: Config; store: Store; options: Options }) => Promise<unknown> };
+type Command = {
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+  /** Set for commands refused in production: the reason, checked before the database is opened. */
+  notInProduction?: string;
+  run: (ctx: { config: Config; store: Store; options: Options }) => Promise<unknown>;
+};
 
 function required(options: Options, name: string): string {
   const value = options[name];
@@ -102,6 +113,16 @@ const commands: Record<string, Command> = {
         federation: webdienst.federation,
       })),
   },
+  'outbox sms': {
+    options: { to: { type: 'string' }, limit: { type: 'string' } },
+    notInProduction: 'outbox sms is refused in production: production sends real SMS messages and keeps no outbox',
+    run: async ({ store, options }) => {
+      const limit = options.limit === undefined ? 20 : Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000');
+      const messages = await store.listOutboxSms({ to: options.to as string | undefined, limit });
+      return messages.map((message) => ({ to: message.to, text: message.text, purpose: message.purpose, created_at: new Date(message.createdAt).toISOString() }));
+    },
+  },
   'citizen add': {
     options: { username: { type: 'string' }, password: { type: 'string' }, bsn: { type: 'string' }, phone: { type: 'string' } },
     run: async ({ config, store, options }) => {
@@ -113,14 +134,36 @@ const commands: Record<string, Command> = {
         bsn: required(options, 'bsn'),
         phone: options.phone as string | undefined,
       });
-      return { username: citizen.username, status: citizen.status, phone: citizen.phone ? maskPhone(citizen.phone) : null };
+      return { username: citizen.username, status: citizen.status, phone: citizen.phone ? maskedPhone(citizen.phone) : null };
+    },
+  },
+  'citizen set-phone': {
+    options: { username: { type: 'string' }, phone: { type: 'string' } },
+    run: async ({ config, store, options }) => {
+      const { citizenDeps } = createServices(config, store, systemClock);
+      const citizen = await setCitizenPhone(citizenDeps, required(options, 'username'), required(options, 'phone'));
+      return { username: citizen.username, phone: maskedPhone(citizen.phone!) };
+    },
+  },
+  'citizen enrol-app': {
+    options: { username: { type: 'string' } },
+    run: async ({ store, options }) => {
+      const citizen = await store.findCitizenByUsername(normaliseUsername(required(options, 'username')));
+      if (!citizen) throw new UsageError(`no citizen with username ${required(options, 'username')}`);
+      const uri = await createAuthenticatorApp({ store, clock: systemClock, issuer: 'Poortwachter' }).enrol(citizen);
+      return { username: citizen.username, otpauth_uri: uri };
+    },
+  },
+  'citizen always-second-factor': {
+    options: { username: { type: 'string' }, off: { type: 'boolean' } },
+    run: async ({ store, options }) => {
+      const citizen = await store.findCitizenByUsername(normaliseUsername(required(options, 'username')));
+      if (!citizen) throw new UsageError(`no citizen with username ${required(options, 'username')}`);
+      await store.updateAlwaysSecondFactor(citizen.id, options.off !== true, systemClock.now());
+      return { username: citizen.username, always_second_factor: options.off !== true };
     },
   },
 };
-
-function maskPhone(phone: string): string {
-  return `${phone.slice(0, 3)}${'*'.repeat(Math.max(0, phone.length - 5))}${phone.slice(-2)}`;
-}
 
 function print(result: unknown, json: boolean): void {
   if (json) {
@@ -156,6 +199,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new UsageError(`unknown command "${words.slice(0, 2).join(' ')}"\n\n${usage}`);
     const { values, positionals } = parseArgs({ args: argv, options: { ...command.options, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
     if (positionals.length > name.split(' ').length) throw new UsageError(`unexpected argument "${positionals[name.split(' ').length]}"`);
+    if (command.notInProduction && config.environment === 'production') throw new UsageError(command.notInProduction);
     const store = openStore(config.databaseUrl);
     try {
       await store.migrate();

@@ -31,7 +31,7 @@ export interface NewCitizen {
 }
 
 export interface CitizenDeps {
-  store: Pick<Store, 'insertCitizen' | 'findCitizenByUsername' | 'findActiveCitizenByBsn'>;
+  store: Pick<Store, 'insertCitizen' | 'findCitizenByUsername' | 'findActiveCitizenByBsn' | 'updateCitizenPhone'>;
   hasher: PasswordHasher;
   clock: Clock;
   audit: AuditLog;
@@ -62,4 +62,14 @@ export async function addCitizen(deps: CitizenDeps, input: NewCitizen): Promise<
   await deps.store.insertCitizen(citizen);
   await deps.audit.record({ type: 'citizen.created', outcome: 'success', citizenId: citizen.id });
   return { ...citizen, passwordRecoveryRequired: false, totpSecret: null, alwaysSecondFactor: false };
+}
+
+/** Sets the mobile number SMS codes go to (an operator's action; the citizen's own change is an account page). */
+export async function setCitizenPhone(deps: CitizenDeps, username: string, phone: string): Promise<CitizenRow> {
+  if (!isValidPhoneNumber(phone)) throw new ValidationError('citizen.invalid_phone', 'phone number must be in international format, e.g. +31612345678');
+  const citizen = await deps.store.findCitizenByUsername(normaliseUsername(username));
+  if (!citizen) throw new ValidationError('citizen.unknown', `no citizen with username ${normaliseUsername(username)}`);
+  await deps.store.updateCitizenPhone(citizen.id, phone, deps.clock.now());
+  await deps.audit.record({ type: 'citizen.phone_changed', outcome: 'success', citizenId: citizen.id, reason: 'operator' });
+  return { ...citizen, phone };
 }

@@ -4,6 +4,8 @@ import { dirname, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
 import * as foundation from './migrations/001-foundation.ts';
+import * as smsOutbox from './migrations/002-sms-outbox.ts';
+import * as secondFactor from './migrations/003-second-factor.ts';
 
 export type Database = Knex;
 
@@ -12,10 +14,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 const migrations: Record<string, Knex.Migration> = {
   '001-foundation': foundation,
+  '002-sms-outbox': smsOutbox,
+  '003-second-factor': secondFactor,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations),
+  getMigrations: async () => Object.keys(migrations).sort(),
   getMigrationName: (name) => name,
   getMigration: async (name) => migrations[name]!,
 };
@@ -45,12 +49,50 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
   });
 }
 
+// knex creates its own bookkeeping tables (knex_migrations, knex_migrations_lock) before it takes its
+// migration lock, so two processes starting together on a fresh database (DESIGN.md section 1: any
+// number of processes share one database) race on them and one of them fails to start. We create
+// them first, exactly as knex would, one process at a time: PostgreSQL serialises on an advisory
+// lock; sqlite runs each statement on its own, and sqlite's write lock makes each one atomic.
+const migrationLockKey = 0x706f_6f72_7477; // "poortw"
+
+async function createMigrationTables(db: Database): Promise<void> {
+  const statements = db.schema
+    .createTable('knex_migrations', (t) => {
+      t.increments();
+      t.string('name');
+      t.integer('batch');
+      t.timestamp('migration_time');
+    })
+    .createTable('knex_migrations_lock', (t) => {
+      t.increments('index').primary();
+      t.integer('is_locked');
+    })
+    .toSQL()
+    .map((statement) => statement.sql.replace(/^create table /i, 'create table if not exists '));
+  const run = async (q: Knex | Knex.Transaction) => {
+    for (const sql of statements) await q.raw(sql);
+    // knex expects exactly one lock row; a second one would make every later migration "already locked".
+    await q.raw('insert into ?? (??, ??) select 1, 0 where not exists (select 1 from ??)', ['knex_migrations_lock', 'index', 'is_locked', 'knex_migrations_lock']);
+  };
+  if (db.client.config.client === 'pg') {
+    await db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(?)', [migrationLockKey]);
+      await run(trx);
+    });
+  } else {
+    await run(db);
+  }
+}
+
 export async function migrateToLatest(db: Database): Promise<string[]> {
+  await createMigrationTables(db);
   const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
   return applied;
 }
 
 export async function pendingMigrations(db: Database): Promise<string[]> {
+  await createMigrationTables(db);
   const [, pending] = (await db.migrate.list({ migrationSource })) as [unknown, Array<{ file?: string } | string>];
   return pending.map((entry) => (typeof entry === 'string' ? entry : entry.file ?? String(entry)));
 }

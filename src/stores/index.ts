@@ -5,12 +5,16 @@ import { migrateToLatest, openDatabase, pendingMigrations, type Database } from 
 import { instanceKeyStore } from './instance-keys.ts';
 import { loginAttemptStore } from './login-attempts.ts';
 import { oidcPayloadStore } from './oidc-payloads.ts';
+import { oneTimeCodeStore } from './one-time-codes.ts';
 import { organisationStore } from './organisations.ts';
+import { smsOutboxStore } from './sms-outbox.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
 
 export type * from './rows.ts';
 export type { StoredOidcPayload } from './oidc-payloads.ts';
+export type { SmsOutboxRow } from './sms-outbox.ts';
+export type { OneTimeCodeRow } from './one-time-codes.ts';
 
 function repositories(db: Database) {
   return {
@@ -21,7 +25,9 @@ function repositories(db: Database) {
     ...throttleStore(db),
     ...loginAttemptStore(db),
     ...oidcPayloadStore(db),
+    ...oneTimeCodeStore(db),
     ...instanceKeyStore(db),
+    ...smsOutboxStore(db),
   };
 }
 

@@ -55,6 +55,20 @@ for (const kind of databaseKinds) {
       expect((await middenRp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
     });
 
+    it('asks the second factor of a citizen who chose it for every login, and answers Midden at a Basis webdienst', async () => {
+      const services = createServices(server.config, server.store, systemClock);
+      const username = `altijd-sms-${kind}`;
+      const citizen = await addCitizen(services.citizenDeps, { username, password: 'lindeboom-pannenkoek-2026', bsn: '999990627', phone: '+31611111111' });
+      await server.store.updateAlwaysSecondFactor(citizen.id, true, Date.now());
+      const rp = await RelyingParty.register(server);
+      const browser = new TestBrowser();
+      const { request, page } = await rp.start(browser);
+      const codePage = await browser.follow(await rp.submitPassword(browser, page, username, 'lindeboom-pannenkoek-2026'));
+      expect(codePage.body).to.include('name="code"');
+      const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, '+31611111111'));
+      expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
+    });
+
     for (const level of [levels.substantieel, levels.hoog]) {
       for (const prompt of [undefined, 'none']) {
         it(`answers ${level.name}${prompt ? ' with prompt=none' : ''} with unmet_authentication_requirements and no login`, async () => {
@@ -82,7 +96,7 @@ for (const kind of databaseKinds) {
 
     it('logs in with an authenticator app and refuses the same app code twice', async () => {
       const services = createServices(server.config, server.store, systemClock);
-      const citizen = await addCitizen(services.citizenDeps, { username: `app-${kind}-${Date.now()}`, password: 'rivierduin-lantaarn-2026', bsn: kind === 'sqlite' ? '999991905' : '999991905' }).catch(async () => (await server.store.findCitizenByUsername(`app-${kind}`))!);
+      const citizen = await addCitizen(services.citizenDeps, { username: `app-${kind}`, password: 'rivierduin-lantaarn-2026', bsn: '999991905' });
       const app = createAuthenticatorApp({ store: server.store, clock: systemClock, issuer: 'Poortwachter' });
       const uri = await app.enrol(citizen);
       const secret = new URL(uri).searchParams.get('secret')!;
