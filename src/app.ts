@@ -51,8 +51,9 @@ export function createApp(deps: AppDeps): Koa {
   ];
 
   app.use(requestLog(deps.logger));
-  app.use(handleErrors(deps.logger));
+  // Headers first, so error pages carry them too.
   app.use(securityHeaders({ hsts: config.environment === 'production' }));
+  app.use(handleErrors(deps.logger));
   app.use(chooseLocale());
   app.use(staticFiles());
   for (const router of areas) {

@@ -125,8 +125,8 @@ const commands: Record<string, Command> = {
   },
   'citizen add': {
     options: { username: { type: 'string' }, password: { type: 'string' }, bsn: { type: 'string' }, phone: { type: 'string' } },
+    notInProduction: 'citizen add is refused in production: citizens request an account themselves',
     run: async ({ config, store, options }) => {
-      if (config.environment === 'production') throw new UsageError('citizen add is refused in production: citizens request an account themselves');
       const { citizenDeps } = createServices(config, store, systemClock);
       const citizen = await addCitizen(citizenDeps, {
         username: required(options, 'username'),

@@ -27,9 +27,10 @@ export function createThrottle(store: Pick<Store, 'findThrottle' | 'incrementThr
     async recordFailure(key: string, profile: Profile): Promise<FailureCount> {
       const now = clock.now();
       const row = await store.incrementThrottleFailures(key, now, now - profile.windowSeconds * 1000);
+      // After freeFailures failures the next attempt already waits: baseDelay, then doubling.
       const excess = row.failures - profile.freeFailures;
-      if (excess > 0) {
-        const delaySeconds = Math.min(profile.baseDelaySeconds * 2 ** Math.min(excess - 1, 20), profile.maxDelaySeconds);
+      if (excess >= 0) {
+        const delaySeconds = Math.min(profile.baseDelaySeconds * 2 ** Math.min(excess, 20), profile.maxDelaySeconds);
         await store.blockThrottleUntil(key, now + delaySeconds * 1000);
       }
       return { failures: row.failures, consecutiveFailures: row.consecutiveFailures };

@@ -44,8 +44,16 @@ export function assertAcceptablePassword(password: string, rules: PasswordRules,
   }
 }
 
-/** One short common password repeated ("passwordpassword", "aaaaaaaaaaaaaaaa") is as weak as the word. */
+/**
+ * A word repeated ("passwordpassword", "aaaaaaaaaaaaaaaa") is as weak as the word: refused when the
+ * repeated unit is short or itself on the list.
+ */
 function isRepetition(lower: string): boolean {
-  const match = /^(.{1,8}?)\1+$/u.exec(lower);
-  return match !== null;
+  const units = [...lower];
+  for (let size = 1; size <= units.length / 2; size += 1) {
+    if (units.length % size !== 0) continue;
+    const unit = units.slice(0, size).join('');
+    if (unit.repeat(units.length / size) === lower && (size <= 8 || commonPasswords.has(unit))) return true;
+  }
+  return false;
 }

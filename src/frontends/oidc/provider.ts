@@ -41,6 +41,8 @@ export function createOidcProvider({ config, store, keys, clock }: OidcDeps): Pr
     // acr is always in the ID token. bsn is only filled in for entitled webdiensten (account.ts).
     claims: { openid: ['sub', 'acr', 'auth_time', 'sid', 'bsn'] },
     conformIdTokenClaims: false,
+    // OIDC Core 3.1.2.1: redirect_uri is REQUIRED (SECURITY-TESTS.md 17: omitted -> error page).
+    allowOmittingSingleRegisteredRedirectUri: false,
     scopes: ['openid'],
     acrValues: acrValuesSupported,
     responseTypes: ['code'],
