@@ -191,7 +191,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig();
     if (words[0] === 'serve') {
-      await startServer(config);
+      const server = await startServer(config);
+      // Supervisors stop us with SIGTERM: finish what is in flight, then exit.
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => {
+          server.close().then(() => process.exit(0), () => process.exit(1));
+        });
+      }
       return -1; // keep running
     }
     const name = commands[`${words[0]} ${words[1]}`] ? `${words[0]} ${words[1]}` : words[0]!;
@@ -202,7 +208,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command.notInProduction && config.environment === 'production') throw new UsageError(command.notInProduction);
     const store = openStore(config.databaseUrl);
     try {
-      await store.migrate();
+      // `migrate` reports what it applied itself; every other command first brings the schema up to date.
+      if (name !== 'migrate') await store.migrate();
       print(await command.run({ config, store, options: values as Options }), json);
     } finally {
       await store.close();

@@ -74,7 +74,6 @@ export function demoRoutes({ store, config }: { store: Pick<Store, 'findWebdiens
     render(ctx, 'demo/result.njk', {
       claims,
       level: levelFromUri(String(claims.acr))?.name,
-      idToken: tokens.id_token,
       endSessionUrl: `${config.publicUrl}/session/end`,
       postLogoutRedirectUri: `${config.publicUrl}/demo`,
       clientId: demoClientId,
