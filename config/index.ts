@@ -115,7 +115,8 @@ function defaults(environment: Environment, port: number): ConfigInput {
   return {
     environment,
     port,
-    publicUrl: `http://localhost:${port}`,
+    // An invalid port is reported as such; a URL built from it would only add a second, puzzling error.
+    publicUrl: `http://localhost:${Number.isInteger(port) ? port : 3000}`,
     databaseUrl: 'sqlite:./data/poortwachter.sqlite',
     trustProxy: false,
     logLevel: 'info',
@@ -225,7 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   if (!environments.includes(environment)) {
     throw new ConfigError(`Invalid configuration: environment (POORTWACHTER_ENV) must be one of ${environments.join(', ')}, not "${environment}"`);
   }
-  const port = Number(overrides.port ?? env.PORT ?? file.port ?? 3000);
+  // An empty PORT counts as unset, as for every other variable (not as Number('') = 0, a random port).
+  const port = Number(overrides.port ?? (env.PORT || undefined) ?? file.port ?? 3000);
   const fromEnv: Record<string, unknown> = {};
   const sourceOf: Record<string, string> = {};
   for (const [name, { path, parse }] of Object.entries(envVariables)) {
@@ -239,7 +241,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = issue.path.join('.');
-      const source = sourceOf[key] ? ` (environment variable ${sourceOf[key]})` : '';
+      // An issue inside a list (secrets.cookieKeys.0) comes from the variable that set the whole list.
+      const variable = issue.path.map((_, index) => sourceOf[issue.path.slice(0, issue.path.length - index).join('.')]).find(Boolean);
+      const source = variable ? ` (environment variable ${variable})` : '';
       return `${key}${source}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -1,0 +1,20 @@
+// A complete, valid production environment (DESIGN.md section 7) for tests that take one thing away
+// from it, or that need the production configuration to pass so that a later refusal shows.
+export const secret = (letter: string): string => letter.repeat(40);
+
+export function productionEnv(): NodeJS.ProcessEnv {
+  return {
+    POORTWACHTER_ENV: 'production',
+    PUBLIC_URL: 'https://inloggen.example.nl',
+    DATABASE_URL: 'postgres://poortwachter@db.internal/poortwachter',
+    SIGNING_KEY_FILES: '/etc/poortwachter/signing-2026.pem',
+    COOKIE_KEYS: `${secret('a')},${secret('b')}`,
+    PAIRWISE_SALT: secret('c'),
+    CODE_HASH_KEY: secret('d'),
+    SMS_GATEWAY: 'http',
+    SMS_HTTP_URL: 'https://sms.example.nl/send',
+    SMS_HTTP_AUTH_HEADER: 'Authorization',
+    SMS_HTTP_AUTH_VALUE: 'Bearer test',
+    SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","text":"{{text}}"}',
+  };
+}
