@@ -6,7 +6,7 @@ import { addOrganisation } from './admin/organisations.ts';
 import { addOidcWebdienst } from './admin/webdiensten.ts';
 import { addCitizen, normaliseUsername, setCitizenPhone } from './core/citizens.ts';
 import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
-import { maskedPhone } from './core/second-factor/phone.ts';
+import { maskPhoneNumber as maskedPhone } from './gateways/sms/sms-gateway.ts';
 import { systemClock } from './core/clock.ts';
 import { PoortwachterError } from './core/errors.ts';
 import { startServer } from './server.ts';

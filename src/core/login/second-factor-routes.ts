@@ -7,7 +7,7 @@ import { readForm } from '../../http/form-body.ts';
 import type { CitizenRow, LoginAttemptRow, SecondFactorMethod } from '../../stores/index.ts';
 import { PoortwachterError } from '../errors.ts';
 import { levels } from '../levels.ts';
-import { maskedPhone } from '../second-factor/phone.ts';
+import { maskPhoneNumber as maskedPhone } from '../../gateways/sms/sms-gateway.ts';
 import { loginPath } from './flow.ts';
 import type { LoginPages } from './routes.ts';
 

@@ -9,7 +9,7 @@ import type { CitizenRow, LoginAttemptRow, Store } from '../../stores/index.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import { newToken } from '../ids.ts';
-import { maskedPhone } from './phone.ts';
+import { maskPhoneNumber as maskedPhone } from '../../gateways/sms/sms-gateway.ts';
 
 export type SendResult =
   | { ok: true; maskedNumber: string }
