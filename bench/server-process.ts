@@ -31,6 +31,8 @@ export interface BenchServerOptions {
   nodeOptions?: string;
   logLevel?: string;
   extraEnv?: Record<string, string>;
+  /** Another database than the fresh sqlite file in workDir (e.g. a fresh PostgreSQL database). */
+  databaseUrl?: string;
 }
 
 export interface BenchServer {
@@ -65,7 +67,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   mkdirSync(options.workDir, { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const databaseUrl = `sqlite:${join(options.workDir, 'poortwachter.sqlite')}`;
+  const databaseUrl = options.databaseUrl ?? `sqlite:${join(options.workDir, 'poortwachter.sqlite')}`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -78,7 +80,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   };
   const serverEnv = { ...env, ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}) };
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(nodeBinary, ['--import', 'tsx', '--import', './bench/exit-on-signal.mjs', 'src/cli.ts', 'serve'], { cwd: projectRoot, env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(nodeBinary, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: projectRoot, env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-8000);
@@ -90,6 +92,13 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
       resolveExit();
     }),
   );
+
+  // Never leave a server behind if this process ends early (an exception, a second Ctrl-C).
+  const killOnExit = () => {
+    if (exited === undefined) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  void exit.then(() => process.off('exit', killOnExit));
 
   // Wait until / answers (migrations, seed and key generation happen before listen).
   const deadline = Date.now() + 60_000;
@@ -124,7 +133,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     },
     async stop() {
       if (exited !== undefined) return;
-      // SIGINT lets Node write a --cpu-prof profile; SIGKILL if it does not go within 10 s.
+      // The server stops gracefully on SIGINT (src/cli.ts) and exits through process.exit, so Node writes
+      // a --cpu-prof profile; SIGKILL if it has not gone within 10 s.
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exit;
