@@ -4,6 +4,8 @@ import mount from 'koa-mount';
 import type { Logger } from 'pino';
 import type Provider from 'oidc-provider';
 import type { Config } from '../config/index.ts';
+import { createAccountSessions } from './account/account-sessions.ts';
+import { accountRoutes } from './account/routes.ts';
 import { startPageRoutes } from './account/start-page.ts';
 import type { AuditLog } from './core/audit.ts';
 import type { Clock } from './core/clock.ts';
@@ -14,6 +16,7 @@ import type { AuthenticatorApp } from './core/second-factor/authenticator-app.ts
 import type { OneTimeCodes } from './core/second-factor/one-time-codes.ts';
 import { loginRoutes } from './core/login/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
+import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
 import { oidcInteractionRoutes } from './frontends/oidc/interaction-routes.ts';
 import { handleErrors } from './http/errors.ts';
 import { chooseLocale } from './http/locale.ts';
@@ -34,6 +37,7 @@ export interface AppDeps {
   provider: Provider;
   oneTimeCodes: OneTimeCodes;
   authenticatorApp: AuthenticatorApp;
+  sms: SmsGateway;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -47,6 +51,7 @@ export function createApp(deps: AppDeps): Koa {
     startPageRoutes({ store, config }),
     loginRoutes({ store, attempts: deps.attempts, passwordStep: deps.passwordStep, oneTimeCodes: deps.oneTimeCodes, authenticatorApp: deps.authenticatorApp, audit: deps.audit, publicUrl: config.publicUrl }),
     oidcInteractionRoutes({ provider, store, attempts: deps.attempts, cookies }),
+    accountRoutes({ store, attempts: deps.attempts, sessions: createAccountSessions(store, deps.clock), oneTimeCodes: deps.oneTimeCodes, sms: deps.sms, audit: deps.audit, clock: deps.clock, config, cookies }),
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
   ];
 

@@ -32,8 +32,9 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const keys = await loadInstanceKeys(config, store, clock);
   const provider = createOidcProvider({ config, store, keys, clock });
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'oidc-provider server error'));
-  const secondFactor = createSecondFactorServices(config, store, clock, keys, options.sms ?? createSmsGateway(config, store, clock), services.audit);
-  const app = createApp({ config, store, clock, logger, keys, provider, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, ...secondFactor });
+  const sms = options.sms ?? createSmsGateway(config, store, clock);
+  const secondFactor = createSecondFactorServices(config, store, clock, keys, sms, services.audit);
+  const app = createApp({ config, store, clock, logger, keys, provider, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, sms, ...secondFactor });
 
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 5000;
@@ -44,7 +45,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const port = (server.address() as AddressInfo).port;
   const purge = setInterval(() => {
     const now = clock.now();
-    Promise.all([store.deleteExpiredOidcPayloads(now), store.deleteExpiredLoginAttempts(now), store.deleteExpiredOneTimeCodes(now)]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
+    Promise.all([store.deleteExpiredOidcPayloads(now), store.deleteExpiredLoginAttempts(now), store.deleteExpiredOneTimeCodes(now), store.deleteExpiredAccountSessions(now)]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
   }, 60_000);
   purge.unref();
   logger.info({ port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind }, 'Poortwachter listening');

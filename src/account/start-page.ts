@@ -5,6 +5,12 @@ import type { Store } from '../stores/index.ts';
 import { render } from '../http/views.ts';
 import { testCitizens } from '../../seeds/development.ts';
 
+// Notices the citizen's own pages may ask for when they send the browser here (?melding=...).
+const notices = new Map([
+  ['mijn_geannuleerd', 'account.notice.login_cancelled'],
+  ['mijn_uitgelogd', 'account.notice.logged_out'],
+]);
+
 export function startPageRoutes({ config }: { store: Store; config: Config }): Router {
   const router = new Router();
   router.get('/', async (ctx) => {
@@ -13,6 +19,7 @@ export function startPageRoutes({ config }: { store: Store; config: Config }): R
       demo: config.demo.enabled,
       testCitizens: config.seed.testData && config.environment !== 'production' ? testCitizens : [],
       publicUrl: config.publicUrl,
+      notice: notices.get(String(ctx.query.melding)),
     });
   });
   return router;

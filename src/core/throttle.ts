@@ -10,6 +10,8 @@ type Profile = Config['throttle']['account'];
 export interface ThrottleVerdict {
   blocked: boolean;
   retryAfterSeconds: number;
+  /** Whether any failure is on record for the key (so a success has something to clear). */
+  hasFailures: boolean;
 }
 
 export interface FailureCount {
@@ -22,7 +24,7 @@ export function createThrottle(store: Pick<Store, 'findThrottle' | 'incrementThr
     async check(key: string): Promise<ThrottleVerdict> {
       const row = await store.findThrottle(key);
       const remaining = row ? row.blockedUntil - clock.now() : 0;
-      return remaining > 0 ? { blocked: true, retryAfterSeconds: Math.ceil(remaining / 1000) } : { blocked: false, retryAfterSeconds: 0 };
+      return { blocked: remaining > 0, retryAfterSeconds: remaining > 0 ? Math.ceil(remaining / 1000) : 0, hasFailures: row !== undefined };
     },
     async recordFailure(key: string, profile: Profile): Promise<FailureCount> {
       const now = clock.now();

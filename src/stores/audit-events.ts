@@ -48,6 +48,10 @@ export function auditEventStore(db: Database) {
       if (filter.sinceId) query.where('id', '>', filter.sinceId);
       return (await query).map(toRow);
     },
+    /** A citizen's latest events, newest first (the overview of the citizen's own pages). */
+    async listRecentAuditEventsOfCitizen(citizenId: string, limit: number): Promise<AuditEventRow[]> {
+      return (await db<AuditEventRecord>('audit_events').where('citizen_id', citizenId).orderBy('id', 'desc').limit(limit)).map(toRow);
+    },
   };
 }
 export type AuditEventStore = ReturnType<typeof auditEventStore>;

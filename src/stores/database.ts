@@ -3,9 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
+import { NodeSqliteClient } from './node-sqlite-client.ts';
 import * as foundation from './migrations/001-foundation.ts';
 import * as smsOutbox from './migrations/002-sms-outbox.ts';
 import * as secondFactor from './migrations/003-second-factor.ts';
+import * as accountArea from './migrations/004-account-area.ts';
 
 export type Database = Knex;
 
@@ -16,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '001-foundation': foundation,
   '002-sms-outbox': smsOutbox,
   '003-second-factor': secondFactor,
+  '004-account-area': accountArea,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
@@ -29,15 +32,20 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     const filename = url.slice('sqlite:'.length) || './data/poortwachter.sqlite';
     if (filename !== ':memory:') mkdirSync(dirname(resolve(filename)), { recursive: true });
     return knex({
-      client: 'sqlite3',
+      client: NodeSqliteClient as unknown as typeof Knex.Client,
       connection: { filename },
       useNullAsDefault: true,
       pool: {
         min: 1,
         max: 1,
         // WAL lets a second process read while one writes; busy_timeout waits for the other writer.
-        afterCreate: (conn: { exec(sql: string, cb: (error: Error | null) => void): void }, done: (error: Error | null, conn: unknown) => void) => {
-          conn.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;', (error) => done(error, conn));
+        afterCreate: (conn: { exec(sql: string): void }, done: (error: Error | null, conn: unknown) => void) => {
+          try {
+            conn.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+            done(null, conn);
+          } catch (error) {
+            done(error as Error, conn);
+          }
         },
       },
     });
@@ -87,8 +95,18 @@ async function createMigrationTables(db: Database): Promise<void> {
 
 export async function migrateToLatest(db: Database): Promise<string[]> {
   await createMigrationTables(db);
-  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
-  return applied;
+  // Two processes starting together: the loser finds the lock taken (or, on sqlite, the database
+  // busy inside its transaction) and tries again once the winner is done.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
+      return applied;
+    } catch (error) {
+      const retryable = (error as Error).name === 'MigrationLocked' || /database is locked|SQLITE_BUSY/.test(String((error as Error).message));
+      if (!retryable || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 100)));
+    }
+  }
 }
 
 export async function pendingMigrations(db: Database): Promise<string[]> {

@@ -1,4 +1,5 @@
 // The one door to the database: every other folder gets a Store and never sees knex (STYLE.md rule 5).
+import { accountSessionStore } from './account-sessions.ts';
 import { auditEventStore } from './audit-events.ts';
 import { citizenStore } from './citizens.ts';
 import { migrateToLatest, openDatabase, pendingMigrations, type Database } from './database.ts';
@@ -12,6 +13,7 @@ import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
 
 export type * from './rows.ts';
+export { accountWebdienstClientId, builtInOrganisationOin } from './built-in.ts';
 export type { StoredOidcPayload } from './oidc-payloads.ts';
 export type { SmsOutboxRow } from './sms-outbox.ts';
 export type { OneTimeCodeRow } from './one-time-codes.ts';
@@ -28,6 +30,7 @@ function repositories(db: Database) {
     ...oneTimeCodeStore(db),
     ...instanceKeyStore(db),
     ...smsOutboxStore(db),
+    ...accountSessionStore(db),
   };
 }
 

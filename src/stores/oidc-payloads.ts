@@ -9,6 +9,7 @@ interface PayloadRecord {
   grant_id: string | null;
   user_code: string | null;
   uid: string | null;
+  account_id: string | null;
   expires_at: number | null;
   consumed_at: number | null;
 }
@@ -41,11 +42,12 @@ export function oidcPayloadStore(db: Database) {
           grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
           user_code: typeof payload.userCode === 'string' ? payload.userCode : null,
           uid: typeof payload.uid === 'string' ? payload.uid : null,
+          account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
           expires_at: expiresAt,
           consumed_at: null,
         })
         .onConflict(['type', 'id'])
-        .merge(['payload', 'grant_id', 'user_code', 'uid', 'expires_at']);
+        .merge(['payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at']);
     },
     async findOidcPayload(type: string, id: string, now: number): Promise<StoredOidcPayload | undefined> {
       return toStored(await table().where({ type, id }).first(), now);
@@ -64,6 +66,10 @@ export function oidcPayloadStore(db: Database) {
     },
     async deleteOidcPayloadsByGrantId(type: string, grantId: string): Promise<void> {
       await table().where({ type, grant_id: grantId }).delete();
+    },
+    /** Ends every oidc-provider Session of a citizen (a changed phone number, SECURITY-TESTS.md 13): no more SSO. */
+    async deleteOidcSessionsOfAccount(accountId: string): Promise<number> {
+      return table().where({ type: 'Session', account_id: accountId }).delete();
     },
     async deleteExpiredOidcPayloads(now: number): Promise<number> {
       return table().whereNotNull('expires_at').andWhere('expires_at', '<', now).delete();

@@ -1,3 +1,4 @@
+import { builtInOrganisationOin } from './built-in.ts';
 import type { Database } from './database.ts';
 import type { OrganisationRow } from './rows.ts';
 
@@ -38,8 +39,9 @@ export function organisationStore(db: Database) {
       const record = await table().where({ oin }).first();
       return record && toOrganisationRow(record);
     },
+    /** The connected organisations: not Poortwachter itself (built-in.ts). */
     async listOrganisations(): Promise<OrganisationRow[]> {
-      return (await table().orderBy('name')).map(toOrganisationRow);
+      return (await table().whereNot({ oin: builtInOrganisationOin }).orderBy('name')).map(toOrganisationRow);
     },
   };
 }

@@ -27,7 +27,8 @@ export interface OrganisationRow {
   createdAt: number;
 }
 
-export type WebdienstProtocol = 'oidc' | 'saml';
+/** 'account' is the built-in webdienst of the citizen's own pages (built-in.ts), never a connected one. */
+export type WebdienstProtocol = 'oidc' | 'saml' | 'account';
 
 export interface WebdienstRow {
   id: string;
@@ -87,4 +88,17 @@ export interface ThrottleRow {
   consecutiveFailures: number;
   windowStartedAt: number;
   blockedUntil: number;
+}
+
+/** A signed-in visit to the citizen's own pages (src/account); the id is the SHA-256 of the cookie's token. */
+export interface AccountSessionRow {
+  id: string;
+  citizenId: string;
+  level: string;
+  createdAt: number;
+  /** Idle timeout: moved forward on every request. */
+  expiresAt: number;
+  /** A new phone number waiting for the current second factor, and the login attempt that checks it. */
+  pendingPhone: string | null;
+  pendingPhoneRef: string | null;
 }

@@ -1,3 +1,4 @@
+import { accountWebdienstClientId } from './built-in.ts';
 import type { Database } from './database.ts';
 import { toOrganisationRow } from './organisations.ts';
 import type { WebdienstProtocol, WebdienstRow, WebdienstWithOrganisation } from './rows.ts';
@@ -47,8 +48,27 @@ function toRow(record: JoinedRecord): WebdienstWithOrganisation {
   };
 }
 
+/**
+ * Webdiensten are read several times per login (client lookup, claims, level, login page) and change
+ * rarely, so this process keeps what it found for a few seconds. Registering in this process clears
+ * it; a change made by another process is seen within cacheMs. Misses are never cached, so a
+ * webdienst registered elsewhere works at once.
+ */
+const cacheMs = 5000;
+
 export function webdienstStore(db: Database) {
   const joined = () => db('webdiensten as w').join('organisations as o', 'o.id', 'w.organisation_id').select(joinedColumns);
+  const cache = new Map<string, { row: WebdienstWithOrganisation; until: number }>();
+  async function cached(key: string, load: () => Promise<JoinedRecord | undefined>): Promise<WebdienstWithOrganisation | undefined> {
+    const hit = cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.row;
+    const record = await load();
+    if (!record) return undefined;
+    const row = toRow(record);
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, { row, until: Date.now() + cacheMs });
+    return row;
+  }
   return {
     async insertWebdienst(webdienst: WebdienstRow): Promise<void> {
       await db<WebdienstRecord>('webdiensten').insert({
@@ -62,17 +82,17 @@ export function webdienstStore(db: Database) {
         protocol_metadata: JSON.stringify(webdienst.protocolMetadata),
         created_at: webdienst.createdAt,
       });
+      cache.clear();
     },
-    async findWebdienstByClientId(clientId: string): Promise<WebdienstWithOrganisation | undefined> {
-      const record = (await joined().where('w.client_id', clientId).first()) as JoinedRecord | undefined;
-      return record && toRow(record);
+    findWebdienstByClientId(clientId: string): Promise<WebdienstWithOrganisation | undefined> {
+      return cached(`client:${clientId}`, () => joined().where('w.client_id', clientId).first());
     },
-    async findWebdienstById(id: string): Promise<WebdienstWithOrganisation | undefined> {
-      const record = (await joined().where('w.id', id).first()) as JoinedRecord | undefined;
-      return record && toRow(record);
+    findWebdienstById(id: string): Promise<WebdienstWithOrganisation | undefined> {
+      return cached(`id:${id}`, () => joined().where('w.id', id).first());
     },
+    /** The connected webdiensten (`webdienst list`): not the built-in account pages. */
     async listWebdiensten(): Promise<WebdienstWithOrganisation[]> {
-      return ((await joined().orderBy(['o.name', 'w.name'])) as JoinedRecord[]).map(toRow);
+      return ((await joined().whereNot('w.client_id', accountWebdienstClientId).orderBy(['o.name', 'w.name'])) as JoinedRecord[]).map(toRow);
     },
   };
 }

@@ -54,6 +54,17 @@ for (const kind of databaseKinds) {
       expect(await opened.store.findOidcPayload('Grant', 'grant-1', now + 10 ** 9)).to.deep.include({ expiresAt: null });
     });
 
+    it('deletes every Session of an account, also after the account changed on a later upsert, and nothing else', async () => {
+      await opened.store.upsertOidcPayload('Session', 'anonymous-then-citizen', { uid: 'uid-1' }, now + 1000);
+      await opened.store.upsertOidcPayload('Session', 'anonymous-then-citizen', { uid: 'uid-1', accountId: 'citizen-1' }, now + 1000);
+      await opened.store.upsertOidcPayload('Session', 'other-citizen', { uid: 'uid-2', accountId: 'citizen-2' }, now + 1000);
+      await opened.store.upsertOidcPayload('AccessToken', 'token-1', { accountId: 'citizen-1' }, now + 1000);
+      expect(await opened.another().deleteOidcSessionsOfAccount('citizen-1')).to.equal(1);
+      expect(await opened.store.findOidcPayload('Session', 'anonymous-then-citizen', now)).to.equal(undefined);
+      expect(await opened.store.findOidcPayload('Session', 'other-citizen', now)).to.not.equal(undefined);
+      expect(await opened.store.findOidcPayload('AccessToken', 'token-1', now)).to.not.equal(undefined);
+    });
+
     it('purges expired rows and only those', async () => {
       await opened.store.upsertOidcPayload('AccessToken', 'old', {}, now - 1);
       await opened.store.upsertOidcPayload('AccessToken', 'live', {}, now + 1000);

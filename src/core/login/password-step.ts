@@ -37,8 +37,10 @@ export async function checkPassword(deps: PasswordStepDeps, attempt: PasswordAtt
   const addressKey = `address:${attempt.clientAddress}`;
   const event = { type: 'login.password', webdienstId: attempt.webdienstId, clientAddress: attempt.clientAddress };
 
+  let accountHasFailures = false;
   for (const key of [addressKey, accountKey]) {
     const verdict = await deps.throttle.check(key);
+    if (key === accountKey) accountHasFailures = verdict.hasFailures;
     if (verdict.blocked) {
       await deps.audit.record({ ...event, outcome: 'failure', reason: key === accountKey ? 'throttled_account' : 'throttled_address' });
       return { ok: false, reason: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
@@ -71,7 +73,7 @@ export async function checkPassword(deps: PasswordStepDeps, attempt: PasswordAtt
   if (citizen.status !== 'active') return refuse(`account_${citizen.status}`, citizen);
   if (citizen.passwordRecoveryRequired) return refuse('password_recovery_required', citizen);
 
-  await deps.throttle.recordSuccess(accountKey);
+  if (accountHasFailures) await deps.throttle.recordSuccess(accountKey);
   await deps.audit.record({ ...event, outcome: 'success', citizenId: citizen.id });
   return { ok: true, citizen };
 }

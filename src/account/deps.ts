@@ -1,0 +1,23 @@
+// What the citizen's own pages need, passed in by createApp (STYLE.md rule 8).
+import type { Config } from '../../config/index.ts';
+import type { AuditLog } from '../core/audit.ts';
+import type { Clock } from '../core/clock.ts';
+import type { LoginAttempts } from '../core/login/attempts.ts';
+import type { CookiePolicy } from '../core/login/flow.ts';
+import type { OneTimeCodes } from '../core/second-factor/one-time-codes.ts';
+import type { SmsGateway } from '../gateways/sms/sms-gateway.ts';
+import type { Store } from '../stores/index.ts';
+import type { AccountSessions } from './account-sessions.ts';
+
+export interface AccountDeps {
+  store: Pick<Store,
+    'findWebdienstByClientId' | 'findCitizenById' | 'listRecentAuditEventsOfCitizen' | 'inTransaction'>;
+  attempts: LoginAttempts;
+  sessions: AccountSessions;
+  oneTimeCodes: Pick<OneTimeCodes, 'isNumberAllowed'>;
+  sms: SmsGateway;
+  audit: AuditLog;
+  clock: Clock;
+  config: Pick<Config, 'publicUrl' | 'sms' | 'login'>;
+  cookies: CookiePolicy;
+}
