@@ -7,6 +7,7 @@ import { newId } from '../core/ids.ts';
 import { isLevelName, levels, type LevelName } from '../core/levels.ts';
 import type { OidcRegistration } from '../frontends/oidc/client-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
+import { builtInOrganisationOin } from '../stores/built-in.ts';
 import type { AdminDeps } from './organisations.ts';
 
 export interface NewOidcWebdienst {
@@ -47,7 +48,7 @@ function assertRegistrableUri(value: string, what: string, environment: Config['
 }
 
 export async function addOidcWebdienst(deps: AdminDeps & { environment: Config['environment'] }, input: NewOidcWebdienst): Promise<RegisteredOidcWebdienst> {
-  const organisation = await deps.store.findOrganisationByOin(input.organisationOin);
+  const organisation = input.organisationOin === builtInOrganisationOin ? undefined : await deps.store.findOrganisationByOin(input.organisationOin);
   if (!organisation) throw new ValidationError('admin.unknown_organisation', `no organisation with OIN ${input.organisationOin}; add it first with "organisation add"`);
   const name = input.name.trim();
   if (name.length < 2 || name.length > 200) throw new ValidationError('admin.invalid_name', 'webdienst name must be 2 to 200 characters');
