@@ -1,8 +1,9 @@
 // `npm run bench`: full login flows per second against a real Poortwachter process, next to the
 // argon2id rate of this machine, and the ratio between the two (STACK.md "Load and performance").
 //
-//   npm run bench                                   Basis at concurrency 1, 8, 32; report in bench/results.md
+//   npm run bench                                   Basis and Midden at concurrency 1, 8, 32; report in bench/results.md
 //   npm run bench -- --duration 5 --concurrency 8   shorter / other levels
+//   npm run bench -- --scenario midden              one scenario only (basis, midden)
 //   npm run bench -- --cpu-prof                     also write a V8 CPU profile of the server (.tmp/bench-*/profile, kept)
 //   npm run bench -- --keep                         keep the work dir (.tmp/bench-*: database, profile) afterwards
 //   npm run bench -- --postgres postgres://user:pw@127.0.0.1:5432/postgres   a fresh PostgreSQL database instead of sqlite
@@ -10,7 +11,7 @@
 //
 // Bounded by construction: loopback only, a fixed warm-up + measurement time per run, a maximum number
 // of flows per run, then the server is stopped and the process ends.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +20,7 @@ import { testCitizens } from '../seeds/development.ts';
 import { BenchBrowser } from './browser.ts';
 import { cpuWindow } from './cpu.ts';
 import { scenarios } from './flows/index.ts';
-import type { BenchTarget, Scenario } from './flows/scenario.ts';
+import type { BenchTarget, PreparedScenario, Scenario } from './flows/scenario.ts';
 import { measureHashRate, type HashRate } from './hash-rate.ts';
 import { createPostgresDatabase } from './postgres.ts';
 import { runLoad, type LoadResult } from './load.ts';
@@ -30,7 +31,7 @@ const TARGET_RATIO = 0.65;
 
 const { values: args } = parseArgs({
   options: {
-    scenario: { type: 'string', default: 'basis' },
+    scenario: { type: 'string', default: 'basis,midden' },
     concurrency: { type: 'string', default: '1,8,32' },
     warmup: { type: 'string', default: '2' },
     duration: { type: 'string', default: '8' },
@@ -82,6 +83,15 @@ function machine() {
     kernel: release(),
     date: new Date().toISOString(),
   };
+}
+
+function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const isObject = (candidate: unknown): candidate is Record<string, unknown> => typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate);
+    out[key] = isObject(value) && isObject(out[key]) ? deepMerge(out[key], value) : value;
+  }
+  return out;
 }
 
 async function registerBenchWebdienst(server: BenchServer): Promise<BenchTarget> {
@@ -174,6 +184,25 @@ function report(rows: Row[], hashRates: HashRate[], info: ReturnType<typeof mach
     );
   }
 
+  // Each scenario beside the first one (Basis) at the same concurrency: what the extra steps cost.
+  const comparisons: string[] = [];
+  const baseline = rows[0]?.result.scenario;
+  for (const row of rows.filter((candidate) => candidate.result.scenario !== baseline)) {
+    const base = rows.find((candidate) => candidate.result.scenario === baseline && candidate.result.concurrency === row.result.concurrency);
+    if (!base) continue;
+    comparisons.push(
+      `${row.result.scenario} vs ${baseline} at concurrency ${row.result.concurrency}: ${fixed(row.flowsPerSecond)} vs ${fixed(base.flowsPerSecond)} flows/s = ${fixed((row.flowsPerSecond / base.flowsPerSecond) * 100)}%; ` +
+        `p50 ${fixed(summarise(row.result.latenciesMs).p50)} vs ${fixed(summarise(base.result.latenciesMs).p50)} ms; server CPU ${fixed(row.serverCpuMsPerFlow)} vs ${fixed(base.serverCpuMsPerFlow)} ms/flow`,
+    );
+  }
+
+  const middenNote = rows.some((row) => row.result.scenario === 'midden')
+    ? [
+        "Midden is the Basis flow plus the code page (the SMS into the outbox), the outbox read in the bench process (client CPU) and the code check; its citizens are a pool with their own phone numbers, the server's SMS send limits raised for the bench (`secondFactor` in a POORTWACHTER_CONFIG file).",
+        '',
+      ]
+    : [];
+
   const busiest = Math.max(...rows.map((row) => row.othersCpuPercent), ...hashRates.map((rate) => rate.othersCpuPercent));
   if (busiest > 20) {
     verdicts.push(`WARNING: other processes used up to ${fixed(busiest, 0)}% CPU (100% = one core) during the measurements; rates are lower than on a quiet machine; CPU per flow and the CPU ceiling are the steadier figures.`);
@@ -200,6 +229,7 @@ function report(rows: Row[], hashRates: HashRate[], info: ReturnType<typeof mach
     '',
     textTable(header, cells, align),
     '',
+    ...(comparisons.length ? [...comparisons, ''] : []),
     textTable(hashHeader, hashCells, hashAlign),
     '',
     ...verdicts,
@@ -225,6 +255,7 @@ function report(rows: Row[], hashRates: HashRate[], info: ReturnType<typeof mach
     '',
     'Server CPU is user + system time of the server process (all threads, so argon2id included) during the measurement window; client is this load generator; others is everything else on the machine (the machine is shared). 100% is one core.',
     '',
+    ...(comparisons.length ? [...middenNote, ...comparisons.map((line) => `- ${line}`), ''] : []),
     '## argon2id (server parameters: m=19456 KiB, t=2, p=1)',
     '',
     markdownTable(hashHeader, hashCells, hashAlign),
@@ -247,25 +278,46 @@ async function main(): Promise<void> {
   process.stdout.write(`Starting the server (work dir ${workDir})...\n`);
   const nodeOptions = [args['server-node-options'], profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : ''].filter(Boolean).join(' ');
   const database = args.postgres ? await createPostgresDatabase(args.postgres) : undefined;
+  // What the scenarios need from the server's configuration (Midden: higher SMS send limits), as a config file.
+  const serverConfig = selected.reduce<Record<string, unknown>>((merged, scenario) => deepMerge(merged, scenario.serverConfig ?? {}), {});
+  const extraEnv: Record<string, string> = {};
+  if (Object.keys(serverConfig).length) {
+    mkdirSync(workDir, { recursive: true });
+    extraEnv.POORTWACHTER_CONFIG = join(workDir, 'bench-config.json');
+    writeFileSync(extraEnv.POORTWACHTER_CONFIG, `${JSON.stringify(serverConfig, null, 2)}\n`);
+  }
   let server: BenchServer;
   try {
-    server = await startBenchServer({ workDir, nodeOptions: nodeOptions || undefined, databaseUrl: database?.url });
+    server = await startBenchServer({ workDir, nodeOptions: nodeOptions || undefined, databaseUrl: database?.url, extraEnv });
   } catch (error) {
     await database?.drop();
     throw error;
   }
   const rows: Row[] = [];
   let hashRates: HashRate[] = [];
+  const prepared: PreparedScenario[] = [];
   try {
     const target = await registerBenchWebdienst(server);
     process.stdout.write(`Server ${server.url} (pid ${server.pid}); bench webdienst ${target.clientId}\n`);
-    for (const scenario of selected) await smokeTest(scenario, target);
+    for (const scenario of selected) {
+      if (!scenario.prepare) {
+        prepared.push({ scenario, close: async () => {} });
+        continue;
+      }
+      const started = performance.now();
+      const ready = await scenario.prepare({ target, databaseUrl: server.databaseUrl, serverEnv: server.env, maxConcurrency: Math.max(...levels) });
+      prepared.push(ready);
+      process.stdout.write(`Prepared ${scenario.name} in ${fixed((performance.now() - started) / 1000)} s: ${ready.scenario.description}\n`);
+    }
+    for (const { scenario } of prepared) await smokeTest(scenario, target);
 
     process.stdout.write(`Measuring argon2id (${hashSeconds} s per operation, concurrency ${availableParallelism()}, own process, server idle)...\n`);
     hashRates = await measureHashRate({ seconds: hashSeconds, concurrency: availableParallelism() });
 
-    for (const scenario of selected) {
-      for (const concurrency of levels) {
+    // Scenarios take turns at each concurrency, so what else the machine does at that time weighs on
+    // both alike and the comparison between them holds; the report lists them per scenario.
+    for (const concurrency of levels) {
+      for (const { scenario } of prepared) {
         process.stdout.write(`${scenario.name} at concurrency ${concurrency}: ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s...`);
         const row = await measure(server, scenario, target, concurrency);
         rows.push(row);
@@ -273,7 +325,10 @@ async function main(): Promise<void> {
         await sleep(1000); // let the server settle (in-flight flows done, GC)
       }
     }
+    const order = prepared.map(({ scenario }) => scenario.name);
+    rows.sort((a, b) => order.indexOf(a.result.scenario) - order.indexOf(b.result.scenario));
   } finally {
+    for (const ready of prepared) await ready.close().catch((error: Error) => process.stderr.write(`closing ${ready.scenario.name}: ${error.message}\n`));
     await server.stop();
     await database?.drop();
   }

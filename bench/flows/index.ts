@@ -1,7 +1,9 @@
-// The scenarios `npm run bench -- --scenario NAME` knows. Add Midden, SSO and SAML here.
+// The scenarios `npm run bench -- --scenario NAME` knows. Add SSO and SAML here.
 import { basisLogin } from './basis.ts';
+import { middenLogin } from './midden.ts';
 import type { Scenario } from './scenario.ts';
 
 export const scenarios: Record<string, Scenario> = {
   [basisLogin.name]: basisLogin,
+  [middenLogin.name]: middenLogin,
 };
