@@ -1,13 +1,17 @@
-// A deliberately cheap browser for load: plain fetch with manual redirects and a tiny per-flow cookie
-// jar (name + path, no domain logic: the bench only talks to one loopback origin). It shares the
-// cores with the server, so it does as little work per request as it can.
+// A deliberately cheap browser for load: node:http with keep-alive, manual redirects and a tiny
+// per-flow cookie jar (name + path, no domain logic: the bench only talks to one loopback origin).
+// It shares the cores with the server, so it does as little work per request as it can (node:http
+// costs about a third of fetch's CPU per request here).
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 export interface Response {
   status: number;
   /** Absolute URL of the Location header, if any. */
   location?: string;
   body: string;
-  headers: Headers;
+  headers: IncomingHttpHeaders;
 }
 
 interface StoredCookie {
@@ -62,22 +66,29 @@ export class BenchBrowser {
     let body: string | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
+      // browsers send Origin on a form POST; a webdienst's back-channel call passes origin: '' to send none
       headers.origin ??= this.origin;
+      if (headers.origin === '') delete headers.origin;
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(target, {
-      method: init.method ?? (init.form ? 'POST' : 'GET'),
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.timeoutMs),
+    const response = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const outgoing = httpRequest(target, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, agent, timeout: this.timeoutMs }, (incoming) => {
+        let text = '';
+        incoming.setEncoding('utf8');
+        incoming.on('data', (chunk: string) => (text += chunk));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: text }));
+        incoming.on('error', reject);
+      });
+      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      outgoing.on('error', reject);
+      outgoing.end(body);
     });
-    for (const setCookie of response.headers.getSetCookie()) this.store(setCookie);
-    const location = response.headers.get('location');
+    for (const setCookie of response.headers['set-cookie'] ?? []) this.store(setCookie);
+    const location = response.headers.location;
     return {
       status: response.status,
       location: location ? new URL(location, target).href : undefined,
-      body: await response.text(),
+      body: response.body,
       headers: response.headers,
     };
   }

@@ -90,6 +90,15 @@ const schema = z.object({
   keys: z.object({
     // PEM (PKCS#8 or PKCS#1) or private JWK files; the first one signs, all are published (rollover).
     signingKeyFiles: z.array(z.string().min(1)),
+    // PEM certificates of those keys, in the same order: published in the SAML metadata.
+    signingCertificateFiles: z.array(z.string().min(1)),
+  }),
+  saml: z.object({
+    // DESIGN.md section 5: an artifact works once and expires, at most 15 minutes; shorter is better.
+    artifactTtlSeconds: z.number().int().min(10).max(900),
+    // How old (or how far in the future, for clock skew) an AuthnRequest's IssueInstant may be.
+    requestMaxAgeSeconds: z.number().int().min(30).max(900),
+    clockSkewSeconds: z.number().int().min(0).max(300),
   }),
   secrets: z.object({
     cookieKeys: z.array(z.string().min(32, 'must be at least 32 characters')),
@@ -140,7 +149,8 @@ function defaults(environment: Environment, port: number): ConfigInput {
       sendsPerAccount: { max: 3, windowSeconds: 600 },
       sendsPerAddress: { max: 30, windowSeconds: 600 },
     },
-    keys: { signingKeyFiles: [] },
+    keys: { signingKeyFiles: [], signingCertificateFiles: [] },
+    saml: { artifactTtlSeconds: 120, requestMaxAgeSeconds: 300, clockSkewSeconds: 60 },
     secrets: { cookieKeys: [] },
     // DESIGN.md section 7: outboxes outside production; production has no default and must name its
     // real gateway (validation reports sms.gateway missing), hence the cast over the absent key.
@@ -159,6 +169,8 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   LOG_LEVEL: { path: 'logLevel', parse: String },
   PASSWORD_MIN_LENGTH: { path: 'password.minLength', parse: Number },
   SIGNING_KEY_FILES: { path: 'keys.signingKeyFiles', parse: parseList },
+  SIGNING_CERTIFICATE_FILES: { path: 'keys.signingCertificateFiles', parse: parseList },
+  SAML_ARTIFACT_TTL_SECONDS: { path: 'saml.artifactTtlSeconds', parse: Number },
   COOKIE_KEYS: { path: 'secrets.cookieKeys', parse: parseList },
   PAIRWISE_SALT: { path: 'secrets.pairwiseSalt', parse: String },
   CODE_HASH_KEY: { path: 'secrets.codeHashKey', parse: String },

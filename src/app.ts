@@ -18,6 +18,9 @@ import { loginRoutes } from './core/login/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
 import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
 import { oidcInteractionRoutes } from './frontends/oidc/interaction-routes.ts';
+import { oidcResumer } from './frontends/oidc/login-bridge.ts';
+import type { SamlIdp } from './frontends/saml/idp.ts';
+import { samlRoutes } from './frontends/saml/routes.ts';
 import { handleErrors } from './http/errors.ts';
 import { chooseLocale } from './http/locale.ts';
 import { requestLog } from './http/request-log.ts';
@@ -35,6 +38,7 @@ export interface AppDeps {
   attempts: LoginAttempts;
   passwordStep: PasswordStepDeps;
   provider: Provider;
+  samlIdp: SamlIdp;
   oneTimeCodes: OneTimeCodes;
   authenticatorApp: AuthenticatorApp;
   sms: SmsGateway;
@@ -49,8 +53,18 @@ export function createApp(deps: AppDeps): Koa {
 
   const areas = [
     startPageRoutes({ store, config }),
-    loginRoutes({ store, attempts: deps.attempts, passwordStep: deps.passwordStep, oneTimeCodes: deps.oneTimeCodes, authenticatorApp: deps.authenticatorApp, audit: deps.audit, publicUrl: config.publicUrl }),
+    loginRoutes({
+      store,
+      attempts: deps.attempts,
+      passwordStep: deps.passwordStep,
+      oneTimeCodes: deps.oneTimeCodes,
+      authenticatorApp: deps.authenticatorApp,
+      audit: deps.audit,
+      publicUrl: config.publicUrl,
+      resumers: { oidc: oidcResumer(provider, deps.attempts) },
+    }),
     oidcInteractionRoutes({ provider, store, attempts: deps.attempts, cookies }),
+    samlRoutes({ idp: deps.samlIdp, store, attempts: deps.attempts, audit: deps.audit, clock: deps.clock, config, pairwiseSalt: deps.keys.pairwiseSalt, cookies }),
     accountRoutes({ store, attempts: deps.attempts, sessions: createAccountSessions(store, deps.clock), oneTimeCodes: deps.oneTimeCodes, sms: deps.sms, audit: deps.audit, clock: deps.clock, config, cookies }),
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
   ];

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { addOrganisation } from './admin/organisations.ts';
 import { addOidcWebdienst } from './admin/webdiensten.ts';
+import { addSamlWebdienst } from './admin/saml-webdiensten.ts';
 import { addCitizen, normaliseUsername, setCitizenPhone } from './core/citizens.ts';
 import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
 import { maskPhoneNumber as maskedPhone } from './gateways/sms/sms-gateway.ts';
@@ -23,6 +24,8 @@ const usage = `Usage: poortwachter <command> [options] [--json]
   webdienst add-oidc --organisation OIN --name NAME --redirect-uri URL [--redirect-uri URL ...]
         [--post-logout-redirect-uri URL] [--backchannel-logout-uri URL] [--level basis|midden]
         [--federation NAME] [--auth client_secret_basic|private_key_jwt] [--jwks-uri URL]
+  webdienst add-saml --organisation OIN --name NAME --metadata FILE_OR_URL [--level basis|midden]
+        [--federation NAME] [--response-binding artifact|post]     (prints the entityID)
   webdienst list
   citizen add --username U --password P --bsn BSN [--phone +31...]   (not in production)
   citizen set-phone --username U --phone +31...    (the number SMS codes go to)
@@ -96,6 +99,33 @@ const commands: Record<string, Command> = {
         issuer: config.publicUrl,
         discovery: `${config.publicUrl}/.well-known/openid-configuration`,
         level: registered.webdienst.minimumLevel,
+      };
+    },
+  },
+  'webdienst add-saml': {
+    options: {
+      organisation: { type: 'string' },
+      name: { type: 'string' },
+      metadata: { type: 'string' },
+      level: { type: 'string' },
+      federation: { type: 'string' },
+      'response-binding': { type: 'string' },
+    },
+    run: async ({ config, store, options }) => {
+      const { adminDeps } = createServices(config, store, systemClock);
+      const registered = await addSamlWebdienst({ ...adminDeps, environment: config.environment }, {
+        organisationOin: required(options, 'organisation'),
+        name: required(options, 'name'),
+        metadata: required(options, 'metadata'),
+        level: options.level as string | undefined,
+        federation: options.federation as string | undefined,
+        responseBinding: options['response-binding'] as string | undefined,
+      });
+      return {
+        entity_id: registered.entityId,
+        idp_metadata: `${config.publicUrl}/saml/metadata`,
+        level: registered.webdienst.minimumLevel,
+        response_binding: registered.registration.responseBinding,
       };
     },
   },

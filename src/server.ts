@@ -8,6 +8,7 @@ import { createApp } from './app.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { loadInstanceKeys } from './core/keys.ts';
 import { createOidcProvider } from './frontends/oidc/provider.ts';
+import { createSamlIdp } from './frontends/saml/idp.ts';
 import { createLogger } from './logger.ts';
 import { createSmsGateway } from './gateways/sms/index.ts';
 import { createSecondFactorServices, createServices } from './services.ts';
@@ -30,11 +31,12 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const services = createServices(config, store, clock);
   if (await seedDevelopmentData({ ...services.adminDeps, ...services.citizenDeps }, config)) logger.info('development seed written');
   const keys = await loadInstanceKeys(config, store, clock);
-  const provider = createOidcProvider({ config, store, keys, clock });
+  const provider = createOidcProvider({ config, store, keys, clock, attempts: services.attempts });
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'oidc-provider server error'));
+  const samlIdp = await createSamlIdp(config, keys, store, clock);
   const sms = options.sms ?? createSmsGateway(config, store, clock);
   const secondFactor = createSecondFactorServices(config, store, clock, keys, sms, services.audit);
-  const app = createApp({ config, store, clock, logger, keys, provider, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, sms, ...secondFactor });
+  const app = createApp({ config, store, clock, logger, keys, provider, samlIdp, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, sms, ...secondFactor });
 
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 5000;
@@ -45,7 +47,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const port = (server.address() as AddressInfo).port;
   const purge = setInterval(() => {
     const now = clock.now();
-    Promise.all([store.deleteExpiredOidcPayloads(now), store.deleteExpiredLoginAttempts(now), store.deleteExpiredOneTimeCodes(now), store.deleteExpiredAccountSessions(now)]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
+    Promise.all([store.deleteExpiredOidcPayloads(now), store.deleteExpiredLoginAttempts(now), store.deleteExpiredOneTimeCodes(now), store.deleteExpiredAccountSessions(now), store.deleteExpiredSamlState(now)]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
   }, 60_000);
   purge.unref();
   logger.info({ port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind }, 'Poortwachter listening');

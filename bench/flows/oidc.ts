@@ -3,7 +3,7 @@
 // posting a form found on a page, the callback checks, and redeeming the code at /token (ID token
 // nonce and aud checked, signature not: that is client CPU the server does not spend).
 import { createHash, randomBytes } from 'node:crypto';
-import { FlowError, expectRedirect, type Response } from '../browser.ts';
+import { BenchBrowser, FlowError, expectRedirect, type Response } from '../browser.ts';
 import type { FlowContext } from './scenario.ts';
 
 const random = (bytes = 24): string => randomBytes(bytes).toString('base64url');
@@ -91,13 +91,8 @@ export async function finishLogin(flow: OidcFlow, back: Response, lastStep: stri
   const basic = Buffer.from(`${encodeURIComponent(target.clientId)}:${encodeURIComponent(target.clientSecret)}`).toString('base64');
   const tokenUrl = new URL('/token', target.baseUrl).href;
   const tokens = await flow.ctx.step('POST /token', async () => {
-    const response = await fetch(tokenUrl, {
-      method: 'POST',
-      headers: { authorization: `Basic ${basic}`, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: target.redirectUri, code_verifier: flow.verifier }).toString(),
-      signal: AbortSignal.timeout(30_000),
-    });
-    return { status: response.status, body: await response.text() };
+    const webdienst = new BenchBrowser(target.baseUrl);
+    return webdienst.post(tokenUrl, { grant_type: 'authorization_code', code, redirect_uri: target.redirectUri, code_verifier: flow.verifier }, { authorization: `Basic ${basic}`, accept: 'application/json', origin: '' });
   });
   if (tokens.status !== 200) throw new FlowError('token', `${tokens.status} ${tokens.body.slice(0, 200)}`);
   const idToken = (JSON.parse(tokens.body) as { id_token?: string }).id_token;

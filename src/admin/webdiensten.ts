@@ -32,7 +32,7 @@ export interface RegisteredOidcWebdienst {
 }
 
 /** https everywhere; http only for loopback outside production (a developer's own machine). */
-function assertRegistrableUri(value: string, what: string, environment: Config['environment']): string {
+export function assertRegistrableUri(value: string, what: string, environment: Config['environment']): string {
   let url: URL;
   try {
     url = new URL(value);

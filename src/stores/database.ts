@@ -8,6 +8,7 @@ import * as foundation from './migrations/001-foundation.ts';
 import * as smsOutbox from './migrations/002-sms-outbox.ts';
 import * as secondFactor from './migrations/003-second-factor.ts';
 import * as accountArea from './migrations/004-account-area.ts';
+import * as saml from './migrations/005-saml.ts';
 
 export type Database = Knex;
 
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '002-sms-outbox': smsOutbox,
   '003-second-factor': secondFactor,
   '004-account-area': accountArea,
+  '005-saml': saml,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

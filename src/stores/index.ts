@@ -8,6 +8,7 @@ import { loginAttemptStore } from './login-attempts.ts';
 import { oidcPayloadStore } from './oidc-payloads.ts';
 import { oneTimeCodeStore } from './one-time-codes.ts';
 import { organisationStore } from './organisations.ts';
+import { samlStore } from './saml.ts';
 import { smsOutboxStore } from './sms-outbox.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
@@ -17,6 +18,7 @@ export { accountWebdienstClientId, builtInOrganisationOin } from './built-in.ts'
 export type { StoredOidcPayload } from './oidc-payloads.ts';
 export type { SmsOutboxRow } from './sms-outbox.ts';
 export type { OneTimeCodeRow } from './one-time-codes.ts';
+export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
 
 function repositories(db: Database) {
   return {
@@ -31,6 +33,7 @@ function repositories(db: Database) {
     ...instanceKeyStore(db),
     ...smsOutboxStore(db),
     ...accountSessionStore(db),
+    ...samlStore(db),
   };
 }
 

@@ -101,7 +101,7 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
     it('does redirect for the exactly registered redirect_uri (the control)', async () => {
       const answer = await get(await authorizeUrl(rp));
       expect(answer.status).to.equal(303);
-      expect(answer.location).to.match(/^\/interaction\//);
+      expect(answer.location).to.match(/^\/inloggen\//); // straight to the login page
     });
   });
 

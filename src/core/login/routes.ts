@@ -13,7 +13,7 @@ import { levelByName, levels } from '../levels.ts';
 import type { AuthenticatorApp } from '../second-factor/authenticator-app.ts';
 import type { OneTimeCodes } from '../second-factor/one-time-codes.ts';
 import type { LoginAttempts } from './attempts.ts';
-import { attemptCookieName, loginPath, returnToFrontend } from './flow.ts';
+import { attemptCookieName, loginPath, returnToFrontend, type Resumers } from './flow.ts';
 import { checkPassword, type PasswordStepDeps } from './password-step.ts';
 import { addSecondFactorRoutes } from './second-factor-routes.ts';
 
@@ -25,6 +25,8 @@ export interface LoginRouteDeps {
   authenticatorApp: AuthenticatorApp;
   audit: AuditLog;
   publicUrl: string;
+  /** Front-ends that take the result in-process (flow.ts Resumer). */
+  resumers?: Resumers;
 }
 
 export interface LoginPages {
@@ -59,7 +61,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
         throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt finished by a parallel request' });
       }
       await deps.audit.record({ type: 'login.authenticated', outcome: 'success', citizenId: citizen.id, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, details: { level: levelName } });
-      returnToFrontend(ctx, attempt);
+      await returnToFrontend(ctx, attempt, deps.resumers);
     },
   };
 
@@ -92,7 +94,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     const attempt = await pages.pendingAttempt(ctx);
     await deps.attempts.markCancelled(attempt);
     await deps.audit.record({ type: 'login.cancelled', outcome: 'info', webdienstId: attempt.webdienstId, clientAddress: ctx.ip, reason: attempt.stage });
-    returnToFrontend(ctx, attempt);
+    await returnToFrontend(ctx, attempt, deps.resumers);
   });
 
   addSecondFactorRoutes(router, pages, sameOrigin);

@@ -7,29 +7,15 @@ import type { InteractionResults } from 'oidc-provider';
 import { PoortwachterError } from '../../core/errors.ts';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { redirectToLogin, type CookiePolicy } from '../../core/login/flow.ts';
-import type { LoginResult } from '../../core/login/login-request.ts';
 import type { Store } from '../../stores/index.ts';
 import { fullGrant } from './grants.ts';
-import { levelTooLow } from './level-policy.ts';
-import { interactionPath } from './provider.ts';
-import { requestedLevel } from './requested-level.ts';
+import { interactionPath, loginRequestFor, toInteractionResult } from './login-bridge.ts';
 
 export interface InteractionDeps {
   provider: Provider;
   store: Pick<Store, 'findWebdienstByClientId'>;
   attempts: LoginAttempts;
   cookies: CookiePolicy;
-}
-
-function toInteractionResult(result: LoginResult): InteractionResults {
-  if (result.outcome === 'cancelled') {
-    // OIDC Core 3.1.2.6: the end-user refused; the webdienst gets access_denied.
-    return { error: 'access_denied', error_description: 'The citizen cancelled the login' };
-  }
-  if (result.outcome === 'unmet') {
-    return { error: 'unmet_authentication_requirements', error_description: 'The citizen has no second factor for the required level' };
-  }
-  return { login: { accountId: result.citizenId, acr: result.level.uri, ts: Math.floor(result.authenticatedAt / 1000), remember: true } };
 }
 
 export function oidcInteractionRoutes(deps: InteractionDeps): Router {
@@ -62,18 +48,7 @@ export function oidcInteractionRoutes(deps: InteractionDeps): Router {
 
     const webdienst = await deps.store.findWebdienstByClientId(String(interaction.params.client_id));
     if (!webdienst) throw new PoortwachterError('error.bad_request', { status: 400, logMessage: 'interaction for a client that is no longer registered' });
-    const forceAuthentication = interaction.prompt.reasons.includes('login_prompt') || interaction.prompt.reasons.includes('max_age');
-    const stepUp = !forceAuthentication && interaction.prompt.reasons.includes(levelTooLow) && interaction.session?.accountId;
-    await redirectToLogin(ctx, deps.attempts, {
-      protocol: 'oidc',
-      protocolRef: interaction.uid,
-      webdienst,
-      requiredLevel: requestedLevel(webdienst, interaction.params),
-      forceAuthentication,
-      ...(stepUp ? { stepUpCitizenId: interaction.session!.accountId } : {}),
-      resumeUrl: interactionPath(interaction.uid),
-      clientAddress: ctx.ip,
-    }, deps.cookies);
+    await redirectToLogin(ctx, deps.attempts, loginRequestFor(interaction, webdienst, ctx.ip), deps.cookies);
   });
 
   return router;

@@ -11,9 +11,10 @@ import { accountFinder, pairwiseSubject } from './account.ts';
 import { createAdapterClass } from './adapter.ts';
 import { grantEverythingRequested } from './grants.ts';
 import { levelAwarePolicy, requiredLevelLookup } from './level-policy.ts';
+import { interactionUrl } from './login-bridge.ts';
+import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { logoutSource, postLogoutSuccessSource, renderOidcError } from './pages.ts';
 
-export const interactionPath = (uid: string): string => `/interaction/${uid}`;
 
 export const acrValuesSupported = Object.values(levels).flatMap((level) => [level.uri, ...(level.eidasAlias ? [level.eidasAlias] : [])]);
 
@@ -22,9 +23,10 @@ export interface OidcDeps {
   store: Store;
   keys: InstanceKeys;
   clock: Clock;
+  attempts: LoginAttempts;
 }
 
-export function createOidcProvider({ config, store, keys, clock }: OidcDeps): Provider {
+export function createOidcProvider({ config, store, keys, clock, attempts }: OidcDeps): Provider {
   const production = config.environment === 'production';
   const secure = config.publicUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure };
@@ -82,7 +84,7 @@ export function createOidcProvider({ config, store, keys, clock }: OidcDeps): Pr
       Grant: config.oidc.sessionTtlSeconds,
     },
     issueRefreshToken: async () => false,
-    interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => interactionPath(interaction.uid), policy: levelAwarePolicy(requiredLevelLookup(store)) },
+    interactions: { url: interactionUrl({ store, attempts, cookies: { secure } }), policy: levelAwarePolicy(requiredLevelLookup(store)) },
     findAccount: accountFinder(store),
     loadExistingGrant: grantEverythingRequested,
     renderError: renderOidcError,

@@ -1,0 +1,88 @@
+// Aansluiten of a SAML webdienst: its SP metadata (a file or an https URL) is read, checked and stored
+// with the webdienst (protocol 'saml', client_id = the SP's entityID). Invalid metadata: a clear error
+// that names what is wrong, and nothing stored.
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../../config/index.ts';
+import { ValidationError } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
+import { isLevelName, levels, type LevelName } from '../core/levels.ts';
+import { parseSpMetadata, type ResponseBinding, type SamlRegistration } from '../frontends/saml/sp-metadata.ts';
+import type { WebdienstWithOrganisation } from '../stores/index.ts';
+import type { AdminDeps } from './organisations.ts';
+import { assertRegistrableUri } from './webdiensten.ts';
+
+export interface NewSamlWebdienst {
+  organisationOin: string;
+  name: string;
+  /** A file path or an http(s) URL of the SP metadata; or the XML itself in `metadataXml`. */
+  metadata?: string;
+  metadataXml?: string;
+  level?: string;
+  federation?: string;
+  responseBinding?: string;
+}
+
+export interface RegisteredSamlWebdienst {
+  webdienst: WebdienstWithOrganisation;
+  entityId: string;
+  registration: SamlRegistration;
+}
+
+const maxMetadataBytes = 256 * 1024;
+
+async function readMetadata(source: string, environment: Config['environment']): Promise<string> {
+  if (/^https?:\/\//i.test(source)) {
+    assertRegistrableUri(source, '--metadata', environment);
+    let response: Response;
+    try {
+      response = await fetch(source, { redirect: 'error', signal: AbortSignal.timeout(10_000) });
+    } catch (error) {
+      throw new ValidationError('admin.metadata_unreachable', `could not fetch SAML metadata from ${source}: ${(error as Error).message}`);
+    }
+    if (!response.ok) throw new ValidationError('admin.metadata_unreachable', `could not fetch SAML metadata from ${source}: HTTP ${response.status}`);
+    const body = await response.text();
+    if (Buffer.byteLength(body) > maxMetadataBytes) throw new ValidationError('admin.invalid_saml_metadata', 'invalid SAML metadata: larger than 256 KiB');
+    return body;
+  }
+  try {
+    const body = await readFile(source, 'utf8');
+    if (Buffer.byteLength(body) > maxMetadataBytes) throw new ValidationError('admin.invalid_saml_metadata', 'invalid SAML metadata: larger than 256 KiB');
+    return body;
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw new ValidationError('admin.metadata_unreadable', `cannot read SAML metadata file ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export async function addSamlWebdienst(deps: AdminDeps & { environment: Config['environment'] }, input: NewSamlWebdienst): Promise<RegisteredSamlWebdienst> {
+  const organisation = await deps.store.findOrganisationByOin(input.organisationOin);
+  if (!organisation) throw new ValidationError('admin.unknown_organisation', `no organisation with OIN ${input.organisationOin}; add it first with "organisation add"`);
+  const name = input.name.trim();
+  if (name.length < 2 || name.length > 200) throw new ValidationError('admin.invalid_name', 'webdienst name must be 2 to 200 characters');
+  const level: LevelName = (input.level ?? 'basis').toLowerCase() as LevelName;
+  if (!isLevelName(level) || !levels[level].offered) throw new ValidationError('admin.invalid_level', `--level must be basis or midden, not "${input.level}"`);
+  if (input.federation !== undefined && !/^[a-z0-9][a-z0-9-]{0,99}$/.test(input.federation)) throw new ValidationError('admin.invalid_federation', 'federation names are lower-case letters, digits and dashes');
+  const responseBinding = (input.responseBinding ?? 'artifact') as ResponseBinding;
+  if (responseBinding !== 'artifact' && responseBinding !== 'post') throw new ValidationError('admin.invalid_response_binding', `--response-binding must be artifact or post, not "${input.responseBinding}"`);
+  if (!input.metadata && !input.metadataXml) throw new ValidationError('admin.missing_metadata', '--metadata FILE_OR_URL is required');
+
+  const xml = input.metadataXml ?? (await readMetadata(input.metadata!, deps.environment));
+  const registration = parseSpMetadata(xml, { responseBinding, checkUrl: (url, what) => assertRegistrableUri(url, what, deps.environment) });
+  if (await deps.store.findWebdienstByClientId(registration.entityId)) throw new ValidationError('admin.client_id_taken', `a webdienst with entityID ${registration.entityId} is already registered`);
+
+  const id = newId();
+  await deps.store.insertWebdienst({
+    id,
+    organisationId: organisation.id,
+    name,
+    protocol: 'saml',
+    clientId: registration.entityId,
+    minimumLevel: level,
+    federation: input.federation ?? null,
+    protocolMetadata: registration as unknown as Record<string, unknown>,
+    createdAt: deps.clock.now(),
+  });
+  await deps.audit.record({ type: 'admin.webdienst_added', outcome: 'success', webdienstId: id, details: { protocol: 'saml', organisation: organisation.oin, level, responseBinding } });
+  const webdienst = (await deps.store.findWebdienstById(id))!;
+  return { webdienst, entityId: registration.entityId, registration };
+}

@@ -1,0 +1,93 @@
+// The Response we send (DESIGN.md section 5, SECURITY-TESTS.md 32): Issuer; Status; on success one
+// Assertion with Subject/NameID (`s00000000:<BSN>` without Format for a BSN-entitled organisation,
+// else a persistent pairwise identifier), bearer SubjectConfirmation with InResponseTo, Recipient and
+// NotOnOrAfter, Conditions -2/+2 minutes with the Audience, and an AuthnStatement with AuthnInstant,
+// SessionIndex, SubjectLocality and the level's class URI. The Assertion is signed, then the Response.
+// Every value is escaped, so a crafted value cannot add elements or attributes.
+import { createHmac, randomBytes } from 'node:crypto';
+import type { SamlIdp } from './idp.ts';
+import { signElement } from './signature.ts';
+import { escapeXml, ns, samlInstant } from './xml.ts';
+
+export const statusCodes = {
+  success: 'urn:oasis:names:tc:SAML:2.0:status:Success',
+  requester: 'urn:oasis:names:tc:SAML:2.0:status:Requester',
+  responder: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+  authnFailed: 'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed',
+  noAuthnContext: 'urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext',
+  noPassive: 'urn:oasis:names:tc:SAML:2.0:status:NoPassive',
+  requestDenied: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
+  noSupportedIdp: 'urn:oasis:names:tc:SAML:2.0:status:NoSupportedIDP',
+} as const;
+
+export interface SamlStatus {
+  code: string;
+  subCode?: string;
+  message?: string;
+}
+
+export interface AssertionContent {
+  nameId: string;
+  /** Undefined for the BSN NameID (DESIGN.md section 3: no Format attribute). */
+  nameIdFormat?: string;
+  levelUri: string;
+  authnInstant: number;
+  sessionIndex: string;
+  clientAddress: string;
+}
+
+export interface ResponseInput {
+  idp: SamlIdp;
+  inResponseTo: string;
+  destination: string;
+  audience: string;
+  now: number;
+  status: SamlStatus;
+  assertion?: AssertionContent;
+}
+
+export const samlId = (): string => `_${randomBytes(20).toString('hex')}`;
+
+export const persistentFormat = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
+
+/** The NameID a webdienst gets for a citizen (DESIGN.md section 5, NameIDPolicy is not consulted). */
+export function nameIdFor(citizen: { id: string; bsn: string }, webdienst: { clientId: string; organisation: { bsnEntitled: boolean } }, pairwiseSalt: string): { nameId: string; nameIdFormat?: string } {
+  if (webdienst.organisation.bsnEntitled) return { nameId: `s00000000:${citizen.bsn}` };
+  // The same derivation as the OIDC pairwise sub: the webdienst's identifier is the sector.
+  return { nameId: createHmac('sha256', pairwiseSalt).update(`${webdienst.clientId}\u0000${citizen.id}`).digest('base64url'), nameIdFormat: persistentFormat };
+}
+
+function statusXml(status: SamlStatus): string {
+  const inner = status.subCode ? `<samlp:StatusCode Value="${escapeXml(status.subCode)}"/>` : '';
+  return `<samlp:Status><samlp:StatusCode Value="${escapeXml(status.code)}">${inner}</samlp:StatusCode>${status.message ? `<samlp:StatusMessage>${escapeXml(status.message)}</samlp:StatusMessage>` : ''}</samlp:Status>`;
+}
+
+function assertionXml(input: ResponseInput, content: AssertionContent, id: string): string {
+  const { idp, now } = input;
+  const issuer = `<saml:Issuer>${escapeXml(idp.entityId)}</saml:Issuer>`;
+  const format = content.nameIdFormat ? ` Format="${escapeXml(content.nameIdFormat)}" NameQualifier="${escapeXml(idp.entityId)}" SPNameQualifier="${escapeXml(input.audience)}"` : '';
+  return (
+    `<saml:Assertion xmlns:saml="${ns.saml}" ID="${id}" Version="2.0" IssueInstant="${samlInstant(now)}">${issuer}` +
+    `<saml:Subject><saml:NameID${format}>${escapeXml(content.nameId)}</saml:NameID>` +
+    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="${escapeXml(input.inResponseTo)}" Recipient="${escapeXml(input.destination)}" NotOnOrAfter="${samlInstant(now + 2 * 60_000)}"/></saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:Conditions NotBefore="${samlInstant(now - 2 * 60_000)}" NotOnOrAfter="${samlInstant(now + 2 * 60_000)}"><saml:AudienceRestriction><saml:Audience>${escapeXml(input.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+    `<saml:AuthnStatement AuthnInstant="${samlInstant(content.authnInstant)}" SessionIndex="${escapeXml(content.sessionIndex)}"><saml:SubjectLocality Address="${escapeXml(content.clientAddress)}"/>` +
+    `<saml:AuthnContext><saml:AuthnContextClassRef>${escapeXml(content.levelUri)}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
+    `</saml:Assertion>`
+  );
+}
+
+/** A signed Response (and a signed Assertion inside it on success), as XML without declaration. */
+export function buildResponse(input: ResponseInput): string {
+  const responseId = samlId();
+  const assertionId = samlId();
+  const open =
+    `<samlp:Response xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="${responseId}" Version="2.0" IssueInstant="${samlInstant(input.now)}" Destination="${escapeXml(input.destination)}" InResponseTo="${escapeXml(input.inResponseTo)}">` +
+    `<saml:Issuer>${escapeXml(input.idp.entityId)}</saml:Issuer>${statusXml(input.status)}`;
+  let xml = `${open}${input.assertion ? `<!--assertion-->` : ''}</samlp:Response>`;
+  if (input.assertion) {
+    const assertion = signElement(assertionXml(input, input.assertion, assertionId), input.idp.signing, `/*[local-name(.)='Assertion']`);
+    xml = xml.replace('<!--assertion-->', assertion);
+  }
+  return signElement(xml, input.idp.signing, `/*[local-name(.)='Response']`);
+}

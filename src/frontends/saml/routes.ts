@@ -1,0 +1,161 @@
+// The SAML front-end's routes (DESIGN.md section 5). Like the OIDC front-end it only translates: a
+// verified AuthnRequest becomes a LoginRequest for the login layer, and the LoginResult becomes a
+// signed Response, delivered by HTTP-Artifact (default) or HTTP-POST (webdiensten allowed it).
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Config } from '../../../config/index.ts';
+import type { AuditLog } from '../../core/audit.ts';
+import type { Clock } from '../../core/clock.ts';
+import { PoortwachterError } from '../../core/errors.ts';
+import { newToken } from '../../core/ids.ts';
+import { levelByName, levels } from '../../core/levels.ts';
+import type { LoginAttempts } from '../../core/login/attempts.ts';
+import { redirectToLogin, type CookiePolicy } from '../../core/login/flow.ts';
+import type { LoginResult } from '../../core/login/login-request.ts';
+import { readForm } from '../../http/form-body.ts';
+import { render } from '../../http/views.ts';
+import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
+import { issueArtifact, resolveArtifact, soapFault } from './artifact.ts';
+import { readPostRequest, readRedirectRequest, type VerifiedAuthnRequest } from './authn-request.ts';
+import { bindings, samlPaths, type SamlIdp } from './idp.ts';
+import { buildResponse, nameIdFor, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
+import { maxXmlBytes, SamlRefused } from './xml.ts';
+
+export interface SamlRouteDeps {
+  idp: SamlIdp;
+  store: Pick<Store, 'findWebdienstByClientId' | 'findWebdienstById' | 'findCitizenById' | 'insertSamlRequest' | 'findSamlRequest' | 'insertSamlArtifact' | 'takeSamlArtifact'>;
+  attempts: LoginAttempts;
+  audit: AuditLog;
+  clock: Clock;
+  config: Pick<Config, 'saml' | 'login'>;
+  pairwiseSalt: string;
+  cookies: CookiePolicy;
+}
+
+/** What we keep of a verified request while the citizen logs in (saml_requests.payload). */
+interface PendingRequest {
+  requestId: string;
+  acsUrl: string;
+  acsBinding: string;
+  relayState?: string;
+  level: string;
+}
+
+const resumeCookie = 'poortwachter_saml';
+
+export function samlRoutes(deps: SamlRouteDeps): Router {
+  const router = new Router();
+  const checkDeps = () => ({ idp: deps.idp, store: deps.store, now: deps.clock.now(), maxAgeMs: deps.config.saml.requestMaxAgeSeconds * 1000, clockSkewMs: deps.config.saml.clockSkewSeconds * 1000 });
+
+  router.get(samlPaths.metadata, (ctx) => {
+    ctx.type = 'application/samlmetadata+xml';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = deps.idp.metadataXml();
+  });
+
+  async function deliver(ctx: Context, webdienst: WebdienstWithOrganisation, pending: PendingRequest, status: SamlStatus, assertion?: AssertionContent): Promise<void> {
+    const now = deps.clock.now();
+    const xml = buildResponse({ idp: deps.idp, inResponseTo: pending.requestId, destination: pending.acsUrl, audience: webdienst.clientId, now, status, ...(assertion ? { assertion } : {}) });
+    await deps.audit.record({ type: 'saml.response', outcome: status.code === statusCodes.success ? 'success' : 'failure', reason: status.subCode?.split(':').pop(), webdienstId: webdienst.id, clientAddress: ctx.ip, details: { binding: pending.acsBinding === bindings.post ? 'post' : 'artifact' } });
+    ctx.set('Cache-Control', 'no-store');
+    if (pending.acsBinding === bindings.post) {
+      return render(ctx, 'saml/post.njk', { action: pending.acsUrl, samlResponse: Buffer.from(xml, 'utf8').toString('base64'), relayState: pending.relayState });
+    }
+    const artifact = await issueArtifact({ idp: deps.idp, store: deps.store, now, ttlMs: deps.config.saml.artifactTtlSeconds * 1000 }, webdienst.id, xml);
+    const query = new URLSearchParams({ SAMLart: artifact, ...(pending.relayState ? { RelayState: pending.relayState } : {}) });
+    ctx.status = 303;
+    ctx.redirect(`${pending.acsUrl}${pending.acsUrl.includes('?') ? '&' : '?'}${query.toString()}`);
+  }
+
+  async function startLogin(ctx: Context, request: VerifiedAuthnRequest): Promise<void> {
+    const ref = newToken();
+    const browserBinding = newToken();
+    const now = deps.clock.now();
+    const pending: PendingRequest = {
+      requestId: request.requestId,
+      acsUrl: request.acs.location,
+      acsBinding: request.acs.binding,
+      ...(request.relayState !== undefined ? { relayState: request.relayState } : {}),
+      level: request.level === 'unmet' ? levels.hoog.name : request.level.name,
+    };
+    // SECURITY-TESTS.md 28: the (webdienst, ID) pair is unique in the database shared by every process.
+    const stored = await deps.store.insertSamlRequest({ id: ref, webdienstId: request.webdienst.id, requestId: request.requestId, browserBinding, payload: pending as unknown as Record<string, unknown>, createdAt: now, expiresAt: now + Math.max(deps.config.login.attemptTtlSeconds, deps.config.saml.requestMaxAgeSeconds + deps.config.saml.clockSkewSeconds) * 1000 });
+    if (!stored) throw new SamlRefused('replayed_request_id');
+    await deps.audit.record({ type: 'saml.request', outcome: 'success', webdienstId: request.webdienst.id, clientAddress: ctx.ip, details: { binding: request.acs.binding === bindings.post ? 'post' : 'artifact', forceAuthn: request.forceAuthn, isPassive: request.isPassive } });
+
+    // DESIGN.md section 2: a level we cannot deliver is the standard error, without a login.
+    if (request.level === 'unmet') return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext, message: 'The requested level of assurance cannot be delivered' });
+    // No SSO session exists yet, so a passive request can never be answered without the citizen.
+    if (request.isPassive) return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noPassive });
+
+    ctx.cookies.set(resumeCookie, browserBinding, { path: samlPaths.resume(ref), httpOnly: true, sameSite: 'lax', secure: deps.cookies.secure, signed: false, overwrite: true });
+    await redirectToLogin(ctx, deps.attempts, {
+      protocol: 'saml',
+      protocolRef: ref,
+      webdienst: request.webdienst,
+      requiredLevel: request.level,
+      forceAuthentication: request.forceAuthn,
+      resumeUrl: samlPaths.resume(ref),
+      clientAddress: ctx.ip,
+    }, deps.cookies);
+  }
+
+  router.get(samlPaths.sso, async (ctx) => startLogin(ctx, await readRedirectRequest(ctx.querystring, checkDeps())));
+  router.post(samlPaths.sso, async (ctx) => startLogin(ctx, await readPostRequest(await readForm(ctx), checkDeps())));
+
+  router.get(samlPaths.resume(':ref'), async (ctx) => {
+    const ref = String(ctx.params.ref);
+    const request = ref.length <= 64 ? await deps.store.findSamlRequest(ref) : undefined;
+    const binding = ctx.cookies.get(resumeCookie, { signed: false });
+    if (!request || request.expiresAt <= deps.clock.now() || !binding || binding !== request.browserBinding) {
+      throw new PoortwachterError('login.expired', { status: 400, logMessage: 'SAML resume: unknown or expired request, or another browser' });
+    }
+    const result: LoginResult | undefined = await deps.attempts.takeResult('saml', ref);
+    if (!result) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'SAML resume without a login result (replayed or unfinished)' });
+    ctx.cookies.set(resumeCookie, null, { path: samlPaths.resume(ref), signed: false, overwrite: true });
+    const webdienst = await deps.store.findWebdienstById(request.webdienstId);
+    if (!webdienst) throw new PoortwachterError('error.bad_request', { status: 400, logMessage: 'SAML webdienst no longer registered' });
+    const pending = request.payload as unknown as PendingRequest;
+    if (result.outcome === 'cancelled') return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.authnFailed, message: 'Authentication cancelled' });
+    if (result.outcome === 'unmet') return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
+    const citizen = await deps.store.findCitizenById(result.citizenId);
+    if (!citizen || citizen.status !== 'active') return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.requestDenied });
+    if (result.level.rank < levelByName(pending.level).rank) return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
+    return deliver(ctx, webdienst, pending, { code: statusCodes.success }, {
+      ...nameIdFor(citizen, webdienst, deps.pairwiseSalt),
+      levelUri: result.level.uri,
+      authnInstant: result.authenticatedAt,
+      sessionIndex: samlId(),
+      clientAddress: ctx.ip,
+    });
+  });
+
+  router.post(samlPaths.artifact, async (ctx) => {
+    ctx.type = 'text/xml; charset=utf-8';
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      const type = ctx.get('content-type').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'text/xml' && type !== 'application/soap+xml') throw new SamlRefused('not_soap_xml', 415);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > maxXmlBytes) throw new SamlRefused('xml_too_large', 413);
+        chunks.push(chunk);
+      }
+      const { xml, webdienst, resolved } = await resolveArtifact(Buffer.concat(chunks).toString('utf8'), { idp: deps.idp, store: deps.store, now: deps.clock.now() });
+      await deps.audit.record({ type: 'saml.artifact_resolve', outcome: resolved ? 'success' : 'failure', reason: resolved ? undefined : 'unknown_used_or_expired', webdienstId: webdienst.id, clientAddress: ctx.ip });
+      ctx.status = 200;
+      ctx.body = xml;
+    } catch (error) {
+      if (!(error instanceof PoortwachterError)) throw error;
+      const reason = error instanceof SamlRefused ? error.reason : error.code;
+      await deps.audit.record({ type: 'saml.artifact_resolve', outcome: 'failure', reason, clientAddress: ctx.ip });
+      ctx.status = error.status;
+      ctx.type = 'text/xml; charset=utf-8';
+      ctx.body = soapFault('ArtifactResolve refused');
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,66 @@
+// SAML front-end state, shared by every process (DESIGN.md section 1): verified AuthnRequests waiting
+// for the login layer, whose (webdienst, request ID) pair is unique (the replay store), and artifacts.
+import type { Database } from './database.ts';
+
+export interface SamlRequestRow {
+  id: string;
+  webdienstId: string;
+  requestId: string;
+  browserBinding: string;
+  payload: Record<string, unknown>;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SamlArtifactRow {
+  id: string;
+  webdienstId: string;
+  responseXml: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export function samlStore(db: Database) {
+  return {
+    /** Stores a verified request; false when this webdienst already sent this request ID (replay). */
+    async insertSamlRequest(row: SamlRequestRow): Promise<boolean> {
+      await db('saml_requests')
+        .insert({ id: row.id, webdienst_id: row.webdienstId, request_id: row.requestId, browser_binding: row.browserBinding, payload: JSON.stringify(row.payload), created_at: row.createdAt, expires_at: row.expiresAt })
+        .onConflict(['webdienst_id', 'request_id'])
+        .ignore();
+      const stored = await db('saml_requests').where({ webdienst_id: row.webdienstId, request_id: row.requestId }).first('id');
+      return stored?.id === row.id;
+    },
+    async findSamlRequest(id: string): Promise<SamlRequestRow | undefined> {
+      const record = await db('saml_requests').where({ id }).first();
+      if (!record) return undefined;
+      return {
+        id: record.id,
+        webdienstId: record.webdienst_id,
+        requestId: record.request_id,
+        browserBinding: record.browser_binding,
+        payload: JSON.parse(record.payload) as Record<string, unknown>,
+        createdAt: Number(record.created_at),
+        expiresAt: Number(record.expires_at),
+      };
+    },
+    async insertSamlArtifact(row: SamlArtifactRow): Promise<void> {
+      await db('saml_artifacts').insert({ id: row.id, webdienst_id: row.webdienstId, response_xml: row.responseXml, created_at: row.createdAt, expires_at: row.expiresAt, resolved_at: null });
+    },
+    /** The stored Response, once: only for the webdienst it was issued to, only before it expires. */
+    async takeSamlArtifact(id: string, webdienstId: string, now: number): Promise<string | undefined> {
+      return db.transaction(async (trx) => {
+        const taken = await trx('saml_artifacts').where({ id, webdienst_id: webdienstId }).whereNull('resolved_at').where('expires_at', '>', now).update({ resolved_at: now });
+        if (taken !== 1) return undefined;
+        const record = await trx('saml_artifacts').where({ id }).first('response_xml');
+        await trx('saml_artifacts').where({ id }).update({ response_xml: null });
+        return (record?.response_xml as string | null) ?? undefined;
+      });
+    },
+    async deleteExpiredSamlState(now: number): Promise<void> {
+      await db('saml_requests').where('expires_at', '<=', now).delete();
+      await db('saml_artifacts').where('expires_at', '<=', now).delete();
+    },
+  };
+}
+export type SamlStore = ReturnType<typeof samlStore>;
