@@ -6,7 +6,7 @@ import { z } from 'zod';
 const environments = ['development', 'preproduction', 'production'] as const;
 export type Environment = (typeof environments)[number];
 
-const throttleProfile = z.object({
+const throttleProfile = z.strictObject({
   freeFailures: z.number().int().min(1).max(1000),
   baseDelaySeconds: z.number().int().min(1).max(3600),
   maxDelaySeconds: z.number().int().min(1).max(3600),
@@ -51,25 +51,25 @@ const sms = z
     }
   });
 
-const schema = z.object({
+const schema = z.strictObject({
   environment: z.enum(environments),
   port: z.number().int().min(0).max(65535),
   publicUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
   databaseUrl: z.string().min(1),
   trustProxy: z.boolean(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
-  password: z.object({
+  password: z.strictObject({
     // NIST SP 800-63B rev 4: at least 15 for a password used as a single factor.
     minLength: z.number().int().min(8).max(64),
     maxLength: z.number().int().min(64).max(256),
   }),
-  throttle: z.object({
+  throttle: z.strictObject({
     account: throttleProfile,
     address: throttleProfile,
     // NIST SP 800-63B 5.2.2: no more than 100 consecutive failures before the factor needs recovery.
     recoveryAfterFailures: z.number().int().min(10).max(100),
   }),
-  oidc: z.object({
+  oidc: z.strictObject({
     // DESIGN.md section 4: ID token lifetime at most 5 minutes.
     idTokenTtlSeconds: z.number().int().min(30).max(300),
     accessTokenTtlSeconds: z.number().int().min(30).max(3600),
@@ -77,37 +77,37 @@ const schema = z.object({
     interactionTtlSeconds: z.number().int().min(60).max(3600),
     sessionTtlSeconds: z.number().int().min(300).max(24 * 3600),
   }),
-  login: z.object({
+  login: z.strictObject({
     attemptTtlSeconds: z.number().int().min(60).max(3600),
   }),
-  secondFactor: z.object({
+  secondFactor: z.strictObject({
     // SECURITY-TESTS.md 7: one-time codes live 5 minutes by default, never more than 10.
     codeTtlSeconds: z.number().int().min(60).max(600),
     maxWrongTries: z.number().int().min(1).max(10),
-    sendsPerAccount: z.object({ max: z.number().int().min(1).max(20), windowSeconds: z.number().int().min(60).max(86400) }),
-    sendsPerAddress: z.object({ max: z.number().int().min(1).max(10000), windowSeconds: z.number().int().min(60).max(86400) }),
+    sendsPerAccount: z.strictObject({ max: z.number().int().min(1).max(20), windowSeconds: z.number().int().min(60).max(86400) }),
+    sendsPerAddress: z.strictObject({ max: z.number().int().min(1).max(10000), windowSeconds: z.number().int().min(60).max(86400) }),
   }),
-  keys: z.object({
+  keys: z.strictObject({
     // PEM (PKCS#8 or PKCS#1) or private JWK files; the first one signs, all are published (rollover).
     signingKeyFiles: z.array(z.string().min(1)),
     // PEM certificates of those keys, in the same order: published in the SAML metadata.
     signingCertificateFiles: z.array(z.string().min(1)),
   }),
-  saml: z.object({
+  saml: z.strictObject({
     // DESIGN.md section 5: an artifact works once and expires, at most 15 minutes; shorter is better.
     artifactTtlSeconds: z.number().int().min(10).max(900),
     // How old (or how far in the future, for clock skew) an AuthnRequest's IssueInstant may be.
     requestMaxAgeSeconds: z.number().int().min(30).max(900),
     clockSkewSeconds: z.number().int().min(0).max(300),
   }),
-  secrets: z.object({
+  secrets: z.strictObject({
     cookieKeys: z.array(z.string().min(32, 'must be at least 32 characters')),
     pairwiseSalt: z.string().min(32, 'must be at least 32 characters').optional(),
     codeHashKey: z.string().min(32, 'must be at least 32 characters').optional(),
   }),
   sms,
-  seed: z.object({ testData: z.boolean() }),
-  demo: z.object({ enabled: z.boolean() }),
+  seed: z.strictObject({ testData: z.boolean() }),
+  demo: z.strictObject({ enabled: z.boolean() }),
 });
 
 export type Config = z.infer<typeof schema>;
