@@ -19,7 +19,12 @@ export interface InstanceKeys {
 }
 
 function readKeyFile(path: string): JWK {
-  const text = readFileSync(path, 'utf8').trim();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new Error(`keys.signingKeyFiles (SIGNING_KEY_FILES): cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   const jwk = (text.startsWith('{') ? JSON.parse(text) : createPrivateKey(text).export({ format: 'jwk' })) as JWK;
   if (jwk.kty !== 'RSA' || !jwk.d) throw new Error(`signing key file ${path} must hold an RSA private key`);
   return jwk;
