@@ -69,6 +69,41 @@ for (const kind of databaseKinds) {
       expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
     });
 
+    it('takes an essential acr in the claims parameter, and the eIDAS alias, as a Midden minimum', async () => {
+      const services = createServices(server.config, server.store, systemClock);
+      const username = `claims-acr-${kind}`;
+      await addCitizen(services.citizenDeps, { username, password: 'schelpenpad-vuurtoren-2026', bsn: '999990652', phone: '+31633333333' });
+      const rp = await RelyingParty.register(server);
+      for (const params of [
+        { claims: JSON.stringify({ id_token: { acr: { essential: true, values: [levels.midden.uri] } } }) },
+        { acr_values: 'http://eidas.europa.eu/LoA/low' },
+      ]) {
+        const browser = new TestBrowser();
+        const { request, page } = await rp.start(browser, params);
+        const codePage = await browser.follow(await rp.submitPassword(browser, page, username, 'schelpenpad-vuurtoren-2026'));
+        expect(codePage.body).to.include('name="code"');
+        const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, '+31633333333'));
+        expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
+      }
+    });
+
+    it('lets a citizen with SMS and an app choose the app on the code page', async () => {
+      const services = createServices(server.config, server.store, systemClock);
+      const username = `sms-en-app-${kind}`;
+      const citizen = await addCitizen(services.citizenDeps, { username, password: 'tulpenveld-kruiwagen-2026', bsn: '999990639', phone: '+31622222222' });
+      const app = createAuthenticatorApp({ store: server.store, clock: systemClock, issuer: 'Poortwachter' });
+      const secret = new URL(await app.enrol(citizen)).searchParams.get('secret')!;
+      const rp = await RelyingParty.register(server, { level: 'midden' });
+      const browser = new TestBrowser();
+      const { request, page } = await rp.start(browser);
+      const smsPage = await browser.follow(await rp.submitPassword(browser, page, username, 'tulpenveld-kruiwagen-2026'));
+      expect(smsPage.body).to.include('name="method" value="app"');
+      const appPage = await browser.follow(await browser.post(formActionEndingWith(smsPage.body, '/methode', smsPage.url), { method: 'app' }));
+      expect(appPage.body).to.include('authenticator');
+      const back = await submitCode(browser, rp, appPage, await app.currentCode(secret, Date.now()));
+      expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
+    });
+
     for (const level of [levels.substantieel, levels.hoog]) {
       for (const prompt of [undefined, 'none']) {
         it(`answers ${level.name}${prompt ? ' with prompt=none' : ''} with unmet_authentication_requirements and no login`, async () => {
