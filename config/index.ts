@@ -277,6 +277,7 @@ function assertSafeForProduction(config: Config): void {
   const problems: string[] = [];
   if (!config.publicUrl.startsWith('https://')) problems.push('publicUrl (PUBLIC_URL) must use https:// in production');
   if (config.keys.signingKeyFiles.length === 0) problems.push('keys.signingKeyFiles (SIGNING_KEY_FILES) must name key files in production; generated keys are refused');
+  else if (config.keys.signingCertificateFiles.length !== config.keys.signingKeyFiles.length) problems.push('keys.signingCertificateFiles (SIGNING_CERTIFICATE_FILES) must name one certificate per signing key file, in the same order (published in the SAML metadata)');
   if (config.secrets.cookieKeys.length === 0) problems.push('secrets.cookieKeys (COOKIE_KEYS) must be set in production; generated secrets are refused');
   if (!config.secrets.pairwiseSalt) problems.push('secrets.pairwiseSalt (PAIRWISE_SALT) must be set in production');
   if (!config.secrets.codeHashKey) problems.push('secrets.codeHashKey (CODE_HASH_KEY) must be set in production');

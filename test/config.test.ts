@@ -174,6 +174,7 @@ describe('configuration (config/index.ts)', () => {
     const refusals: Array<[string, NodeJS.ProcessEnv, string]> = [
       ['an http public URL', { PUBLIC_URL: 'http://inloggen.example.nl' }, 'publicUrl (PUBLIC_URL)'],
       ['no signing key files (generated keys)', { SIGNING_KEY_FILES: undefined }, 'keys.signingKeyFiles (SIGNING_KEY_FILES)'],
+      ['signing keys without their certificates', { SIGNING_CERTIFICATE_FILES: undefined }, 'keys.signingCertificateFiles (SIGNING_CERTIFICATE_FILES)'],
       ['no cookie keys', { COOKIE_KEYS: undefined }, 'secrets.cookieKeys (COOKIE_KEYS)'],
       ['no pairwise salt', { PAIRWISE_SALT: undefined }, 'secrets.pairwiseSalt (PAIRWISE_SALT)'],
       ['test data', { SEED_TEST_DATA: 'true' }, 'seed.testData (SEED_TEST_DATA)'],

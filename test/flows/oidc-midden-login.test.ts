@@ -74,7 +74,7 @@ for (const kind of databaseKinds) {
       const username = `claims-acr-${kind}`;
       await addCitizen(services.citizenDeps, { username, password: 'schelpenpad-vuurtoren-2026', bsn: '999990652', phone: '+31633333333' });
       const rp = await RelyingParty.register(server);
-      for (const params of [
+      for (const params of <Array<Record<string, string>>>[
         { claims: JSON.stringify({ id_token: { acr: { essential: true, values: [levels.midden.uri] } } }) },
         { acr_values: 'http://eidas.europa.eu/LoA/low' },
       ]) {

@@ -8,6 +8,7 @@ export function productionEnv(): NodeJS.ProcessEnv {
     PUBLIC_URL: 'https://inloggen.example.nl',
     DATABASE_URL: 'postgres://poortwachter@db.internal/poortwachter',
     SIGNING_KEY_FILES: '/etc/poortwachter/signing-2026.pem',
+    SIGNING_CERTIFICATE_FILES: '/etc/poortwachter/signing-2026.crt',
     COOKIE_KEYS: `${secret('a')},${secret('b')}`,
     PAIRWISE_SALT: secret('c'),
     CODE_HASH_KEY: secret('d'),

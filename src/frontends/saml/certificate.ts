@@ -42,7 +42,8 @@ const name = (commonName: string) => sequence(tlv(0x31, sequence(oid('2.5.4.3'),
 export function selfSignedCertificate(privateKey: KeyObject, commonName: string, now: number, years = 10): string {
   const algorithm = sequence(oid('1.2.840.113549.1.1.11'), Buffer.from([0x05, 0x00]));
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  // DER INTEGER: positive (high bit clear) and minimal (no leading zero byte), so 0x40..0x7f first.
+  serial[0] = (serial[0]! & 0x3f) | 0x40;
   const notBefore = new Date(now - 24 * 3600 * 1000);
   const notAfter = new Date(now + years * 365 * 24 * 3600 * 1000);
   const tbs = sequence(

@@ -149,7 +149,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       ctx.body = xml;
     } catch (error) {
       if (!(error instanceof PoortwachterError)) throw error;
-      const reason = error instanceof SamlRefused ? error.reason : error.code;
+      const reason = (error instanceof SamlRefused ? error.reason : error.code).slice(0, 60);
       await deps.audit.record({ type: 'saml.artifact_resolve', outcome: 'failure', reason, clientAddress: ctx.ip });
       ctx.status = error.status;
       ctx.type = 'text/xml; charset=utf-8';

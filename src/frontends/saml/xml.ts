@@ -26,8 +26,9 @@ export function parseXml(xml: string): Document {
   if (Buffer.byteLength(xml, 'utf8') > maxXmlBytes) throw new SamlRefused('xml_too_large', 413);
   // SECURITY-TESTS.md 23: no DTD at all, so no internal or external entities; refused before parsing.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlRefused('doctype');
-  const fail = (message: string) => {
-    throw new SamlRefused(`unreadable_xml: ${String(message).slice(0, 120)}`);
+  // Only the reason code: a parser message may quote the untrusted input.
+  const fail = () => {
+    throw new SamlRefused('unreadable_xml');
   };
   let doc: Document;
   try {

@@ -5,18 +5,21 @@ import { X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
 import { testCitizens } from '../../../seeds/development.ts';
 import { levels } from '../../../src/core/levels.ts';
-import { TestBrowser, formActionEndingWith } from '../../support/browser.ts';
+import { TestBrowser, formAction, formActionEndingWith } from '../../support/browser.ts';
+import { lastSmsCode } from '../../support/relying-party.ts';
+import { databaseKinds } from '../../support/databases.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { all, artifactFrom, statusCodesOf, expectSignedBy, first, idpCertificate, ns, parse, postedResponse, responseFromArtifactResponse, TestSp } from './test-sp.ts';
 
 const citizen = testCitizens[0];
 const status = (name: string) => `urn:oasis:names:tc:SAML:2.0:status:${name}`;
 
-describe('SAML front-end: login end to end', () => {
+for (const kind of databaseKinds) {
+describe(`SAML front-end: login end to end (${kind})`, () => {
   let server: TestServer;
   let certificate: string;
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ kind });
     certificate = await idpCertificate(server);
   });
   after(() => server.stop());
@@ -135,6 +138,19 @@ describe('SAML front-end: login end to end', () => {
     expect(posted.xml).to.not.include(citizen.bsn);
   });
 
+  it('gives the login result only to the browser that sent the request (resume URL in another browser: 400)', async () => {
+    const sp = await TestSp.register(server);
+    const browser = new TestBrowser();
+    const loginPage = await browser.follow(await browser.get(sp.redirectUrl(sp.authnRequest().xml)));
+    const submitted = await browser.post(formAction(loginPage.body, 'password', loginPage.url), { username: citizen.username, password: citizen.password });
+    const stranger = await new TestBrowser().get(submitted.location!);
+    expect(stranger.status).to.equal(400);
+    expect(stranger.location).to.equal(undefined);
+    const { artifact } = artifactFrom(await browser.get(submitted.location!));
+    expect(responseFromArtifactResponse((await sp.resolve(artifact)).xml, certificate).status).to.equal(status('Success'));
+    expect((await browser.get(submitted.location!)).status, 'the resume URL works once').to.equal(400);
+  });
+
   it('answers a cancelled login with Responder/AuthnFailed', async () => {
     const sp = await TestSp.register(server);
     const browser = new TestBrowser();
@@ -169,7 +185,24 @@ describe('SAML front-end: login end to end', () => {
     expect(codes).to.deep.equal([status('Responder'), status('NoPassive')]);
   });
 
-  it('asks the second factor when the request asks Midden (minimum) and answers with the Midden class', async () => {
+  it('logs a citizen in at Midden (webdienst minimum Midden): password, SMS code, the Midden class in the assertion', async () => {
+    const sp = await TestSp.register(server, { level: 'midden' });
+    const middenCitizen = testCitizens[1];
+    const browser = new TestBrowser();
+    const loginPage = await browser.follow(await browser.get(sp.redirectUrl(sp.authnRequest({ authnContext: { refs: [levels.basis.uri], comparison: 'minimum' } }).xml)));
+    const afterPassword = await browser.post(formAction(loginPage.body, 'password', loginPage.url), { username: middenCitizen.username, password: middenCitizen.password });
+    const codePage = await browser.follow(afterPassword);
+    expect(codePage.body).to.include('name="code"');
+    const afterCode = await browser.post(formAction(codePage.body, 'code', codePage.url), { code: await lastSmsCode(server, middenCitizen.phone) });
+    expect(new URL(afterCode.location!).pathname).to.match(/^\/saml\/resume\//);
+    const result = responseFromArtifactResponse((await sp.resolve(artifactFrom(await browser.get(afterCode.location!)).artifact)).xml, certificate);
+    expect(statusCodesOf(result.response!)).to.deep.equal([status('Success')]);
+    const assertion = first(result.response!, ns.saml, 'Assertion')!;
+    expect(first(assertion, ns.saml, 'AuthnContextClassRef')!.textContent).to.equal(levels.midden.uri);
+    expect(first(assertion, ns.saml, 'NameID')!.textContent).to.equal(`s00000000:${middenCitizen.bsn}`);
+  });
+
+  it('asks the second factor when the request asks Midden; a citizen without one gets Responder/NoAuthnContext', async () => {
     const sp = await TestSp.register(server);
     const browser = new TestBrowser();
     const loginPage = await browser.follow(await browser.get(sp.redirectUrl(sp.authnRequest({ authnContext: { refs: [levels.midden.uri] } }).xml)));
@@ -184,3 +217,4 @@ describe('SAML front-end: login end to end', () => {
     expect(codes).to.deep.equal([status('Responder'), status('NoAuthnContext')]);
   });
 });
+}

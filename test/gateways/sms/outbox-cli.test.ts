@@ -63,6 +63,7 @@ describe('poortwachter outbox sms', () => {
       // Nothing listens here: a refusal after opening the database would fail differently (exit 1).
       DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/none',
       SIGNING_KEY_FILES: '/nonexistent/signing-key.pem',
+      SIGNING_CERTIFICATE_FILES: '/nonexistent/signing-key.crt',
       COOKIE_KEYS: secret,
       PAIRWISE_SALT: secret,
       CODE_HASH_KEY: secret,
