@@ -1,9 +1,9 @@
 // `npm run bench`: full login flows per second against a real Poortwachter process, next to the
 // argon2id rate of this machine, and the ratio between the two (STACK.md "Load and performance").
 //
-//   npm run bench                                   Basis and Midden at concurrency 1, 8, 32; report in bench/results.md
+//   npm run bench                                   Basis, Midden and SAML artifact at concurrency 1, 8, 32; report in bench/results.md
 //   npm run bench -- --duration 5 --concurrency 8   shorter / other levels
-//   npm run bench -- --scenario midden              one scenario only (basis, midden)
+//   npm run bench -- --scenario midden              one scenario only (basis, midden, saml-artifact)
 //   npm run bench -- --cpu-prof                     also write a V8 CPU profile of the server (.tmp/bench-*/profile, kept)
 //   npm run bench -- --keep                         keep the work dir (.tmp/bench-*: database, profile) afterwards
 //   npm run bench -- --postgres postgres://user:pw@127.0.0.1:5432/postgres   a fresh PostgreSQL database instead of sqlite
@@ -31,7 +31,7 @@ const TARGET_RATIO = 0.65;
 
 const { values: args } = parseArgs({
   options: {
-    scenario: { type: 'string', default: 'basis,midden' },
+    scenario: { type: 'string', default: 'basis,midden,saml-artifact' },
     concurrency: { type: 'string', default: '1,8,32' },
     warmup: { type: 'string', default: '2' },
     duration: { type: 'string', default: '8' },
@@ -332,6 +332,7 @@ async function main(): Promise<void> {
     await server.stop();
     await database?.drop();
   }
+  if (rows.some((row) => row.result.errors > 0)) process.stderr.write(`Server stderr (last lines):\n${server.stderrTail()}\n`);
   if (profileDir) {
     // Measurement windows in seconds since the server was spawned, for bench/profile-summary.ts --from/--to.
     const windows = rows.map(({ result }) => ({ scenario: result.scenario, concurrency: result.concurrency, from: (result.windowStart - server.spawnedAt) / 1000, to: (result.windowEnd - server.spawnedAt) / 1000 }));

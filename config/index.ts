@@ -57,6 +57,9 @@ const schema = z.strictObject({
   publicUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
   databaseUrl: z.string().min(1),
   trustProxy: z.boolean(),
+  // Calls to webdiensten (back-channel logout, SOAP logout, jwks_uri) refuse loopback and private
+  // addresses (SSRF); development allows them so webdiensten on this machine can be tried.
+  allowPrivateNetworkCalls: z.boolean(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   password: z.strictObject({
     // NIST SP 800-63B rev 4: at least 15 for a password used as a single factor.
@@ -79,6 +82,14 @@ const schema = z.strictObject({
   }),
   login: z.strictObject({
     attemptTtlSeconds: z.number().int().min(60).max(3600),
+  }),
+  sso: z.strictObject({
+    // DESIGN.md section 6: idle 15 minutes and absolute 3 hours by default.
+    idleTimeoutSeconds: z.number().int().min(60).max(4 * 3600),
+    absoluteTimeoutSeconds: z.number().int().min(300).max(24 * 3600),
+    endOnAddressChange: z.boolean(),
+    // Issue 5: the "you are logged in as ..." page before a reused session, per federation.
+    skipInterstitialFederations: z.array(z.string().min(1)),
   }),
   secondFactor: z.strictObject({
     // SECURITY-TESTS.md 7: one-time codes live 5 minutes by default, never more than 10.
@@ -108,6 +119,18 @@ const schema = z.strictObject({
   sms,
   seed: z.strictObject({ testData: z.boolean() }),
   demo: z.strictObject({ enabled: z.boolean() }),
+  shutdown: z.strictObject({
+    // After SIGTERM, how long /readyz answers 503 while requests are still served, so that the load
+    // balancer stops sending new ones before the port closes.
+    drainSeconds: z.number().int().min(0).max(120),
+    // How long requests in flight may take to finish before their connections are cut.
+    timeoutSeconds: z.number().int().min(1).max(600),
+  }),
+  metrics: z.strictObject({
+    enabled: z.boolean(),
+    // Bearer token that /metrics requires; without one, production does not serve /metrics at all.
+    token: z.string().min(32, 'must be at least 32 characters').optional(),
+  }),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -128,6 +151,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     publicUrl: `http://localhost:${Number.isInteger(port) ? port : 3000}`,
     databaseUrl: 'sqlite:./data/poortwachter.sqlite',
     trustProxy: false,
+    allowPrivateNetworkCalls: environment === 'development',
     logLevel: 'info',
     password: { minLength: 15, maxLength: 128 },
     throttle: {
@@ -143,6 +167,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
       sessionTtlSeconds: 3 * 3600,
     },
     login: { attemptTtlSeconds: 900 },
+    sso: { idleTimeoutSeconds: 15 * 60, absoluteTimeoutSeconds: 3 * 3600, endOnAddressChange: false, skipInterstitialFederations: [] },
     secondFactor: {
       codeTtlSeconds: 300,
       maxWrongTries: 5,
@@ -157,6 +182,8 @@ function defaults(environment: Environment, port: number): ConfigInput {
     sms: { ...(production ? {} : { gateway: 'outbox' }), allowedCountryPrefixes: ['+31'] } as ConfigInput['sms'],
     seed: { testData: !production },
     demo: { enabled: !production },
+    shutdown: { drainSeconds: production ? 5 : 0, timeoutSeconds: 30 },
+    metrics: { enabled: true },
   };
 }
 
@@ -166,10 +193,15 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   PUBLIC_URL: { path: 'publicUrl', parse: String },
   DATABASE_URL: { path: 'databaseUrl', parse: String },
   TRUST_PROXY: { path: 'trustProxy', parse: parseBoolean },
+  ALLOW_PRIVATE_NETWORK_CALLS: { path: 'allowPrivateNetworkCalls', parse: parseBoolean },
   LOG_LEVEL: { path: 'logLevel', parse: String },
   PASSWORD_MIN_LENGTH: { path: 'password.minLength', parse: Number },
   SIGNING_KEY_FILES: { path: 'keys.signingKeyFiles', parse: parseList },
   SIGNING_CERTIFICATE_FILES: { path: 'keys.signingCertificateFiles', parse: parseList },
+  SSO_IDLE_TIMEOUT_SECONDS: { path: 'sso.idleTimeoutSeconds', parse: Number },
+  SSO_ABSOLUTE_TIMEOUT_SECONDS: { path: 'sso.absoluteTimeoutSeconds', parse: Number },
+  SSO_END_ON_ADDRESS_CHANGE: { path: 'sso.endOnAddressChange', parse: parseBoolean },
+  SSO_SKIP_INTERSTITIAL_FEDERATIONS: { path: 'sso.skipInterstitialFederations', parse: parseList },
   SAML_ARTIFACT_TTL_SECONDS: { path: 'saml.artifactTtlSeconds', parse: Number },
   COOKIE_KEYS: { path: 'secrets.cookieKeys', parse: parseList },
   PAIRWISE_SALT: { path: 'secrets.pairwiseSalt', parse: String },
@@ -184,6 +216,10 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   SMS_ALLOWED_PREFIXES: { path: 'sms.allowedCountryPrefixes', parse: parseList },
   SEED_TEST_DATA: { path: 'seed.testData', parse: parseBoolean },
   DEMO_ENABLED: { path: 'demo.enabled', parse: parseBoolean },
+  SHUTDOWN_DRAIN_SECONDS: { path: 'shutdown.drainSeconds', parse: Number },
+  SHUTDOWN_TIMEOUT_SECONDS: { path: 'shutdown.timeoutSeconds', parse: Number },
+  METRICS_ENABLED: { path: 'metrics.enabled', parse: parseBoolean },
+  METRICS_TOKEN: { path: 'metrics.token', parse: String },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 
@@ -276,6 +312,7 @@ function assertSafeForProduction(config: Config): void {
   if (config.environment !== 'production') return;
   const problems: string[] = [];
   if (!config.publicUrl.startsWith('https://')) problems.push('publicUrl (PUBLIC_URL) must use https:// in production');
+  if (config.allowPrivateNetworkCalls) problems.push('allowPrivateNetworkCalls (ALLOW_PRIVATE_NETWORK_CALLS) must be false in production');
   if (config.keys.signingKeyFiles.length === 0) problems.push('keys.signingKeyFiles (SIGNING_KEY_FILES) must name key files in production; generated keys are refused');
   else if (config.keys.signingCertificateFiles.length !== config.keys.signingKeyFiles.length) problems.push('keys.signingCertificateFiles (SIGNING_CERTIFICATE_FILES) must name one certificate per signing key file, in the same order (published in the SAML metadata)');
   if (config.secrets.cookieKeys.length === 0) problems.push('secrets.cookieKeys (COOKIE_KEYS) must be set in production; generated secrets are refused');

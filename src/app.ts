@@ -11,6 +11,8 @@ import type { AuditLog } from './core/audit.ts';
 import type { Clock } from './core/clock.ts';
 import type { InstanceKeys } from './core/keys.ts';
 import type { LoginAttempts } from './core/login/attempts.ts';
+import type { SsoSessions } from './core/sso/sessions.ts';
+import type { SingleLogout } from './core/sso/single-logout.ts';
 import type { PasswordStepDeps } from './core/login/password-step.ts';
 import type { AuthenticatorApp } from './core/second-factor/authenticator-app.ts';
 import type { OneTimeCodes } from './core/second-factor/one-time-codes.ts';
@@ -19,9 +21,15 @@ import { demoRoutes } from './demo/routes.ts';
 import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
 import { oidcInteractionRoutes } from './frontends/oidc/interaction-routes.ts';
 import { oidcResumer } from './frontends/oidc/login-bridge.ts';
+import { endSsoOnOidcLogout } from './frontends/oidc/logout-bridge.ts';
 import type { SamlIdp } from './frontends/saml/idp.ts';
 import { samlRoutes } from './frontends/saml/routes.ts';
 import { handleErrors } from './http/errors.ts';
+import { healthRoutes, type Lifecycle } from './http/health.ts';
+import { readinessChecks } from './http/health-checks.ts';
+import type { Metrics } from './http/metrics.ts';
+import { measureRequests } from './http/metrics-requests.ts';
+import { metricsRoutes, metricsServed } from './http/metrics-routes.ts';
 import { chooseLocale } from './http/locale.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -42,6 +50,11 @@ export interface AppDeps {
   oneTimeCodes: OneTimeCodes;
   authenticatorApp: AuthenticatorApp;
   sms: SmsGateway;
+  metrics: Metrics;
+  /** Set by the server when shutdown starts (/readyz then answers 503). */
+  lifecycle: Lifecycle;
+  sso: SsoSessions;
+  singleLogout: SingleLogout;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -62,6 +75,7 @@ export function createApp(deps: AppDeps): Koa {
       audit: deps.audit,
       publicUrl: config.publicUrl,
       resumers: { oidc: oidcResumer(provider, deps.attempts) },
+      sso: { sso: deps.sso, singleLogout: deps.singleLogout, cookies, skipInterstitialFederations: config.sso.skipInterstitialFederations },
     }),
     oidcInteractionRoutes({ provider, store, attempts: deps.attempts, cookies }),
     samlRoutes({ idp: deps.samlIdp, store, attempts: deps.attempts, audit: deps.audit, clock: deps.clock, config, pairwiseSalt: deps.keys.pairwiseSalt, cookies }),
@@ -69,7 +83,12 @@ export function createApp(deps: AppDeps): Koa {
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
   ];
 
+  // Probes and scrapes first: every few seconds from the load balancer and Prometheus, so not logged
+  // per request, and answered before any page middleware.
+  app.use(healthRoutes({ checks: readinessChecks({ store, keys: deps.keys }), lifecycle: deps.lifecycle, logger: deps.logger }).routes());
+  if (metricsServed(config)) app.use(metricsRoutes({ registry: deps.metrics.registry, token: config.metrics.token }).routes());
   app.use(requestLog(deps.logger));
+  app.use(measureRequests(deps.metrics));
   // Headers first, so error pages carry them too.
   app.use(securityHeaders({ hsts: config.environment === 'production' }));
   app.use(handleErrors(deps.logger));
@@ -79,6 +98,7 @@ export function createApp(deps: AppDeps): Koa {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
+  app.use(endSsoOnOidcLogout({ store, sso: deps.sso, singleLogout: deps.singleLogout }));
   app.use(mount(provider as unknown as Koa));
   return app;
 }

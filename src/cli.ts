@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { addOrganisation } from './admin/organisations.ts';
 import { addOidcWebdienst } from './admin/webdiensten.ts';
-import { addSamlWebdienst } from './admin/saml-webdiensten.ts';
+import { addSamlWebdienst, updateSamlWebdienst } from './admin/saml-webdiensten.ts';
 import { addCitizen, normaliseUsername, setCitizenPhone } from './core/citizens.ts';
 import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
 import { maskPhoneNumber as maskedPhone } from './gateways/sms/sms-gateway.ts';
 import { systemClock } from './core/clock.ts';
+import { exportAuditEvents, verifyAuditChain } from './core/audit-chain.ts';
 import { PoortwachterError } from './core/errors.ts';
 import { startServer } from './server.ts';
 import { createServices } from './services.ts';
@@ -26,12 +27,16 @@ const usage = `Usage: poortwachter <command> [options] [--json]
         [--federation NAME] [--auth client_secret_basic|private_key_jwt] [--jwks-uri URL]
   webdienst add-saml --organisation OIN --name NAME --metadata FILE_OR_URL [--level basis|midden]
         [--federation NAME] [--response-binding artifact|post]     (prints the entityID)
+  webdienst update-saml --entity-id ID --metadata FILE_OR_URL [--response-binding artifact|post]
+        (re-imports the metadata: certificate rollover, new or removed ACS endpoints)
   webdienst list
   citizen add --username U --password P --bsn BSN [--phone +31...]   (not in production)
   citizen set-phone --username U --phone +31...    (the number SMS codes go to)
   citizen enrol-app --username U                   (prints the otpauth URI for an authenticator app)
   citizen always-second-factor --username U [--off]  (ask the second factor on every login)
   outbox sms [--to NUMBER] [--limit N]   latest messages in the SMS outbox, newest first (not in production)
+  audit verify                  walk the audit trail's hash chain; names changed or deleted rows (exit 1)
+  audit export --from ISO --to ISO   the audit events of a period (from <= at < to) as JSON lines
 
 Configuration comes from the environment (PORT, PUBLIC_URL, DATABASE_URL, POORTWACHTER_ENV, ...)
 and an optional JSON file named by POORTWACHTER_CONFIG; see README.md.`;
@@ -129,6 +134,28 @@ const commands: Record<string, Command> = {
       };
     },
   },
+  'webdienst update-saml': {
+    options: {
+      'entity-id': { type: 'string' },
+      metadata: { type: 'string' },
+      'response-binding': { type: 'string' },
+    },
+    run: async ({ config, store, options }) => {
+      const { adminDeps } = createServices(config, store, systemClock);
+      const { entityId, registration } = await updateSamlWebdienst({ ...adminDeps, environment: config.environment }, {
+        entityId: required(options, 'entity-id'),
+        metadata: required(options, 'metadata'),
+        responseBinding: options['response-binding'] as string | undefined,
+      });
+      return {
+        entity_id: entityId,
+        response_binding: registration.responseBinding,
+        assertion_consumer_services: registration.assertionConsumerServices.map((acs) => `${acs.index} ${acs.binding.split(':').pop()} ${acs.location}`),
+        signing_certificates: registration.signingCertificates.length,
+        encryption_certificates: registration.encryptionCertificates.length,
+      };
+    },
+  },
   'webdienst list': {
     options: {},
     run: async ({ store }) =>
@@ -151,6 +178,37 @@ const commands: Record<string, Command> = {
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000');
       const messages = await store.listOutboxSms({ to: options.to as string | undefined, limit });
       return messages.map((message) => ({ to: message.to, text: message.text, purpose: message.purpose, created_at: new Date(message.createdAt).toISOString() }));
+    },
+  },
+  'audit verify': {
+    options: {},
+    run: async ({ store }) => {
+      const verdict = await verifyAuditChain(store);
+      return {
+        ok: verdict.ok,
+        events: verdict.events,
+        last_id: verdict.lastId,
+        last_hash: verdict.lastHash,
+        broken_rows: verdict.breaks.map((found) => found.id),
+        problems: verdict.breaks.map((found) => found.problem),
+      };
+    },
+  },
+  'audit export': {
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+    run: async ({ store, options }) => {
+      const [from, to] = (['from', 'to'] as const).map((name) => {
+        const value = required(options, name);
+        const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+        if (!Number.isFinite(at)) throw new UsageError(`--${name} must be an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z`);
+        return at;
+      }) as [number, number];
+      if (from >= to) throw new UsageError('--from must be before --to');
+      for await (const event of exportAuditEvents(store, { from, to })) {
+        const line = JSON.stringify({ id: event.id, at: new Date(event.at).toISOString(), type: event.type, outcome: event.outcome, reason: event.reason, citizen_id: event.citizenId, webdienst_id: event.webdienstId, client_address: event.clientAddress, details: event.details, chain_hash: event.chainHash });
+        if (!process.stdout.write(`${line}\n`)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      }
+      return undefined; // written as JSON lines above, with or without --json
     },
   },
   'citizen add': {
@@ -196,6 +254,7 @@ const commands: Record<string, Command> = {
 };
 
 function print(result: unknown, json: boolean): void {
+  if (result === undefined) return;
   if (json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else if (Array.isArray(result)) {
@@ -240,7 +299,10 @@ export async function main(argv: string[]): Promise<number> {
     try {
       // `migrate` reports what it applied itself; every other command first brings the schema up to date.
       if (name !== 'migrate') await store.migrate();
-      print(await command.run({ config, store, options: values as Options }), json);
+      const result = await command.run({ config, store, options: values as Options });
+      print(result, json);
+      // A check that found a problem (audit verify) says so in its exit status too.
+      if ((result as { ok?: unknown } | undefined)?.ok === false) return 1;
     } finally {
       await store.close();
     }

@@ -7,10 +7,18 @@ import { seedDevelopmentData } from '../seeds/development.ts';
 import { createApp } from './app.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { loadInstanceKeys } from './core/keys.ts';
+import { backchannelLogoutNotifier } from './frontends/oidc/backchannel-logout.ts';
 import { createOidcProvider } from './frontends/oidc/provider.ts';
+import { createSingleLogout } from './core/sso/single-logout.ts';
 import { createSamlIdp } from './frontends/saml/idp.ts';
 import { createLogger } from './logger.ts';
 import { createSmsGateway } from './gateways/sms/index.ts';
+import { meteredSmsGateway } from './gateways/sms/metered.ts';
+import { closeGracefully } from './http/graceful-shutdown.ts';
+import type { Lifecycle } from './http/health.ts';
+import { createMetrics } from './http/metrics.ts';
+import { countLogins } from './http/metrics-logins.ts';
+import { metricsServed } from './http/metrics-routes.ts';
 import { createSecondFactorServices, createServices } from './services.ts';
 import { openStore, type Store } from './stores/index.ts';
 import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
@@ -31,12 +39,20 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const services = createServices(config, store, clock);
   if (await seedDevelopmentData({ ...services.adminDeps, ...services.citizenDeps }, config)) logger.info('development seed written');
   const keys = await loadInstanceKeys(config, store, clock);
-  const provider = createOidcProvider({ config, store, keys, clock, attempts: services.attempts });
+  const provider = createOidcProvider({ config, store, keys, clock, attempts: services.attempts, sso: services.ssoSessions });
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'oidc-provider server error'));
   const samlIdp = await createSamlIdp(config, keys, store, clock);
-  const sms = options.sms ?? createSmsGateway(config, store, clock);
+  const metrics = createMetrics({ hasher: services.hasher, store });
+  services.audit.observe(countLogins(metrics, store));
+  if (config.metrics.enabled && !metricsServed(config)) logger.warn('/metrics is off: production serves it only with METRICS_TOKEN');
+  const sms = meteredSmsGateway(options.sms ?? createSmsGateway(config, store, clock), {
+    sent: (gateway) => metrics.smsSent.inc({ gateway }),
+    failed: (gateway, reason) => metrics.smsFailures.inc({ gateway, reason }),
+  });
+  const lifecycle: Lifecycle = { draining: false };
   const secondFactor = createSecondFactorServices(config, store, clock, keys, sms, services.audit);
-  const app = createApp({ config, store, clock, logger, keys, provider, samlIdp, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, sms, ...secondFactor });
+  const singleLogout = createSingleLogout({ sso: services.ssoSessions, store, audit: services.audit, notifiers: { oidc: backchannelLogoutNotifier(provider) } });
+  const app = createApp({ config, store, clock, logger, keys, provider, samlIdp, metrics, lifecycle, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, sms, sso: services.ssoSessions, singleLogout, ...secondFactor });
 
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 5000;
@@ -47,7 +63,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const port = (server.address() as AddressInfo).port;
   const purge = setInterval(() => {
     const now = clock.now();
-    Promise.all([store.deleteExpiredOidcPayloads(now), store.deleteExpiredLoginAttempts(now), store.deleteExpiredOneTimeCodes(now), store.deleteExpiredAccountSessions(now), store.deleteExpiredSamlState(now)]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
+    Promise.all([store.deleteExpiredOidcPayloads(now), store.deleteExpiredLoginAttempts(now), store.deleteExpiredOneTimeCodes(now), store.deleteExpiredAccountSessions(now), store.deleteExpiredSamlState(now), store.deleteExpiredSsoSessions(now - config.sso.absoluteTimeoutSeconds * 1000)]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
   }, 60_000);
   purge.unref();
   logger.info({ port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind }, 'Poortwachter listening');
@@ -56,9 +72,12 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     port,
     store,
     async close() {
+      // Issue 6: /readyz says 503 first, the load balancer moves new logins elsewhere, then the port
+      // closes and the requests in flight finish.
+      lifecycle.draining = true;
+      if (config.shutdown.drainSeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
       clearInterval(purge);
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeGracefully(server, config.shutdown.timeoutSeconds * 1000);
       await store.close();
     },
   };

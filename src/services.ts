@@ -4,6 +4,7 @@ import { createAuditLog } from './core/audit.ts';
 import type { Clock } from './core/clock.ts';
 import { createLoginAttempts } from './core/login/attempts.ts';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.ts';
+import { createSsoSessions } from './core/sso/sessions.ts';
 import { createThrottle } from './core/throttle.ts';
 import type { InstanceKeys } from './core/keys.ts';
 import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
@@ -16,11 +17,17 @@ export function createServices(config: Config, store: Store, clock: Clock, hashe
   const audit = createAuditLog(store, clock);
   const throttle = createThrottle(store, clock);
   const attempts = createLoginAttempts(store, clock, config.login.attemptTtlSeconds);
+  const ssoSessions = createSsoSessions(store, clock, {
+    idleSeconds: config.sso.idleTimeoutSeconds,
+    absoluteSeconds: config.sso.absoluteTimeoutSeconds,
+    endOnAddressChange: config.sso.endOnAddressChange,
+  });
   return {
     audit,
     hasher,
     throttle,
     attempts,
+    ssoSessions,
     passwordStep: { store, hasher, throttle, audit, clock, config },
     citizenDeps: { store, hasher, clock, audit, passwordRules: config.password },
     adminDeps: { store, clock, audit },

@@ -22,6 +22,7 @@ export function provesSecondFactor(result: LoginResult, citizen: CitizenRow): bo
 export interface AppliedPhoneChange {
   endedOidcSessions: number;
   endedAccountSessions: number;
+  endedSsoSessions: number;
   oldNumberNotified: boolean;
 }
 
@@ -35,6 +36,7 @@ export async function applyPhoneChange(
     await store.updateCitizenPhone(citizen.id, newPhone, deps.clock.now());
     return {
       endedOidcSessions: await store.deleteOidcSessionsOfAccount(citizen.id),
+      endedSsoSessions: await store.endSsoSessionsOfCitizen(citizen.id, deps.clock.now()),
       endedAccountSessions: await store.deleteAccountSessionsOfCitizen(citizen.id, change.keepAccountSessionId),
     };
   });

@@ -1,6 +1,7 @@
 // Aansluiten of a SAML webdienst: its SP metadata (a file or an https URL) is read, checked and stored
-// with the webdienst (protocol 'saml', client_id = the SP's entityID). Invalid metadata: a clear error
-// that names what is wrong, and nothing stored.
+// with the webdienst (protocol 'saml', client_id = the SP's entityID). `update-saml` re-imports it
+// (certificate rollover, new ACS endpoints). Invalid metadata: a clear error that names what is
+// wrong, and nothing stored.
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config/index.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -54,6 +55,18 @@ async function readMetadata(source: string, environment: Config['environment']):
   }
 }
 
+function checkResponseBinding(value: string | undefined, fallback: ResponseBinding): ResponseBinding {
+  const responseBinding = (value ?? fallback) as ResponseBinding;
+  if (responseBinding !== 'artifact' && responseBinding !== 'post') throw new ValidationError('admin.invalid_response_binding', `--response-binding must be artifact or post, not "${value}"`);
+  return responseBinding;
+}
+
+async function registrationFrom(deps: { environment: Config['environment'] }, input: { metadata?: string; metadataXml?: string }, responseBinding: ResponseBinding): Promise<SamlRegistration> {
+  if (!input.metadata && !input.metadataXml) throw new ValidationError('admin.missing_metadata', '--metadata FILE_OR_URL is required');
+  const xml = input.metadataXml ?? (await readMetadata(input.metadata!, deps.environment));
+  return parseSpMetadata(xml, { responseBinding, checkUrl: (url, what) => assertRegistrableUri(url, what, deps.environment) });
+}
+
 export async function addSamlWebdienst(deps: AdminDeps & { environment: Config['environment'] }, input: NewSamlWebdienst): Promise<RegisteredSamlWebdienst> {
   const organisation = await deps.store.findOrganisationByOin(input.organisationOin);
   if (!organisation) throw new ValidationError('admin.unknown_organisation', `no organisation with OIN ${input.organisationOin}; add it first with "organisation add"`);
@@ -62,12 +75,8 @@ export async function addSamlWebdienst(deps: AdminDeps & { environment: Config['
   const level: LevelName = (input.level ?? 'basis').toLowerCase() as LevelName;
   if (!isLevelName(level) || !levels[level].offered) throw new ValidationError('admin.invalid_level', `--level must be basis or midden, not "${input.level}"`);
   if (input.federation !== undefined && !/^[a-z0-9][a-z0-9-]{0,99}$/.test(input.federation)) throw new ValidationError('admin.invalid_federation', 'federation names are lower-case letters, digits and dashes');
-  const responseBinding = (input.responseBinding ?? 'artifact') as ResponseBinding;
-  if (responseBinding !== 'artifact' && responseBinding !== 'post') throw new ValidationError('admin.invalid_response_binding', `--response-binding must be artifact or post, not "${input.responseBinding}"`);
-  if (!input.metadata && !input.metadataXml) throw new ValidationError('admin.missing_metadata', '--metadata FILE_OR_URL is required');
-
-  const xml = input.metadataXml ?? (await readMetadata(input.metadata!, deps.environment));
-  const registration = parseSpMetadata(xml, { responseBinding, checkUrl: (url, what) => assertRegistrableUri(url, what, deps.environment) });
+  const responseBinding = checkResponseBinding(input.responseBinding, 'artifact');
+  const registration = await registrationFrom(deps, input, responseBinding);
   if (await deps.store.findWebdienstByClientId(registration.entityId)) throw new ValidationError('admin.client_id_taken', `a webdienst with entityID ${registration.entityId} is already registered`);
 
   const id = newId();
@@ -85,4 +94,38 @@ export async function addSamlWebdienst(deps: AdminDeps & { environment: Config['
   await deps.audit.record({ type: 'admin.webdienst_added', outcome: 'success', webdienstId: id, details: { protocol: 'saml', organisation: organisation.oin, level, responseBinding } });
   const webdienst = (await deps.store.findWebdienstById(id))!;
   return { webdienst, entityId: registration.entityId, registration };
+}
+
+export interface SamlMetadataUpdate {
+  /** The entityID the webdienst is registered with; the new metadata must name the same one. */
+  entityId: string;
+  metadata?: string;
+  metadataXml?: string;
+  /** Unchanged when not given. */
+  responseBinding?: string;
+}
+
+/**
+ * `webdienst update-saml`: the webdienst's metadata read again and replaced as a whole, so a rolled-over
+ * certificate or a new ACS endpoint works at once and a removed one no longer does. Checked like a new
+ * registration first: invalid metadata changes nothing.
+ */
+export async function updateSamlWebdienst(deps: AdminDeps & { environment: Config['environment'] }, input: SamlMetadataUpdate): Promise<RegisteredSamlWebdienst> {
+  const webdienst = await deps.store.findWebdienstByClientId(input.entityId);
+  if (!webdienst || webdienst.protocol !== 'saml') throw new ValidationError('admin.unknown_webdienst', `no SAML webdienst with entityID ${input.entityId}; register it with "webdienst add-saml"`);
+  const current = webdienst.protocolMetadata as unknown as SamlRegistration;
+  const responseBinding = checkResponseBinding(input.responseBinding, current.responseBinding);
+  const registration = await registrationFrom(deps, input, responseBinding);
+  // The entityID is the webdienst's identity (the Issuer it is found by): a new one is a new registration.
+  if (registration.entityId !== input.entityId) throw new ValidationError('admin.invalid_saml_metadata', `invalid SAML metadata: it is for entityID ${registration.entityId}, not ${input.entityId}`);
+  if (!(await deps.store.updateWebdienstProtocolMetadata(webdienst.id, registration as unknown as Record<string, unknown>))) {
+    throw new ValidationError('admin.unknown_webdienst', `the webdienst with entityID ${input.entityId} was removed meanwhile`);
+  }
+  await deps.audit.record({
+    type: 'admin.webdienst_updated',
+    outcome: 'success',
+    webdienstId: webdienst.id,
+    details: { protocol: 'saml', responseBinding, signingCertificates: registration.signingCertificates.length, assertionConsumerServices: registration.assertionConsumerServices.length },
+  });
+  return { webdienst: (await deps.store.findWebdienstById(webdienst.id))!, entityId: registration.entityId, registration };
 }

@@ -65,7 +65,9 @@ export async function addOidcWebdienst(deps: AdminDeps & { environment: Config['
     redirect_uris: input.redirectUris.map((uri) => assertRegistrableUri(uri, '--redirect-uri', deps.environment)),
     token_endpoint_auth_method: auth,
     ...(input.postLogoutRedirectUris?.length ? { post_logout_redirect_uris: input.postLogoutRedirectUris.map((uri) => assertRegistrableUri(uri, '--post-logout-redirect-uri', deps.environment)) } : {}),
-    ...(input.backchannelLogoutUri ? { backchannel_logout_uri: assertRegistrableUri(input.backchannelLogoutUri, '--backchannel-logout-uri', deps.environment) } : {}),
+    // Back-Channel Logout 1.0 section 2.2: with session required, the ID token carries sid and so does
+    // the logout token, so the webdienst ends exactly the session that SSO gave it.
+    ...(input.backchannelLogoutUri ? { backchannel_logout_uri: assertRegistrableUri(input.backchannelLogoutUri, '--backchannel-logout-uri', deps.environment), backchannel_logout_session_required: true } : {}),
     ...(input.jwksUri ? { jwks_uri: assertRegistrableUri(input.jwksUri, '--jwks-uri', deps.environment) } : {}),
     ...(input.jwks ? { jwks: input.jwks } : {}),
   };

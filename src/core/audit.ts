@@ -1,5 +1,6 @@
 // Every security-relevant outcome becomes an audit event: structured, in the database, never a secret
-// (no password, code, token or BSN in details).
+// (no password, code, token or BSN in details). The store appends each event to a hash chain
+// (src/stores/audit-chain.ts); audit-chain.ts here verifies and exports it.
 import type { Store } from '../stores/index.ts';
 import type { Clock } from './clock.ts';
 
@@ -17,7 +18,23 @@ export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
 }
 
-export function createAuditLog(store: Pick<Store, 'insertAuditEvent'>, clock: Clock): AuditLog {
+/** The audit log of a running service: others (the /metrics counters) can watch what is recorded. */
+export interface ObservableAuditLog extends AuditLog {
+  observe(listener: (event: AuditEvent) => void): void;
+}
+
+// A second line of defence, as in the logger: callers pass masked numbers only (SECURITY-TESTS.md
+// 11), but a BSN (9 digits) or a full phone number that slips into details never reaches the table.
+const personalNumber = /^(\d{9}|\+?\d{10,15})$/;
+
+function withoutPersonalNumbers(details: AuditEvent['details']): Record<string, string | number | boolean | null> {
+  const safe: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(details ?? {})) safe[key] = personalNumber.test(String(value).replace(/[\s-]/g, '')) ? '[redacted]' : value;
+  return safe;
+}
+
+export function createAuditLog(store: Pick<Store, 'insertAuditEvent'>, clock: Clock): ObservableAuditLog {
+  const listeners: Array<(event: AuditEvent) => void> = [];
   return {
     async record(event) {
       await store.insertAuditEvent({
@@ -28,8 +45,12 @@ export function createAuditLog(store: Pick<Store, 'insertAuditEvent'>, clock: Cl
         citizenId: event.citizenId ?? null,
         webdienstId: event.webdienstId ?? null,
         clientAddress: event.clientAddress ?? null,
-        details: event.details ?? {},
+        details: withoutPersonalNumbers(event.details),
       });
+      for (const listener of listeners) listener(event);
+    },
+    observe(listener) {
+      listeners.push(listener);
     },
   };
 }

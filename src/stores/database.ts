@@ -9,6 +9,8 @@ import * as smsOutbox from './migrations/002-sms-outbox.ts';
 import * as secondFactor from './migrations/003-second-factor.ts';
 import * as accountArea from './migrations/004-account-area.ts';
 import * as saml from './migrations/005-saml.ts';
+import * as auditChain from './migrations/007-audit-chain.ts';
+import * as ssoSessions from './migrations/008-sso-sessions.ts';
 
 export type Database = Knex;
 
@@ -21,6 +23,8 @@ const migrations: Record<string, Knex.Migration> = {
   '003-second-factor': secondFactor,
   '004-account-area': accountArea,
   '005-saml': saml,
+  '007-audit-chain': auditChain,
+  '008-sso-sessions': ssoSessions,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

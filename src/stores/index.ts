@@ -10,6 +10,7 @@ import { oneTimeCodeStore } from './one-time-codes.ts';
 import { organisationStore } from './organisations.ts';
 import { samlStore } from './saml.ts';
 import { smsOutboxStore } from './sms-outbox.ts';
+import { ssoSessionStore } from './sso-sessions.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
 
@@ -19,6 +20,8 @@ export type { StoredOidcPayload } from './oidc-payloads.ts';
 export type { SmsOutboxRow } from './sms-outbox.ts';
 export type { OneTimeCodeRow } from './one-time-codes.ts';
 export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
+export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
+export { chainHash, genesisHash } from './audit-chain.ts';
 
 function repositories(db: Database) {
   return {
@@ -34,6 +37,7 @@ function repositories(db: Database) {
     ...smsOutboxStore(db),
     ...accountSessionStore(db),
     ...samlStore(db),
+    ...ssoSessionStore(db),
   };
 }
 
@@ -44,6 +48,8 @@ export interface Store extends Repositories {
   migrate(): Promise<string[]>;
   pendingMigrations(): Promise<string[]>;
   ping(): Promise<void>;
+  /** Connections of the pool in use, idle, and requests waiting for one (the /metrics gauges). */
+  poolUse(): { used: number; free: number; waiting: number; max: number };
   /** Runs fn with repositories bound to one transaction: all or nothing. */
   inTransaction<T>(fn: (store: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -58,6 +64,10 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
     pendingMigrations: () => pendingMigrations(db),
     ping: async () => {
       await db.raw('select 1');
+    },
+    poolUse: () => {
+      const pool = db.client.pool as { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } | undefined;
+      return pool ? { used: pool.numUsed(), free: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max } : { used: 0, free: 0, waiting: 0, max: 0 };
     },
     inTransaction: (fn) => db.transaction((trx) => fn(repositories(trx))),
     close: () => db.destroy(),

@@ -102,3 +102,29 @@ export interface AccountSessionRow {
   pendingPhone: string | null;
   pendingPhoneRef: string | null;
 }
+
+/** One browser's SSO session in one federation (DESIGN.md section 6); the id is a hash of the cookie's token and the federation. */
+export interface SsoSessionRow {
+  id: string;
+  /** SHA-256 of the cookie's token: every session of one browser. */
+  browserId: string;
+  /** Webdiensten without a federation never share a session, and get none. */
+  federation: string;
+  citizenId: string;
+  level: string;
+  authenticatedAt: number;
+  startedAt: number;
+  lastActivityAt: number;
+  clientAddress: string;
+  endedAt: number | null;
+}
+
+/** A webdienst that received an authentication from an SSO session, with its handle for single logout. */
+export interface SsoParticipantRow {
+  sessionId: string;
+  webdienstId: string;
+  protocol: WebdienstProtocol;
+  /** OIDC sid or SAML SessionIndex. */
+  sessionRef: string;
+  joinedAt: number;
+}

@@ -84,6 +84,12 @@ export function webdienstStore(db: Database) {
       });
       cache.clear();
     },
+    /** Replaces a webdienst's protocol metadata (SAML: `webdienst update-saml`); false when it does not exist. */
+    async updateWebdienstProtocolMetadata(id: string, protocolMetadata: Record<string, unknown>): Promise<boolean> {
+      const updated = await db<WebdienstRecord>('webdiensten').where({ id }).update({ protocol_metadata: JSON.stringify(protocolMetadata) });
+      cache.clear();
+      return updated === 1;
+    },
     findWebdienstByClientId(clientId: string): Promise<WebdienstWithOrganisation | undefined> {
       return cached(`client:${clientId}`, () => joined().where('w.client_id', clientId).first());
     },

@@ -64,8 +64,13 @@ for (const kind of databaseKinds) {
       for (const [id, citizenId] of [['keep', citizen.id], ['other', citizen.id], ['foreign', 'someone-else']]) {
         await opened.store.insertAccountSession({ id: id!, citizenId: citizenId!, level: 'basis', createdAt: clock.now(), expiresAt: far, pendingPhone: null, pendingPhoneRef: null });
       }
+      for (const [id, citizenId] of [['sso-mine', citizen.id], ['sso-theirs', 'someone-else']]) {
+        await opened.store.saveSsoAuthentication({ id: id!, browserId: 'b', federation: 'f', citizenId: citizenId!, level: 'basis', authenticatedAt: clock.now(), startedAt: clock.now(), lastActivityAt: clock.now(), clientAddress: '10.0.0.1' });
+      }
       const applied = await applyPhoneChange(deps({ kind: 'outbox', send: async (message) => void sent.push(message) }), { citizen: { ...citizen, locale: 'en' }, newPhone: '+31687654321', keepAccountSessionId: 'keep', clientAddress: '10.0.0.1' });
-      expect(applied).to.deep.equal({ endedOidcSessions: 1, endedAccountSessions: 1, oldNumberNotified: true });
+      expect(applied).to.deep.equal({ endedOidcSessions: 1, endedAccountSessions: 1, endedSsoSessions: 1, oldNumberNotified: true });
+      expect((await opened.store.findSsoSession('sso-mine'))!.endedAt).to.equal(clock.now());
+      expect((await opened.store.findSsoSession('sso-theirs'))!.endedAt).to.equal(null);
       expect((await opened.store.findCitizenById(citizen.id))!.phone).to.equal('+31687654321');
       expect(await opened.store.findOidcPayload('Session', 'mine', clock.now())).to.equal(undefined);
       expect(await opened.store.findOidcPayload('Session', 'theirs', clock.now())).to.not.equal(undefined);

@@ -20,7 +20,7 @@ for (const kind of databaseKinds) {
     let rp: RelyingParty;
     before(async () => {
       server = await startTestServer({ kind });
-      rp = await RelyingParty.register(server);
+      rp = await RelyingParty.register(server, { federation: 'phone-change' });
     });
     after(() => server.stop());
 
@@ -81,7 +81,7 @@ for (const kind of databaseKinds) {
 
       const [event] = await server.store.listAuditEvents({ type: 'citizen.phone_changed', citizenId: citizen.id });
       expect(event).to.deep.include({ outcome: 'success', reason: 'self_service' });
-      expect(event!.details).to.deep.include({ from: '+31*******78', to: `+31*******${newPhone.slice(-2)}`, oldNumberNotified: true, endedOidcSessions: 1, endedAccountSessions: 1 });
+      expect(event!.details).to.deep.include({ from: '+31*******78', to: `+31*******${newPhone.slice(-2)}`, oldNumberNotified: true, endedOidcSessions: 1, endedAccountSessions: 1, endedSsoSessions: 1 });
       const everything = JSON.stringify(await server.store.listAuditEvents({ citizenId: citizen.id }));
       expect(everything, 'no full number in the audit log').to.not.include(newPhone).and.to.not.include(oldPhone);
       expect(capturedLogLines.join('\n'), 'no full number in the log').to.not.include(newPhone);

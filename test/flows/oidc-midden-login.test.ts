@@ -43,8 +43,8 @@ for (const kind of databaseKinds) {
     });
 
     it('steps a Basis session up with only the second factor', async () => {
-      const basisRp = await RelyingParty.register(server);
-      const middenRp = await RelyingParty.register(server);
+      const basisRp = await RelyingParty.register(server, { federation: `step-up-${kind}` });
+      const middenRp = await RelyingParty.register(server, { federation: `step-up-${kind}` });
       const browser = new TestBrowser();
       const first = await basisRp.login(browser, middenCitizen.username, middenCitizen.password);
       expect(first.tokens.claims()!.acr).to.equal(levels.basis.uri);

@@ -1,7 +1,6 @@
 // Issue acceptance 5 (DESIGN.md section 1): any process serves any request. A citizen logs in at one
 // process; a second process, started from the command line on the same database and with the same
 // public URL, redeems the code and signs an ID token that verifies against the shared JWKS.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { testCitizens } from '../../seeds/development.ts';
@@ -9,57 +8,10 @@ import { levels } from '../../src/core/levels.ts';
 import { TestBrowser } from '../support/browser.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { RelyingParty } from '../support/relying-party.ts';
-import { freePort, startTestServer, type TestServer } from '../support/server.ts';
+import { startSecondProcess, stopSecondProcess, type SecondProcess } from '../support/second-process.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 const citizen = testCitizens[0];
-
-interface SecondProcess {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-}
-
-/** `tsx src/cli.ts serve` as its own process group, so the group can be ended with everything tsx started. */
-async function startSecondProcess(server: TestServer): Promise<SecondProcess> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', 'serve'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, POORTWACHTER_ENV: 'development', PORT: String(port), PUBLIC_URL: server.url, DATABASE_URL: server.database.url, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`second process exited (${child.exitCode ?? child.signalCode}):\n${output}`);
-    const ready = await fetch(`${url}/.well-known/openid-configuration`).then((response) => response.ok, () => false);
-    if (ready) return { child, url, output: () => output };
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  stopSecondProcess(child);
-  throw new Error(`second process did not answer within 30 s:\n${output}`);
-}
-
-async function stopSecondProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return; // already gone
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }, 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 async function tokenRequest(tokenEndpoint: string, rp: RelyingParty, code: string, verifier: string): Promise<Response> {
   return fetch(tokenEndpoint, {

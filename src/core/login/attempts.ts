@@ -49,8 +49,9 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
       return attempt;
     },
 
-    async markAuthenticated(attempt: LoginAttemptRow, citizenId: string, levelName: string): Promise<boolean> {
-      return store.transitionLoginAttempt(attempt.id, 'pending', 'authenticated', { citizenId, levelReached: levelName, authenticatedAt: clock.now() });
+    /** authenticatedAt: when the citizen gave the credentials (earlier than now for a reused SSO session). */
+    async markAuthenticated(attempt: LoginAttemptRow, citizenId: string, levelName: string, authenticatedAt = clock.now()): Promise<boolean> {
+      return store.transitionLoginAttempt(attempt.id, 'pending', 'authenticated', { citizenId, levelReached: levelName, authenticatedAt });
     },
 
     /** Cancel by the citizen; where no second factor exists the webdienst hears the level was unmet. */

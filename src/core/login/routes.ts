@@ -16,6 +16,7 @@ import type { LoginAttempts } from './attempts.ts';
 import { attemptCookieName, loginPath, returnToFrontend, type Resumers } from './flow.ts';
 import { checkPassword, type PasswordStepDeps } from './password-step.ts';
 import { addSecondFactorRoutes } from './second-factor-routes.ts';
+import { continueWithSso, logOutFromSso, offerSso, recordSsoAuthentication, type SsoStepDeps } from './sso-step.ts';
 
 export interface LoginRouteDeps {
   store: Pick<Store, 'findWebdienstById' | 'findCitizenById'>;
@@ -27,6 +28,7 @@ export interface LoginRouteDeps {
   publicUrl: string;
   /** Front-ends that take the result in-process (flow.ts Resumer). */
   resumers?: Resumers;
+  sso: Omit<SsoStepDeps, 'store' | 'attempts' | 'audit' | 'resumers'>;
 }
 
 export interface LoginPages {
@@ -44,6 +46,7 @@ export function needsSecondFactor(attempt: LoginAttemptRow, citizen: CitizenRow)
 export function loginRoutes(deps: LoginRouteDeps): Router {
   const router = new Router({ prefix: '/inloggen' });
   const sameOrigin = requireSameOrigin(deps.publicUrl);
+  const ssoStep: SsoStepDeps = { ...deps.sso, store: deps.store, attempts: deps.attempts, audit: deps.audit, resumers: deps.resumers };
 
   const pages: LoginPages = {
     deps,
@@ -61,6 +64,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
         throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt finished by a parallel request' });
       }
       await deps.audit.record({ type: 'login.authenticated', outcome: 'success', citizenId: citizen.id, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, details: { level: levelName } });
+      await recordSsoAuthentication(ctx, ssoStep, attempt, citizen.id, levelName);
       await returnToFrontend(ctx, attempt, deps.resumers);
     },
   };
@@ -68,8 +72,12 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
   router.get('/:attemptId', async (ctx) => {
     const attempt = await pages.pendingAttempt(ctx);
     if (attempt.stage !== 'password') return ctx.redirect(`${loginPath(attempt.id)}/code`);
+    if (await offerSso(ctx, ssoStep, attempt)) return;
     await pages.show(ctx, 'login/password.njk', attempt);
   });
+
+  router.post('/:attemptId/doorgaan', sameOrigin, async (ctx) => continueWithSso(ctx, ssoStep, await pages.pendingAttempt(ctx)));
+  router.post('/:attemptId/uitloggen', sameOrigin, async (ctx) => logOutFromSso(ctx, ssoStep, await pages.pendingAttempt(ctx)));
 
   router.post('/:attemptId', sameOrigin, async (ctx) => {
     const attempt = await pages.pendingAttempt(ctx);

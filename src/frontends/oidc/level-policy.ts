@@ -28,9 +28,10 @@ export function requiredLevelLookup(store: Pick<Store, 'findWebdienstByClientId'
   };
 }
 
-export function levelAwarePolicy(levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>) {
+export function levelAwarePolicy(levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>, ssoCheck?: InstanceType<typeof Check>) {
   const policy = base();
   const login = policy.get('login')!;
+  if (ssoCheck) login.checks.add(ssoCheck, 1); // right after no_session
   login.checks.remove('essential_acrs');
   login.checks.remove('essential_acr');
   login.checks.add(

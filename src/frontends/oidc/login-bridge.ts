@@ -11,7 +11,6 @@ import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { startLoginAttempt, type CookiePolicy, type Resumer } from '../../core/login/flow.ts';
 import type { LoginRequest, LoginResult } from '../../core/login/login-request.ts';
 import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
-import { levelTooLow } from './level-policy.ts';
 import { requestedLevel } from './requested-level.ts';
 
 export const interactionPath = (uid: string): string => `/interaction/${uid}`;
@@ -20,16 +19,15 @@ type InteractionLike = Pick<Interaction, 'uid' | 'prompt' | 'params' | 'session'
 
 export function loginRequestFor(interaction: InteractionLike, webdienst: WebdienstWithOrganisation, clientAddress: string): LoginRequest {
   const reasons = interaction.prompt.reasons;
+  // A session below the level (level_too_low) is stepped up by the login layer's SSO step, which
+  // checks the SSO session of the webdienst's federation first (sso-check.ts).
   const forceAuthentication = reasons.includes('login_prompt') || reasons.includes('max_age');
-  const sessionCitizen = interaction.session?.accountId;
-  const stepUp = !forceAuthentication && reasons.includes(levelTooLow) && sessionCitizen;
   return {
     protocol: 'oidc',
     protocolRef: interaction.uid,
     webdienst,
     requiredLevel: requestedLevel(webdienst, interaction.params),
     forceAuthentication,
-    ...(stepUp ? { stepUpCitizenId: sessionCitizen } : {}),
     resumeUrl: interactionPath(interaction.uid),
     clientAddress,
   };

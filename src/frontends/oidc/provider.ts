@@ -14,6 +14,8 @@ import { levelAwarePolicy, requiredLevelLookup } from './level-policy.ts';
 import { interactionUrl } from './login-bridge.ts';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { logoutSource, postLogoutSuccessSource, renderOidcError } from './pages.ts';
+import { ssoSessionCheck } from './sso-check.ts';
+import type { SsoSessions } from '../../core/sso/sessions.ts';
 
 
 export const acrValuesSupported = Object.values(levels).flatMap((level) => [level.uri, ...(level.eidasAlias ? [level.eidasAlias] : [])]);
@@ -24,9 +26,10 @@ export interface OidcDeps {
   keys: InstanceKeys;
   clock: Clock;
   attempts: LoginAttempts;
+  sso: SsoSessions;
 }
 
-export function createOidcProvider({ config, store, keys, clock, attempts }: OidcDeps): Provider {
+export function createOidcProvider({ config, store, keys, clock, attempts, sso }: OidcDeps): Provider {
   const production = config.environment === 'production';
   const secure = config.publicUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure };
@@ -84,7 +87,10 @@ export function createOidcProvider({ config, store, keys, clock, attempts }: Oid
       Grant: config.oidc.sessionTtlSeconds,
     },
     issueRefreshToken: async () => false,
-    interactions: { url: interactionUrl({ store, attempts, cookies: { secure } }), policy: levelAwarePolicy(requiredLevelLookup(store)) },
+    // oidc-provider refuses special-use addresses on its outgoing calls (SSRF) by passing its own
+    // dispatcher; without it, calls to webdiensten on this machine or a private network go through.
+    ...(config.allowPrivateNetworkCalls ? { fetch: (url: string | URL | Request, options?: RequestInit) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit) } : {}),
+    interactions: { url: interactionUrl({ store, attempts, cookies: { secure } }), policy: levelAwarePolicy(requiredLevelLookup(store), ssoSessionCheck(store, sso, config.sso.skipInterstitialFederations)) },
     findAccount: accountFinder(store),
     loadExistingGrant: grantEverythingRequested,
     renderError: renderOidcError,

@@ -26,6 +26,8 @@ export interface VerifiedAuthnRequest {
   isPassive: boolean;
   /** The level to log in at, or 'unmet' when the request asks for a level we cannot deliver. */
   level: Level | 'unmet';
+  /** Set when the request is signed and has a usable ACS but cannot be served: Requester/NoSupportedIDP. */
+  invalid?: string;
 }
 
 export interface RequestCheckDeps {
@@ -136,7 +138,13 @@ export async function readPostRequest(form: Record<string, string>, deps: Reques
   return checkFields(element, webdienst, registration, relayState, deps);
 }
 
-function chooseAcs(request: Element, registration: SamlRegistration): AssertionConsumerService {
+/**
+ * The ACS to answer at (SECURITY-TESTS.md 27): by index, or by exact URL (and binding) from the metadata;
+ * a named ACS that is unknown or not allowed for this webdienst is refused (no answer anywhere). A
+ * ProtocolBinding alone names no endpoint, so one we do not answer with is an invalid request answered
+ * at the default ACS (SAML core 3.4.1: without an ACS in the request the metadata's default is used).
+ */
+function chooseAcs(request: Element, registration: SamlRegistration): { acs: AssertionConsumerService; invalid?: string } {
   const allowed = (acs: AssertionConsumerService) => acs.binding === bindings.artifact || (acs.binding === bindings.post && registration.responseBinding === 'post');
   const indexValue = attribute(request, 'AssertionConsumerServiceIndex');
   const url = attribute(request, 'AssertionConsumerServiceURL');
@@ -153,12 +161,15 @@ function chooseAcs(request: Element, registration: SamlRegistration): AssertionC
     if (!acs) throw new SamlRefused('acs_url_not_registered');
   } else {
     const usable = registration.assertionConsumerServices.filter(allowed);
-    const preferred = usable.filter((candidate) => candidate.binding === (registration.responseBinding === 'post' ? bindings.post : bindings.artifact));
-    acs = [...preferred, ...usable].find((candidate) => candidate.isDefault) ?? preferred.sort((a, b) => a.index - b.index)[0] ?? usable[0];
+    const preferred = usable.filter((candidate) => candidate.binding === (protocolBinding ?? (registration.responseBinding === 'post' ? bindings.post : bindings.artifact)));
+    const fallback = usable.filter((candidate) => candidate.binding === (registration.responseBinding === 'post' ? bindings.post : bindings.artifact));
+    const pick = (candidates: AssertionConsumerService[]) => candidates.find((candidate) => candidate.isDefault) ?? [...candidates].sort((a, b) => a.index - b.index)[0];
+    acs = pick(preferred) ?? pick(fallback) ?? usable[0];
     if (!acs) throw new SamlRefused('no_usable_acs');
+    if (protocolBinding !== undefined && acs.binding !== protocolBinding) return { acs, invalid: 'unsupported_protocol_binding' };
   }
   if (!allowed(acs)) throw new SamlRefused('acs_binding_not_allowed');
-  return acs;
+  return { acs };
 }
 
 /** RequestedAuthnContext (SAML core 3.3.2.2.1) against our levels; the webdienst's minimum always holds. */
@@ -179,20 +190,30 @@ function requestedLevel(request: Element, webdienst: WebdienstWithOrganisation):
   return required.offered ? required : 'unmet';
 }
 
+/**
+ * Which failures get an error page and which a SAML answer. DESIGN.md section 5: an unknown Issuer,
+ * unreadable XML or a bad signature get an error page and no SAML answer, and so does anything that
+ * leaves us without a trustworthy place to answer (SECURITY-TESTS.md 27: an ACS not exactly in the
+ * metadata, a wrong Destination) or that is not this webdienst's fresh request (28: a replayed ID).
+ * A signed request from a known webdienst with a usable ACS that we cannot serve is an invalid request:
+ * `Requester`/`NoSupportedIDP`, delivered like any answer ("an error is still delivered as an artifact").
+ */
 function checkFields(request: Element, webdienst: WebdienstWithOrganisation, registration: SamlRegistration, relayState: string | undefined, deps: RequestCheckDeps): VerifiedAuthnRequest {
-  if (attribute(request, 'Version') !== '2.0') throw new SamlRefused('version');
   const requestId = attribute(request, 'ID') ?? '';
   if (!requestId || requestId.length > 256) throw new SamlRefused('bad_id');
-  const issued = parseInstant(attribute(request, 'IssueInstant'));
-  if (issued === undefined) throw new SamlRefused('bad_issue_instant');
-  if (issued < deps.now - deps.maxAgeMs) throw new SamlRefused('issue_instant_too_old');
-  if (issued > deps.now + deps.clockSkewMs) throw new SamlRefused('issue_instant_in_future');
   // SAML Bindings 3.4.5.2 / 3.5.5.2: a signed request names where it was sent.
   if (attribute(request, 'Destination') !== deps.idp.ssoUrl) throw new SamlRefused('wrong_destination');
+  const { acs, invalid: acsInvalid } = chooseAcs(request, registration);
+
   const issuerElement = child(request, ns.saml, 'Issuer');
   const issuerFormat = issuerElement && attribute(issuerElement, 'Format');
-  if (issuerFormat !== undefined && issuerFormat !== 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity') throw new SamlRefused('issuer_format');
-  const acs = chooseAcs(request, registration);
+  const issued = parseInstant(attribute(request, 'IssueInstant'));
+  let invalid = acsInvalid;
+  if (attribute(request, 'Version') !== '2.0') invalid ??= 'version';
+  if (issuerFormat !== undefined && issuerFormat !== 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity') invalid ??= 'issuer_format';
+  if (issued === undefined) invalid ??= 'issue_instant_not_utc';
+  else if (issued < deps.now - deps.maxAgeMs) invalid ??= 'issue_instant_too_old'; // SECURITY-TESTS.md 28
+  else if (issued > deps.now + deps.clockSkewMs) invalid ??= 'issue_instant_in_future';
   const bool = (name: string) => {
     const value = attribute(request, name);
     return value === 'true' || value === '1';
@@ -206,5 +227,6 @@ function checkFields(request: Element, webdienst: WebdienstWithOrganisation, reg
     forceAuthn: bool('ForceAuthn'),
     isPassive: bool('IsPassive'),
     level: requestedLevel(request, webdienst),
+    ...(invalid ? { invalid } : {}),
   };
 }

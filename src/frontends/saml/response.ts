@@ -2,9 +2,11 @@
 // Assertion with Subject/NameID (`s00000000:<BSN>` without Format for a BSN-entitled organisation,
 // else a persistent pairwise identifier), bearer SubjectConfirmation with InResponseTo, Recipient and
 // NotOnOrAfter, Conditions -2/+2 minutes with the Audience, and an AuthnStatement with AuthnInstant,
-// SessionIndex, SubjectLocality and the level's class URI. The Assertion is signed, then the Response.
+// SessionIndex, SubjectLocality and the level's class URI. The Assertion is signed (and encrypted for a
+// webdienst with an encryption certificate on HTTP-POST), then the Response.
 // Every value is escaped, so a crafted value cannot add elements or attributes.
 import { createHmac, randomBytes } from 'node:crypto';
+import { encryptAssertion } from './encryption.ts';
 import type { SamlIdp } from './idp.ts';
 import { signElement } from './signature.ts';
 import { escapeXml, ns, samlInstant } from './xml.ts';
@@ -44,6 +46,8 @@ export interface ResponseInput {
   now: number;
   status: SamlStatus;
   assertion?: AssertionContent;
+  /** The webdienst's encryption certificate: the signed Assertion is then sent encrypted (HTTP-POST). */
+  encryptFor?: string;
 }
 
 export const samlId = (): string => `_${randomBytes(20).toString('hex')}`;
@@ -87,7 +91,7 @@ export function buildResponse(input: ResponseInput): string {
   let xml = `${open}${input.assertion ? `<!--assertion-->` : ''}</samlp:Response>`;
   if (input.assertion) {
     const assertion = signElement(assertionXml(input, input.assertion, assertionId), input.idp.signing, `/*[local-name(.)='Assertion']`);
-    xml = xml.replace('<!--assertion-->', assertion);
+    xml = xml.replace('<!--assertion-->', () => (input.encryptFor ? encryptAssertion(assertion, input.encryptFor) : assertion));
   }
   return signElement(xml, input.idp.signing, `/*[local-name(.)='Response']`);
 }

@@ -19,6 +19,7 @@ import { issueArtifact, resolveArtifact, soapFault } from './artifact.ts';
 import { readPostRequest, readRedirectRequest, type VerifiedAuthnRequest } from './authn-request.ts';
 import { bindings, samlPaths, type SamlIdp } from './idp.ts';
 import { buildResponse, nameIdFor, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
+import type { SamlRegistration } from './sp-metadata.ts';
 import { maxXmlBytes, SamlRefused } from './xml.ts';
 
 export interface SamlRouteDeps {
@@ -55,7 +56,8 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
 
   async function deliver(ctx: Context, webdienst: WebdienstWithOrganisation, pending: PendingRequest, status: SamlStatus, assertion?: AssertionContent): Promise<void> {
     const now = deps.clock.now();
-    const xml = buildResponse({ idp: deps.idp, inResponseTo: pending.requestId, destination: pending.acsUrl, audience: webdienst.clientId, now, status, ...(assertion ? { assertion } : {}) });
+    const encryptFor = pending.acsBinding === bindings.post ? (webdienst.protocolMetadata as unknown as SamlRegistration).encryptionCertificates?.[0] : undefined;
+    const xml = buildResponse({ idp: deps.idp, inResponseTo: pending.requestId, destination: pending.acsUrl, audience: webdienst.clientId, now, status, ...(assertion ? { assertion } : {}), ...(encryptFor ? { encryptFor } : {}) });
     await deps.audit.record({ type: 'saml.response', outcome: status.code === statusCodes.success ? 'success' : 'failure', reason: status.subCode?.split(':').pop(), webdienstId: webdienst.id, clientAddress: ctx.ip, details: { binding: pending.acsBinding === bindings.post ? 'post' : 'artifact' } });
     ctx.set('Cache-Control', 'no-store');
     if (pending.acsBinding === bindings.post) {
@@ -81,7 +83,10 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     // SECURITY-TESTS.md 28: the (webdienst, ID) pair is unique in the database shared by every process.
     const stored = await deps.store.insertSamlRequest({ id: ref, webdienstId: request.webdienst.id, requestId: request.requestId, browserBinding, payload: pending as unknown as Record<string, unknown>, createdAt: now, expiresAt: now + Math.max(deps.config.login.attemptTtlSeconds, deps.config.saml.requestMaxAgeSeconds + deps.config.saml.clockSkewSeconds) * 1000 });
     if (!stored) throw new SamlRefused('replayed_request_id');
-    await deps.audit.record({ type: 'saml.request', outcome: 'success', webdienstId: request.webdienst.id, clientAddress: ctx.ip, details: { binding: request.acs.binding === bindings.post ? 'post' : 'artifact', forceAuthn: request.forceAuthn, isPassive: request.isPassive } });
+    await deps.audit.record({ type: 'saml.request', outcome: request.invalid ? 'failure' : 'success', reason: request.invalid, webdienstId: request.webdienst.id, clientAddress: ctx.ip, details: { binding: request.acs.binding === bindings.post ? 'post' : 'artifact', forceAuthn: request.forceAuthn, isPassive: request.isPassive } });
+
+    // authn-request.ts checkFields: signed, from a known webdienst, a usable ACS, but not servable.
+    if (request.invalid) return deliver(ctx, request.webdienst, pending, { code: statusCodes.requester, subCode: statusCodes.noSupportedIdp, message: 'Invalid request' });
 
     // DESIGN.md section 2: a level we cannot deliver is the standard error, without a login.
     if (request.level === 'unmet') return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext, message: 'The requested level of assurance cannot be delivered' });

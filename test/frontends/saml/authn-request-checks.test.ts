@@ -1,12 +1,16 @@
-// Every check on an incoming AuthnRequest is ours (STACK.md: samlify does none of them). Each refused
-// request gets an error page at the IdP: no redirect, no SAML answer (SECURITY-TESTS.md 23-30).
+// Every check on an incoming AuthnRequest is ours (STACK.md: samlify does none of them). A refused
+// request gets an error page at the IdP: no redirect, no SAML answer (SECURITY-TESTS.md 23-30); a
+// signed request of a known webdienst with a usable ACS that we cannot serve gets the SAML answer
+// Requester/NoSupportedIDP by artifact, and no login (DESIGN.md section 5, authn-request.ts checkFields).
 import { generateKeyPairSync } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
 import { TestBrowser, type Page } from '../../support/browser.ts';
 import { databaseKinds } from '../../support/databases.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
-import { bindings, TestSp } from './test-sp.ts';
+import { bindings, idpCertificate, resolvedStatusCodes, TestSp } from './test-sp.ts';
+
+const noSupportedIdp = ['urn:oasis:names:tc:SAML:2.0:status:Requester', 'urn:oasis:names:tc:SAML:2.0:status:NoSupportedIDP'];
 
 function expectRefused(page: Page, status = 400): void {
   expect(page.status, page.body.slice(0, 200)).to.equal(status);
@@ -20,6 +24,14 @@ describe(`SAML front-end: AuthnRequest checks (${kind})`, () => {
   let server: TestServer;
   let sp: TestSp;
   let other: TestSp;
+  let certificate: string;
+  /** An invalid request answered at the default (artifact) ACS with Requester/NoSupportedIDP, without a login. */
+  const expectNoSupportedIdp = async (page: Page) => {
+    expect(page.status, page.body.slice(0, 200)).to.equal(303);
+    expect(new URL(page.location!).pathname).to.not.match(/^\/inloggen/);
+    expect(page.location!.startsWith(`${sp.artifactAcs}?SAMLart=`), page.location).to.equal(true);
+    expect(await resolvedStatusCodes(sp, page, certificate)).to.deep.equal(noSupportedIdp);
+  };
   const browser = () => new TestBrowser();
   const postSigned = (xml: string, signer: TestSp = sp) => browser().post(sp.ssoUrl, { SAMLRequest: Buffer.from(signer.signXml(xml, 'AuthnRequest')).toString('base64') });
   const postRaw = (xml: string, extra: Record<string, string> = {}) => browser().post(sp.ssoUrl, { SAMLRequest: Buffer.from(xml).toString('base64'), ...extra });
@@ -28,6 +40,7 @@ describe(`SAML front-end: AuthnRequest checks (${kind})`, () => {
     server = await startTestServer({ kind });
     sp = await TestSp.register(server);
     other = await TestSp.register(server);
+    certificate = await idpCertificate(server);
   });
   after(() => server.stop());
 
@@ -163,10 +176,35 @@ describe(`SAML front-end: AuthnRequest checks (${kind})`, () => {
         await second.stop();
       }
     });
-    it('refuses an IssueInstant that is too old or in the future', async () => {
-      expectRefused(await browser().get(sp.redirectUrl(sp.authnRequest({ issueInstant: new Date(Date.now() - 10 * 60_000).toISOString() }).xml)));
-      expectRefused(await browser().get(sp.redirectUrl(sp.authnRequest({ issueInstant: new Date(Date.now() + 5 * 60_000).toISOString() }).xml)));
+    it('refuses an IssueInstant that is too old or in the future: Requester/NoSupportedIDP, no login; not a dateTime: an error page', async () => {
+      await expectNoSupportedIdp(await browser().get(sp.redirectUrl(sp.authnRequest({ issueInstant: new Date(Date.now() - 10 * 60_000).toISOString() }).xml)));
+      await expectNoSupportedIdp(await postSigned(sp.authnRequest({ issueInstant: new Date(Date.now() + 5 * 60_000).toISOString() }).xml));
+      await expectNoSupportedIdp(await browser().get(sp.redirectUrl(sp.authnRequest({ issueInstant: '2030-01-01T00:00:00+01:00' }).xml)));
       expectRefused(await browser().get(sp.redirectUrl(sp.authnRequest({ issueInstant: 'gisteren' }).xml)));
+    });
+    it('refuses a replayed ID even when the first request was answered with NoSupportedIDP', async () => {
+      const { xml } = sp.authnRequest({ issueInstant: new Date(Date.now() - 10 * 60_000).toISOString() });
+      await expectNoSupportedIdp(await browser().get(sp.redirectUrl(xml)));
+      expectRefused(await browser().get(sp.redirectUrl(xml)));
+    });
+  });
+
+  describe('invalid requests of a known webdienst: Requester/NoSupportedIDP at the default ACS', () => {
+    it('answers a ProtocolBinding we do not answer with (PAOS, HTTP-Redirect, HTTP-POST for an artifact-only webdienst)', async () => {
+      for (const protocolBinding of ['urn:oasis:names:tc:SAML:2.0:bindings:PAOS', bindings.redirect, bindings.post]) {
+        await expectNoSupportedIdp(await browser().get(sp.redirectUrl(sp.authnRequest({ protocolBinding }).xml)));
+      }
+    });
+    it('answers another SAML Version and an Issuer with another Format', async () => {
+      await expectNoSupportedIdp(await browser().get(sp.redirectUrl(sp.authnRequest({ version: '2.1' }).xml)));
+      await expectNoSupportedIdp(await browser().get(sp.redirectUrl(sp.authnRequest({ issuerFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' }).xml)));
+    });
+    it('keeps the RelayState on the answer, and a ProtocolBinding it does support starts the login', async () => {
+      const page = await browser().get(sp.redirectUrl(sp.authnRequest({ version: '3.0' }).xml, { relayState: 'terug' }));
+      expect(new URL(page.location!).searchParams.get('RelayState')).to.equal('terug');
+      await expectNoSupportedIdp(page);
+      const supported = await browser().get(sp.redirectUrl(sp.authnRequest({ protocolBinding: bindings.artifact }).xml));
+      expect(new URL(supported.location!, server.url).pathname).to.match(/^\/inloggen\//);
     });
   });
 

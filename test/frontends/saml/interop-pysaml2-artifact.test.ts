@@ -2,8 +2,12 @@
 // (test/interop/pysaml2_artifact_sp.py) asks for the Response by artifact, gets SAMLart through the
 // browser and resolves it itself with a signed SOAP ArtifactResolve at our ArtifactResolutionService,
 // checking the signed ArtifactResponse, Response and Assertion. The browser side is the shared driver
-// /work/shared/interop/lib/browserless_login.py. Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
+// /work/shared/interop/lib/browserless_login.py. At Midden a second instance (a webdienst with minimum
+// level Midden) is walked through password and SMS code by interop-support.ts; it resolves through a
+// proxy that can change the ArtifactResponse in transit, which pysaml2 must refuse.
+// Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,24 +18,37 @@ import { addSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { createServices } from '../../../src/services.ts';
 import { freePort, startTestServer, type TestServer } from '../../support/server.ts';
+import { browserLogin, interopDir, run, startPysaml2Sp, type Pysaml2Sp } from './interop-support.ts';
 import { nextOin } from './test-sp.ts';
 
-const interopDir = process.env.POORTWACHTER_INTEROP_DIR ?? '/work/shared/interop';
 const spScript = join(process.cwd(), 'test', 'interop', 'pysaml2_artifact_sp.py');
 const citizen = testCitizens[0];
+const middenCitizen = testCitizens[1];
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
+/**
+ * A reverse proxy that is the IdP's public URL for one test server: it passes every request through,
+ * and while `tamper` is set it changes the answers of the ArtifactResolutionService (the back channel).
+ */
+async function startTamperingProxy(port: number, target: () => string): Promise<{ tamper?: (xml: string) => string; close(): Promise<void> }> {
+  const proxy: { tamper?: (xml: string) => string; close(): Promise<void> } = { close: async () => undefined };
+  const http = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)).map(([name, value]) => [name, String(value)]));
+    const answer = await fetch(`${target()}${request.url}`, { method: request.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' });
+    let body = Buffer.from(await answer.arrayBuffer());
+    if (proxy.tamper && request.url === '/saml/artifact') body = Buffer.from(proxy.tamper(body.toString('utf8')), 'utf8');
+    const out: Record<string, string | string[]> = {};
+    answer.headers.forEach((value, name) => {
+      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'set-cookie'].includes(name)) out[name] = value;
     });
+    if (answer.headers.getSetCookie().length) out['set-cookie'] = answer.headers.getSetCookie();
+    response.writeHead(answer.status, out);
+    response.end(body);
   });
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  proxy.close = () => new Promise<void>((resolve) => http.close(() => resolve()));
+  return proxy;
 }
 
 describe('SAML interop: pysaml2 (Debian) resolving artifacts', function () {
@@ -87,5 +104,50 @@ describe('SAML interop: pysaml2 (Debian) resolving artifacts', function () {
     const replay = await fetch(`${spUrl}${artifactPath}`, { redirect: 'manual' });
     expect(replay.status).to.equal(403);
     expect(await replay.text()).to.include('SAML artifact rejected');
+  });
+
+  describe('Midden, and a tampered ArtifactResponse', () => {
+    let proxied: TestServer;
+    let proxy: Awaited<ReturnType<typeof startTamperingProxy>>;
+    let middenSp: Pysaml2Sp;
+    before(async () => {
+      // A server whose public URL is the proxy, so every endpoint in its metadata (and every
+      // Destination pysaml2 signs) goes through the proxy.
+      const proxyPort = await freePort();
+      const serverPort = await freePort();
+      proxy = await startTamperingProxy(proxyPort, () => `http://127.0.0.1:${serverPort}`);
+      proxied = await startTestServer({ overrides: { port: serverPort, publicUrl: `http://127.0.0.1:${proxyPort}` } });
+      middenSp = await startPysaml2Sp(proxied, { script: spScript, level: 'midden', responseBinding: 'artifact' });
+    });
+    after(async () => {
+      await middenSp?.stop();
+      await proxy?.close();
+      await proxied?.stop();
+    });
+
+    it('logs test-midden in: password and SMS code; pysaml2 resolves the artifact and sees NameID s00000000:<BSN>', async () => {
+      const { page, codeAsked } = await browserLogin(proxied, `${middenSp.url}/protected/whoami`, { username: middenCitizen.username, password: middenCitizen.password, smsTo: middenCitizen.phone });
+      expect(codeAsked, 'the SMS code was asked').to.equal(true);
+      expect(page.status, `${page.body.slice(0, 300)}\n${middenSp.process.log().slice(-1500)}`).to.equal(200);
+      expect(page.body).to.match(new RegExp(`AUTHENTICATED-AS: s00000000:${middenCitizen.bsn}\\b`));
+      expect(middenSp.process.log()).to.include(`ACS accepted artifact: name_id=s00000000:${middenCitizen.bsn}`);
+    });
+
+    it('refuses an ArtifactResponse whose BSN was changed on the back channel', async () => {
+      let changed = 0;
+      proxy.tamper = (xml) => xml.replaceAll(middenCitizen.bsn, () => {
+        changed += 1;
+        return '999990027';
+      });
+      try {
+        const { page } = await browserLogin(proxied, `${middenSp.url}/protected/whoami`, { username: middenCitizen.username, password: middenCitizen.password, smsTo: middenCitizen.phone });
+        expect(changed, 'the BSN was in the ArtifactResponse and was changed').to.be.at.least(1);
+        expect(page.status).to.equal(403);
+        expect(page.body).to.include('SAML artifact rejected').and.not.include('AUTHENTICATED-AS');
+        expect(middenSp.process.log()).to.not.include('name_id=s00000000:999990027');
+      } finally {
+        delete proxy.tamper;
+      }
+    });
   });
 });

@@ -2,8 +2,10 @@
 // /work/shared/interop/saml-pysaml2/run.sh against a running Poortwachter: signed HTTP-Redirect
 // AuthnRequest, HTTP-POST Response (the webdienst is registered with --response-binding post), the
 // seeded citizen test-basis logs in, REMOTE_USER must be s00000000:<BSN>, and the SP must refuse a
-// Response whose BSN was altered in transit. Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
-import { spawn, spawnSync } from 'node:child_process';
+// Response whose BSN was altered in transit. At Midden the same SP program, registered as a webdienst
+// with minimum level Midden, is walked through password and SMS code by interop-support.ts (the
+// recipe's driver cannot read our SMS outbox). Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,24 +16,12 @@ import { addSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { createServices } from '../../../src/services.ts';
 import { freePort, startTestServer, type TestServer } from '../../support/server.ts';
+import { browserLogin, interopDir, run, startPysaml2Sp } from './interop-support.ts';
 import { nextOin } from './test-sp.ts';
 
-const interopDir = process.env.POORTWACHTER_INTEROP_DIR ?? '/work/shared/interop';
 const citizen = testCitizens[0];
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const middenCitizen = testCitizens[1];
+const recipeSp = join(interopDir, 'saml-pysaml2', 'pysaml2_sp.py');
 
 describe('SAML interop: pysaml2 (Debian) as service provider', function () {
   this.timeout(240_000);
@@ -54,7 +44,7 @@ describe('SAML interop: pysaml2 (Debian) as service provider', function () {
     // The SP's key and metadata first: the IdP imports the metadata before the login (interop/README.md).
     const key = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=pysaml2-sp', '-days', '365', '-keyout', join(work, 'sp.key'), '-out', join(work, 'sp.crt')], { stdio: 'ignore' });
     expect(key.status, 'openssl req').to.equal(0);
-    const metadata = await run('/usr/bin/python3', [join(interopDir, 'saml-pysaml2', 'pysaml2_sp.py'), 'metadata'], env, 60_000);
+    const metadata = await run('/usr/bin/python3', [recipeSp, 'metadata'], env, 60_000);
     expect(metadata.code, metadata.output).to.equal(0);
     expect(existsSync(join(work, 'sp-metadata.xml'))).to.equal(true);
     const { adminDeps } = createServices(server.config, server.store, systemClock);
@@ -72,5 +62,17 @@ describe('SAML interop: pysaml2 (Debian) as service provider', function () {
     expect(result.output, result.output.slice(-3000)).to.include(`PASS: pysaml2 SP logged in as s00000000:${citizen.bsn}`);
     expect(result.output, result.output.slice(-3000)).to.include('PASS (negative): tampered SAMLResponse was rejected');
     expect(result.code).to.equal(0);
+  });
+
+  it('logs test-midden in at a Midden webdienst: password and SMS code, NameID s00000000:<BSN>', async () => {
+    const sp = await startPysaml2Sp(server, { script: recipeSp, level: 'midden', responseBinding: 'post' });
+    try {
+      const { page, codeAsked } = await browserLogin(server, `${sp.url}/protected/whoami`, { username: middenCitizen.username, password: middenCitizen.password, smsTo: middenCitizen.phone });
+      expect(codeAsked, 'the SMS code was asked').to.equal(true);
+      expect(page.status, `${page.body.slice(0, 300)}\n${sp.process.log().slice(-1500)}`).to.equal(200);
+      expect(page.body).to.match(new RegExp(`AUTHENTICATED-AS: s00000000:${middenCitizen.bsn}\\b`));
+    } finally {
+      await sp.stop();
+    }
   });
 });

@@ -185,6 +185,29 @@ describe(`SAML front-end: login end to end (${kind})`, () => {
     expect(codes).to.deep.equal([status('Responder'), status('NoPassive')]);
   });
 
+  it('carries ForceAuthn into the login request and asks for the password again after an earlier login in the same browser (SECURITY-TESTS.md 29)', async () => {
+    const sp = await TestSp.register(server, { federation: 'force-authn' });
+    const browser = new TestBrowser();
+    const firstLogin = await sp.login(browser, await browser.get(sp.redirectUrl(sp.authnRequest().xml)), citizen.username, citizen.password);
+    expect(responseFromArtifactResponse((await sp.resolve(artifactFrom(firstLogin).artifact)).xml, certificate).status).to.equal(status('Success'));
+
+    const forced = await browser.get(sp.redirectUrl(sp.authnRequest({ forceAuthn: true }).xml));
+    const loginPage = await browser.follow(forced);
+    expect(loginPage.status).to.equal(200);
+    expect(loginPage.body).to.include('name="password"');
+    const attempt = await server.store.findLoginAttempt(new URL(loginPage.url).pathname.split('/').pop()!);
+    expect(attempt).to.deep.include({ protocol: 'saml', forceAuthentication: true, stage: 'password', citizenId: null });
+    const submitted = await browser.post(formAction(loginPage.body, 'password', loginPage.url), { username: citizen.username, password: citizen.password });
+    const result = responseFromArtifactResponse((await sp.resolve(artifactFrom(await browser.get(submitted.location!)).artifact)).xml, certificate);
+    expect(statusCodesOf(result.response!)).to.deep.equal([status('Success')]);
+    const authnInstant = Date.parse(first(first(result.response!, ns.saml, 'Assertion')!, ns.saml, 'AuthnStatement')!.getAttribute('AuthnInstant')!);
+    expect(Date.now() - authnInstant, 'the AuthnInstant is the fresh login').to.be.below(5000);
+
+    const unforced = await browser.get(sp.redirectUrl(sp.authnRequest().xml));
+    const unforcedAttempt = await server.store.findLoginAttempt(new URL(unforced.location!).pathname.split('/').pop()!);
+    expect(unforcedAttempt?.forceAuthentication).to.equal(false);
+  });
+
   it('logs a citizen in at Midden (webdienst minimum Midden): password, SMS code, the Midden class in the assertion', async () => {
     const sp = await TestSp.register(server, { level: 'midden' });
     const middenCitizen = testCitizens[1];

@@ -1,12 +1,13 @@
-// Registering a SAML webdienst from its SP metadata (`webdienst add-saml`): what is stored, and every
-// kind of unusable metadata refused with a message that names the problem, nothing stored.
+// Registering a SAML webdienst from its SP metadata (`webdienst add-saml`) and re-importing it
+// (`webdienst update-saml`): what is stored, and every kind of unusable metadata refused with a
+// message that names the problem, nothing stored or changed.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { addOrganisation } from '../../../src/admin/organisations.ts';
-import { addSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
+import { addSamlWebdienst, updateSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import type { SamlRegistration } from '../../../src/frontends/saml/sp-metadata.ts';
 import { createAuditLog } from '../../../src/core/audit.ts';
@@ -29,7 +30,7 @@ function metadata(options: { entityId?: string; keys?: string; acs?: string; slo
   return `<md:EntityDescriptor xmlns:md="${ns.md}" xmlns:ds="${ns.ds}" entityID="${options.entityId ?? 'https://dienst.example.nl/saml'}"><md:${options.root ?? 'SPSSODescriptor'} protocolSupportEnumeration="${ns.samlp}" AuthnRequestsSigned="true">${keys}${slo}${acs}</md:${options.root ?? 'SPSSODescriptor'}></md:EntityDescriptor>`;
 }
 
-describe('SAML webdienst registration (webdienst add-saml)', function () {
+describe('SAML webdienst registration (webdienst add-saml, update-saml)', function () {
   this.timeout(60_000);
   let database: TestDatabase;
   let store: Store;
@@ -47,6 +48,20 @@ describe('SAML webdienst registration (webdienst add-saml)', function () {
     await store.close();
     await database.drop();
   });
+  const cli = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile('node_modules/.bin/tsx', ['src/cli.ts', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: database.url, POORTWACHTER_ENV: 'development' }, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }));
+  });
+  /** Read by a store of its own: the test's store keeps webdiensten for a few seconds (stores/webdiensten.ts). */
+  const signingCertificatesInDatabase = async (entityId: string) => {
+    const fresh = openStore(database.url);
+    try {
+      return ((await fresh.findWebdienstByClientId(entityId))!.protocolMetadata as unknown as SamlRegistration).signingCertificates;
+    } finally {
+      await fresh.close();
+    }
+  };
+  const registrationOf = async (entityId: string) => (await store.findWebdienstByClientId(entityId))!.protocolMetadata as unknown as SamlRegistration;
 
   it('stores entityID, ACS endpoints with index and binding, signing and encryption certificates, SLO, the response binding', async () => {
     const { webdienst, entityId } = await addSamlWebdienst(deps(), { organisationOin: oin, name: 'Parkeervergunning', metadataXml: metadata(), level: 'midden', federation: 'gemeente' });
@@ -105,10 +120,7 @@ describe('SAML webdienst registration (webdienst add-saml)', function () {
     try {
       writeFileSync(join(dir, 'good.xml'), metadata({ entityId: 'https://cli.example.nl/saml' }));
       writeFileSync(join(dir, 'bad.xml'), metadata({ entityId: 'https://cli-bad.example.nl/saml', keys: '' }));
-      const run = (file: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile('node_modules/.bin/tsx', ['src/cli.ts', 'webdienst', 'add-saml', '--organisation', oin, '--name', 'Via de CLI', '--metadata', join(dir, file), '--response-binding', 'post', '--json'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: database.url, POORTWACHTER_ENV: 'development' }, timeout: 60_000 }, (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }));
-      });
+      const run = (file: string) => cli(['webdienst', 'add-saml', '--organisation', oin, '--name', 'Via de CLI', '--metadata', join(dir, file), '--response-binding', 'post', '--json']);
       const good = await run('good.xml');
       expect(good.code, good.stderr).to.equal(0);
       expect(JSON.parse(good.stdout)).to.deep.include({ entity_id: 'https://cli.example.nl/saml', response_binding: 'post', level: 'basis' });
@@ -119,5 +131,87 @@ describe('SAML webdienst registration (webdienst add-saml)', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('update-saml', () => {
+    const rolled = newKey();
+    const keyDescriptor = (use: string, pem: string) => `<md:KeyDescriptor use="${use}"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certificateBody(pem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`;
+    const acsFor = (host: string, extra = '') => `<md:AssertionConsumerService Binding="${bindings.artifact}" Location="https://${host}/saml/artifact" index="0" isDefault="true"/>${extra}`;
+
+    it('re-imports the metadata: a rolled-over signing certificate, a new ACS, the old one gone; entityID, level and response binding kept', async () => {
+      const entityId = 'https://rollover.example.nl/saml';
+      const { webdienst } = await addSamlWebdienst(deps(), { organisationOin: oin, name: 'Rollover', level: 'midden', metadataXml: metadata({ entityId, acs: acsFor('rollover.example.nl') }) });
+      const next = metadata({
+        entityId,
+        keys: keyDescriptor('signing', signing.certificate) + keyDescriptor('signing', rolled.certificate),
+        acs: acsFor('rollover.example.nl', `<md:AssertionConsumerService Binding="${bindings.artifact}" Location="https://nieuw.rollover.example.nl/saml/artifact" index="4"/>`),
+      });
+      const { registration } = await updateSamlWebdienst(deps(), { entityId, metadataXml: next });
+      expect(registration.signingCertificates).to.deep.equal([certificateBody(signing.certificate), certificateBody(rolled.certificate)]);
+      expect(registration.encryptionCertificates).to.deep.equal([]);
+      const stored = await store.findWebdienstByClientId(entityId);
+      expect(stored).to.deep.include({ id: webdienst.id, minimumLevel: 'midden', clientId: entityId });
+      expect((await registrationOf(entityId)).assertionConsumerServices.map((acs) => [acs.index, acs.location])).to.deep.equal([[0, 'https://rollover.example.nl/saml/artifact'], [4, 'https://nieuw.rollover.example.nl/saml/artifact']]);
+      expect((await registrationOf(entityId)).responseBinding).to.equal('artifact');
+
+      // After the rollover the old key is gone from the metadata: only the new one is stored.
+      await updateSamlWebdienst(deps(), { entityId, metadataXml: metadata({ entityId, keys: keyDescriptor('signing', rolled.certificate), acs: acsFor('rollover.example.nl') }) });
+      expect((await registrationOf(entityId)).signingCertificates).to.deep.equal([certificateBody(rolled.certificate)]);
+      expect((await registrationOf(entityId)).assertionConsumerServices).to.have.length(1);
+    });
+
+    const refusals: Array<[string, (entityId: string) => Partial<Parameters<typeof updateSamlWebdienst>[1]>, RegExp]> = [
+      ['metadata for another entityID', () => ({ metadataXml: metadata({ entityId: 'https://iemand-anders.example.nl/saml' }) }), /it is for entityID https:\/\/iemand-anders\.example\.nl\/saml, not https:\/\/blijft\.example\.nl\/saml/],
+      ['metadata without a signing certificate', (entityId) => ({ metadataXml: metadata({ entityId, keys: '' }) }), /no signing certificate/],
+      ['metadata without an ACS for the registered response binding', (entityId) => ({ metadataXml: metadata({ entityId, acs: `<md:AssertionConsumerService Binding="${bindings.post}" Location="https://blijft.example.nl/post" index="0"/>` }) }), /no AssertionConsumerService with the HTTP-Artifact binding/],
+      ['unreadable XML', () => ({ metadataXml: '<md:EntityDescriptor' }), /not readable XML/],
+      ['a plain-http ACS', (entityId) => ({ metadataXml: metadata({ entityId, acs: `<md:AssertionConsumerService Binding="${bindings.artifact}" Location="http://blijft.example.nl/acs" index="0"/>` }) }), /must use https/],
+      ['an entityID that is not registered', () => ({ entityId: 'https://onbekend.example.nl/saml', metadataXml: metadata({ entityId: 'https://onbekend.example.nl/saml' }) }), /no SAML webdienst with entityID https:\/\/onbekend\.example\.nl\/saml/],
+      ['an unknown response binding', (entityId) => ({ metadataXml: metadata({ entityId }), responseBinding: 'soap' }), /--response-binding must be artifact or post/],
+    ];
+    for (const [what, input, message] of refusals) {
+      it(`refuses ${what} with a clear message and changes nothing`, async () => {
+        const entityId = 'https://blijft.example.nl/saml';
+        if (!(await store.findWebdienstByClientId(entityId))) await addSamlWebdienst(deps(), { organisationOin: oin, name: 'Blijft', metadataXml: metadata({ entityId }) });
+        const before = await registrationOf(entityId);
+        let caught: Error | undefined;
+        try {
+          await updateSamlWebdienst(deps(), { entityId, ...input(entityId) });
+        } catch (error) {
+          caught = error as Error;
+        }
+        expect(caught?.message, 'refused').to.match(message);
+        expect(await registrationOf(entityId)).to.deep.equal(before);
+      });
+    }
+
+    it('works from the command line; bad metadata exits 1 with the reason and changes nothing', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sp-metadata-'));
+      const entityId = 'https://cli-update.example.nl/saml';
+      try {
+        await addSamlWebdienst(deps(), { organisationOin: oin, name: 'Update via de CLI', metadataXml: metadata({ entityId }) });
+        writeFileSync(join(dir, 'rolled.xml'), metadata({ entityId, keys: keyDescriptor('signing', rolled.certificate) + keyDescriptor('encryption', encryption.certificate) }));
+        writeFileSync(join(dir, 'bad.xml'), metadata({ entityId, keys: keyDescriptor('encryption', encryption.certificate) }));
+        const good = await cli(['webdienst', 'update-saml', '--entity-id', entityId, '--metadata', join(dir, 'rolled.xml'), '--json']);
+        expect(good.code, good.stderr).to.equal(0);
+        expect(JSON.parse(good.stdout)).to.deep.equal({
+          entity_id: entityId,
+          response_binding: 'artifact',
+          assertion_consumer_services: ['0 HTTP-Artifact https://dienst.example.nl/saml/artifact', '3 HTTP-POST https://dienst.example.nl/saml/post'],
+          signing_certificates: 1,
+          encryption_certificates: 1,
+        });
+        expect(await signingCertificatesInDatabase(entityId)).to.deep.equal([certificateBody(rolled.certificate)]);
+        const bad = await cli(['webdienst', 'update-saml', '--entity-id', entityId, '--metadata', join(dir, 'bad.xml')]);
+        expect(bad.code).to.equal(1);
+        expect(bad.stderr).to.match(/^poortwachter: invalid SAML metadata: no signing certificate/);
+        const missing = await cli(['webdienst', 'update-saml', '--metadata', join(dir, 'rolled.xml')]);
+        expect(missing.code).to.equal(2);
+        expect(missing.stderr).to.include('missing --entity-id');
+        expect(await signingCertificatesInDatabase(entityId)).to.deep.equal([certificateBody(rolled.certificate)]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

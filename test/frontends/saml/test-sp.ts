@@ -51,13 +51,19 @@ export interface RequestOptions {
   isPassive?: boolean;
   authnContext?: { refs: string[]; comparison?: string };
   extra?: string;
+  version?: string;
+  issuerFormat?: string;
 }
 
+const xmlEscape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
 export class TestSp {
-  readonly entityId = `https://sp-${randomBytes(4).toString('hex')}.example.nl/saml`;
+  entityId = `https://sp-${randomBytes(4).toString('hex')}.example.nl/saml`;
   readonly acsBase = `http://127.0.0.1:9/acs-${randomBytes(3).toString('hex')}`;
   readonly key = newKey();
-  constructor(readonly server: TestServer, readonly responseBinding: 'artifact' | 'post', readonly bsnEntitled: boolean) {}
+  /** Published as KeyDescriptor use="encryption" when the SP is registered with encryption. */
+  readonly encryptionKey = newKey();
+  constructor(readonly server: TestServer, readonly responseBinding: 'artifact' | 'post', readonly bsnEntitled: boolean, readonly withEncryption = false) {}
 
   get postAcs() {
     return `${this.acsBase}/post`;
@@ -70,27 +76,36 @@ export class TestSp {
   }
 
   metadata(): string {
-    return `<md:EntityDescriptor xmlns:md="${ns.md}" xmlns:ds="${ns.ds}" entityID="${this.entityId}">` +
+    return `<md:EntityDescriptor xmlns:md="${ns.md}" xmlns:ds="${ns.ds}" entityID="${xmlEscape(this.entityId)}">` +
       `<md:SPSSODescriptor protocolSupportEnumeration="${ns.samlp}" AuthnRequestsSigned="true" WantAssertionsSigned="true">` +
       `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(this.key.certificate)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+      (this.withEncryption ? `<md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(this.encryptionKey.certificate)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` : '') +
       `<md:AssertionConsumerService Binding="${bindings.artifact}" Location="${this.artifactAcs}" index="0" isDefault="${this.responseBinding === 'artifact'}"/>` +
       `<md:AssertionConsumerService Binding="${bindings.post}" Location="${this.postAcs}" index="1"/>` +
       `</md:SPSSODescriptor></md:EntityDescriptor>`;
   }
 
-  static async register(server: TestServer, options: { responseBinding?: 'artifact' | 'post'; bsnEntitled?: boolean; level?: string } = {}): Promise<TestSp> {
-    const sp = new TestSp(server, options.responseBinding ?? 'artifact', options.bsnEntitled ?? true);
+  static async register(server: TestServer, options: { responseBinding?: 'artifact' | 'post'; bsnEntitled?: boolean; level?: string; encryption?: boolean; organisationName?: string; name?: string; federation?: string; entityId?: string } = {}): Promise<TestSp> {
+    const sp = new TestSp(server, options.responseBinding ?? 'artifact', options.bsnEntitled ?? true, options.encryption ?? false);
+    if (options.entityId) sp.entityId = options.entityId;
     const { adminDeps } = createServices(server.config, server.store, systemClock);
     const oin = nextOin();
-    await addOrganisation(adminDeps, { name: `Organisatie ${oin}`, oin, bsnEntitled: sp.bsnEntitled });
-    await addSamlWebdienst({ ...adminDeps, environment: 'development' }, { organisationOin: oin, name: 'SAML testdienst', metadataXml: sp.metadata(), responseBinding: sp.responseBinding, ...(options.level ? { level: options.level } : {}) });
+    await addOrganisation(adminDeps, { name: options.organisationName ?? `Organisatie ${oin}`, oin, bsnEntitled: sp.bsnEntitled });
+    await addSamlWebdienst({ ...adminDeps, environment: 'development' }, {
+      organisationOin: oin,
+      name: options.name ?? 'SAML testdienst',
+      metadataXml: sp.metadata(),
+      responseBinding: sp.responseBinding,
+      ...(options.level ? { level: options.level } : {}),
+      ...(options.federation ? { federation: options.federation } : {}),
+    });
     return sp;
   }
 
   authnRequest(options: RequestOptions = {}): { id: string; xml: string } {
     const id = options.id ?? `_${randomBytes(16).toString('hex')}`;
     const attrs = [
-      `ID="${id}"`, 'Version="2.0"', `IssueInstant="${options.issueInstant ?? new Date().toISOString()}"`,
+      `ID="${id}"`, `Version="${options.version ?? '2.0'}"`, `IssueInstant="${options.issueInstant ?? new Date().toISOString()}"`,
       ...(options.destination === null ? [] : [`Destination="${options.destination ?? this.ssoUrl}"`]),
       ...(options.acsIndex !== undefined ? [`AssertionConsumerServiceIndex="${options.acsIndex}"`] : []),
       ...(options.acsUrl !== undefined ? [`AssertionConsumerServiceURL="${options.acsUrl}"`] : []),
@@ -101,7 +116,7 @@ export class TestSp {
     const context = options.authnContext
       ? `<samlp:RequestedAuthnContext Comparison="${options.authnContext.comparison ?? 'minimum'}">${options.authnContext.refs.map((ref) => `<saml:AuthnContextClassRef>${ref}</saml:AuthnContextClassRef>`).join('')}</samlp:RequestedAuthnContext>`
       : '';
-    const xml = `<samlp:AuthnRequest xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ${attrs.join(' ')}><saml:Issuer>${options.issuer ?? this.entityId}</saml:Issuer>${options.extra ?? ''}<samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient" AllowCreate="true"/>${context}</samlp:AuthnRequest>`;
+    const xml = `<samlp:AuthnRequest xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ${attrs.join(' ')}><saml:Issuer${options.issuerFormat ? ` Format="${options.issuerFormat}"` : ''}>${options.issuer ?? xmlEscape(this.entityId)}</saml:Issuer>${options.extra ?? ''}<samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient" AllowCreate="true"/>${context}</samlp:AuthnRequest>`;
     return { id, xml };
   }
 
@@ -138,12 +153,12 @@ export class TestSp {
     return browser.get(submitted.location!);
   }
 
-  /** Resolves an artifact with a signed SOAP ArtifactResolve; returns the HTTP status and the body. */
-  async resolve(artifact: string, options: { key?: KeyObject; issuer?: string; unsigned?: boolean; destination?: string } = {}): Promise<{ status: number; xml: string }> {
-    const resolve = `<samlp:ArtifactResolve xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="_${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${new Date().toISOString()}"${options.destination ? ` Destination="${options.destination}"` : ''}><saml:Issuer>${options.issuer ?? this.entityId}</saml:Issuer><samlp:Artifact>${artifact}</samlp:Artifact></samlp:ArtifactResolve>`;
+  /** Resolves an artifact with a signed SOAP ArtifactResolve (at `at`: another process); returns the HTTP status and the body. */
+  async resolve(artifact: string, options: { key?: KeyObject; issuer?: string; unsigned?: boolean; destination?: string; at?: string } = {}): Promise<{ status: number; xml: string }> {
+    const resolve = `<samlp:ArtifactResolve xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="_${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${new Date().toISOString()}"${options.destination ? ` Destination="${options.destination}"` : ''}><saml:Issuer>${options.issuer ?? xmlEscape(this.entityId)}</saml:Issuer><samlp:Artifact>${artifact}</samlp:Artifact></samlp:ArtifactResolve>`;
     const signed = options.unsigned ? resolve : this.signXml(resolve, 'ArtifactResolve', options.key);
     const envelope = `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${signed}</soap:Body></soap:Envelope>`;
-    const response = await fetch(`${this.server.url}/saml/artifact`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: 'http://www.oasis-open.org/committees/security' }, body: envelope });
+    const response = await fetch(`${options.at ?? this.server.url}/saml/artifact`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: 'http://www.oasis-open.org/committees/security' }, body: envelope });
     return { status: response.status, xml: await response.text() };
   }
 }
@@ -198,6 +213,13 @@ export function artifactFrom(page: Page): { artifact: string; relayState: string
   expect(page.status, page.body.slice(0, 300)).to.equal(303);
   const url = new URL(page.location!);
   return { artifact: url.searchParams.get('SAMLart')!, relayState: url.searchParams.get('RelayState'), acs: `${url.origin}${url.pathname}` };
+}
+
+/** Resolves the artifact of a redirect to the ACS; returns the status codes of the Response in it. */
+export async function resolvedStatusCodes(sp: TestSp, page: Page, certificate: string): Promise<Array<string | null>> {
+  const result = responseFromArtifactResponse((await sp.resolve(artifactFrom(page).artifact)).xml, certificate);
+  expect(result.status, 'the ArtifactResponse itself succeeds').to.equal('urn:oasis:names:tc:SAML:2.0:status:Success');
+  return statusCodesOf(result.response!);
 }
 
 export function postedResponse(page: Page): { xml: string; relayState?: string; action: string } {

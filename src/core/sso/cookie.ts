@@ -1,0 +1,15 @@
+// The browser's SSO cookie: one random token, the same for every federation (sessions.ts hashes it
+// with the federation). A session cookie: closing the browser ends SSO on the citizen's side too.
+import type { Context } from 'koa';
+import type { CookiePolicy } from '../login/flow.ts';
+import { ssoCookieName } from './sessions.ts';
+
+export function readSsoCookie(ctx: Pick<Context, 'cookies'>): string | undefined {
+  return ctx.cookies.get(ssoCookieName, { signed: false }) || undefined;
+}
+
+export function writeSsoCookie(ctx: Pick<Context, 'cookies'>, browserToken: string, cookies: CookiePolicy): void {
+  // SameSite=Lax: sent on the top-level GET to the login page even when a webdienst started the
+  // login from another site (SAML POST binding), never on cross-site subrequests.
+  ctx.cookies.set(ssoCookieName, browserToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: cookies.secure, signed: false, overwrite: true });
+}

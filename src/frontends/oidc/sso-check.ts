@@ -1,0 +1,35 @@
+// oidc-provider keeps its own session across all its clients; the SSO rules are the login layer's
+// (DESIGN.md section 6). This login-prompt check lets oidc-provider reuse its session only when the
+// browser's SSO session in the client's federation is live and belongs to the same citizen; then the
+// webdienst joins that SSO session (its sid is what single logout needs) and the activity counts.
+// Otherwise the login prompt starts, and the login layer decides (password, or the SSO session).
+// A reuse also starts the login prompt when the federation shows the interstitial page ("you are
+// logged in as ..."; issue 5), except on prompt=none, which allows no page at all.
+import { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { SsoSessions } from '../../core/sso/sessions.ts';
+import { readSsoCookie } from '../../core/sso/cookie.ts';
+import type { Store } from '../../stores/index.ts';
+
+const { Check } = interactionPolicy;
+
+export const ssoSessionMissing = 'sso_session_missing';
+
+export function ssoSessionCheck(store: Pick<Store, 'findWebdienstByClientId'>, sso: SsoSessions, skipInterstitialFederations: readonly string[]) {
+  return new Check(ssoSessionMissing, 'no single sign-on session for this webdienst', 'login_required', async (ctx: KoaContextWithOIDC) => {
+    const { session, result, client } = ctx.oidc;
+    if (!session?.accountId || !client) return Check.NO_NEED_TO_PROMPT; // no_session asks for a login already
+    const webdienst = await store.findWebdienstByClientId(client.clientId);
+    if (!webdienst) throw new errors.InvalidClient('unknown webdienst');
+    const freshLogin = result?.login?.accountId === session.accountId;
+    const live = await sso.findLive(readSsoCookie(ctx), webdienst);
+    if (!live || live.citizenId !== session.accountId) {
+      // A login just done stands (a webdienst without a federation has no SSO session at all).
+      return freshLogin ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }
+    const interstitial = !freshLogin && !ctx.oidc.prompts.has('none') && !skipInterstitialFederations.includes(live.federation);
+    if (interstitial) return Check.REQUEST_PROMPT;
+    await sso.join(live, webdienst, 'oidc', session.sidFor(client.clientId) ?? session.uid);
+    if (!freshLogin) await sso.touch(live);
+    return Check.NO_NEED_TO_PROMPT;
+  });
+}

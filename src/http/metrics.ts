@@ -1,0 +1,53 @@
+// The Prometheus metrics of one running service (issue 6). Each app has its own registry, never
+// prom-client's global one: tests run several servers in one process, and each must count alone.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PasswordHasher } from '../core/passwords/hasher.ts';
+import type { Store } from '../stores/index.ts';
+
+export interface MetricsSources {
+  hasher: Pick<PasswordHasher, 'queueLength'>;
+  store: Pick<Store, 'poolUse'>;
+}
+
+export function createMetrics(sources: MetricsSources) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    logins: new Counter({
+      name: 'poortwachter_logins_total',
+      help: 'Login outcomes by level, protocol (oidc, saml, account) and outcome: success, sso_reused, failure (each wrong password or code), throttled, cancelled',
+      labelNames: ['level', 'protocol', 'outcome'] as const,
+      registers,
+    }),
+    smsSent: new Counter({ name: 'poortwachter_sms_sent_total', help: 'SMS messages the gateway accepted', labelNames: ['gateway'] as const, registers }),
+    smsFailures: new Counter({ name: 'poortwachter_sms_failures_total', help: 'SMS messages not accepted, by reason', labelNames: ['gateway', 'reason'] as const, registers }),
+    requestDuration: new Histogram({
+      name: 'poortwachter_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route pattern (never the raw URL) and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    hashQueue: new Gauge({
+      name: 'poortwachter_password_hash_queue_length',
+      help: 'Password checks waiting for a hashing slot (one slot per core)',
+      registers,
+      collect() {
+        this.set(sources.hasher.queueLength);
+      },
+    }),
+    databasePool: new Gauge({
+      name: 'poortwachter_database_pool_connections',
+      help: 'Database connections of this process: used, free, waiting (requests waiting for one), max',
+      labelNames: ['state'] as const,
+      registers,
+      collect() {
+        const use = sources.store.poolUse();
+        for (const state of ['used', 'free', 'waiting', 'max'] as const) this.set({ state }, use[state]);
+      },
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,201 @@
+// /healthz and /readyz (issue 6, acceptance 2): the process is up; the process can serve logins
+// (database, keys, migrations) or says, without secrets, which check fails. Readiness fails when
+// the database goes away after start, and comes back with it.
+import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from 'node:net';
+import { expect } from 'chai';
+import Koa from 'koa';
+import pino from 'pino';
+import { healthRoutes, type Lifecycle } from '../../src/http/health.ts';
+import { readinessChecks, type ReadinessCheck } from '../../src/http/health-checks.ts';
+import { createTestDatabase, databaseKinds } from '../support/databases.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+async function readyz(url: string) {
+  const response = await fetch(`${url}/readyz`);
+  return { status: response.status, cacheControl: response.headers.get('cache-control'), body: (await response.json()) as { status: string; checks?: Record<string, { ok: boolean; reason?: string }>; reason?: string } };
+}
+
+/** The health routes alone on a port, with checks and a lifecycle the test controls. */
+async function healthApp(checks: ReadinessCheck[], lifecycle: Lifecycle = { draining: false }) {
+  const app = new Koa();
+  app.use(healthRoutes({ checks, lifecycle, logger: pino({ level: 'silent' }) }).routes());
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+const keys = { signingKeys: [{ kid: 'k1' }], cookieKeys: ['c'.repeat(32)] };
+
+describe('health routes (src/http/health.ts)', () => {
+  it('answers /readyz 503 with "draining" once shutdown has started, without running the checks', async () => {
+    let ran = false;
+    const app = await healthApp([{ name: 'database', run: async () => void (ran = true) }], { draining: true });
+    try {
+      const { status, body } = await readyz(app.url);
+      expect(status).to.equal(503);
+      expect(body.status).to.equal('draining');
+      expect(ran).to.equal(false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('names each failing check with its reason, and the passing ones as ok', async () => {
+    const checks = readinessChecks({
+      store: {
+        ping: async () => {
+          throw Object.assign(new Error('password authentication failed for user "poortwachter" (geheim-wachtwoord)'), { code: '28P01' });
+        },
+        pendingMigrations: async () => ['009-next'],
+      },
+      keys,
+    });
+    const app = await healthApp(checks);
+    try {
+      const { status, body, cacheControl } = await readyz(app.url);
+      expect(status).to.equal(503);
+      expect(cacheControl).to.equal('no-store');
+      expect(body).to.deep.equal({
+        status: 'not_ready',
+        checks: {
+          database: { ok: false, reason: 'the database does not answer (28P01)' },
+          keys: { ok: true },
+          migrations: { ok: false, reason: '1 migration(s) pending: run poortwachter migrate' },
+        },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('fails the keys check when no signing key is loaded', async () => {
+    const [, keysCheck] = readinessChecks({ store: { ping: async () => {}, pendingMigrations: async () => [] }, keys: { signingKeys: [], cookieKeys: [] } });
+    await keysCheck!.run().then(
+      () => expect.fail('the keys check passed without keys'),
+      (error: Error) => expect(error.message).to.equal('no signing or cookie keys loaded'),
+    );
+  });
+
+  it('gives up on a check that hangs, within the probe timeout', async function () {
+    this.timeout(10_000);
+    const app = await healthApp([{ name: 'database', run: () => new Promise(() => {}) }]);
+    try {
+      const started = Date.now();
+      const { status, body } = await readyz(app.url);
+      expect(status).to.equal(503);
+      expect(body.checks!.database!.reason).to.match(/no answer within \d+ ms/);
+      expect(Date.now() - started).to.be.below(5000);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+for (const kind of databaseKinds) {
+  describe(`health endpoints of a running server (${kind})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer({ kind });
+    });
+    after(() => server.stop());
+
+    it('answers /healthz 200 with a tiny JSON body', async () => {
+      const response = await fetch(`${server.url}/healthz`);
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('cache-control')).to.equal('no-store');
+      expect(await response.json()).to.deep.equal({ status: 'ok' });
+    });
+
+    it('answers /readyz 200 when the database answers, the keys are loaded and the migrations are current', async () => {
+      const { status, body } = await readyz(server.url);
+      expect(status).to.equal(200);
+      expect(body).to.deep.equal({ status: 'ready', checks: { database: { ok: true }, keys: { ok: true }, migrations: { ok: true } } });
+    });
+  });
+}
+
+describe('readiness when the database goes away after start (sqlite)', () => {
+  it('answers /readyz 503 naming the database once the store is closed, and nothing secret', async () => {
+    const server = await startTestServer({ kind: 'sqlite' });
+    try {
+      await server.store.close();
+      const { status, body } = await readyz(server.url);
+      expect(status).to.equal(503);
+      expect(body.checks!.database).to.deep.include({ ok: false });
+      expect(body.checks!.database!.reason).to.match(/^the database does not answer/);
+      expect(JSON.stringify(body)).to.not.include(server.database.url.slice('sqlite:'.length));
+      const healthz = await fetch(`${server.url}/healthz`);
+      expect(healthz.status, '/healthz: the process itself is still up').to.equal(200);
+    } finally {
+      await server.stop().catch(() => undefined);
+    }
+  });
+});
+
+if (databaseKinds.includes('postgres')) {
+  /** A TCP relay in front of PostgreSQL: the test can take the database away from the server and give it back. */
+  async function relayTo(port: number) {
+    const sockets = new Set<Socket>();
+    let relay: TcpServer | undefined;
+    let listenPort = 0;
+    const open = async () => {
+      relay = createTcpServer((client) => {
+        const upstream = connect(port, '127.0.0.1');
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => socket.destroy());
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      await new Promise<void>((resolve) => relay!.listen(listenPort, '127.0.0.1', resolve));
+      listenPort = (relay.address() as { port: number }).port;
+    };
+    await open();
+    return {
+      port: () => listenPort,
+      open,
+      async cut() {
+        await new Promise((resolve) => {
+          relay!.close(resolve);
+          for (const socket of sockets) socket.destroy();
+        });
+      },
+    };
+  }
+
+  describe('readiness when the database goes away after start (postgres)', () => {
+    it('answers /readyz 503 naming the database while PostgreSQL is unreachable, and 200 again when it is back', async function () {
+      this.timeout(60_000);
+      const database = await createTestDatabase('postgres');
+      const target = new URL(database.url);
+      const relay = await relayTo(Number(target.port || 5432));
+      const relayed = new URL(database.url);
+      relayed.port = String(relay.port());
+      const server = await startTestServer({ database: { ...database, url: relayed.href } });
+      try {
+        expect((await readyz(server.url)).status).to.equal(200);
+        await relay.cut();
+        const down = await readyz(server.url);
+        expect(down.status).to.equal(503);
+        expect(down.body.status).to.equal('not_ready');
+        expect(down.body.checks!.database!.ok).to.equal(false);
+        expect(down.body.checks!.database!.reason).to.match(/the database does not answer|no answer within/);
+        expect(JSON.stringify(down.body)).to.not.include(target.password);
+        expect(down.body.checks!.keys).to.deep.equal({ ok: true });
+        await relay.open();
+        let back = await readyz(server.url);
+        for (let tries = 0; back.status !== 200 && tries < 20; tries += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          back = await readyz(server.url);
+        }
+        expect(back.status).to.equal(200);
+      } finally {
+        await server.stop();
+        await relay.cut();
+        await database.drop();
+      }
+    });
+  });
+}
