@@ -1,10 +1,20 @@
-// A deliberately cheap browser for load: node:http with keep-alive, manual redirects and a tiny
-// per-flow cookie jar (name + path, no domain logic: the bench only talks to one loopback origin).
-// It shares the cores with the server, so it does as little work per request as it can (node:http
-// costs about a third of fetch's CPU per request here).
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+// A deliberately cheap browser for load: keep-alive sockets (raw-http.ts), manual redirects and a
+// tiny per-flow cookie jar (name + path, no domain logic: the bench only talks to one loopback origin).
+// It shares the cores with the server, so it does as little work per request as it can.
+import type { IncomingHttpHeaders } from 'node:http';
+import { RawHttpPool } from './raw-http.ts';
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+/** One pool of keep-alive connections per origin, shared by all browsers (as node:http's Agent was). */
+const pools = new Map<string, RawHttpPool>();
+function poolFor(url: URL): RawHttpPool {
+  if (url.protocol !== 'http:') throw new Error(`the bench browser speaks plain http to loopback only, not ${url.origin}`);
+  let pool = pools.get(url.host);
+  if (!pool) {
+    pool = new RawHttpPool(url.hostname, Number(url.port || 80));
+    pools.set(url.host, pool);
+  }
+  return pool;
+}
 
 export interface Response {
   status: number;
@@ -71,19 +81,9 @@ export class BenchBrowser {
       if (headers.origin === '') delete headers.origin;
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
-      const outgoing = httpRequest(target, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, agent, timeout: this.timeoutMs }, (incoming) => {
-        let text = '';
-        incoming.setEncoding('utf8');
-        incoming.on('data', (chunk: string) => (text += chunk));
-        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: text }));
-        incoming.on('error', reject);
-      });
-      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
-    for (const setCookie of response.headers['set-cookie'] ?? []) this.store(setCookie);
+    const raw = await poolFor(target).request(init.method ?? (init.form ? 'POST' : 'GET'), target.pathname + target.search, headers, body, this.timeoutMs);
+    const response = { status: raw.status, headers: raw.headers as IncomingHttpHeaders, body: raw.body };
+    for (const setCookie of (response.headers['set-cookie'] as string[] | undefined) ?? []) this.store(setCookie);
     const location = response.headers.location;
     return {
       status: response.status,

@@ -126,6 +126,11 @@ const schema = z.strictObject({
     // How long requests in flight may take to finish before their connections are cut.
     timeoutSeconds: z.number().int().min(1).max(600),
   }),
+  maintenance: z.strictObject({
+    // How long each process may keep the maintenance switch it read (issue 6: all processes follow
+    // `poortwachter maintenance on|off` within this many seconds; 0 reads it on every request).
+    refreshSeconds: z.number().int().min(0).max(60),
+  }),
   metrics: z.strictObject({
     enabled: z.boolean(),
     // Bearer token that /metrics requires; without one, production does not serve /metrics at all.
@@ -184,6 +189,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     demo: { enabled: !production },
     shutdown: { drainSeconds: production ? 5 : 0, timeoutSeconds: 30 },
     metrics: { enabled: true },
+    maintenance: { refreshSeconds: 5 },
   };
 }
 
@@ -220,6 +226,7 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   SHUTDOWN_TIMEOUT_SECONDS: { path: 'shutdown.timeoutSeconds', parse: Number },
   METRICS_ENABLED: { path: 'metrics.enabled', parse: parseBoolean },
   METRICS_TOKEN: { path: 'metrics.token', parse: String },
+  MAINTENANCE_REFRESH_SECONDS: { path: 'maintenance.refreshSeconds', parse: Number },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 

@@ -7,10 +7,13 @@ import type { Config } from '../config/index.ts';
 import { createAccountSessions } from './account/account-sessions.ts';
 import { accountRoutes } from './account/routes.ts';
 import { startPageRoutes } from './account/start-page.ts';
+import { accountPath } from './account/session-cookie.ts';
+import { statusPageRoutes } from './account/status-page.ts';
 import type { AuditLog } from './core/audit.ts';
 import type { Clock } from './core/clock.ts';
 import type { InstanceKeys } from './core/keys.ts';
 import type { LoginAttempts } from './core/login/attempts.ts';
+import type { MaintenanceMode } from './core/maintenance.ts';
 import type { SsoSessions } from './core/sso/sessions.ts';
 import type { SingleLogout } from './core/sso/single-logout.ts';
 import type { PasswordStepDeps } from './core/login/password-step.ts';
@@ -23,6 +26,7 @@ import { oidcInteractionRoutes } from './frontends/oidc/interaction-routes.ts';
 import { oidcResumer } from './frontends/oidc/login-bridge.ts';
 import { endSsoOnOidcLogout } from './frontends/oidc/logout-bridge.ts';
 import type { SamlIdp } from './frontends/saml/idp.ts';
+import { samlLogoutRoutes } from './frontends/saml/logout-routes.ts';
 import { samlRoutes } from './frontends/saml/routes.ts';
 import { handleErrors } from './http/errors.ts';
 import { healthRoutes, type Lifecycle } from './http/health.ts';
@@ -31,6 +35,8 @@ import type { Metrics } from './http/metrics.ts';
 import { measureRequests } from './http/metrics-requests.ts';
 import { metricsRoutes, metricsServed } from './http/metrics-routes.ts';
 import { chooseLocale } from './http/locale.ts';
+import { maintenanceGate } from './http/maintenance-gate.ts';
+import { clientAddress } from './http/client-address.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
@@ -55,17 +61,21 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   sso: SsoSessions;
   singleLogout: SingleLogout;
+  /** Issue 6: the operator's maintenance switch, read from the database and cached briefly. */
+  maintenance: MaintenanceMode;
 }
 
 export function createApp(deps: AppDeps): Koa {
   const { config, store, provider } = deps;
-  const app = new Koa({ proxy: config.trustProxy });
+  // One reverse proxy in front: the last X-Forwarded-For entry is the one it appended (client-address.ts).
+  const app = new Koa({ proxy: config.trustProxy, maxIpsCount: 1 });
   // STACK.md: the parent app must sign cookies with the provider's keys.
   app.keys = deps.keys.cookieKeys;
   const cookies = { secure: config.publicUrl.startsWith('https://') };
 
   const areas = [
     startPageRoutes({ store, config }),
+    statusPageRoutes({ store, maintenance: deps.maintenance, clock: deps.clock }),
     loginRoutes({
       store,
       attempts: deps.attempts,
@@ -78,15 +88,17 @@ export function createApp(deps: AppDeps): Koa {
       sso: { sso: deps.sso, singleLogout: deps.singleLogout, cookies, skipInterstitialFederations: config.sso.skipInterstitialFederations },
     }),
     oidcInteractionRoutes({ provider, store, attempts: deps.attempts, cookies }),
-    samlRoutes({ idp: deps.samlIdp, store, attempts: deps.attempts, audit: deps.audit, clock: deps.clock, config, pairwiseSalt: deps.keys.pairwiseSalt, cookies }),
+    samlRoutes({ idp: deps.samlIdp, store, attempts: deps.attempts, audit: deps.audit, clock: deps.clock, config, pairwiseSalt: deps.keys.pairwiseSalt, cookies, sso: deps.sso, maintenance: deps.maintenance }),
+    samlLogoutRoutes({ idp: deps.samlIdp, store, sso: deps.sso, singleLogout: deps.singleLogout, audit: deps.audit, clock: deps.clock, config, pairwiseSalt: deps.keys.pairwiseSalt }),
     accountRoutes({ store, attempts: deps.attempts, sessions: createAccountSessions(store, deps.clock), oneTimeCodes: deps.oneTimeCodes, sms: deps.sms, audit: deps.audit, clock: deps.clock, config, cookies }),
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
   ];
 
   // Probes and scrapes first: every few seconds from the load balancer and Prometheus, so not logged
   // per request, and answered before any page middleware.
-  app.use(healthRoutes({ checks: readinessChecks({ store, keys: deps.keys }), lifecycle: deps.lifecycle, logger: deps.logger }).routes());
+  app.use(healthRoutes({ checks: readinessChecks({ store, keys: deps.keys }), lifecycle: deps.lifecycle, logger: deps.logger, maintenance: deps.maintenance.current }).routes());
   if (metricsServed(config)) app.use(metricsRoutes({ registry: deps.metrics.registry, token: config.metrics.token }).routes());
+  app.use(clientAddress());
   app.use(requestLog(deps.logger));
   app.use(measureRequests(deps.metrics));
   // Headers first, so error pages carry them too.
@@ -94,6 +106,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(handleErrors(deps.logger));
   app.use(chooseLocale());
   app.use(staticFiles());
+  app.use(maintenanceGate({ maintenance: deps.maintenance, clock: deps.clock, citizenPaths: ['/inloggen', accountPath, '/interaction'], tokenPath: '/token' }));
   for (const router of areas) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -11,15 +11,17 @@ import { maskPhoneNumber as maskedPhone } from './gateways/sms/sms-gateway.ts';
 import { systemClock } from './core/clock.ts';
 import { exportAuditEvents, verifyAuditChain } from './core/audit-chain.ts';
 import { PoortwachterError } from './core/errors.ts';
+import { createLogger } from './logger.ts';
+import { clusterWorkerId, isClusterWorker, superviseWorkers } from './serve-cluster.ts';
 import { startServer } from './server.ts';
+import { maintenanceCommands, maintenanceUsage } from './cli-maintenance.ts';
+import { UsageError } from './cli-usage-error.ts';
 import { createServices } from './services.ts';
 import { openStore, type Store } from './stores/index.ts';
 
-class UsageError extends Error {}
-
 const usage = `Usage: poortwachter <command> [options] [--json]
 
-  serve                         start the service (migrations applied first)
+  serve [--workers N]           start the service (migrations applied first); N processes on one port
   migrate                       apply database migrations
   organisation add --name NAME --oin OIN [--public-task TEXT] [--bsn-entitled]
   webdienst add-oidc --organisation OIN --name NAME --redirect-uri URL [--redirect-uri URL ...]
@@ -37,6 +39,7 @@ const usage = `Usage: poortwachter <command> [options] [--json]
   outbox sms [--to NUMBER] [--limit N]   latest messages in the SMS outbox, newest first (not in production)
   audit verify                  walk the audit trail's hash chain; names changed or deleted rows (exit 1)
   audit export --from ISO --to ISO   the audit events of a period (from <= at < to) as JSON lines
+${maintenanceUsage}
 
 Configuration comes from the environment (PORT, PUBLIC_URL, DATABASE_URL, POORTWACHTER_ENV, ...)
 and an optional JSON file named by POORTWACHTER_CONFIG; see README.md.`;
@@ -46,6 +49,8 @@ type Command = {
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   /** Set for commands refused in production: the reason, checked before the database is opened. */
   notInProduction?: string;
+  /** The name of the one positional argument the command takes, passed on as an option (`status remove ID`). */
+  positional?: string;
   run: (ctx: { config: Config; store: Store; options: Options }) => Promise<unknown>;
 };
 
@@ -251,6 +256,7 @@ const commands: Record<string, Command> = {
       return { username: citizen.username, always_second_factor: options.off !== true };
     },
   },
+  ...maintenanceCommands,
 };
 
 function print(result: unknown, json: boolean): void {
@@ -280,10 +286,23 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig();
     if (words[0] === 'serve') {
-      const server = await startServer(config);
-      // Supervisors stop us with SIGTERM: finish what is in flight, then exit.
+      const { values } = parseArgs({ args: argv, options: { workers: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+      const workers = values.workers === undefined ? 1 : Number(values.workers);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
+      if (workers > 1 && !isClusterWorker()) {
+        await superviseWorkers(workers, createLogger(config));
+        return 0;
+      }
+      const workerId = clusterWorkerId();
+      const server = await startServer(config, workerId === undefined ? {} : { logger: createLogger(config).child({ worker: workerId }) });
+      // Supervisors stop us with SIGTERM: finish what is in flight, then exit. The signal often comes
+      // twice (to the process group and relayed by tsx or the cluster primary): repeats are ignored,
+      // and the shutdown settings bound how long it takes.
+      let stopping = false;
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-        process.once(signal, () => {
+        process.on(signal, () => {
+          if (stopping) return;
+          stopping = true;
           server.close().then(() => process.exit(0), () => process.exit(1));
         });
       }
@@ -293,7 +312,9 @@ export async function main(argv: string[]): Promise<number> {
     const command = commands[name];
     if (!command) throw new UsageError(`unknown command "${words.slice(0, 2).join(' ')}"\n\n${usage}`);
     const { values, positionals } = parseArgs({ args: argv, options: { ...command.options, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
-    if (positionals.length > name.split(' ').length) throw new UsageError(`unexpected argument "${positionals[name.split(' ').length]}"`);
+    const [argument, unexpected] = positionals.slice(name.split(' ').length);
+    if (unexpected !== undefined || (argument !== undefined && !command.positional)) throw new UsageError(`unexpected argument "${unexpected ?? argument}"`);
+    if (command.positional && argument !== undefined) (values as Options)[command.positional] = argument;
     if (command.notInProduction && config.environment === 'production') throw new UsageError(command.notInProduction);
     const store = openStore(config.databaseUrl);
     try {

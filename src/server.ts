@@ -7,10 +7,12 @@ import { seedDevelopmentData } from '../seeds/development.ts';
 import { createApp } from './app.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { loadInstanceKeys } from './core/keys.ts';
+import { createMaintenanceMode } from './core/maintenance.ts';
 import { backchannelLogoutNotifier } from './frontends/oidc/backchannel-logout.ts';
 import { createOidcProvider } from './frontends/oidc/provider.ts';
 import { createSingleLogout } from './core/sso/single-logout.ts';
 import { createSamlIdp } from './frontends/saml/idp.ts';
+import { soapLogoutNotifier } from './frontends/saml/soap-logout.ts';
 import { createLogger } from './logger.ts';
 import { createSmsGateway } from './gateways/sms/index.ts';
 import { meteredSmsGateway } from './gateways/sms/metered.ts';
@@ -39,7 +41,8 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const services = createServices(config, store, clock);
   if (await seedDevelopmentData({ ...services.adminDeps, ...services.citizenDeps }, config)) logger.info('development seed written');
   const keys = await loadInstanceKeys(config, store, clock);
-  const provider = createOidcProvider({ config, store, keys, clock, attempts: services.attempts, sso: services.ssoSessions });
+  const maintenance = createMaintenanceMode({ store, clock, refreshSeconds: config.maintenance.refreshSeconds });
+  const provider = createOidcProvider({ config, store, keys, clock, attempts: services.attempts, sso: services.ssoSessions, audit: services.audit, maintenance });
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'oidc-provider server error'));
   const samlIdp = await createSamlIdp(config, keys, store, clock);
   const metrics = createMetrics({ hasher: services.hasher, store });
@@ -51,8 +54,16 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   });
   const lifecycle: Lifecycle = { draining: false };
   const secondFactor = createSecondFactorServices(config, store, clock, keys, sms, services.audit);
-  const singleLogout = createSingleLogout({ sso: services.ssoSessions, store, audit: services.audit, notifiers: { oidc: backchannelLogoutNotifier(provider) } });
-  const app = createApp({ config, store, clock, logger, keys, provider, samlIdp, metrics, lifecycle, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, sms, sso: services.ssoSessions, singleLogout, ...secondFactor });
+  const singleLogout = createSingleLogout({
+    sso: services.ssoSessions,
+    store,
+    audit: services.audit,
+    notifiers: {
+      oidc: backchannelLogoutNotifier(provider),
+      saml: soapLogoutNotifier({ idp: samlIdp, store, clock, pairwiseSalt: keys.pairwiseSalt, allowPrivateNetworkCalls: config.allowPrivateNetworkCalls, logger }),
+    },
+  });
+  const app = createApp({ config, store, clock, logger, keys, provider, samlIdp, metrics, lifecycle, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, sms, sso: services.ssoSessions, singleLogout, maintenance, ...secondFactor });
 
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 5000;

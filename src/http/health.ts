@@ -1,5 +1,6 @@
 // /healthz: the process is up. /readyz: this process can serve logins now (database, keys,
-// migrations) and is not shutting down; load balancers send traffic only while it answers 200.
+// migrations), is not shutting down and not in maintenance; load balancers send traffic only while
+// it answers 200.
 // Both are JSON, cheap, never cached, and hold no secret.
 import Router from '@koa/router';
 import type { Logger } from 'pino';
@@ -22,7 +23,10 @@ function withTimeout(check: ReadinessCheck): Promise<void> {
   return Promise.race([check.run(), timeout]).finally(() => clearTimeout(timer));
 }
 
-export function healthRoutes(deps: { checks: ReadinessCheck[]; lifecycle: Lifecycle; logger: Logger }): Router {
+/** Maintenance in force (issue 6), as /readyz reports it; undefined when the service is open. */
+export type MaintenanceProbe = () => Promise<{ expectedEndAt: number | null } | undefined>;
+
+export function healthRoutes(deps: { checks: ReadinessCheck[]; lifecycle: Lifecycle; logger: Logger; maintenance?: MaintenanceProbe }): Router {
   const router = new Router();
   const failing = new Set<string>();
 
@@ -55,6 +59,15 @@ export function healthRoutes(deps: { checks: ReadinessCheck[]; lifecycle: Lifecy
       if (!result.ok) failing.add(name);
     }
     const ready = results.every(([, result]) => result.ok);
+    // A failing check is the more urgent news; maintenance is the operator's choice (issue 6): 503 so a
+    // load balancer that drains on it can, with a status a load balancer can match on to keep serving
+    // the maintenance page instead (README, "Maintenance mode").
+    const maintenance = ready ? await deps.maintenance?.() : undefined;
+    if (maintenance) {
+      ctx.status = 503;
+      ctx.body = { status: 'maintenance', reason: 'maintenance mode is on: `poortwachter maintenance off` ends it', until: maintenance.expectedEndAt === null ? null : new Date(maintenance.expectedEndAt).toISOString(), checks: Object.fromEntries(results) };
+      return;
+    }
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
   });

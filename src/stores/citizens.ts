@@ -1,3 +1,4 @@
+import { compiledQuery } from './compiled-query.ts';
 import type { Database } from './database.ts';
 import type { CitizenRow, CitizenStatus } from './rows.ts';
 
@@ -36,6 +37,9 @@ function toRow(record: CitizenRecord): CitizenRow {
 
 export function citizenStore(db: Database) {
   const table = () => db<CitizenRecord>('citizens');
+  // Every login looks a citizen up by username and (oidc-provider's findAccount) by id: compiled once.
+  const findByUsername = compiledQuery<{ username: string }>(db, (param) => table().where({ username: param('username') }).first());
+  const findById = compiledQuery<{ id: string }>(db, (param) => table().where({ id: param('id') }).first());
   return {
     async insertCitizen(citizen: Omit<CitizenRow, 'passwordRecoveryRequired' | 'totpSecret' | 'alwaysSecondFactor'>): Promise<void> {
       await table().insert({
@@ -52,11 +56,11 @@ export function citizenStore(db: Database) {
       });
     },
     async findCitizenByUsername(username: string): Promise<CitizenRow | undefined> {
-      const record = await table().where({ username }).first();
+      const record = await findByUsername.first<CitizenRecord>({ username });
       return record && toRow(record);
     },
     async findCitizenById(id: string): Promise<CitizenRow | undefined> {
-      const record = await table().where({ id }).first();
+      const record = await findById.first<CitizenRecord>({ id });
       return record && toRow(record);
     },
     async findActiveCitizenByBsn(bsn: string): Promise<CitizenRow | undefined> {

@@ -11,6 +11,7 @@ import * as accountArea from './migrations/004-account-area.ts';
 import * as saml from './migrations/005-saml.ts';
 import * as auditChain from './migrations/007-audit-chain.ts';
 import * as ssoSessions from './migrations/008-sso-sessions.ts';
+import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
 
 export type Database = Knex;
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005-saml': saml,
   '007-audit-chain': auditChain,
   '008-sso-sessions': ssoSessions,
+  '009-maintenance-and-status': maintenanceAndStatus,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -5,11 +5,13 @@ import { citizenStore } from './citizens.ts';
 import { migrateToLatest, openDatabase, pendingMigrations, type Database } from './database.ts';
 import { instanceKeyStore } from './instance-keys.ts';
 import { loginAttemptStore } from './login-attempts.ts';
+import { maintenanceModeStore } from './maintenance-mode.ts';
 import { oidcPayloadStore } from './oidc-payloads.ts';
 import { oneTimeCodeStore } from './one-time-codes.ts';
 import { organisationStore } from './organisations.ts';
 import { samlStore } from './saml.ts';
 import { smsOutboxStore } from './sms-outbox.ts';
+import { statusDisruptionStore } from './status-disruptions.ts';
 import { ssoSessionStore } from './sso-sessions.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
@@ -20,6 +22,8 @@ export type { StoredOidcPayload } from './oidc-payloads.ts';
 export type { SmsOutboxRow } from './sms-outbox.ts';
 export type { OneTimeCodeRow } from './one-time-codes.ts';
 export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
+export type { MaintenanceModeRow } from './maintenance-mode.ts';
+export type { StatusDisruptionRow } from './status-disruptions.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 
@@ -38,6 +42,8 @@ function repositories(db: Database) {
     ...accountSessionStore(db),
     ...samlStore(db),
     ...ssoSessionStore(db),
+    ...maintenanceModeStore(db),
+    ...statusDisruptionStore(db),
   };
 }
 

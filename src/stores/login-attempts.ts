@@ -1,3 +1,4 @@
+import { compiledQuery, type CompiledQuery } from './compiled-query.ts';
 import type { Database } from './database.ts';
 import type { LoginAttemptRow, LoginAttemptStatus, LoginStage, SecondFactorMethod, WebdienstProtocol } from './rows.ts';
 
@@ -19,6 +20,11 @@ interface LoginAttemptRecord {
   stage: LoginStage;
   second_factor_method: SecondFactorMethod | null;
 }
+
+const recordColumns = Object.keys({
+  id: true, browser_binding: true, protocol: true, protocol_ref: true, webdienst_id: true, required_level: true, force_authentication: true, resume_url: true,
+  status: true, citizen_id: true, level_reached: true, authenticated_at: true, created_at: true, expires_at: true, stage: true, second_factor_method: true,
+} satisfies Record<keyof LoginAttemptRecord, true>) as Array<keyof LoginAttemptRecord>;
 
 function toRow(record: LoginAttemptRecord): LoginAttemptRow {
   return {
@@ -43,9 +49,30 @@ function toRow(record: LoginAttemptRecord): LoginAttemptRow {
 
 export function loginAttemptStore(db: Database) {
   const table = () => db<LoginAttemptRecord>('login_attempts');
+  // Every login inserts, reads and moves an attempt: compiled once (compiled-query.ts).
+  const insert = compiledQuery<LoginAttemptRecord>(db, (param) => table().insert(Object.fromEntries(recordColumns.map((column) => [column, param(column)]))));
+  const findById = compiledQuery<{ id: string }>(db, (param) => table().where({ id: param('id') }).first());
+  const findLatestByRef = compiledQuery<{ protocol: string; protocolRef: string }>(db, (param) =>
+    table().where({ protocol: param('protocol'), protocol_ref: param('protocolRef') }).orderBy('created_at', 'desc').first(),
+  );
+  const transitions = new Map<string, CompiledQuery<Record<string, unknown>>>();
+  /** One compiled update per set of result columns (a status alone, or with the citizen and level). */
+  const transition = (resultColumns: string[]) => {
+    const key = resultColumns.join(',');
+    let query = transitions.get(key);
+    if (!query) {
+      query = compiledQuery<Record<string, unknown>>(db, (param) =>
+        table()
+          .where({ id: param('id'), status: param('from') })
+          .update({ status: param('to'), ...Object.fromEntries(resultColumns.map((column) => [column, param(column)])) }),
+      );
+      transitions.set(key, query);
+    }
+    return query;
+  };
   return {
     async insertLoginAttempt(attempt: LoginAttemptRow): Promise<void> {
-      await table().insert({
+      await insert.changes({
         id: attempt.id,
         browser_binding: attempt.browserBinding,
         protocol: attempt.protocol,
@@ -65,11 +92,11 @@ export function loginAttemptStore(db: Database) {
       });
     },
     async findLoginAttempt(id: string): Promise<LoginAttemptRow | undefined> {
-      const record = await table().where({ id }).first();
+      const record = await findById.first<LoginAttemptRecord>({ id });
       return record && toRow(record);
     },
     async findLatestLoginAttemptByProtocolRef(protocol: WebdienstProtocol, protocolRef: string): Promise<LoginAttemptRow | undefined> {
-      const record = await table().where({ protocol, protocol_ref: protocolRef }).orderBy('created_at', 'desc').first();
+      const record = await findLatestByRef.first<LoginAttemptRecord>({ protocol, protocolRef });
       return record && toRow(record);
     },
     /** Moves an attempt from one status to the next; false when another request got there first. */
@@ -79,14 +106,12 @@ export function loginAttemptStore(db: Database) {
       to: LoginAttemptStatus,
       result: { citizenId?: string; levelReached?: string; authenticatedAt?: number } = {},
     ): Promise<boolean> {
-      const changed = await table()
-        .where({ id, status: from })
-        .update({
-          status: to,
-          ...(result.citizenId ? { citizen_id: result.citizenId } : {}),
-          ...(result.levelReached ? { level_reached: result.levelReached } : {}),
-          ...(result.authenticatedAt ? { authenticated_at: result.authenticatedAt } : {}),
-        });
+      const values = {
+        ...(result.citizenId ? { citizen_id: result.citizenId } : {}),
+        ...(result.levelReached ? { level_reached: result.levelReached } : {}),
+        ...(result.authenticatedAt ? { authenticated_at: result.authenticatedAt } : {}),
+      };
+      const changed = await transition(Object.keys(values)).changes({ id, from, to, ...values });
       return changed === 1;
     },
     /** After the password (or for a step-up), the attempt waits for the second factor of this citizen. */

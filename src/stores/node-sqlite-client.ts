@@ -23,6 +23,7 @@ function loadNodeSqlite(): typeof import('node:sqlite') {
 }
 
 type Binding = null | number | bigint | string | Uint8Array;
+type RunResult = { changes: number | bigint; lastInsertRowid: number | bigint };
 
 class Statement {
   readonly reader: boolean;
@@ -33,25 +34,64 @@ class Statement {
   all(bindings: Binding[]): unknown[] {
     return this.statement.all(...bindings);
   }
-  run(bindings: Binding[]): { changes: number | bigint; lastInsertRowid: number | bigint } {
+  run(bindings: Binding[]): RunResult {
     return this.statement.run(...bindings);
+  }
+}
+
+// SQLite compiles a statement again on every run whose LIMIT is a bound parameter (binding it
+// expires the statement, since the value may change the plan), and knex writes `.first()` as
+// `limit ?`: every lookup by key paid a full SQL compile, 2-3x the cost of the lookup itself. An
+// integer limit is written into the SQL instead, one cached statement per limit value.
+const boundLimit = /\slimit \?(\soffset \?)?$/i;
+
+class InlinedLimitStatement {
+  readonly reader: boolean;
+  /** Position of the limit among the bindings, counted from the end (an offset may follow it). */
+  private readonly limitFromEnd: number;
+  constructor(private readonly connection: Connection, private readonly sql: string) {
+    this.reader = connection.prepareExactly(sql).reader;
+    this.limitFromEnd = boundLimit.exec(sql)![1] ? 2 : 1;
+  }
+  safeIntegers(): void {}
+  all(bindings: Binding[]): unknown[] {
+    const [statement, rest] = this.inline(bindings);
+    return statement.all(rest);
+  }
+  run(bindings: Binding[]): RunResult {
+    const [statement, rest] = this.inline(bindings);
+    return statement.run(rest);
+  }
+  private inline(bindings: Binding[]): [Statement, Binding[]] {
+    const index = bindings.length - this.limitFromEnd;
+    const limit = bindings[index];
+    if (typeof limit !== 'number' || !Number.isSafeInteger(limit)) return [this.connection.prepareExactly(this.sql), bindings];
+    const sql = this.sql.replace(boundLimit, (_match, offset: string | undefined) => ` limit ${limit}${offset ?? ''}`);
+    return [this.connection.prepareExactly(sql), bindings.filter((_binding, at) => at !== index)];
   }
 }
 
 /** The slice of better-sqlite3's Database that knex's dialect uses. */
 class Connection {
   private readonly db: import('node:sqlite').DatabaseSync;
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements = new Map<string, Statement | InlinedLimitStatement>();
   constructor(filename: string) {
     const { DatabaseSync } = loadNodeSqlite();
     this.db = new DatabaseSync(filename);
   }
-  prepare(sql: string): Statement {
-    let statement = this.statements.get(sql);
+  prepare(sql: string): Statement | InlinedLimitStatement {
+    return this.cached(sql, sql, () => (boundLimit.test(sql) ? new InlinedLimitStatement(this, sql) : new Statement(this.db.prepare(sql))));
+  }
+  /** The statement for exactly this SQL, limit parameter and all. */
+  prepareExactly(sql: string): Statement {
+    return this.cached(`exactly:${sql}`, sql, () => new Statement(this.db.prepare(sql))) as Statement;
+  }
+  private cached(key: string, sql: string, create: () => Statement | InlinedLimitStatement): Statement | InlinedLimitStatement {
+    let statement = this.statements.get(key);
     if (!statement) {
-      statement = new Statement(this.db.prepare(sql));
+      statement = create();
       // Our queries have a small, fixed set of shapes; DDL and rare queries are not worth keeping.
-      if (this.statements.size < 500 && !/^\s*(create|alter|drop|pragma)\b/i.test(sql)) this.statements.set(sql, statement);
+      if (this.statements.size < 500 && !/^\s*(create|alter|drop|pragma)\b/i.test(sql)) this.statements.set(key, statement);
     }
     return statement;
   }

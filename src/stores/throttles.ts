@@ -1,3 +1,4 @@
+import { compiledQuery } from './compiled-query.ts';
 import type { Database } from './database.ts';
 import type { ThrottleRow } from './rows.ts';
 
@@ -20,9 +21,11 @@ function toRow(record: ThrottleRecord): ThrottleRow {
 }
 
 export function throttleStore(db: Database) {
+  // Every password check reads two throttles (address and account): compiled once.
+  const findByKey = compiledQuery<{ key: string }>(db, (param) => db<ThrottleRecord>('throttles').where({ key: param('key') }).first());
   return {
     async findThrottle(key: string): Promise<ThrottleRow | undefined> {
-      const record = await db<ThrottleRecord>('throttles').where({ key }).first();
+      const record = await findByKey.first<ThrottleRecord>({ key });
       return record && toRow(record);
     },
     /**

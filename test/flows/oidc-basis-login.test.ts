@@ -26,6 +26,10 @@ for (const kind of databaseKinds) {
       expect(payload.acr).to.equal(levels.basis.uri);
       expect(payload.bsn).to.equal(citizen.bsn);
       expect(payload.exp! - payload.iat!).to.be.at.most(300);
+      const webdienst = await server.store.findWebdienstByClientId(rp.clientId);
+      const released = (await server.store.listAuditEvents({ type: 'bsn.released' })).filter((event) => event.webdienstId === webdienst!.id);
+      expect(released, 'the release of the BSN is audited, without the BSN').to.have.length.of.at.least(1);
+      expect(JSON.stringify(released)).to.not.include(citizen.bsn);
     });
 
     it('gives two webdiensten different pairwise subjects for one citizen', async () => {
@@ -45,6 +49,8 @@ for (const kind of databaseKinds) {
       const userinfo = await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
       expect(userinfo.status).to.equal(200);
       expect(await userinfo.json()).to.not.have.property('bsn');
+      const webdienst = await server.store.findWebdienstByClientId(rp.clientId);
+      expect((await server.store.listAuditEvents({ type: 'bsn.released' })).filter((event) => event.webdienstId === webdienst!.id)).to.deep.equal([]);
     });
   });
 }

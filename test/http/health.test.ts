@@ -128,7 +128,9 @@ describe('readiness when the database goes away after start (sqlite)', () => {
       const healthz = await fetch(`${server.url}/healthz`);
       expect(healthz.status, '/healthz: the process itself is still up').to.equal(200);
     } finally {
+      // The store is closed already, so stop() may fail before it drops the database.
       await server.stop().catch(() => undefined);
+      await server.database.drop();
     }
   });
 });

@@ -4,11 +4,11 @@
 // when a webdienst started the login by a cross-site POST), and again on "continue".
 import type { Context } from 'koa';
 import { render } from '../../http/views.ts';
-import type { LoginAttemptRow, SsoSessionRow, Store } from '../../stores/index.ts';
+import type { LoginAttemptRow, SsoSessionRow, Store, WebdienstRow } from '../../stores/index.ts';
 import type { AuditLog } from '../audit.ts';
 import { levelByName } from '../levels.ts';
 import { readSsoCookie, writeSsoCookie } from '../sso/cookie.ts';
-import type { SsoDecision } from '../sso/decision.ts';
+import type { SsoDecision, SsoRequest } from '../sso/decision.ts';
 import type { SsoSessions } from '../sso/sessions.ts';
 import type { SingleLogout } from '../sso/single-logout.ts';
 import type { LoginAttempts } from './attempts.ts';
@@ -87,6 +87,18 @@ async function continueWithSession(ctx: Context, deps: SsoStepDeps, attempt: Log
   await deps.sso.touch(session);
   await deps.audit.record({ type: 'login.sso_reused', outcome: 'success', citizenId: session.citizenId, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, details: { level: session.level } });
   await returnToFrontend(ctx, attempt, deps.resumers);
+}
+
+/**
+ * A passive request (SAML IsPassive) may show no page: the SSO session answers it as it is, or
+ * nothing does (undefined; the front-end answers with its protocol's "no passive" error).
+ */
+export async function passiveSsoLogin(ctx: Context, deps: Pick<SsoStepDeps, 'sso' | 'audit'>, webdienst: Pick<WebdienstRow, 'id' | 'federation'>, request: Omit<SsoRequest, 'clientAddress'>): Promise<SsoSessionRow | undefined> {
+  const decision = await deps.sso.decide(readSsoCookie(ctx), webdienst, { ...request, clientAddress: ctx.ip });
+  if (decision.kind !== 'reuse') return undefined;
+  await deps.sso.touch(decision.session);
+  await deps.audit.record({ type: 'login.sso_reused', outcome: 'success', citizenId: decision.session.citizenId, webdienstId: webdienst.id, clientAddress: ctx.ip, details: { level: decision.session.level, passive: true } });
+  return decision.session;
 }
 
 /** A completed login becomes (or renews) the browser's SSO session in the webdienst's federation. */

@@ -16,6 +16,9 @@ import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { logoutSource, postLogoutSuccessSource, renderOidcError } from './pages.ts';
 import { ssoSessionCheck } from './sso-check.ts';
 import type { SsoSessions } from '../../core/sso/sessions.ts';
+import type { AuditLog } from '../../core/audit.ts';
+import type { MaintenanceMode } from '../../core/maintenance.ts';
+import { refuseDuringMaintenance } from './maintenance-check.ts';
 
 
 export const acrValuesSupported = Object.values(levels).flatMap((level) => [level.uri, ...(level.eidasAlias ? [level.eidasAlias] : [])]);
@@ -27,9 +30,11 @@ export interface OidcDeps {
   clock: Clock;
   attempts: LoginAttempts;
   sso: SsoSessions;
+  audit: AuditLog;
+  maintenance: MaintenanceMode;
 }
 
-export function createOidcProvider({ config, store, keys, clock, attempts, sso }: OidcDeps): Provider {
+export function createOidcProvider({ config, store, keys, clock, attempts, sso, audit, maintenance }: OidcDeps): Provider {
   const production = config.environment === 'production';
   const secure = config.publicUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure };
@@ -90,8 +95,8 @@ export function createOidcProvider({ config, store, keys, clock, attempts, sso }
     // oidc-provider refuses special-use addresses on its outgoing calls (SSRF) by passing its own
     // dispatcher; without it, calls to webdiensten on this machine or a private network go through.
     ...(config.allowPrivateNetworkCalls ? { fetch: (url: string | URL | Request, options?: RequestInit) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit) } : {}),
-    interactions: { url: interactionUrl({ store, attempts, cookies: { secure } }), policy: levelAwarePolicy(requiredLevelLookup(store), ssoSessionCheck(store, sso, config.sso.skipInterstitialFederations)) },
-    findAccount: accountFinder(store),
+    interactions: { url: interactionUrl({ store, attempts, cookies: { secure } }), policy: refuseDuringMaintenance(levelAwarePolicy(requiredLevelLookup(store), ssoSessionCheck(store, sso, config.sso.skipInterstitialFederations)), maintenance) },
+    findAccount: accountFinder(store, audit),
     loadExistingGrant: grantEverythingRequested,
     renderError: renderOidcError,
   };

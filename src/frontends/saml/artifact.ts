@@ -8,7 +8,8 @@ import { artifactResolutionIndex, type SamlIdp } from './idp.ts';
 import { samlId, statusCodes } from './response.ts';
 import { signElement, verifyEnvelopedSignature } from './signature.ts';
 import type { SamlRegistration } from './sp-metadata.ts';
-import { assertSchemaValid, child, elements, escapeXml, isElement, ns, parseXml, SamlRefused, samlInstant, text } from './xml.ts';
+import { soapBodyMessage, soapEnvelope } from './soap.ts';
+import { assertSchemaValid, child, escapeXml, ns, parseXml, SamlRefused, samlInstant, text } from './xml.ts';
 
 export const artifactKey = (artifact: string): string => createHash('sha256').update(artifact).digest('hex');
 
@@ -33,27 +34,17 @@ export interface ArtifactResolveDeps {
   now: number;
 }
 
-const soap = (body: string) => `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${ns.soap}"><soap:Body>${body}</soap:Body></soap:Envelope>`;
-
-export function soapFault(reason: string): string {
-  return soap(`<soap:Fault><faultcode>soap:Client</faultcode><faultstring>${escapeXml(reason)}</faultstring></soap:Fault>`);
-}
 
 /** Answers a SOAP ArtifactResolve: the signed ArtifactResponse, with the Response once, or RequestDenied. */
 export async function resolveArtifact(body: string, deps: ArtifactResolveDeps): Promise<{ xml: string; webdienst: WebdienstWithOrganisation; resolved: boolean }> {
   const doc = parseXml(body);
-  const envelope = doc.documentElement;
-  if (!isElement(envelope, ns.soap, 'Envelope')) throw new SamlRefused('not_a_soap_envelope');
-  const soapBodies = elements(envelope).filter((element) => isElement(element, ns.soap, 'Body'));
-  if (soapBodies.length !== 1) throw new SamlRefused('not_one_soap_body');
-  const messages = elements(soapBodies[0]!);
-  if (messages.length !== 1 || !isElement(messages[0], ns.samlp, 'ArtifactResolve')) throw new SamlRefused('not_an_artifact_resolve');
-  const issuer = text(child(messages[0]!, ns.saml, 'Issuer'));
+  const message = soapBodyMessage(doc, 'ArtifactResolve');
+  const issuer = text(child(message, ns.saml, 'Issuer'));
   if (!issuer) throw new SamlRefused('no_issuer');
   const webdienst = await deps.store.findWebdienstByClientId(issuer);
   if (!webdienst || webdienst.protocol !== 'saml') throw new SamlRefused('unknown_issuer', 403);
   const registration = webdienst.protocolMetadata as unknown as SamlRegistration;
-  const { element, canonical } = verifyEnvelopedSignature(body, doc, messages[0]!, registration.signingCertificates);
+  const { element, canonical } = verifyEnvelopedSignature(body, doc, message, registration.signingCertificates);
   await assertSchemaValid(canonical);
   if (text(child(element, ns.saml, 'Issuer')) !== issuer) throw new SamlRefused('issuer_changed');
   if (element.getAttribute('Version') !== '2.0') throw new SamlRefused('version');
@@ -70,5 +61,5 @@ export async function resolveArtifact(body: string, deps: ArtifactResolveDeps): 
   const artifactResponse =
     `<samlp:ArtifactResponse xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="${samlId()}" Version="2.0" IssueInstant="${samlInstant(deps.now)}" InResponseTo="${escapeXml(element.getAttribute('ID') ?? '')}">` +
     `<saml:Issuer>${escapeXml(deps.idp.entityId)}</saml:Issuer>${status}${responseXml ?? ''}</samlp:ArtifactResponse>`;
-  return { xml: soap(signElement(artifactResponse, deps.idp.signing, `/*[local-name(.)='ArtifactResponse']`)), webdienst, resolved: !!responseXml };
+  return { xml: soapEnvelope(signElement(artifactResponse, deps.idp.signing, `/*[local-name(.)='ArtifactResponse']`)), webdienst, resolved: !!responseXml };
 }

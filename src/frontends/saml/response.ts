@@ -20,6 +20,9 @@ export const statusCodes = {
   noPassive: 'urn:oasis:names:tc:SAML:2.0:status:NoPassive',
   requestDenied: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
   noSupportedIdp: 'urn:oasis:names:tc:SAML:2.0:status:NoSupportedIDP',
+  partialLogout: 'urn:oasis:names:tc:SAML:2.0:status:PartialLogout',
+  unknownPrincipal: 'urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal',
+  requestUnsupported: 'urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported',
 } as const;
 
 export interface SamlStatus {
@@ -61,18 +64,23 @@ export function nameIdFor(citizen: { id: string; bsn: string }, webdienst: { cli
   return { nameId: createHmac('sha256', pairwiseSalt).update(`${webdienst.clientId}\u0000${citizen.id}`).digest('base64url'), nameIdFormat: persistentFormat };
 }
 
-function statusXml(status: SamlStatus): string {
+export function statusXml(status: SamlStatus): string {
   const inner = status.subCode ? `<samlp:StatusCode Value="${escapeXml(status.subCode)}"/>` : '';
   return `<samlp:Status><samlp:StatusCode Value="${escapeXml(status.code)}">${inner}</samlp:StatusCode>${status.message ? `<samlp:StatusMessage>${escapeXml(status.message)}</samlp:StatusMessage>` : ''}</samlp:Status>`;
+}
+
+/** The NameID element as the webdienst got it in the assertion (and gets it again in a LogoutRequest). */
+export function nameIdXml(nameId: { nameId: string; nameIdFormat?: string }, idp: Pick<SamlIdp, 'entityId'>, audience: string): string {
+  const format = nameId.nameIdFormat ? ` Format="${escapeXml(nameId.nameIdFormat)}" NameQualifier="${escapeXml(idp.entityId)}" SPNameQualifier="${escapeXml(audience)}"` : '';
+  return `<saml:NameID${format}>${escapeXml(nameId.nameId)}</saml:NameID>`;
 }
 
 function assertionXml(input: ResponseInput, content: AssertionContent, id: string): string {
   const { idp, now } = input;
   const issuer = `<saml:Issuer>${escapeXml(idp.entityId)}</saml:Issuer>`;
-  const format = content.nameIdFormat ? ` Format="${escapeXml(content.nameIdFormat)}" NameQualifier="${escapeXml(idp.entityId)}" SPNameQualifier="${escapeXml(input.audience)}"` : '';
   return (
     `<saml:Assertion xmlns:saml="${ns.saml}" ID="${id}" Version="2.0" IssueInstant="${samlInstant(now)}">${issuer}` +
-    `<saml:Subject><saml:NameID${format}>${escapeXml(content.nameId)}</saml:NameID>` +
+    `<saml:Subject>${nameIdXml(content, idp, input.audience)}` +
     `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="${escapeXml(input.inResponseTo)}" Recipient="${escapeXml(input.destination)}" NotOnOrAfter="${samlInstant(now + 2 * 60_000)}"/></saml:SubjectConfirmation></saml:Subject>` +
     `<saml:Conditions NotBefore="${samlInstant(now - 2 * 60_000)}" NotOnOrAfter="${samlInstant(now + 2 * 60_000)}"><saml:AudienceRestriction><saml:Audience>${escapeXml(input.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
     `<saml:AuthnStatement AuthnInstant="${samlInstant(content.authnInstant)}" SessionIndex="${escapeXml(content.sessionIndex)}"><saml:SubjectLocality Address="${escapeXml(content.clientAddress)}"/>` +

@@ -8,19 +8,24 @@ import type { AuditLog } from '../../core/audit.ts';
 import type { Clock } from '../../core/clock.ts';
 import { PoortwachterError } from '../../core/errors.ts';
 import { newToken } from '../../core/ids.ts';
-import { levelByName, levels } from '../../core/levels.ts';
+import { levelByName, levels, type Level } from '../../core/levels.ts';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { redirectToLogin, type CookiePolicy } from '../../core/login/flow.ts';
+import { passiveSsoLogin } from '../../core/login/sso-step.ts';
+import { readSsoCookie } from '../../core/sso/cookie.ts';
+import type { SsoSessions } from '../../core/sso/sessions.ts';
+import type { MaintenanceMode } from '../../core/maintenance.ts';
 import type { LoginResult } from '../../core/login/login-request.ts';
 import { readForm } from '../../http/form-body.ts';
 import { render } from '../../http/views.ts';
 import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
-import { issueArtifact, resolveArtifact, soapFault } from './artifact.ts';
+import { issueArtifact, resolveArtifact } from './artifact.ts';
+import { readSoapBody, soapFault } from './soap.ts';
 import { readPostRequest, readRedirectRequest, type VerifiedAuthnRequest } from './authn-request.ts';
 import { bindings, samlPaths, type SamlIdp } from './idp.ts';
 import { buildResponse, nameIdFor, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
 import type { SamlRegistration } from './sp-metadata.ts';
-import { maxXmlBytes, SamlRefused } from './xml.ts';
+import { SamlRefused } from './xml.ts';
 
 export interface SamlRouteDeps {
   idp: SamlIdp;
@@ -31,6 +36,8 @@ export interface SamlRouteDeps {
   config: Pick<Config, 'saml' | 'login'>;
   pairwiseSalt: string;
   cookies: CookiePolicy;
+  sso: SsoSessions;
+  maintenance: MaintenanceMode;
 }
 
 /** What we keep of a verified request while the citizen logs in (saml_requests.payload). */
@@ -88,10 +95,17 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     // authn-request.ts checkFields: signed, from a known webdienst, a usable ACS, but not servable.
     if (request.invalid) return deliver(ctx, request.webdienst, pending, { code: statusCodes.requester, subCode: statusCodes.noSupportedIdp, message: 'Invalid request' });
 
+    // Issue 6: in maintenance the webdienst gets the answer at once, as a Response it knows how to read.
+    if (await deps.maintenance.current()) return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, message: 'Temporarily unavailable: the identity provider is down for maintenance' });
+
     // DESIGN.md section 2: a level we cannot deliver is the standard error, without a login.
     if (request.level === 'unmet') return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext, message: 'The requested level of assurance cannot be delivered' });
-    // No SSO session exists yet, so a passive request can never be answered without the citizen.
-    if (request.isPassive) return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noPassive });
+    // SAML core 3.4.1: IsPassive allows no page; only an SSO session that suffices as it is can answer.
+    if (request.isPassive) {
+      const session = await passiveSsoLogin(ctx, { sso: deps.sso, audit: deps.audit }, request.webdienst, { requiredLevel: request.level, forceAuthentication: request.forceAuthn });
+      if (!session) return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noPassive });
+      return answerAuthenticated(ctx, request.webdienst, pending, session.citizenId, levelByName(session.level), session.authenticatedAt);
+    }
 
     ctx.cookies.set(resumeCookie, browserBinding, { path: samlPaths.resume(ref), httpOnly: true, sameSite: 'lax', secure: deps.cookies.secure, signed: false, overwrite: true });
     await redirectToLogin(ctx, deps.attempts, {
@@ -123,32 +137,34 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     const pending = request.payload as unknown as PendingRequest;
     if (result.outcome === 'cancelled') return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.authnFailed, message: 'Authentication cancelled' });
     if (result.outcome === 'unmet') return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
-    const citizen = await deps.store.findCitizenById(result.citizenId);
+    return answerAuthenticated(ctx, webdienst, pending, result.citizenId, result.level, result.authenticatedAt);
+  });
+
+  /** The assertion for an authenticated citizen; the webdienst joins the browser's SSO session under its SessionIndex (single logout). */
+  async function answerAuthenticated(ctx: Context, webdienst: WebdienstWithOrganisation, pending: PendingRequest, citizenId: string, level: Level, authenticatedAt: number): Promise<void> {
+    const citizen = await deps.store.findCitizenById(citizenId);
     if (!citizen || citizen.status !== 'active') return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.requestDenied });
-    if (result.level.rank < levelByName(pending.level).rank) return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
+    if (level.rank < levelByName(pending.level).rank) return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
+    const sessionIndex = samlId();
+    const released = nameIdFor(citizen, webdienst, deps.pairwiseSalt);
+    // Every release of a BSN to a webdienst is audited (issue 6), never the BSN itself.
+    if (webdienst.organisation.bsnEntitled) await deps.audit.record({ type: 'bsn.released', outcome: 'info', citizenId: citizen.id, webdienstId: webdienst.id, clientAddress: ctx.ip, details: { protocol: 'saml' } });
+    const ssoSession = await deps.sso.findLive(readSsoCookie(ctx), webdienst);
+    if (ssoSession?.citizenId === citizen.id) await deps.sso.join(ssoSession, webdienst, 'saml', sessionIndex);
     return deliver(ctx, webdienst, pending, { code: statusCodes.success }, {
-      ...nameIdFor(citizen, webdienst, deps.pairwiseSalt),
-      levelUri: result.level.uri,
-      authnInstant: result.authenticatedAt,
-      sessionIndex: samlId(),
+      ...released,
+      levelUri: level.uri,
+      authnInstant: authenticatedAt,
+      sessionIndex,
       clientAddress: ctx.ip,
     });
-  });
+  }
 
   router.post(samlPaths.artifact, async (ctx) => {
     ctx.type = 'text/xml; charset=utf-8';
     ctx.set('Cache-Control', 'no-store');
     try {
-      const type = ctx.get('content-type').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'text/xml' && type !== 'application/soap+xml') throw new SamlRefused('not_soap_xml', 415);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > maxXmlBytes) throw new SamlRefused('xml_too_large', 413);
-        chunks.push(chunk);
-      }
-      const { xml, webdienst, resolved } = await resolveArtifact(Buffer.concat(chunks).toString('utf8'), { idp: deps.idp, store: deps.store, now: deps.clock.now() });
+      const { xml, webdienst, resolved } = await resolveArtifact(await readSoapBody(ctx), { idp: deps.idp, store: deps.store, now: deps.clock.now() });
       await deps.audit.record({ type: 'saml.artifact_resolve', outcome: resolved ? 'success' : 'failure', reason: resolved ? undefined : 'unknown_used_or_expired', webdienstId: webdienst.id, clientAddress: ctx.ip });
       ctx.status = 200;
       ctx.body = xml;

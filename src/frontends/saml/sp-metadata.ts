@@ -22,7 +22,8 @@ export interface SamlRegistration {
   /** Base64 DER bodies. */
   signingCertificates: string[];
   encryptionCertificates: string[];
-  singleLogoutServices: Array<{ binding: string; location: string }>;
+  /** SAML metadata 2.2.2: answers go to ResponseLocation when the SP gives one. */
+  singleLogoutServices: Array<{ binding: string; location: string; responseLocation?: string }>;
   authnRequestsSigned: boolean;
   responseBinding: ResponseBinding;
 }
@@ -84,10 +85,14 @@ export function parseSpMetadata(xml: string, options: { responseBinding: Respons
   if (!assertionConsumerServices.some((acs) => acs.binding === wanted)) {
     throw invalid(`no AssertionConsumerService with the ${options.responseBinding === 'post' ? 'HTTP-POST' : 'HTTP-Artifact'} binding (--response-binding ${options.responseBinding})`);
   }
-  const singleLogoutServices = children(sp, ns.md, 'SingleLogoutService').map((slo) => ({
-    binding: attribute(slo, 'Binding') ?? '',
-    location: options.checkUrl(attribute(slo, 'Location') ?? '', 'SingleLogoutService'),
-  }));
+  const singleLogoutServices = children(sp, ns.md, 'SingleLogoutService').map((slo) => {
+    const responseLocation = attribute(slo, 'ResponseLocation');
+    return {
+      binding: attribute(slo, 'Binding') ?? '',
+      location: options.checkUrl(attribute(slo, 'Location') ?? '', 'SingleLogoutService'),
+      ...(responseLocation ? { responseLocation: options.checkUrl(responseLocation, 'SingleLogoutService ResponseLocation') } : {}),
+    };
+  });
   return {
     entityId,
     assertionConsumerServices,

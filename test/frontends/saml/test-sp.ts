@@ -63,6 +63,8 @@ export class TestSp {
   readonly key = newKey();
   /** Published as KeyDescriptor use="encryption" when the SP is registered with encryption. */
   readonly encryptionKey = newKey();
+  /** SingleLogoutService endpoints published in the metadata (single logout tests). */
+  singleLogoutServices: Array<{ binding: string; location: string; responseLocation?: string }> = [];
   constructor(readonly server: TestServer, readonly responseBinding: 'artifact' | 'post', readonly bsnEntitled: boolean, readonly withEncryption = false) {}
 
   get postAcs() {
@@ -80,14 +82,16 @@ export class TestSp {
       `<md:SPSSODescriptor protocolSupportEnumeration="${ns.samlp}" AuthnRequestsSigned="true" WantAssertionsSigned="true">` +
       `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(this.key.certificate)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
       (this.withEncryption ? `<md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(this.encryptionKey.certificate)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` : '') +
+      this.singleLogoutServices.map((slo) => `<md:SingleLogoutService Binding="${slo.binding}" Location="${slo.location}"${slo.responseLocation ? ` ResponseLocation="${slo.responseLocation}"` : ''}/>`).join('') +
       `<md:AssertionConsumerService Binding="${bindings.artifact}" Location="${this.artifactAcs}" index="0" isDefault="${this.responseBinding === 'artifact'}"/>` +
       `<md:AssertionConsumerService Binding="${bindings.post}" Location="${this.postAcs}" index="1"/>` +
       `</md:SPSSODescriptor></md:EntityDescriptor>`;
   }
 
-  static async register(server: TestServer, options: { responseBinding?: 'artifact' | 'post'; bsnEntitled?: boolean; level?: string; encryption?: boolean; organisationName?: string; name?: string; federation?: string; entityId?: string } = {}): Promise<TestSp> {
+  static async register(server: TestServer, options: { responseBinding?: 'artifact' | 'post'; bsnEntitled?: boolean; level?: string; encryption?: boolean; organisationName?: string; name?: string; federation?: string; entityId?: string; singleLogoutServices?: (sp: TestSp) => TestSp['singleLogoutServices'] } = {}): Promise<TestSp> {
     const sp = new TestSp(server, options.responseBinding ?? 'artifact', options.bsnEntitled ?? true, options.encryption ?? false);
     if (options.entityId) sp.entityId = options.entityId;
+    if (options.singleLogoutServices) sp.singleLogoutServices = options.singleLogoutServices(sp);
     const { adminDeps } = createServices(server.config, server.store, systemClock);
     const oin = nextOin();
     await addOrganisation(adminDeps, { name: options.organisationName ?? `Organisatie ${oin}`, oin, bsnEntitled: sp.bsnEntitled });
