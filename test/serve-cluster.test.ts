@@ -1,15 +1,23 @@
-// `poortwachter serve --workers 2` (issue 6): two processes behind one port serve one OIDC login, the
-// requests of the flow spread over both workers (every request on a new connection, which the
-// primary hands to the workers in turn), and SIGTERM stops them all.
+// Several processes on one database (issue 6, acceptance 1).
+// - `poortwachter serve --workers 2`: two processes behind one port serve one OIDC login, the
+//   requests of the flow spread over both workers (every request on a new connection, which the
+//   primary hands to the workers in turn), and SIGTERM stops them all.
+// - Two `poortwachter serve` processes behind a load balancer that alternates strictly (request k to
+//   process k mod 2, test/support/alternating-proxy.ts): a full OIDC login and a full SAML login
+//   (signed AuthnRequest by Redirect, password, artifact resolved by SOAP) where every request of
+//   the flow reaches the other process than the request before it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
+import * as oidc from 'openid-client';
 import { testCitizens } from '../seeds/development.ts';
 import { openStore } from '../src/stores/index.ts';
 import { TestBrowser } from './support/browser.ts';
-import { createTestDatabase, databaseKinds } from './support/databases.ts';
+import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases.ts';
 import { RelyingParty } from './support/relying-party.ts';
 import { freePort, testConfig, type TestServer } from './support/server.ts';
-import { stopSecondProcess } from './support/second-process.ts';
+import { startSecondProcess, stopSecondProcess, type SecondProcess } from './support/second-process.ts';
+import { startAlternatingProxy, type AlternatingProxy, type ProxiedRequest } from './support/alternating-proxy.ts';
+import { artifactFrom, first, idpCertificate, ns, responseFromArtifactResponse, TestSp } from './frontends/saml/test-sp.ts';
 
 const citizen = testCitizens[0];
 
@@ -58,6 +66,73 @@ for (const kind of databaseKinds) {
         await store.close();
         await database.drop();
       }
+    });
+  });
+}
+
+/** Every request after the first went to the other process than the one before it, and both took part. */
+function expectAlternated(requests: ProxiedRequest[]): void {
+  const trace = requests.map((request) => `${request.backend} ${request.method} ${request.path} -> ${request.status}`).join('\n');
+  for (let i = 1; i < requests.length; i += 1) expect(requests[i]!.backend, trace).to.not.equal(requests[i - 1]!.backend);
+  expect(new Set(requests.map((request) => request.backend)).size, trace).to.equal(2);
+}
+
+for (const kind of databaseKinds) {
+  describe(`two processes on one database, every request to the other one (${kind})`, function () {
+    this.timeout(120_000);
+    let database: TestDatabase;
+    let proxy: AlternatingProxy;
+    const processes: SecondProcess[] = [];
+    let server: TestServer;
+
+    before(async () => {
+      database = await createTestDatabase(kind);
+      proxy = await startAlternatingProxy();
+      // Both processes have the proxy's address as PUBLIC_URL (issuer, SAML entityID, Origin check).
+      // The first starts alone: it migrates, seeds and creates the keys the second one then loads.
+      const publicFace = { url: proxy.url, database } as TestServer;
+      for (let i = 0; i < 2; i += 1) processes.push(await startSecondProcess(publicFace));
+      proxy.backends.push(...processes.map((process) => process.url));
+      const config = await testConfig(database.url, { port: proxy.port });
+      server = { config, store: openStore(database.url), url: proxy.url, database } as TestServer;
+    });
+    after(async () => {
+      await Promise.all(processes.map((process) => stopSecondProcess(process.child)));
+      await proxy?.close();
+      await server?.store.close();
+      await database?.drop();
+    });
+
+    it('serves a full OIDC login: authorize, login page, password, resume, token, userinfo', async () => {
+      const rp = await RelyingParty.register(server);
+      const from = proxy.log.length;
+      const { tokens } = await rp.login(new TestBrowser(), citizen.username, citizen.password);
+      expect(tokens.claims()!.bsn).to.equal(citizen.bsn);
+      const userinfo = await oidc.fetchUserInfo(rp.configuration, tokens.access_token, tokens.claims()!.sub);
+      expect(userinfo.sub).to.equal(tokens.claims()!.sub);
+      const flow = proxy.log.slice(from);
+      expect(flow.map((request) => `${request.method} ${request.path.replace(/\/[^/]{16,}/g, '/:id')}`)).to.include.members(['GET /auth', 'GET /inloggen/:id', 'POST /inloggen/:id', 'GET /auth/:id', 'POST /token', 'GET /me']);
+      expectAlternated(flow);
+    });
+
+    it('serves a full SAML login: signed AuthnRequest by Redirect, password, artifact issued by one process and resolved at the other', async () => {
+      const sp = await TestSp.register(server);
+      const certificate = await idpCertificate(server);
+      const from = proxy.log.length;
+      const browser = new TestBrowser();
+      const start = await browser.get(sp.redirectUrl(sp.authnRequest().xml, { relayState: 'aanvraag-42' }));
+      const atAcs = await sp.login(browser, start, citizen.username, citizen.password);
+      const { artifact, relayState } = artifactFrom(atAcs);
+      expect(relayState).to.equal('aanvraag-42');
+      const resolved = responseFromArtifactResponse((await sp.resolve(artifact)).xml, certificate);
+      expect(resolved.status).to.equal('urn:oasis:names:tc:SAML:2.0:status:Success');
+      expect(first(first(resolved.response!, ns.saml, 'Assertion')!, ns.saml, 'NameID')!.textContent).to.equal(`s00000000:${citizen.bsn}`);
+
+      const flow = proxy.log.slice(from);
+      expect(flow.map((request) => `${request.method} ${request.path.replace(/\/[^/]{16,}$/, '/:id')}`)).to.deep.equal(['GET /saml/sso', 'GET /inloggen/:id', 'POST /inloggen/:id', 'GET /saml/resume/:id', 'POST /saml/artifact']);
+      expectAlternated(flow);
+      const [issued, resolvedAt] = flow.slice(-2);
+      expect(resolvedAt!.backend, 'the artifact is resolved at the other process than the one that issued it').to.not.equal(issued!.backend);
     });
   });
 }

@@ -78,7 +78,7 @@ for (const kind of databaseKinds) {
       });
 
       it('answers a browser that has a session the same way, with and without prompt=none: no session is reused', async () => {
-        for (const params of [{}, { prompt: 'none' }]) {
+        for (const params of [{}, { prompt: 'none' }] as Array<Record<string, string>>) {
           const answer = await loggedIn.get((await rp.authorizationRequest(params)).url);
           expect(answer.status).to.equal(303);
           expect(new URL(answer.location!).searchParams.get('error')).to.equal('temporarily_unavailable');
