@@ -45,7 +45,7 @@ export async function resolveArtifact(body: string, deps: ArtifactResolveDeps): 
   if (!webdienst || webdienst.protocol !== 'saml') throw new SamlRefused('unknown_issuer', 403);
   const registration = webdienst.protocolMetadata as unknown as SamlRegistration;
   const { element, canonical } = verifyEnvelopedSignature(body, doc, message, registration.signingCertificates);
-  await assertSchemaValid(canonical);
+  assertSchemaValid(canonical);
   if (text(child(element, ns.saml, 'Issuer')) !== issuer) throw new SamlRefused('issuer_changed');
   if (element.getAttribute('Version') !== '2.0') throw new SamlRefused('version');
   // DESIGN.md section 5: Destination is optional (some service providers omit it), but never another.

@@ -111,7 +111,7 @@ export async function readRedirectMessage(querystring: string, name: RequestName
     }
   });
   if (!valid) throw new SamlRefused('bad_signature');
-  await assertSchemaValid(xml);
+  assertSchemaValid(xml);
   return { webdienst, registration, message: doc.documentElement, ...(relayState !== undefined ? { relayState } : {}) };
 }
 
@@ -119,7 +119,7 @@ export async function readRedirectMessage(querystring: string, name: RequestName
 async function verifiedEnveloped(xml: string, doc: Document, message: Element, name: RequestName, deps: SignedMessageDeps): Promise<Omit<SignedMessage, 'relayState'>> {
   const { webdienst, registration } = await senderOf(message, name, deps);
   const { element, canonical } = verifyEnvelopedSignature(xml, doc, message, registration.signingCertificates);
-  await assertSchemaValid(canonical);
+  assertSchemaValid(canonical);
   if (text(child(element, ns.saml, 'Issuer')) !== webdienst.clientId) throw new SamlRefused('issuer_changed');
   return { webdienst, registration, message: element };
 }

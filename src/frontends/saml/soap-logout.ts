@@ -49,7 +49,7 @@ async function confirms(answer: string, requestId: string, webdienst: WebdienstW
   let response = soapBodyMessage(doc, 'LogoutResponse');
   if (descendants(doc, ns.ds, 'Signature').length > 0) {
     const { element, canonical } = verifyEnvelopedSignature(answer, doc, response, registration.signingCertificates);
-    await assertSchemaValid(canonical);
+    assertSchemaValid(canonical);
     response = element;
   }
   const issuer = text(child(response, ns.saml, 'Issuer'));

@@ -41,9 +41,9 @@ export function parseXml(xml: string): Document {
   return doc;
 }
 
-/** Schema validation with the SAML 2.0 protocol and assertion schemas (samlify's validator). */
-export async function assertSchemaValid(xml: string): Promise<void> {
-  if (!(await schemaValid(xml))) throw new SamlRefused('schema_invalid');
+/** Schema validation with the SAML 2.0 protocol and assertion schemas (schema-validator.ts). */
+export function assertSchemaValid(xml: string): void {
+  if (!schemaValid(xml)) throw new SamlRefused('schema_invalid');
 }
 
 export function elements(parent: Node): Element[] {
