@@ -33,6 +33,8 @@ export interface BenchServerOptions {
   extraEnv?: Record<string, string>;
   /** Another database than the fresh sqlite file in workDir (e.g. a fresh PostgreSQL database). */
   databaseUrl?: string;
+  /** A given port instead of a free one (the load test restarts a killed worker where it was). */
+  port?: number;
 }
 
 export interface BenchServer {
@@ -65,7 +67,7 @@ function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
 
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   mkdirSync(options.workDir, { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const databaseUrl = options.databaseUrl ?? `sqlite:${join(options.workDir, 'poortwachter.sqlite')}`;
   const env: NodeJS.ProcessEnv = {

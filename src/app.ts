@@ -25,6 +25,7 @@ import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
 import { oidcInteractionRoutes } from './frontends/oidc/interaction-routes.ts';
 import { oidcResumer } from './frontends/oidc/login-bridge.ts';
 import { endSsoOnOidcLogout } from './frontends/oidc/logout-bridge.ts';
+import { answerDatabaseUnavailable } from './frontends/oidc/database-unavailable.ts';
 import type { SamlIdp } from './frontends/saml/idp.ts';
 import { samlLogoutRoutes } from './frontends/saml/logout-routes.ts';
 import { samlRoutes } from './frontends/saml/routes.ts';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Koa {
     app.use(router.allowedMethods());
   }
   app.use(endSsoOnOidcLogout({ store, sso: deps.sso, singleLogout: deps.singleLogout }));
+  app.use(answerDatabaseUnavailable(provider));
   app.use(mount(provider as unknown as Koa));
   return app;
 }

@@ -18,6 +18,7 @@ import { webdienstStore } from './webdiensten.ts';
 
 export type * from './rows.ts';
 export { accountWebdienstClientId, builtInOrganisationOin } from './built-in.ts';
+export { isDatabaseUnavailable } from './unavailable.ts';
 export type { StoredOidcPayload } from './oidc-payloads.ts';
 export type { SmsOutboxRow } from './sms-outbox.ts';
 export type { OneTimeCodeRow } from './one-time-codes.ts';

@@ -1,7 +1,6 @@
 // /healthz and /readyz (issue 6, acceptance 2): the process is up; the process can serve logins
 // (database, keys, migrations) or says, without secrets, which check fails. Readiness fails when
 // the database goes away after start, and comes back with it.
-import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from 'node:net';
 import { expect } from 'chai';
 import Koa from 'koa';
 import pino from 'pino';
@@ -9,6 +8,7 @@ import { healthRoutes, type Lifecycle } from '../../src/http/health.ts';
 import { readinessChecks, type ReadinessCheck } from '../../src/http/health-checks.ts';
 import { createTestDatabase, databaseKinds } from '../support/databases.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { tcpRelayTo } from '../support/tcp-relay.ts';
 
 async function readyz(url: string) {
   const response = await fetch(`${url}/readyz`);
@@ -136,43 +136,12 @@ describe('readiness when the database goes away after start (sqlite)', () => {
 });
 
 if (databaseKinds.includes('postgres')) {
-  /** A TCP relay in front of PostgreSQL: the test can take the database away from the server and give it back. */
-  async function relayTo(port: number) {
-    const sockets = new Set<Socket>();
-    let relay: TcpServer | undefined;
-    let listenPort = 0;
-    const open = async () => {
-      relay = createTcpServer((client) => {
-        const upstream = connect(port, '127.0.0.1');
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => socket.destroy());
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      await new Promise<void>((resolve) => relay!.listen(listenPort, '127.0.0.1', resolve));
-      listenPort = (relay.address() as { port: number }).port;
-    };
-    await open();
-    return {
-      port: () => listenPort,
-      open,
-      async cut() {
-        await new Promise((resolve) => {
-          relay!.close(resolve);
-          for (const socket of sockets) socket.destroy();
-        });
-      },
-    };
-  }
-
   describe('readiness when the database goes away after start (postgres)', () => {
     it('answers /readyz 503 naming the database while PostgreSQL is unreachable, and 200 again when it is back', async function () {
       this.timeout(60_000);
       const database = await createTestDatabase('postgres');
       const target = new URL(database.url);
-      const relay = await relayTo(Number(target.port || 5432));
+      const relay = await tcpRelayTo(Number(target.port || 5432));
       const relayed = new URL(database.url);
       relayed.port = String(relay.port());
       const server = await startTestServer({ database: { ...database, url: relayed.href } });
