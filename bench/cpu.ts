@@ -1,6 +1,6 @@
 // CPU counters from /proc (Linux): the whole machine, and one process (all its threads). The machine
 // is shared with other work, so the report says how much CPU others took during each measurement.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const clockTicks = 100; // USER_HZ on Linux
 
@@ -13,12 +13,22 @@ export function machineCpuMs(): { busy: number; total: number } {
   return { busy: (busy * 1000) / clockTicks, total: ((busy + idle + iowait) * 1000) / clockTicks };
 }
 
-/** User + system CPU time of a process (all threads), in ms. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "pid (comm) " the state is field 3: ppid (4) sits at index 1, utime (14) and stime (15) at 11 and 12.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/** User + system CPU time of a process (all threads) and its live child processes (serve --workers), in ms. */
 export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After "pid (comm) " the state is field 3, so utime (14) and stime (15) sit at indexes 11 and 12.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  const children = readdirSync('/proc').filter((name) => /^\d+$/.test(name) && statFields(Number(name))?.[1] === String(pid)).map(Number);
+  const own = statFields(pid);
+  const ownMs = own ? ((Number(own[11]) + Number(own[12])) * 1000) / clockTicks : 0;
+  return ownMs + children.reduce((sum, child) => sum + processCpuMs(child), 0);
 }
 
 /** Measures machine, and optionally one process, between start() and stop(). Percentages: 100 = one core. */

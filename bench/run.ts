@@ -7,6 +7,7 @@
 //   npm run bench -- --cpu-prof                     also write a V8 CPU profile of the server (.tmp/bench-*/profile, kept)
 //   npm run bench -- --keep                         keep the work dir (.tmp/bench-*: database, profile) afterwards
 //   npm run bench -- --postgres postgres://user:pw@127.0.0.1:5432/postgres   a fresh PostgreSQL database instead of sqlite
+//   npm run bench -- --workers 2 --out bench/results-2-workers.md   the server as `serve --workers 2` (CPU of all its processes)
 //   npm run bench -- --server-node-options=--experimental-async-context-frame     try Node flags on the server
 //
 // Bounded by construction: loopback only, a fixed warm-up + measurement time per run, a maximum number
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'server-node-options': { type: 'string', default: '' },
     postgres: { type: 'string' },
+    workers: { type: 'string', default: '1' },
     out: { type: 'string', default: 'bench/results.md' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -61,6 +63,8 @@ const durationMs = Number(args.duration) * 1000;
 const maxFlows = Number(args['max-flows']);
 const hashSeconds = Number(args['hash-seconds']);
 const keepWorkDir = args.keep! || args['cpu-prof']!;
+const workers = Number(args.workers);
+if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new Error('--workers must be a whole number from 1 to 8');
 
 interface Row {
   result: LoadResult;
@@ -218,7 +222,7 @@ function report(rows: Row[], hashRates: HashRate[], info: ReturnType<typeof mach
   }
 
   const errorLines = rows.flatMap((row) => [...row.result.errorSamples.entries()].map(([message, count]) => `${row.result.scenario} c=${row.result.concurrency}: ${count} x ${message}`));
-  const settings = `warm-up ${warmupMs / 1000} s, measurement ${durationMs / 1000} s or ${maxFlows} flows per run; argon2id ${hashSeconds} s per operation at concurrency ${verify.concurrency}, in its own process, server idle; database ${args.postgres ? 'PostgreSQL (fresh database)' : 'sqlite (fresh file)'}${args['server-node-options'] ? `; server NODE_OPTIONS: ${args['server-node-options']}` : ''}${args['cpu-prof'] ? '; server under --cpu-prof (slower)' : ''}`;
+  const settings = `warm-up ${warmupMs / 1000} s, measurement ${durationMs / 1000} s or ${maxFlows} flows per run; argon2id ${hashSeconds} s per operation at concurrency ${verify.concurrency}, in its own process, server idle; database ${args.postgres ? 'PostgreSQL (fresh database)' : 'sqlite (fresh file)'}; ${workers} server process${workers > 1 ? 'es (serve --workers)' : ''}${args['server-node-options'] ? `; server NODE_OPTIONS: ${args['server-node-options']}` : ''}${args['cpu-prof'] ? '; server under --cpu-prof (slower)' : ''}`;
   const machineLines = Object.entries(info).map(([key, value]) => `${key}: ${value}`);
 
   const text = [
@@ -288,7 +292,7 @@ async function main(): Promise<void> {
   }
   let server: BenchServer;
   try {
-    server = await startBenchServer({ workDir, nodeOptions: nodeOptions || undefined, databaseUrl: database?.url, extraEnv });
+    server = await startBenchServer({ workDir, nodeOptions: nodeOptions || undefined, databaseUrl: database?.url, extraEnv, workers });
   } catch (error) {
     await database?.drop();
     throw error;

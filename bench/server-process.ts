@@ -35,6 +35,8 @@ export interface BenchServerOptions {
   databaseUrl?: string;
   /** A given port instead of a free one (the load test restarts a killed worker where it was). */
   port?: number;
+  /** `serve --workers N`: N processes on one port. */
+  workers?: number;
 }
 
 export interface BenchServer {
@@ -82,7 +84,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   };
   const serverEnv = { ...env, ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}) };
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(nodeBinary, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: projectRoot, env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(nodeBinary, ['--import', 'tsx', 'src/cli.ts', 'serve', ...(options.workers && options.workers > 1 ? ['--workers', String(options.workers)] : [])], { cwd: projectRoot, env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-8000);

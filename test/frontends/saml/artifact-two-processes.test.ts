@@ -46,7 +46,8 @@ async function stopCliServer(child: ChildProcess | undefined): Promise<void> {
 for (const kind of databaseKinds) {
   describe(`SAML artifacts across two processes on one database (${kind})`, function () {
     this.timeout(60_000);
-    const clock = new FakeClock();
+    // Made when the tests start, not when mocha reads the file: A's artifacts must not be born stale at B.
+    let clock: FakeClock;
     let processA: TestServer;
     let processB: { child: ChildProcess; url: string };
     let certificate: string;
@@ -54,6 +55,7 @@ for (const kind of databaseKinds) {
     let other: TestSp;
 
     before(async () => {
+      clock = new FakeClock();
       processA = await startTestServer({ kind, clock });
       processB = await startCliServer(processA);
       certificate = await idpCertificate(processA);

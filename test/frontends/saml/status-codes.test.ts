@@ -20,8 +20,10 @@ for (const kind of databaseKinds) {
     let server: TestServer;
     let certificate: string;
     let sp: TestSp;
-    const clock = new FakeClock();
+    // Made when the tests start, not when mocha reads the file, so it starts at the real time.
+    let clock: FakeClock;
     before(async () => {
+      clock = new FakeClock();
       server = await startTestServer({ kind, clock });
       certificate = await idpCertificate(server);
       sp = await TestSp.register(server);

@@ -1,0 +1,37 @@
+import { expect } from 'chai';
+import { openDatabase, type Database } from '../../src/stores/database.ts';
+import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
+
+describe('the node:sqlite knex client', () => {
+  let database: TestDatabase;
+  let db: Database;
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite');
+    db = openDatabase(database.url);
+    await db.schema.createTable('numbers', (t) => {
+      t.integer('n').primary();
+    });
+    await db('numbers').insert(Array.from({ length: 10 }, (_, n) => ({ n })));
+  });
+  afterEach(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  // node-sqlite-client.ts writes an integer LIMIT into the SQL (a bound one makes SQLite compile the
+  // statement again on every run); the answers must not change, whatever the limit and offset.
+  it('answers first(), limit() and limit().offset() with each limit and offset asked for', async () => {
+    expect(await db('numbers').where('n', '>', 4).orderBy('n').first()).to.deep.equal({ n: 5 });
+    for (const limit of [1, 3, 1, 20]) {
+      expect((await db('numbers').orderBy('n').limit(limit)).map((row) => row.n)).to.deep.equal([...Array(Math.min(limit, 10)).keys()]);
+    }
+    for (const [limit, offset] of [[2, 3], [2, 8], [3, 0]] as const) {
+      expect((await db('numbers').orderBy('n').limit(limit).offset(offset)).map((row) => row.n)).to.deep.equal([...Array(10).keys()].slice(offset, offset + limit));
+    }
+  });
+
+  it('keeps a limit in a subquery as a bound value', async () => {
+    const rows = await db('numbers').whereIn('n', db('numbers').select('n').orderBy('n', 'desc').limit(2)).orderBy('n');
+    expect(rows.map((row) => row.n)).to.deep.equal([8, 9]);
+  });
+});
