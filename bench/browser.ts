@@ -35,6 +35,12 @@ export class BenchBrowser {
 
   constructor(readonly origin: string, private readonly timeoutMs = 30_000) {}
 
+  /** The value of a cookie this browser holds (on any path), or undefined. */
+  cookie(name: string): string | undefined {
+    for (const cookie of this.cookies.values()) if (cookie.name === name) return cookie.value;
+    return undefined;
+  }
+
   /** Cookie header for a request path: every stored cookie whose path is a prefix of it (RFC 6265 5.1.4). */
   private cookieHeader(path: string): string {
     let header = '';

@@ -42,6 +42,8 @@ export interface PreparedScenario {
 export interface Scenario {
   name: string;
   description: string;
+  /** A flow without a password check (SSO): no ratio to the argon2id rate. */
+  checksNoPassword?: boolean;
   /** Configuration the server needs for this scenario; the bench writes it into a POORTWACHTER_CONFIG file. */
   serverConfig?: Record<string, unknown>;
   /** Once per bench run, before the smoke test: accounts, stores. Without it run() is used as is. */

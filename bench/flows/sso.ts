@@ -13,7 +13,8 @@ import { addOidcWebdienst } from '../../src/admin/webdiensten.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { levels } from '../../src/core/levels.ts';
 import { createServices } from '../../src/services.ts';
-import { openStore } from '../../src/stores/index.ts';
+import { ssoCookieName, ssoSessionId } from '../../src/core/sso/sessions.ts';
+import { openStore, type Store } from '../../src/stores/index.ts';
 import { BenchBrowser, FlowError } from '../browser.ts';
 import { finishLogin, formAction, startLogin, submitForm } from './oidc.ts';
 import type { BenchTarget, FlowContext, Scenario } from './scenario.ts';
@@ -53,6 +54,20 @@ async function logIn(target: BenchTarget): Promise<BenchBrowser> {
   return browser;
 }
 
+/**
+ * What one SSO session keeps in the database: its row, its participants and oidc-provider's session
+ * (JSON bytes). Processes keep nothing of it in memory (DESIGN.md section 1).
+ */
+async function storedBytesOfOneSession(store: Store, browser: BenchBrowser): Promise<number> {
+  const token = browser.cookie(ssoCookieName);
+  const oidcSessionId = browser.cookie('pw_session');
+  const session = token ? await store.findSsoSession(ssoSessionId(token, federation)) : undefined;
+  if (!session || !oidcSessionId) throw new FlowError('sso session', 'the logged-in browser has no SSO session');
+  const participants = await store.listSsoParticipants(session.id);
+  const oidcSession = await store.findOidcPayload('Session', oidcSessionId, Date.now());
+  return [session, participants, oidcSession?.payload ?? {}].reduce<number>((sum, part) => sum + Buffer.byteLength(JSON.stringify(part)), 0);
+}
+
 async function ssoFlow(ctx: FlowContext, pool: BrowserPool, second: BenchTarget): Promise<void> {
   const browser = await pool.acquire();
   try {
@@ -70,6 +85,7 @@ async function ssoFlow(ctx: FlowContext, pool: BrowserPool, second: BenchTarget)
 export const ssoLogin: Scenario = {
   name: 'sso',
   description: 'OIDC login at a second webdienst of the federation, reusing the SSO session (authorize -> "logged in as" page -> continue -> code -> token)',
+  checksNoPassword: true,
   async prepare(setup) {
     const config = loadConfig(setup.serverEnv);
     const store = openStore(setup.databaseUrl, { poolSize: 2 });
@@ -82,8 +98,9 @@ export const ssoLogin: Scenario = {
       const browsers: BenchBrowser[] = [];
       for (let k = 0; k < setup.maxConcurrency * 2; k += 1) browsers.push(await logIn(first));
       const pool = new BrowserPool(browsers);
+      const bytes = await storedBytesOfOneSession(store, browsers[0]!);
       return {
-        scenario: { ...ssoLogin, description: `${ssoLogin.description}; ${browsers.length} logged-in browsers`, run: (ctx) => ssoFlow(ctx, pool, second) },
+        scenario: { ...ssoLogin, description: `${ssoLogin.description}; ${browsers.length} logged-in browsers; one SSO session keeps ${bytes} bytes in the database, none in process memory`, run: (ctx) => ssoFlow(ctx, pool, second) },
         close: () => store.close(),
       };
     } catch (error) {
