@@ -13,7 +13,7 @@
 // Bounded by construction: loopback only, a fixed warm-up + measurement time per run, a maximum number
 // of flows per run, then the server is stopped and the process ends.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, totalmem } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ import { testCitizens } from '../seeds/development.ts';
 import { BenchBrowser } from './browser.ts';
 import { cpuWindow } from './cpu.ts';
 import { scenarios } from './flows/index.ts';
+import { describeMachine } from './machine.ts';
 import type { BenchTarget, PreparedScenario, Scenario } from './flows/scenario.ts';
 import { measureHashRate, type HashRate } from './hash-rate.ts';
 import { createPostgresDatabase } from './postgres.ts';
@@ -76,18 +77,6 @@ interface Row {
   othersCpuPercent: number;
 }
 
-function machine() {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
-  return {
-    cpu: model,
-    cores: `${availableParallelism()} available (${cpus().length} logical)`,
-    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    node: process.version,
-    kernel: release(),
-    date: new Date().toISOString(),
-  };
-}
 
 function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
@@ -139,7 +128,7 @@ async function measure(server: BenchServer, scenario: Scenario, target: BenchTar
   };
 }
 
-function report(rows: Row[], hashRates: HashRate[], info: ReturnType<typeof machine>, workDir: string, profileDir?: string): { text: string; markdown: string } {
+function report(rows: Row[], hashRates: HashRate[], info: ReturnType<typeof describeMachine>, workDir: string, profileDir?: string): { text: string; markdown: string } {
   const header = ['scenario', 'concurrency', 'flows/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU ms/flow', 'client CPU ms/flow', 'CPU % server/client/others'];
   const align: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
   const cells = rows.map((row) => {
@@ -279,7 +268,7 @@ function report(rows: Row[], hashRates: HashRate[], info: ReturnType<typeof mach
 }
 
 async function main(): Promise<void> {
-  const info = machine();
+  const info = describeMachine();
   const stamp = info.date.replace(/[-:]/g, '').replace(/\..+$/, '');
   const workDir = join(projectRoot, '.tmp', `bench-${stamp}`);
   const profileDir = args['cpu-prof'] ? join(workDir, 'profile') : undefined;

@@ -1,8 +1,6 @@
 // Issue 5 (DESIGN.md section 6), OIDC side: one SSO session per browser and federation, reused by the
 // webdiensten of that federation only, with idle and absolute timeouts, and single logout that
 // reaches the other webdiensten by back-channel logout tokens.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { testCitizens } from '../../seeds/development.ts';
@@ -10,6 +8,7 @@ import type { Clock } from '../../src/core/clock.ts';
 import { levels } from '../../src/core/levels.ts';
 import { TestBrowser, formActionEndingWith, type Page } from '../support/browser.ts';
 import { databaseKinds } from '../support/databases.ts';
+import { logoutReceiver, type LogoutReceiver } from '../support/logout-receiver.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { startSecondProcess, stopSecondProcess } from '../support/second-process.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -25,28 +24,13 @@ class MovableClock implements Clock {
   }
 }
 
-/** A webdienst's back-channel logout endpoint: keeps every logout token posted to it. */
-async function logoutReceiver(): Promise<{ url: string; tokens: string[]; close(): Promise<void> }> {
-  const tokens: string[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      const token = new URLSearchParams(body).get('logout_token');
-      if (token) tokens.push(token);
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/backchannel-logout`, tokens, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 for (const kind of databaseKinds) {
   describe(`eenmalig inloggen over OIDC (${kind})`, function () {
     this.timeout(60_000);
     const clock = new MovableClock();
     let server: TestServer;
-    let receiver: Awaited<ReturnType<typeof logoutReceiver>>;
+    let receiver: LogoutReceiver;
     before(async () => {
       receiver = await logoutReceiver();
       server = await startTestServer({ kind, clock, overrides: { sso: { skipInterstitialFederations: ['zonder-tussenpagina'] } } });

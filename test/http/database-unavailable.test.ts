@@ -3,10 +3,9 @@
 import { expect } from 'chai';
 import { isDatabaseUnavailable } from '../../src/stores/index.ts';
 import { TestBrowser } from '../support/browser.ts';
-import { createTestDatabase, databaseKinds } from '../support/databases.ts';
+import { databaseKinds } from '../support/databases.ts';
 import { RelyingParty } from '../support/relying-party.ts';
-import { startTestServer } from '../support/server.ts';
-import { tcpRelayTo } from '../support/tcp-relay.ts';
+import { startTestServerBehindRelay } from '../support/tcp-relay.ts';
 
 describe('database unavailable (src/stores/unavailable.ts)', () => {
   it('recognises refused and dropped connections, PostgreSQL shutting down, pool timeouts and a locked sqlite, and nothing else', () => {
@@ -29,12 +28,7 @@ if (databaseKinds.includes('postgres')) {
   describe('while PostgreSQL is out of reach (postgres)', () => {
     it('answers the login page, the authorization request and the token endpoint with 503 and Retry-After, and works again after', async function () {
       this.timeout(60_000);
-      const database = await createTestDatabase('postgres');
-      const target = new URL(database.url);
-      const relay = await tcpRelayTo(Number(target.port || 5432));
-      const relayed = new URL(database.url);
-      relayed.port = String(relay.port());
-      const server = await startTestServer({ database: { ...database, url: relayed.href } });
+      const { server, relay, stop } = await startTestServerBehindRelay();
       try {
         const rp = await RelyingParty.register(server);
         const browser = new TestBrowser();
@@ -61,9 +55,7 @@ if (databaseKinds.includes('postgres')) {
         }
         expect(again.status).to.equal(200);
       } finally {
-        await server.stop();
-        await relay.cut();
-        await database.drop();
+        await stop();
       }
     });
   });

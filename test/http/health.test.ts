@@ -6,9 +6,9 @@ import Koa from 'koa';
 import pino from 'pino';
 import { healthRoutes, type Lifecycle } from '../../src/http/health.ts';
 import { readinessChecks, type ReadinessCheck } from '../../src/http/health-checks.ts';
-import { createTestDatabase, databaseKinds } from '../support/databases.ts';
+import { databaseKinds } from '../support/databases.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { tcpRelayTo } from '../support/tcp-relay.ts';
+import { startTestServerBehindRelay } from '../support/tcp-relay.ts';
 
 async function readyz(url: string) {
   const response = await fetch(`${url}/readyz`);
@@ -139,12 +139,7 @@ if (databaseKinds.includes('postgres')) {
   describe('readiness when the database goes away after start (postgres)', () => {
     it('answers /readyz 503 naming the database while PostgreSQL is unreachable, and 200 again when it is back', async function () {
       this.timeout(60_000);
-      const database = await createTestDatabase('postgres');
-      const target = new URL(database.url);
-      const relay = await tcpRelayTo(Number(target.port || 5432));
-      const relayed = new URL(database.url);
-      relayed.port = String(relay.port());
-      const server = await startTestServer({ database: { ...database, url: relayed.href } });
+      const { server, relay, databasePassword, stop } = await startTestServerBehindRelay();
       try {
         expect((await readyz(server.url)).status).to.equal(200);
         await relay.cut();
@@ -153,7 +148,7 @@ if (databaseKinds.includes('postgres')) {
         expect(down.body.status).to.equal('not_ready');
         expect(down.body.checks!.database!.ok).to.equal(false);
         expect(down.body.checks!.database!.reason).to.match(/the database does not answer|no answer within/);
-        expect(JSON.stringify(down.body)).to.not.include(target.password);
+        expect(JSON.stringify(down.body)).to.not.include(databasePassword);
         expect(down.body.checks!.keys).to.deep.equal({ ok: true });
         await relay.open();
         let back = await readyz(server.url);
@@ -163,9 +158,7 @@ if (databaseKinds.includes('postgres')) {
         }
         expect(back.status).to.equal(200);
       } finally {
-        await server.stop();
-        await relay.cut();
-        await database.drop();
+        await stop();
       }
     });
   });

@@ -1,7 +1,7 @@
 // oidc-provider configured to the NL GOV assurance profile as DESIGN.md section 4 has it: code flow
 // only, PKCE S256 for every client, pairwise sub, acr always in the ID token, ID tokens of at most
 // five minutes, private_key_jwt (client_secret_basic outside production), state in the database.
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Configuration } from 'oidc-provider';
 import type { Config } from '../../../config/index.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { InstanceKeys } from '../../core/keys.ts';

@@ -7,8 +7,6 @@
 // LogoutResponse by Redirect, and the old cookie gives no SSO. Needs python3-pysaml2 and xmlsec1.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +21,7 @@ import { levels } from '../../../src/core/levels.ts';
 import { createServices } from '../../../src/services.ts';
 import { formActionEndingWith, TestBrowser, type Page } from '../../support/browser.ts';
 import { databaseKinds } from '../../support/databases.ts';
+import { logoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
 import { lastSmsCode, RelyingParty, submitCode } from '../../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 import { run } from './interop-support.ts';
@@ -32,21 +31,6 @@ const spScript = join(process.cwd(), 'test', 'frontends', 'saml', 'pysaml2_sso_s
 const citizen = testCitizens[1]; // test-midden: password and SMS code, so the level is more than the SP's minimum
 const success = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
-/** A webdienst's back-channel logout endpoint: keeps every logout token posted to it. */
-async function logoutReceiver(): Promise<{ url: string; tokens: string[]; close(): Promise<void> }> {
-  const tokens: string[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      const token = new URLSearchParams(body).get('logout_token');
-      if (token) tokens.push(token);
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/backchannel-logout`, tokens, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 type Answer = Record<string, unknown> & { error?: string };
 
@@ -107,7 +91,7 @@ for (const kind of databaseKinds) {
   describe(`SAML interop: pysaml2 (Debian) in an SSO session with an OIDC webdienst, and its own single logout (${kind})`, function () {
     this.timeout(120_000);
     let server: TestServer;
-    let receiver: Awaited<ReturnType<typeof logoutReceiver>>;
+    let receiver: LogoutReceiver;
     let work: string;
     let pysaml2: Pysaml2Driver;
     let spBase: string;
