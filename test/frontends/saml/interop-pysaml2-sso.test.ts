@@ -19,7 +19,7 @@ import { addSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { levels } from '../../../src/core/levels.ts';
 import { createServices } from '../../../src/services.ts';
-import { formActionEndingWith, TestBrowser, type Page } from '../../support/browser.ts';
+import { formAction, formActionEndingWith, TestBrowser, type Page } from '../../support/browser.ts';
 import { databaseKinds } from '../../support/databases.ts';
 import { logoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
 import { lastSmsCode, RelyingParty, submitCode } from '../../support/relying-party.ts';
@@ -186,6 +186,25 @@ for (const kind of databaseKinds) {
       // The old cookie gives no SSO.
       const silent = await rp.start(browser, { prompt: 'none' });
       expect(new URL(silent.page.location!).searchParams.get('error')).to.equal('login_required');
+    });
+
+    it('login at pysaml2 first, then SSO at the OIDC webdienst without a password, at the level pysaml2 got', async () => {
+      const browser = new TestBrowser();
+      const login = await pysaml2.send({ op: 'login' });
+      const loginPage = await browser.follow(await browser.get(String(login.url)));
+      expect(loginPage.body).to.include('name="password"');
+      const posted = await browser.post(formAction(loginPage.body, 'password', loginPage.url), { username: citizen.username, password: citizen.password });
+      const { fields } = postForm(await browser.follow(posted));
+      const accepted = await pysaml2.send({ op: 'acs', ...fields });
+      expect(accepted).to.deep.include({ name_id_text: `s00000000:${citizen.bsn}`, in_response_to: login.request_id });
+      expect(accepted.authn_context).to.deep.equal([levels.basis.uri]);
+
+      const rp = await RelyingParty.register(server, { federation, name: 'OIDC-dienst na SAML' });
+      const { request, page } = await rp.start(browser);
+      expect(page.body, 'no password asked').to.not.include('name="password"');
+      const back = await browser.follow(await browser.post(formActionEndingWith(page.body, '/doorgaan', page.url), {}), (url) => url.startsWith(rp.redirectUri));
+      const claims = (await rp.redeem(back.location!, request)).claims()!;
+      expect(claims).to.deep.include({ acr: levels.basis.uri, bsn: citizen.bsn });
     });
   });
 }
