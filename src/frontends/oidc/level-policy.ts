@@ -28,10 +28,15 @@ export function requiredLevelLookup(store: Pick<Store, 'findWebdienstByClientId'
   };
 }
 
-export function levelAwarePolicy(levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>, ssoCheck?: InstanceType<typeof Check>) {
+export function levelAwarePolicy(levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>, ssoChecks?: { session: InstanceType<typeof Check>; maxAge: InstanceType<typeof Check> }) {
   const policy = base();
   const login = policy.get('login')!;
-  if (ssoCheck) login.checks.add(ssoCheck, 1); // right after no_session
+  if (ssoChecks) {
+    const builtInMaxAge = login.checks.findIndex((check) => check.reason === 'max_age');
+    login.checks.remove('max_age');
+    login.checks.add(ssoChecks.maxAge, builtInMaxAge);
+    login.checks.add(ssoChecks.session, 1); // right after no_session
+  }
   login.checks.remove('essential_acrs');
   login.checks.remove('essential_acr');
   login.checks.add(

@@ -14,7 +14,7 @@ import { levelAwarePolicy, requiredLevelLookup } from './level-policy.ts';
 import { interactionUrl } from './login-bridge.ts';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { logoutSource, postLogoutSuccessSource, renderOidcError } from './pages.ts';
-import { ssoSessionCheck } from './sso-check.ts';
+import { maxAgeCheck, ssoSessionCheck } from './sso-check.ts';
 import type { SsoSessions } from '../../core/sso/sessions.ts';
 import type { AuditLog } from '../../core/audit.ts';
 import type { MaintenanceMode } from '../../core/maintenance.ts';
@@ -95,7 +95,7 @@ export function createOidcProvider({ config, store, keys, clock, attempts, sso, 
     // oidc-provider refuses special-use addresses on its outgoing calls (SSRF) by passing its own
     // dispatcher; without it, calls to webdiensten on this machine or a private network go through.
     ...(config.allowPrivateNetworkCalls ? { fetch: (url: string | URL | Request, options?: RequestInit) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit) } : {}),
-    interactions: { url: interactionUrl({ store, attempts, cookies: { secure } }), policy: refuseDuringMaintenance(levelAwarePolicy(requiredLevelLookup(store), ssoSessionCheck(store, sso, config.sso.skipInterstitialFederations)), maintenance) },
+    interactions: { url: interactionUrl({ store, attempts, cookies: { secure } }), policy: refuseDuringMaintenance(levelAwarePolicy(requiredLevelLookup(store), { session: ssoSessionCheck(store, sso, config.sso.skipInterstitialFederations), maxAge: maxAgeCheck(clock) }), maintenance) },
     findAccount: accountFinder(store, audit),
     loadExistingGrant: grantEverythingRequested,
     renderError: renderOidcError,

@@ -6,6 +6,7 @@
 // A reuse also starts the login prompt when the federation shows the interstitial page ("you are
 // logged in as ..."; issue 5), except on prompt=none, which allows no page at all.
 import { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Clock } from '../../core/clock.ts';
 import type { SsoSessions } from '../../core/sso/sessions.ts';
 import { readSsoCookie } from '../../core/sso/cookie.ts';
 import type { Store } from '../../stores/index.ts';
@@ -13,6 +14,22 @@ import type { Store } from '../../stores/index.ts';
 const { Check } = interactionPolicy;
 
 export const ssoSessionMissing = 'sso_session_missing';
+
+/**
+ * OIDC Core 3.1.2.1 max_age, on the login layer's clock (the one the SSO timeouts use) rather than
+ * oidc-provider's own: the time since the citizen last gave credentials (auth_time) may not exceed it.
+ * Replaces oidc-provider's built-in check of the same name, so its reason stays `max_age`.
+ */
+export function maxAgeCheck(clock: Clock) {
+  return new Check('max_age', 'End-User authentication could not be obtained', 'login_required', async (ctx: KoaContextWithOIDC) => {
+    const { session, params, result } = ctx.oidc;
+    if (params?.max_age === undefined) return Check.NO_NEED_TO_PROMPT;
+    if (!session?.accountId) return Check.REQUEST_PROMPT;
+    if (result?.login) return Check.NO_NEED_TO_PROMPT;
+    const authenticatedAt = session.authTime();
+    return authenticatedAt === undefined || clock.now() - authenticatedAt * 1000 > Number(params.max_age) * 1000 ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+  });
+}
 
 export function ssoSessionCheck(store: Pick<Store, 'findWebdienstByClientId'>, sso: SsoSessions, skipInterstitialFederations: readonly string[]) {
   return new Check(ssoSessionMissing, 'no single sign-on session for this webdienst', 'login_required', async (ctx: KoaContextWithOIDC) => {
