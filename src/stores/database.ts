@@ -46,10 +46,11 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       pool: {
         min: 1,
         max: 1,
-        // WAL lets a second process read while one writes; busy_timeout waits for the other writer.
+        // WAL lets a second process read while one writes. busy_timeout waits for the other writer
+        // while the connection is set up; queries then wait in node-sqlite-client.ts, off the event loop.
         afterCreate: (conn: { exec(sql: string): void }, done: (error: Error | null, conn: unknown) => void) => {
           try {
-            conn.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+            conn.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 0;');
             done(null, conn);
           } catch (error) {
             done(error as Error, conn);

@@ -107,9 +107,30 @@ class Connection {
 
 const BetterSqliteDialect = require('knex/lib/dialects/better-sqlite3/index.js') as new (config: Knex.Config) => Knex.Client;
 
-export class NodeSqliteClient extends (BetterSqliteDialect as unknown as new (config: Knex.Config) => Knex.Client & { driverName: string }) {
+const sqliteBusy = 5; // SQLITE_BUSY: another connection (another process) holds the write lock
+const busyWaitMs = 5000;
+
+type QueryObject = { sql: string; bindings: unknown[] };
+
+export class NodeSqliteClient extends (BetterSqliteDialect as unknown as new (config: Knex.Config) => Knex.Client & { driverName: string; _query(connection: unknown, obj: QueryObject): Promise<unknown> }) {
   override driverName = 'node:sqlite';
   _driver(): unknown {
     return Connection;
+  }
+
+  // node:sqlite runs on the main thread, so sqlite's own busy handler would sleep there and stop every
+  // other request of this process while another process writes (serve --workers, a second process).
+  // Connections therefore wait 0 ms inside sqlite (database.ts) and a locked database is waited for
+  // here, with timers, for at most as long as sqlite's busy timeout used to wait.
+  override async _query(connection: unknown, obj: QueryObject): Promise<unknown> {
+    const deadline = Date.now() + busyWaitMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+      try {
+        return await super._query(connection, obj);
+      } catch (error) {
+        if ((error as { errcode?: number }).errcode !== sqliteBusy || Date.now() + pause > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 }

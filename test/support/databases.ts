@@ -42,8 +42,21 @@ export async function createTestDatabase(kind: 'sqlite' | 'postgres' = 'sqlite')
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
+      try {
+        // An autovacuum worker in the database blocks FORCE for a role without pg_signal_backend
+        // (.ci/run grants it); it is gone within moments.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '42501' || attempt === 10) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        }
+      } finally {
+        await client.end();
+      }
     },
   };
 }
