@@ -14,10 +14,10 @@ import base64, html, os, re, secrets, sys, urllib.parse
 from wsgiref.simple_server import make_server, WSGIRequestHandler
 from saml2 import BINDING_HTTP_ARTIFACT, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
+
 from saml2.response import ArtifactResponse
 from saml2.xmldsig import SIG_RSA_SHA256, DIGEST_SHA256
+from pysaml2_sp_config import sp_config, write_metadata
 
 WORK = os.environ.get("WORK", "/tmp/interop/pysaml2-artifact-sp")
 PORT = int(os.environ.get("SP_PORT", "47221"))
@@ -26,24 +26,8 @@ ENTITY = os.environ.get("SP_ENTITY_ID", f"{BASE}/pysaml2-artifact-sp")
 
 
 def config(with_idp=True):
-    c = {
-        "entityid": ENTITY,
-        "xmlsec_binary": "/usr/bin/xmlsec1",
-        "key_file": f"{WORK}/sp.key", "cert_file": f"{WORK}/sp.crt",
-        "allow_unknown_attributes": True,
-        "accepted_time_diff": 60,
-        "service": {"sp": {
-            "endpoints": {"assertion_consumer_service": [(f"{BASE}/acs-artifact", BINDING_HTTP_ARTIFACT)]},
-            "authn_requests_signed": True,
-            "want_response_signed": True,
-            "want_assertions_signed": True,
-            "allow_unsolicited": False,
-            "signing_algorithm": SIG_RSA_SHA256, "digest_algorithm": DIGEST_SHA256,
-        }},
-    }
-    if with_idp:
-        c["metadata"] = {"local": [f"{WORK}/idp-metadata.xml"]}
-    cfg = SPConfig(); cfg.load(c); return cfg
+    endpoints = {"assertion_consumer_service": [(f"{BASE}/acs-artifact", BINDING_HTTP_ARTIFACT)]}
+    return sp_config(ENTITY, WORK, endpoints, {"want_assertions_signed": True, "allow_unsolicited": False}, with_idp=with_idp)
 
 
 OUTSTANDING, SESSIONS, USED_ARTIFACTS = {}, {}, set()
@@ -102,9 +86,7 @@ def app(environ, start):
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["metadata"]:
-        md = create_metadata_string(None, config=config(with_idp=False), valid=24 * 30)
-        open(f"{WORK}/sp-metadata.xml", "wb").write(md if isinstance(md, bytes) else md.encode())
-        print(f"{WORK}/sp-metadata.xml")
+        write_metadata(config, WORK, valid_hours=24 * 30)
     elif sys.argv[1:] == ["serve"]:
         CFG = config()
         class Quiet(WSGIRequestHandler):

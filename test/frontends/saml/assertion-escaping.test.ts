@@ -8,8 +8,8 @@ import { expect } from 'chai';
 import { testCitizens } from '../../../seeds/development.ts';
 import { TestBrowser } from '../../support/browser.ts';
 import { databaseKinds } from '../../support/databases.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
-import { all, artifactFrom, expectSignedBy, first, idpCertificate, ns, responseFromArtifactResponse, TestSp } from './test-sp.ts';
+import type { TestServer } from '../../support/server.ts';
+import { all, artifactFrom, expectSignedBy, first, ns, responseFromArtifactResponse, TestSp, startSamlTestServer } from './test-sp.ts';
 
 const citizen = testCitizens[0];
 const crafted = {
@@ -24,10 +24,7 @@ for (const kind of databaseKinds) {
   describe(`SAML assertion: crafted values stay values (SECURITY-TESTS.md 32) (${kind})`, () => {
     let server: TestServer;
     let certificate: string;
-    before(async () => {
-      server = await startTestServer({ kind });
-      certificate = await idpCertificate(server);
-    });
+    before(async () => ({ server, certificate } = await startSamlTestServer(kind)));
     after(() => server.stop());
 
     it('escapes a crafted entityID, client address, names and RelayState; the signatures still verify and every field reads back exactly', async () => {

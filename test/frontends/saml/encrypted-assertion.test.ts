@@ -8,8 +8,8 @@ import * as samlify from 'samlify';
 import { testCitizens } from '../../../seeds/development.ts';
 import { TestBrowser } from '../../support/browser.ts';
 import { databaseKinds } from '../../support/databases.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
-import { all, artifactFrom, expectSignedBy, first, idpCertificate, ns, parse, postedResponse, responseFromArtifactResponse, TestSp } from './test-sp.ts';
+import type { TestServer } from '../../support/server.ts';
+import { all, artifactFrom, expectSignedBy, first, ns, parse, postedResponse, responseFromArtifactResponse, TestSp, startSamlTestServer } from './test-sp.ts';
 
 const citizen = testCitizens[0];
 const xenc = 'http://www.w3.org/2001/04/xmlenc#';
@@ -22,10 +22,7 @@ for (const kind of databaseKinds) {
   describe(`SAML HTTP-POST with an encrypted Assertion (${kind})`, () => {
     let server: TestServer;
     let certificate: string;
-    before(async () => {
-      server = await startTestServer({ kind });
-      certificate = await idpCertificate(server);
-    });
+    before(async () => ({ server, certificate } = await startSamlTestServer(kind)));
     after(() => server.stop());
 
     /** samlify's own XML Encryption code (SamlLib.decryptAssertion) with the SP's private key. */

@@ -1,5 +1,5 @@
 // Interop for the SOAP single logout we send (issue 5): Debian's python3-pysaml2 is the SAML webdienst
-// at the other end (pysaml2_logout_sp.py). It must accept our signed SOAP LogoutRequest (signature with
+// at the other end (test/interop/pysaml2_logout_sp.py). It must accept our signed SOAP LogoutRequest (signature with
 // our metadata, NameID, SessionIndex) and its signed SOAP LogoutResponse must count as confirmed, so the
 // initiator gets a plain Success. Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
 import { spawn, spawnSync } from 'node:child_process';
@@ -20,7 +20,7 @@ import { run } from './interop-support.ts';
 import { frontChannelSlo, logoutRedirectUrl, logoutRequestXml, redirectedLogoutResponse } from './logout-support.ts';
 import { artifactFrom, first, idpCertificate, nextOin, ns, responseFromArtifactResponse, TestSp } from './test-sp.ts';
 
-const spScript = join(process.cwd(), 'test', 'frontends', 'saml', 'pysaml2_logout_sp.py');
+const spScript = join(process.cwd(), 'test', 'interop', 'pysaml2_logout_sp.py');
 const citizen = testCitizens[0];
 
 describe('SAML interop: pysaml2 (Debian) receiving our SOAP LogoutRequest', function () {

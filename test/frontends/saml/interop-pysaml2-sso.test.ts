@@ -1,5 +1,5 @@
 // Issue 5 with real clients on both sides: a citizen logs in at an OIDC webdienst (openid-client), then
-// at Debian's python3-pysaml2 as a SAML webdienst of the same federation (pysaml2_sso_sp.py): no
+// at Debian's python3-pysaml2 as a SAML webdienst of the same federation (test/interop/pysaml2_sso_sp.py): no
 // password, only the interstitial page, and pysaml2 accepts the Response with the NameID and the level
 // of the OIDC login. Then pysaml2 starts single logout itself (Saml2Client.global_logout: a signed
 // HTTP-Redirect LogoutRequest with the NameID and SessionIndex it got), the browser carries it to our
@@ -27,7 +27,7 @@ import { startTestServer, type TestServer } from '../../support/server.ts';
 import { run } from './interop-support.ts';
 import { nextOin } from './test-sp.ts';
 
-const spScript = join(process.cwd(), 'test', 'frontends', 'saml', 'pysaml2_sso_sp.py');
+const spScript = join(process.cwd(), 'test', 'interop', 'pysaml2_sso_sp.py');
 const citizen = testCitizens[1]; // test-midden: password and SMS code, so the level is more than the SP's minimum
 const success = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 

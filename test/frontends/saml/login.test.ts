@@ -8,8 +8,8 @@ import { levels } from '../../../src/core/levels.ts';
 import { TestBrowser, formAction, formActionEndingWith } from '../../support/browser.ts';
 import { lastSmsCode } from '../../support/relying-party.ts';
 import { databaseKinds } from '../../support/databases.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
-import { all, artifactFrom, statusCodesOf, expectSignedBy, first, idpCertificate, ns, parse, postedResponse, responseFromArtifactResponse, TestSp } from './test-sp.ts';
+import type { TestServer } from '../../support/server.ts';
+import { all, artifactFrom, statusCodesOf, expectSignedBy, first, ns, parse, postedResponse, responseFromArtifactResponse, TestSp, startSamlTestServer } from './test-sp.ts';
 
 const citizen = testCitizens[0];
 const status = (name: string) => `urn:oasis:names:tc:SAML:2.0:status:${name}`;
@@ -18,10 +18,7 @@ for (const kind of databaseKinds) {
 describe(`SAML front-end: login end to end (${kind})`, () => {
   let server: TestServer;
   let certificate: string;
-  before(async () => {
-    server = await startTestServer({ kind });
-    certificate = await idpCertificate(server);
-  });
+  before(async () => ({ server, certificate } = await startSamlTestServer(kind)));
   after(() => server.stop());
 
   it('publishes signed metadata with SSO (Redirect, POST), ArtifactResolutionService (SOAP, index 0), SLO and the certificate', async () => {

@@ -7,8 +7,8 @@ import { levels } from '../../../src/core/levels.ts';
 import { TestBrowser, formActionEndingWith, type Page } from '../../support/browser.ts';
 import { databaseKinds } from '../../support/databases.ts';
 import { RelyingParty, lastSmsCode, submitCode } from '../../support/relying-party.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
-import { all, artifactFrom, first, idpCertificate, ns, responseFromArtifactResponse, statusCodesOf, TestSp } from './test-sp.ts';
+import type { TestServer } from '../../support/server.ts';
+import { all, artifactFrom, first, ns, responseFromArtifactResponse, statusCodesOf, TestSp, startSamlTestServer } from './test-sp.ts';
 
 const citizen = testCitizens[0];
 const midden = testCitizens[1]; // test-midden, with a mobile number
@@ -18,10 +18,7 @@ for (const kind of databaseKinds) {
     this.timeout(60_000);
     let server: TestServer;
     let certificate: string;
-    before(async () => {
-      server = await startTestServer({ kind });
-      certificate = await idpCertificate(server);
-    });
+    before(async () => ({ server, certificate } = await startSamlTestServer(kind)));
     after(() => server.stop());
 
     let counter = 0;

@@ -12,7 +12,7 @@ import { systemClock } from '../../../src/core/clock.ts';
 import { selfSignedCertificate } from '../../../src/frontends/saml/certificate.ts';
 import { createServices } from '../../../src/services.ts';
 import { formAction, type Page, type TestBrowser } from '../../support/browser.ts';
-import type { TestServer } from '../../support/server.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 
 export const ns = {
   samlp: 'urn:oasis:names:tc:SAML:2.0:protocol',
@@ -182,6 +182,12 @@ export function first(parent: Document | Element, namespace: string, name: strin
 
 export function statusCodesOf(element: Element): Array<string | null> {
   return all(element, ns.samlp, 'StatusCode').map((code) => code.getAttribute('Value'));
+}
+
+/** A test server and the IdP certificate from its metadata, for a describe block's before hook. */
+export async function startSamlTestServer(kind: 'sqlite' | 'postgres'): Promise<{ server: TestServer; certificate: string }> {
+  const server = await startTestServer({ kind });
+  return { server, certificate: await idpCertificate(server) };
 }
 
 /** The IdP's signing certificate, from its published metadata. */

@@ -10,32 +10,20 @@ Env: WORK (sp.key, sp.crt, idp-metadata.xml), SP_ENTITY_ID, SP_BASE
 import base64, os, re, sys
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, BINDING_SOAP
 from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
+
 from saml2.xmldsig import SIG_RSA_SHA256, DIGEST_SHA256
+from pysaml2_sp_config import sp_config, write_metadata
 WORK = os.environ["WORK"]
 ENTITY = os.environ["SP_ENTITY_ID"]
 BASE = os.environ["SP_BASE"]
 
 
 def config(with_idp=True):
-    c = {
-        "entityid": ENTITY,
-        "xmlsec_binary": "/usr/bin/xmlsec1",
-        "key_file": f"{WORK}/sp.key", "cert_file": f"{WORK}/sp.crt",
-        "accepted_time_diff": 60,
-        "service": {"sp": {
-            "endpoints": {
-                "assertion_consumer_service": [(f"{BASE}/acs", BINDING_HTTP_POST)],
-                "single_logout_service": [(f"{BASE}/slo-soap", BINDING_SOAP), (f"{BASE}/slo-soap", BINDING_HTTP_POST), (f"{BASE}/slo", BINDING_HTTP_REDIRECT)],
-            },
-            "authn_requests_signed": True, "want_response_signed": True,
-            "signing_algorithm": SIG_RSA_SHA256, "digest_algorithm": DIGEST_SHA256,
-        }},
+    endpoints = {
+        "assertion_consumer_service": [(f"{BASE}/acs", BINDING_HTTP_POST)],
+        "single_logout_service": [(f"{BASE}/slo-soap", BINDING_SOAP), (f"{BASE}/slo-soap", BINDING_HTTP_POST), (f"{BASE}/slo", BINDING_HTTP_REDIRECT)],
     }
-    if with_idp:
-        c["metadata"] = {"local": [f"{WORK}/idp-metadata.xml"]}
-    cfg = SPConfig(); cfg.load(c); return cfg
+    return sp_config(ENTITY, WORK, endpoints, with_idp=with_idp)
 
 
 def answer_soap_logout(body):
@@ -55,8 +43,7 @@ def answer_soap_logout(body):
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["metadata"]:
-        md = create_metadata_string(None, config=config(with_idp=False), valid=24)
-        open(f"{WORK}/sp-metadata.xml", "wb").write(md if isinstance(md, bytes) else md.encode())
+        write_metadata(config, WORK)
     elif sys.argv[1:] == ["soap"]:
         print(answer_soap_logout(sys.stdin.read()))
     else:

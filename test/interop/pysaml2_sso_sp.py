@@ -22,13 +22,13 @@ Env: WORK (sp.key, sp.crt, idp-metadata.xml), SP_ENTITY_ID, SP_BASE
 import json, os, sys, traceback, urllib.parse
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
-from saml2.config import PREFERRED_BINDING, SPConfig
+from saml2.config import PREFERRED_BINDING
 from saml2.ident import code, decode
-from saml2.metadata import create_metadata_string
 from saml2.s_utils import decode_base64_and_inflate
 from saml2.samlp import logout_request_from_string
 from saml2.sigver import RSACrypto, verify_redirect_signature
 from saml2.xmldsig import SIG_RSA_SHA256, DIGEST_SHA256
+from pysaml2_sp_config import sp_config, write_metadata
 
 WORK = os.environ["WORK"]
 ENTITY = os.environ["SP_ENTITY_ID"]
@@ -36,29 +36,17 @@ BASE = os.environ["SP_BASE"]
 
 
 def config(with_idp=True):
-    c = {
-        "entityid": ENTITY,
-        "xmlsec_binary": "/usr/bin/xmlsec1",
-        "key_file": f"{WORK}/sp.key", "cert_file": f"{WORK}/sp.crt",
-        "allow_unknown_attributes": True,
-        "accepted_time_diff": 60,
-        # Single logout by HTTP-Redirect in the browser (pysaml2 would take the IdP's SOAP endpoint first).
-        "preferred_binding": dict(PREFERRED_BINDING, single_logout_service=[BINDING_HTTP_REDIRECT]),
-        "service": {"sp": {
-            "endpoints": {
-                "assertion_consumer_service": [(f"{BASE}/acs", BINDING_HTTP_POST)],
-                "single_logout_service": [(f"{BASE}/slo", BINDING_HTTP_REDIRECT)],
-            },
-            "authn_requests_signed": True, "logout_requests_signed": True,
-            "want_response_signed": True, "want_assertions_or_response_signed": True,
-            "allow_unsolicited": False,
-            "name_id_format": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-            "signing_algorithm": SIG_RSA_SHA256, "digest_algorithm": DIGEST_SHA256,
-        }},
+    endpoints = {
+        "assertion_consumer_service": [(f"{BASE}/acs", BINDING_HTTP_POST)],
+        "single_logout_service": [(f"{BASE}/slo", BINDING_HTTP_REDIRECT)],
     }
-    if with_idp:
-        c["metadata"] = {"local": [f"{WORK}/idp-metadata.xml"]}
-    cfg = SPConfig(); cfg.load(c); return cfg
+    sp_options = {
+        "logout_requests_signed": True, "want_assertions_or_response_signed": True, "allow_unsolicited": False,
+        "name_id_format": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+    }
+    # Single logout by HTTP-Redirect in the browser (pysaml2 would take the IdP's SOAP endpoint first).
+    extra = {"preferred_binding": dict(PREFERRED_BINDING, single_logout_service=[BINDING_HTTP_REDIRECT])}
+    return sp_config(ENTITY, WORK, endpoints, sp_options, extra, with_idp)
 
 
 def location(http_info):
@@ -146,8 +134,7 @@ def drive():
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["metadata"]:
-        md = create_metadata_string(None, config=config(with_idp=False), valid=24)
-        open(f"{WORK}/sp-metadata.xml", "wb").write(md if isinstance(md, bytes) else md.encode())
+        write_metadata(config, WORK)
     elif sys.argv[1:] == ["drive"]:
         drive()
     else:
