@@ -109,6 +109,7 @@ const BetterSqliteDialect = require('knex/lib/dialects/better-sqlite3/index.js')
 
 const sqliteBusy = 5; // SQLITE_BUSY: another connection (another process) holds the write lock
 const busyWaitMs = 5000;
+const quickRetries = 20;
 
 type QueryObject = { sql: string; bindings: unknown[] };
 
@@ -121,15 +122,24 @@ export class NodeSqliteClient extends (BetterSqliteDialect as unknown as new (co
   // node:sqlite runs on the main thread, so sqlite's own busy handler would sleep there and stop every
   // other request of this process while another process writes (serve --workers, a second process).
   // Connections therefore wait 0 ms inside sqlite (database.ts) and a locked database is waited for
-  // here, with timers, for at most as long as sqlite's busy timeout used to wait.
+  // here, for at most as long as sqlite's busy timeout used to wait. Another process holds the write
+  // lock for one statement (tens of microseconds: no transaction spans an await on the hot path), so
+  // the first retries only let this event loop turn; timers (1 ms and more) come after. Sleeping 1 ms
+  // at once stalled all of this process's queries behind its one connection: with two workers under
+  // SSO load that left a tenth of the machine idle.
   override async _query(connection: unknown, obj: QueryObject): Promise<unknown> {
     const deadline = Date.now() + busyWaitMs;
-    for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+    for (let attempt = 1, pause = 1; ; attempt += 1) {
       try {
         return await super._query(connection, obj);
       } catch (error) {
         if ((error as { errcode?: number }).errcode !== sqliteBusy || Date.now() + pause > deadline) throw error;
+        if (attempt <= quickRetries) {
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
         await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, 25);
       }
     }
   }

@@ -34,4 +34,27 @@ describe('the node:sqlite knex client', () => {
     const rows = await db('numbers').whereIn('n', db('numbers').select('n').orderBy('n', 'desc').limit(2)).orderBy('n');
     expect(rows.map((row) => row.n)).to.deep.equal([8, 9]);
   });
+
+  // Another process holding the write lock (serve --workers): the write waits for it without
+  // blocking this event loop, and lands once the lock is free (node-sqlite-client.ts _query).
+  it('waits for a write lock held by another connection, keeping the event loop free', async () => {
+    const other = openDatabase(database.url);
+    try {
+      const holder = await other.transaction();
+      await holder.raw('insert into numbers (n) values (100)'); // the write lock, until commit
+      let ticks = 0;
+      const ticker = setInterval(() => (ticks += 1), 2);
+      const release = setTimeout(() => void holder.commit(), 60);
+      const startedAt = Date.now();
+      await db('numbers').insert({ n: 101 });
+      const waitedMs = Date.now() - startedAt;
+      clearInterval(ticker);
+      clearTimeout(release);
+      expect(waitedMs).to.be.at.least(50);
+      expect(ticks, 'timers ran while the insert waited').to.be.at.least(5);
+      expect((await db('numbers').whereIn('n', [100, 101]).orderBy('n')).map((row) => row.n)).to.deep.equal([100, 101]);
+    } finally {
+      await other.destroy();
+    }
+  });
 });
