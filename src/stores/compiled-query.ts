@@ -5,6 +5,7 @@
 // per shape, for the dialect at hand, and then runs it through knex's own dialect driver with fresh
 // values, on a connection from knex's pool (or the transaction's own), so PostgreSQL works the same.
 // Rarely used queries stay plain knex: this is for the hot path only.
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Database } from './database.ts';
 
@@ -12,7 +13,7 @@ import type { Database } from './database.ts';
 interface DialectClient {
   acquireConnection(): Promise<unknown>;
   releaseConnection(connection: unknown): Promise<unknown>;
-  _query(connection: unknown, query: { sql: string; bindings: unknown[] }): Promise<DriverResult>;
+  _query(connection: unknown, query: { sql: string; bindings: unknown[]; options?: { name: string } }): Promise<DriverResult>;
 }
 
 /** sqlite (better-sqlite3 dialect): rows, or a run result with context.changes; pg: a pg Result. */
@@ -23,11 +24,17 @@ interface DriverResult {
 
 type Params = object;
 
+/** PostgreSQL refuses to run a prepared statement whose result columns changed since it was prepared. */
+const isChangedResultType = (error: unknown): boolean => (error as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String((error as Error).message));
+let generation = 0;
+
 /** Stands in for a parameter while knex compiles; no real value looks like it. */
 const placeholderPrefix = '\u0000param:';
 
 interface Compiled {
   sql: string;
+  /** PostgreSQL: the name of the server-side prepared statement (pg prepares it once per connection). */
+  options?: { name: string };
   /** Per binding: the parameter name to take from the call, or a constant knex put there (a limit). */
   bindings: Array<{ param: string } | { constant: unknown }>;
 }
@@ -46,12 +53,14 @@ export interface CompiledQuery<P extends Params> {
 export function compiledQuery<P extends Params>(db: Database, build: (param: (name: keyof P & string) => never) => Knex.QueryBuilder): CompiledQuery<P> {
   let compiled: Compiled | undefined;
   const client = db.client as unknown as DialectClient;
+  const isPostgres = db.client.config.client === 'pg';
 
   function compile(): Compiled {
     const placeholder = ((name: string) => `${placeholderPrefix}${name}`) as unknown as (name: keyof P & string) => never;
     const native = build(placeholder).toSQL().toNative();
     return {
       sql: native.sql,
+      ...(isPostgres ? { options: { name: `pw_${createHash('sha256').update(native.sql).digest('hex').slice(0, 24)}` } } : {}),
       bindings: native.bindings.map((binding) =>
         typeof binding === 'string' && binding.startsWith(placeholderPrefix) ? { param: binding.slice(placeholderPrefix.length) } : { constant: binding },
       ),
@@ -69,7 +78,14 @@ export function compiledQuery<P extends Params>(db: Database, build: (param: (na
     });
     const connection = await client.acquireConnection();
     try {
-      return await client._query(connection, { sql: compiled.sql, bindings });
+      return await client._query(connection, { sql: compiled.sql, bindings, options: compiled.options });
+    } catch (error) {
+      if (!compiled.options || !isChangedResultType(error)) throw error;
+      // A migration changed a table under a statement this connection prepared (a rolling upgrade): a
+      // new name makes pg prepare it again, with the table as it is now.
+      generation += 1;
+      compiled.options = { name: `${compiled.options.name.split('#')[0]}#${generation}` };
+      return await client._query(connection, { sql: compiled.sql, bindings, options: compiled.options });
     } finally {
       await client.releaseConnection(connection);
     }

@@ -71,6 +71,10 @@ class InlinedLimitStatement {
   }
 }
 
+// SQLite re-prepares a statement after a schema change but keeps the columns its `select *` had, so
+// a migration run by this connection (an added column) empties the statement cache.
+const schemaChange = /^\s*(create|alter|drop)\s+table\b/i;
+
 /** The slice of better-sqlite3's Database that knex's dialect uses. */
 class Connection {
   private readonly db: import('node:sqlite').DatabaseSync;
@@ -89,6 +93,7 @@ class Connection {
   private cached(key: string, sql: string, create: () => Statement | InlinedLimitStatement): Statement | InlinedLimitStatement {
     let statement = this.statements.get(key);
     if (!statement) {
+      if (schemaChange.test(sql)) this.statements.clear();
       statement = create();
       // Our queries have a small, fixed set of shapes; DDL and rare queries are not worth keeping.
       if (this.statements.size < 500 && !/^\s*(create|alter|drop|pragma)\b/i.test(sql)) this.statements.set(key, statement);
@@ -96,6 +101,7 @@ class Connection {
     return statement;
   }
   exec(sql: string): void {
+    if (schemaChange.test(sql)) this.statements.clear();
     this.db.exec(sql);
   }
   defaultSafeIntegers(): void {}

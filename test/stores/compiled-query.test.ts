@@ -62,6 +62,19 @@ for (const kind of databaseKinds) {
       expect(error?.message).to.match(/no value for id/);
     });
 
+    // PostgreSQL runs a compiled query as a named prepared statement; a column added while a process
+    // runs (a rolling upgrade's migration) must not break the process's prepared `select *`.
+    it('keeps answering, with the new column, after the table changed under it', async () => {
+      const { insert, byId } = queries(db);
+      await insert.changes({ id: 'a', kind: 'x', value: 1 });
+      expect(await byId.first<Row>({ id: 'a' })).to.include({ id: 'a', value: 1 });
+      await db.schema.alterTable('things', (t) => {
+        t.string('note').nullable();
+      });
+      expect(await byId.first<Row & { note: string | null }>({ id: 'a' })).to.deep.include({ id: 'a', value: 1, note: null });
+      expect(await byId.first<Row & { note: string | null }>({ id: 'a' })).to.deep.include({ note: null });
+    });
+
     it('runs on the connection of the transaction it was made for', async () => {
       await db
         .transaction(async (trx) => {
