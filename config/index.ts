@@ -65,6 +65,9 @@ const schema = z.strictObject({
     // NIST SP 800-63B rev 4: at least 15 for a password used as a single factor.
     minLength: z.number().int().min(8).max(64),
     maxLength: z.number().int().min(64).max(256),
+    // argon2id checks one process runs at once (issue 6: bounded by the cores). Unset: every core;
+    // `serve --workers N` gives each worker its share, cores ÷ N.
+    hashConcurrency: z.number().int().min(1).max(256).optional(),
   }),
   throttle: z.strictObject({
     account: throttleProfile,
@@ -202,6 +205,7 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   ALLOW_PRIVATE_NETWORK_CALLS: { path: 'allowPrivateNetworkCalls', parse: parseBoolean },
   LOG_LEVEL: { path: 'logLevel', parse: String },
   PASSWORD_MIN_LENGTH: { path: 'password.minLength', parse: Number },
+  PASSWORD_HASH_CONCURRENCY: { path: 'password.hashConcurrency', parse: Number },
   SIGNING_KEY_FILES: { path: 'keys.signingKeyFiles', parse: parseList },
   SIGNING_CERTIFICATE_FILES: { path: 'keys.signingCertificateFiles', parse: parseList },
   SSO_IDLE_TIMEOUT_SECONDS: { path: 'sso.idleTimeoutSeconds', parse: Number },

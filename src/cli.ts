@@ -290,7 +290,7 @@ export async function main(argv: string[]): Promise<number> {
       const workers = values.workers === undefined ? 1 : Number(values.workers);
       if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
       if (workers > 1 && !isClusterWorker()) {
-        await superviseWorkers(workers, createLogger(config));
+        await superviseWorkers(workers, config, createLogger(config));
         return 0;
       }
       const workerId = clusterWorkerId();

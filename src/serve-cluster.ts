@@ -4,12 +4,24 @@
 // the first worker alone (a fresh database is migrated, seeded and given keys once), restarts a
 // worker that dies, and passes SIGTERM/SIGINT on for a graceful shutdown of every worker.
 import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
 
 const restartDelayMs = 1000;
 
-function fork(): Promise<Worker> {
-  const worker = cluster.fork();
+/**
+ * What each worker gets besides the primary's environment: its share of the cores for argon2id
+ * (issue 6: hashing bounded by the cores, machine-wide; N workers each hashing on every core would
+ * run N times too many at once), unless the configuration names a number itself.
+ */
+export function workerEnvironment(config: Config, count: number): Record<string, string> {
+  if (config.password.hashConcurrency !== undefined) return {};
+  return { PASSWORD_HASH_CONCURRENCY: String(Math.max(1, Math.floor(availableParallelism() / count))) };
+}
+
+function fork(env: Record<string, string>): Promise<Worker> {
+  const worker = cluster.fork(env);
   return new Promise((resolve, reject) => {
     worker.once('listening', () => resolve(worker));
     worker.once('exit', (code, signal) => reject(new Error(`worker ${worker.id} exited before listening (${signal ?? code})`)));
@@ -17,7 +29,8 @@ function fork(): Promise<Worker> {
 }
 
 /** In the primary: starts the workers and resolves once every worker has exited after a signal. */
-export async function superviseWorkers(count: number, logger: Logger): Promise<void> {
+export async function superviseWorkers(count: number, config: Config, logger: Logger): Promise<void> {
+  const env = workerEnvironment(config, count);
   let stopping = false;
   let allExited: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (allExited = resolve));
@@ -38,12 +51,12 @@ export async function superviseWorkers(count: number, logger: Logger): Promise<v
     if (stopping) return checkExited();
     logger.error({ worker: worker.id, code, signal }, 'worker died; starting a new one');
     setTimeout(() => {
-      if (!stopping) fork().catch((error: unknown) => logger.error({ err: error }, 'replacement worker failed to start'));
+      if (!stopping) fork(env).catch((error: unknown) => logger.error({ err: error }, 'replacement worker failed to start'));
     }, restartDelayMs);
   });
 
-  await fork();
-  await Promise.all(Array.from({ length: count - 1 }, () => fork()));
+  await fork(env);
+  await Promise.all(Array.from({ length: count - 1 }, () => fork(env)));
   logger.info({ workers: count }, 'Poortwachter workers listening');
   await stopped;
 }

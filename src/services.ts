@@ -13,7 +13,7 @@ import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
 import { isLocale, translator } from './http/i18n.ts';
 import type { Store } from './stores/index.ts';
 
-export function createServices(config: Config, store: Store, clock: Clock, hasher: PasswordHasher = createPasswordHasher()) {
+export function createServices(config: Config, store: Store, clock: Clock, hasher: PasswordHasher = createPasswordHasher(config.password.hashConcurrency)) {
   const audit = createAuditLog(store, clock);
   const throttle = createThrottle(store, clock);
   const attempts = createLoginAttempts(store, clock, config.login.attemptTtlSeconds);

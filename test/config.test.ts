@@ -52,6 +52,7 @@ describe('configuration (config/index.ts)', () => {
         TRUST_PROXY: 'yes',
         LOG_LEVEL: 'warn',
         PASSWORD_MIN_LENGTH: '20',
+        PASSWORD_HASH_CONCURRENCY: '3',
         COOKIE_KEYS: ` ${secret('a')} , ${secret('b')} `,
         SEED_TEST_DATA: 'off',
         DEMO_ENABLED: 'false',
@@ -63,6 +64,7 @@ describe('configuration (config/index.ts)', () => {
       expect(config.trustProxy).to.equal(true);
       expect(config.logLevel).to.equal('warn');
       expect(config.password.minLength).to.equal(20);
+      expect(config.password.hashConcurrency).to.equal(3);
       expect(config.secrets.cookieKeys).to.deep.equal([secret('a'), secret('b')]);
       expect(config.seed.testData).to.equal(false);
       expect(config.demo.enabled).to.equal(false);
@@ -90,6 +92,8 @@ describe('configuration (config/index.ts)', () => {
       ['PORT=abc', { PORT: 'abc' }, 'port'],
       ['PORT=70000', { PORT: '70000' }, 'port'],
       ['PASSWORD_MIN_LENGTH=3', { PASSWORD_MIN_LENGTH: '3' }, 'password.minLength'],
+      ['PASSWORD_HASH_CONCURRENCY=0', { PASSWORD_HASH_CONCURRENCY: '0' }, 'password.hashConcurrency'],
+      ['PASSWORD_HASH_CONCURRENCY=two', { PASSWORD_HASH_CONCURRENCY: 'two' }, 'password.hashConcurrency'],
       ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, 'logLevel'],
       ['TRUST_PROXY=maybe', { TRUST_PROXY: 'maybe' }, 'trustProxy'],
       ['PUBLIC_URL=ftp://x', { PUBLIC_URL: 'ftp://example.nl' }, 'publicUrl'],

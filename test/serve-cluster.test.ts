@@ -7,9 +7,12 @@
 //   (signed AuthnRequest by Redirect, password, artifact resolved by SOAP) where every request of
 //   the flow reaches the other process than the request before it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
 import { testCitizens } from '../seeds/development.ts';
+import { loadConfig } from '../config/index.ts';
+import { workerEnvironment } from '../src/serve-cluster.ts';
 import { openStore } from '../src/stores/index.ts';
 import { TestBrowser } from './support/browser.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases.ts';
@@ -20,6 +23,17 @@ import { startAlternatingProxy, type AlternatingProxy, type ProxiedRequest } fro
 import { artifactFrom, first, idpCertificate, ns, responseFromArtifactResponse, TestSp } from './frontends/saml/test-sp.ts';
 
 const citizen = testCitizens[0];
+
+describe('poortwachter serve --workers N: what each worker is given', () => {
+  it('a share of the cores for argon2id, so the workers together hash on as many threads as there are cores', () => {
+    expect(workerEnvironment(loadConfig({}), 2)).to.deep.equal({ PASSWORD_HASH_CONCURRENCY: String(Math.max(1, Math.floor(availableParallelism() / 2))) });
+    expect(workerEnvironment(loadConfig({}), 64), 'never less than one').to.deep.equal({ PASSWORD_HASH_CONCURRENCY: '1' });
+  });
+
+  it('nothing when PASSWORD_HASH_CONCURRENCY is configured: the operator\'s number holds in every worker', () => {
+    expect(workerEnvironment(loadConfig({ PASSWORD_HASH_CONCURRENCY: '3' }), 2)).to.deep.equal({});
+  });
+});
 
 async function serveWorkers(databaseUrl: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
   let output = '';

@@ -37,7 +37,7 @@ export interface PasswordHasher {
   readonly queueLength: number;
 }
 
-export function createPasswordHasher(concurrency = availableParallelism()): PasswordHasher {
+export function createPasswordHasher(concurrency: number = availableParallelism()): PasswordHasher {
   const queue = new BoundedQueue(Math.max(1, concurrency));
   let dummyHash: Promise<string> | undefined;
   const hasher: PasswordHasher = {
