@@ -5,12 +5,14 @@
 // bench's own Basis flow and load generator, and prints CPU per flow beside the argon2id CPU per check:
 // a floor under any Poortwachter built on oidc-provider, and the highest ratio such a floor allows.
 //
-//   npx tsx bench/oidc-provider-floor.ts [--concurrency 8] [--duration 8]
+//   npx tsx bench/oidc-provider-floor.ts [--concurrency 8] [--duration 8] [--out bench/oidc-provider-floor.md]
 //
 // Not a way to run Poortwachter: the memory adapter is what DESIGN.md section 1 forbids in the service.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Koa from 'koa';
@@ -20,7 +22,7 @@ import { basisLogin } from './flows/basis.ts';
 import { measureHashRate } from './hash-rate.ts';
 import { runLoad } from './load.ts';
 import { describeMachine } from './machine.ts';
-import { freePort } from './server-process.ts';
+import { freePort, projectRoot } from './server-process.ts';
 import { fixed } from './stats.ts';
 
 const client = { clientId: 'floor', clientSecret: randomBytes(24).toString('base64url'), redirectUri: 'http://127.0.0.1:9/floor/callback' };
@@ -67,7 +69,7 @@ if (process.argv.includes('--child') && process.argv[1] === fileURLToPath(import
   const { values } = parseArgs({ options: { child: { type: 'boolean' }, port: { type: 'string' }, secret: { type: 'string' } } });
   serveBareProvider(Number(values.port), values.secret!);
 } else {
-  const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '8' }, duration: { type: 'string', default: '8' } } });
+  const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '8' }, duration: { type: 'string', default: '8' }, out: { type: 'string', default: 'bench/oidc-provider-floor.md' } } });
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--port', String(port), '--secret', client.clientSecret], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
@@ -102,6 +104,9 @@ if (process.argv.includes('--child') && process.argv[1] === fileURLToPath(import
       `  highest ratio any service on this floor reaches here: ${fixed((verify.cpuMsPerOp / (verify.cpuMsPerOp + serverMs + clientMs)) * 100)}%`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+    const out = resolve(projectRoot, args.out!);
+    writeFileSync(out, ['# What oidc-provider alone costs per Basis flow', '', 'Written by `npx tsx bench/oidc-provider-floor.ts` (see its header).', '', ...lines.map((line) => (line.startsWith('  ') ? `  - ${line.trim()}` : `- ${line}`)), ''].join('\n'));
+    process.stdout.write(`Report written to ${out}\n`);
   } finally {
     child.kill('SIGTERM');
   }
