@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -39,6 +39,12 @@ describe('configuration (config/index.ts)', () => {
 
     it('reads no variable it does not document', () => {
       expect(documentedEnvironment).to.include.members(['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', 'PORT', 'PUBLIC_URL', 'DATABASE_URL']);
+    });
+
+    it('has every variable it reads in the README\'s configuration table', () => {
+      const tableRows = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n').filter((line) => line.startsWith('| `'));
+      const missing = documentedEnvironment.filter((name) => !tableRows.some((row) => row.startsWith(`| \`${name}\``)));
+      expect(missing, 'variables without a README table row').to.deep.equal([]);
     });
   });
 
