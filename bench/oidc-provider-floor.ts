@@ -66,12 +66,12 @@ function serveBareProvider(port: number, clientSecret: string): void {
 }
 
 if (process.argv.includes('--child') && process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { child: { type: 'boolean' }, port: { type: 'string' }, secret: { type: 'string' } } });
-  serveBareProvider(Number(values.port), values.secret!);
+  const { values } = parseArgs({ options: { child: { type: 'boolean' }, port: { type: 'string' } } });
+  serveBareProvider(Number(values.port), process.env.FLOOR_CLIENT_SECRET!);
 } else {
   const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '8' }, duration: { type: 'string', default: '8' }, out: { type: 'string', default: 'bench/oidc-provider-floor.md' } } });
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--port', String(port), '--secret', client.clientSecret], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--port', String(port)], { env: { ...process.env, FLOOR_CLIENT_SECRET: client.clientSecret }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`the bare provider exited (${code})`)));

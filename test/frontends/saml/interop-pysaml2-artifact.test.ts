@@ -6,20 +6,15 @@
 // level Midden) is walked through password and SMS code by interop-support.ts; it resolves through a
 // proxy that can change the ArtifactResponse in transit, which pysaml2 must refuse.
 // Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { testCitizens } from '../../../seeds/development.ts';
-import { addOrganisation } from '../../../src/admin/organisations.ts';
-import { addSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
-import { systemClock } from '../../../src/core/clock.ts';
-import { createServices } from '../../../src/services.ts';
 import { freePort, startTestServer, type TestServer } from '../../support/server.ts';
-import { browserLogin, interopDir, run, startPysaml2Sp, type Pysaml2Sp } from './interop-support.ts';
-import { nextOin } from './test-sp.ts';
+import { browserLogin, interopDir, preparePysaml2Sp, run, startPysaml2Sp, type Pysaml2Sp } from './interop-support.ts';
 
 const spScript = join(process.cwd(), 'test', 'interop', 'pysaml2_artifact_sp.py');
 const citizen = testCitizens[0];
@@ -66,15 +61,7 @@ describe('SAML interop: pysaml2 (Debian) resolving artifacts', function () {
     const spPort = await freePort();
     spUrl = `http://127.0.0.1:${spPort}`;
     env = { WORK: work, SP_PORT: String(spPort) };
-    const key = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=pysaml2-artifact-sp', '-days', '365', '-keyout', join(work, 'sp.key'), '-out', join(work, 'sp.crt')], { stdio: 'ignore' });
-    expect(key.status, 'openssl req').to.equal(0);
-    const metadata = await run('/usr/bin/python3', [spScript, 'metadata'], env, 60_000);
-    expect(metadata.code, metadata.output).to.equal(0);
-    const { adminDeps } = createServices(server.config, server.store, systemClock);
-    const oin = nextOin();
-    await addOrganisation(adminDeps, { name: 'Gemeente Artefact', oin, bsnEntitled: true });
-    await addSamlWebdienst({ ...adminDeps, environment: 'development' }, { organisationOin: oin, name: 'pysaml2 artifact SP', metadata: join(work, 'sp-metadata.xml'), responseBinding: 'artifact' });
-    writeFileSync(join(work, 'idp-metadata.xml'), await (await fetch(`${server.url}/saml/metadata`)).text());
+    await preparePysaml2Sp(server, { script: spScript, work, env, registration: { organisationName: 'Gemeente Artefact', name: 'pysaml2 artifact SP', responseBinding: 'artifact' } });
     sp = spawn('/usr/bin/python3', [spScript, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     sp.stdout!.on('data', (chunk) => (spLog += chunk));
     sp.stderr!.on('data', (chunk) => (spLog += chunk));

@@ -2,8 +2,8 @@
 // at the other end (test/interop/pysaml2_logout_sp.py). It must accept our signed SOAP LogoutRequest (signature with
 // our metadata, NameID, SessionIndex) and its signed SOAP LogoutResponse must count as confirmed, so the
 // initiator gets a plain Success. Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { systemClock } from '../../../src/core/clock.ts';
 import { createServices } from '../../../src/services.ts';
 import { TestBrowser } from '../../support/browser.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
-import { run } from './interop-support.ts';
+import { preparePysaml2Sp } from './interop-support.ts';
 import { frontChannelSlo, logoutRedirectUrl, logoutRequestXml, redirectedLogoutResponse } from './logout-support.ts';
 import { artifactFrom, first, idpCertificate, nextOin, ns, responseFromArtifactResponse, TestSp } from './test-sp.ts';
 
@@ -46,11 +46,7 @@ describe('SAML interop: pysaml2 (Debian) receiving our SOAP LogoutRequest', func
     await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`;
     env = { WORK: work, SP_ENTITY_ID: `${base}/pysaml2-logout-sp`, SP_BASE: base };
-    const key = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=pysaml2-logout-sp', '-days', '2', '-keyout', join(work, 'sp.key'), '-out', join(work, 'sp.crt')], { stdio: 'ignore' });
-    expect(key.status, 'openssl req').to.equal(0);
-    const metadata = await run('/usr/bin/python3', [spScript, 'metadata'], env, 60_000);
-    expect(metadata.code, metadata.output).to.equal(0);
-    writeFileSync(join(work, 'idp-metadata.xml'), await (await fetch(`${server.url}/saml/metadata`)).text());
+    await preparePysaml2Sp(server, { script: spScript, work, env });
   });
   after(async () => {
     await new Promise<void>((resolve) => endpoint.close(() => resolve()));

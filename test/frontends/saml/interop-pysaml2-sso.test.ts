@@ -5,8 +5,8 @@
 // HTTP-Redirect LogoutRequest with the NameID and SessionIndex it got), the browser carries it to our
 // /saml/slo, the OIDC webdienst gets a back-channel logout token, pysaml2 accepts our signed
 // LogoutResponse by Redirect, and the old cookie gives no SSO. Needs python3-pysaml2 and xmlsec1.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,18 +14,13 @@ import { inflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { testCitizens } from '../../../seeds/development.ts';
-import { addOrganisation } from '../../../src/admin/organisations.ts';
-import { addSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
-import { systemClock } from '../../../src/core/clock.ts';
 import { levels } from '../../../src/core/levels.ts';
-import { createServices } from '../../../src/services.ts';
 import { formAction, formActionEndingWith, TestBrowser, type Page } from '../../support/browser.ts';
 import { databaseKinds } from '../../support/databases.ts';
 import { logoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
 import { lastSmsCode, RelyingParty, submitCode } from '../../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
-import { run } from './interop-support.ts';
-import { nextOin } from './test-sp.ts';
+import { preparePysaml2Sp } from './interop-support.ts';
 
 const spScript = join(process.cwd(), 'test', 'interop', 'pysaml2_sso_sp.py');
 const citizen = testCitizens[1]; // test-midden: password and SMS code, so the level is more than the SP's minimum
@@ -104,15 +99,7 @@ for (const kind of databaseKinds) {
       // The browser stops at the SP's endpoints and hands what it carries to the driver: nothing listens there.
       spBase = `http://127.0.0.1:9/pysaml2-sso-${kind}`;
       const env = { WORK: work, SP_ENTITY_ID: `${spBase}/metadata`, SP_BASE: spBase };
-      const key = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=pysaml2-sso-sp', '-days', '2', '-keyout', join(work, 'sp.key'), '-out', join(work, 'sp.crt')], { stdio: 'ignore' });
-      expect(key.status, 'openssl req').to.equal(0);
-      const metadata = await run('/usr/bin/python3', [spScript, 'metadata'], env, 60_000);
-      expect(metadata.code, metadata.output).to.equal(0);
-      const { adminDeps } = createServices(server.config, server.store, systemClock);
-      const oin = nextOin();
-      await addOrganisation(adminDeps, { name: 'Gemeente Eenmalig', oin, bsnEntitled: true });
-      await addSamlWebdienst({ ...adminDeps, environment: 'development' }, { organisationOin: oin, name: 'pysaml2 SSO-dienst', metadata: join(work, 'sp-metadata.xml'), federation, responseBinding: 'post' });
-      writeFileSync(join(work, 'idp-metadata.xml'), await (await fetch(`${server.url}/saml/metadata`)).text());
+      await preparePysaml2Sp(server, { script: spScript, work, env, registration: { organisationName: 'Gemeente Eenmalig', name: 'pysaml2 SSO-dienst', federation, responseBinding: 'post' } });
       pysaml2 = Pysaml2Driver.start(env);
     });
     after(async () => {

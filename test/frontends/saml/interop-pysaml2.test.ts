@@ -5,19 +5,13 @@
 // Response whose BSN was altered in transit. At Midden the same SP program, registered as a webdienst
 // with minimum level Midden, is walked through password and SMS code by interop-support.ts (the
 // recipe's driver cannot read our SMS outbox). Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { testCitizens } from '../../../seeds/development.ts';
-import { addOrganisation } from '../../../src/admin/organisations.ts';
-import { addSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
-import { systemClock } from '../../../src/core/clock.ts';
-import { createServices } from '../../../src/services.ts';
 import { freePort, startTestServer, type TestServer } from '../../support/server.ts';
-import { browserLogin, interopDir, run, startPysaml2Sp } from './interop-support.ts';
-import { nextOin } from './test-sp.ts';
+import { browserLogin, interopDir, preparePysaml2Sp, run, startPysaml2Sp } from './interop-support.ts';
 
 const citizen = testCitizens[0];
 const middenCitizen = testCitizens[1];
@@ -42,15 +36,7 @@ describe('SAML interop: pysaml2 (Debian) as service provider', function () {
       EXPECT_BSN: citizen.bsn,
     };
     // The SP's key and metadata first: the IdP imports the metadata before the login (interop/README.md).
-    const key = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=pysaml2-sp', '-days', '365', '-keyout', join(work, 'sp.key'), '-out', join(work, 'sp.crt')], { stdio: 'ignore' });
-    expect(key.status, 'openssl req').to.equal(0);
-    const metadata = await run('/usr/bin/python3', [recipeSp, 'metadata'], env, 60_000);
-    expect(metadata.code, metadata.output).to.equal(0);
-    expect(existsSync(join(work, 'sp-metadata.xml'))).to.equal(true);
-    const { adminDeps } = createServices(server.config, server.store, systemClock);
-    const oin = nextOin();
-    await addOrganisation(adminDeps, { name: 'Gemeente Interop', oin, bsnEntitled: true });
-    await addSamlWebdienst({ ...adminDeps, environment: 'development' }, { organisationOin: oin, name: 'pysaml2 SP', metadata: join(work, 'sp-metadata.xml'), responseBinding: 'post' });
+    await preparePysaml2Sp(server, { script: recipeSp, work, env, registration: { organisationName: 'Gemeente Interop', name: 'pysaml2 SP', responseBinding: 'post' } });
   });
   after(async () => {
     await server?.stop();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { addOrganisation } from '../../../src/admin/organisations.ts';
-import { addSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
+import { addSamlWebdienst, type NewSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { createServices } from '../../../src/services.ts';
 import { formAction, type Page } from '../../support/browser.ts';
@@ -156,24 +156,41 @@ export interface Pysaml2Sp {
   stop(): Promise<void>;
 }
 
+/** What registers a pysaml2 SP as a webdienst: its organisation's name and the webdienst's settings. */
+export type Pysaml2Registration = { organisationName: string } & Omit<NewSamlWebdienst, 'organisationOin' | 'metadata'>;
+
 /**
- * A pysaml2 SP (the recipe's pysaml2_sp.py, or our artifact variant) of its own: key, metadata made by
- * pysaml2, registered as a webdienst at `level`, the IdP metadata, and its WSGI server on a free port.
+ * Everything a pysaml2 SP reads from `work` before it runs: its key and certificate, its metadata
+ * (written by pysaml2 from `env`: `script metadata`), our IdP metadata; and, with `registration`, the
+ * SP registered as a webdienst of a BSN-entitled organisation of its own (the IdP imports the SP's
+ * metadata before any login, interop/README.md).
+ */
+export async function preparePysaml2Sp(server: TestServer, options: { script: string; work: string; env: NodeJS.ProcessEnv; registration?: Pysaml2Registration }): Promise<void> {
+  const { script, work, env, registration } = options;
+  const key = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=pysaml2-sp', '-days', '2', '-keyout', join(work, 'sp.key'), '-out', join(work, 'sp.crt')], { stdio: 'ignore' });
+  expect(key.status, 'openssl req').to.equal(0);
+  const metadata = await run('/usr/bin/python3', [script, 'metadata'], env, 60_000);
+  expect(metadata.code, metadata.output).to.equal(0);
+  if (registration) {
+    const { organisationName, ...webdienst } = registration;
+    const { adminDeps } = createServices(server.config, server.store, systemClock);
+    const oin = nextOin();
+    await addOrganisation(adminDeps, { name: organisationName, oin, bsnEntitled: true });
+    await addSamlWebdienst({ ...adminDeps, environment: 'development' }, { ...webdienst, organisationOin: oin, metadata: join(work, 'sp-metadata.xml') });
+  }
+  writeFileSync(join(work, 'idp-metadata.xml'), await (await fetch(`${server.url}/saml/metadata`)).text());
+}
+
+/**
+ * A pysaml2 SP (the recipe's pysaml2_sp.py, or our artifact variant) of its own: prepared as above,
+ * registered at `level`, and its WSGI server on a free port.
  */
 export async function startPysaml2Sp(server: TestServer, options: { script: string; level: string; responseBinding: 'artifact' | 'post' }): Promise<Pysaml2Sp> {
   const work = mkdtempSync(join(tmpdir(), 'pysaml2-sp-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = { WORK: work, SP_PORT: String(port), SP_ENTITY_ID: `${url}/pysaml2-${options.level}` };
-  const key = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=pysaml2-sp', '-days', '365', '-keyout', join(work, 'sp.key'), '-out', join(work, 'sp.crt')], { stdio: 'ignore' });
-  expect(key.status, 'openssl req').to.equal(0);
-  const metadata = await run('/usr/bin/python3', [options.script, 'metadata'], env, 60_000);
-  expect(metadata.code, metadata.output).to.equal(0);
-  const { adminDeps } = createServices(server.config, server.store, systemClock);
-  const oin = nextOin();
-  await addOrganisation(adminDeps, { name: `Gemeente ${oin}`, oin, bsnEntitled: true });
-  await addSamlWebdienst({ ...adminDeps, environment: 'development' }, { organisationOin: oin, name: `pysaml2 SP ${options.level}`, metadata: join(work, 'sp-metadata.xml'), responseBinding: options.responseBinding, level: options.level });
-  writeFileSync(join(work, 'idp-metadata.xml'), await (await fetch(`${server.url}/saml/metadata`)).text());
+  await preparePysaml2Sp(server, { script: options.script, work, env, registration: { organisationName: 'Gemeente Interop', name: `pysaml2 SP ${options.level}`, responseBinding: options.responseBinding, level: options.level } });
   const sp = await startSpProcess('/usr/bin/python3', [options.script, 'serve'], env, `${url}/`);
   return {
     url,
