@@ -2,10 +2,10 @@
 // `npx poortwachter ...`: runs the TypeScript command line through tsx. Checked first, because on an
 // older Node the import of node:sqlite fails with a message that does not say what to do.
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major !== 22 || minor < 13) {
+if (major !== 24 || minor < 11) {
   process.stderr.write(
-    `Poortwachter needs Node.js 22 LTS (22.13 or later); this is Node ${process.versions.node}.\n` +
-      'Run it through npm (npm start, npx poortwachter ...), which uses the Node 22 of the project\'s dev dependencies, or install Node 22.\n',
+    `Poortwachter needs Node.js 24 LTS (24.11 or later); this is Node ${process.versions.node}.\n` +
+      'Run it through npm (npm start, npx poortwachter ...), which uses the Node 24 of the project\'s dev dependencies, or install Node 24.\n',
   );
   process.exit(1);
 }
