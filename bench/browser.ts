@@ -7,7 +7,8 @@ import { RawHttpPool } from './raw-http.ts';
 /** One pool of keep-alive connections per origin, shared by all browsers (as node:http's Agent was). */
 const pools = new Map<string, RawHttpPool>();
 function poolFor(url: URL): RawHttpPool {
-  if (url.protocol !== 'http:') throw new Error(`the bench browser speaks plain http to loopback only, not ${url.origin}`);
+  if (url.protocol !== 'http:')
+    throw new Error(`the bench browser speaks plain http to loopback only, not ${url.origin}`);
   let pool = pools.get(url.host);
   if (!pool) {
     pool = new RawHttpPool(url.hostname, Number(url.port || 80));
@@ -33,7 +34,10 @@ interface StoredCookie {
 export class BenchBrowser {
   private readonly cookies = new Map<string, StoredCookie>();
 
-  constructor(readonly origin: string, private readonly timeoutMs = 30_000) {}
+  constructor(
+    readonly origin: string,
+    private readonly timeoutMs = 30_000,
+  ) {}
 
   /** The value of a cookie this browser holds (on any path), or undefined. */
   cookie(name: string): string | undefined {
@@ -74,7 +78,10 @@ export class BenchBrowser {
     else this.cookies.set(key, { name, value, path });
   }
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const target = new URL(url, this.origin);
     const headers: Record<string, string> = { accept: 'text/html', ...init.headers };
     const cookie = this.cookieHeader(target.pathname);
@@ -87,7 +94,13 @@ export class BenchBrowser {
       if (headers.origin === '') delete headers.origin;
       body = new URLSearchParams(init.form).toString();
     }
-    const raw = await poolFor(target).request(init.method ?? (init.form ? 'POST' : 'GET'), target.pathname + target.search, headers, body, this.timeoutMs);
+    const raw = await poolFor(target).request(
+      init.method ?? (init.form ? 'POST' : 'GET'),
+      target.pathname + target.search,
+      headers,
+      body,
+      this.timeoutMs,
+    );
     const response = { status: raw.status, headers: raw.headers as IncomingHttpHeaders, body: raw.body };
     for (const setCookie of (response.headers['set-cookie'] as string[] | undefined) ?? []) this.store(setCookie);
     const location = response.headers.location;
@@ -109,7 +122,10 @@ export class BenchBrowser {
 }
 
 export class FlowError extends Error {
-  constructor(readonly step: string, message: string) {
+  constructor(
+    readonly step: string,
+    message: string,
+  ) {
     super(`${step}: ${message}`);
   }
 }
@@ -117,7 +133,10 @@ export class FlowError extends Error {
 /** Asserts a redirect (3xx with Location) and returns its absolute target. */
 export function expectRedirect(step: string, response: Response): string {
   if (response.status < 300 || response.status >= 400 || !response.location) {
-    throw new FlowError(step, `expected a redirect, got ${response.status} ${response.body.replace(/\s+/g, ' ').slice(0, 160)}`);
+    throw new FlowError(
+      step,
+      `expected a redirect, got ${response.status} ${response.body.replace(/\s+/g, ' ').slice(0, 160)}`,
+    );
   }
   return response.location;
 }

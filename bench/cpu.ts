@@ -25,7 +25,9 @@ function statFields(pid: number): string[] | undefined {
 
 /** User + system CPU time of a process (all threads) and its live child processes (serve --workers), in ms. */
 export function processCpuMs(pid: number): number {
-  const children = readdirSync('/proc').filter((name) => /^\d+$/.test(name) && statFields(Number(name))?.[1] === String(pid)).map(Number);
+  const children = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name) && statFields(Number(name))?.[1] === String(pid))
+    .map(Number);
   const own = statFields(pid);
   const ownMs = own ? ((Number(own[11]) + Number(own[12])) * 1000) / clockTicks : 0;
   return ownMs + children.reduce((sum, child) => sum + processCpuMs(child), 0);

@@ -63,14 +63,33 @@ async function measure(operation: 'verify' | 'hash', seconds: number, concurrenc
 }
 
 /** Runs the measurement in a child process and returns what it printed. */
-export function measureHashRate(options: { seconds: number; concurrency?: number; operations?: Array<'verify' | 'hash'> }): Promise<HashRate[]> {
+export function measureHashRate(options: {
+  seconds: number;
+  concurrency?: number;
+  operations?: Array<'verify' | 'hash'>;
+}): Promise<HashRate[]> {
   const concurrency = options.concurrency ?? availableParallelism();
   const operations = options.operations ?? ['verify', 'hash'];
   return new Promise((resolveRate, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--seconds', String(options.seconds), '--concurrency', String(concurrency), '--operations', operations.join(',')], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--child',
+        '--seconds',
+        String(options.seconds),
+        '--concurrency',
+        String(concurrency),
+        '--operations',
+        operations.join(','),
+      ],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.once('error', reject);
@@ -86,10 +105,18 @@ export function measureHashRate(options: { seconds: number; concurrency?: number
 }
 
 if (process.argv.includes('--child') && process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { child: { type: 'boolean' }, seconds: { type: 'string' }, concurrency: { type: 'string' }, operations: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      child: { type: 'boolean' },
+      seconds: { type: 'string' },
+      concurrency: { type: 'string' },
+      operations: { type: 'string' },
+    },
+  });
   const seconds = Number(values.seconds ?? 4);
   const concurrency = Number(values.concurrency ?? availableParallelism());
   const results: HashRate[] = [];
-  for (const operation of (values.operations ?? 'verify').split(',') as Array<'verify' | 'hash'>) results.push(await measure(operation, seconds, concurrency));
+  for (const operation of (values.operations ?? 'verify').split(',') as Array<'verify' | 'hash'>)
+    results.push(await measure(operation, seconds, concurrency));
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }

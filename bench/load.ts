@@ -95,5 +95,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   await Promise.all(Array.from({ length: concurrency }, worker));
   clearTimeout(warmupTimer);
-  return { scenario: scenario.name, concurrency, windowStart, windowEnd, windowMs: windowEnd - windowStart, flows: latenciesMs.length, errors, errorSamples, latenciesMs, steps };
+  return {
+    scenario: scenario.name,
+    concurrency,
+    windowStart,
+    windowEnd,
+    windowMs: windowEnd - windowStart,
+    flows: latenciesMs.length,
+    errors,
+    errorSamples,
+    latenciesMs,
+    steps,
+  };
 }

@@ -25,14 +25,26 @@ import { describeMachine } from './machine.ts';
 import { freePort, projectRoot } from './server-process.ts';
 import { fixed } from './stats.ts';
 
-const client = { clientId: 'floor', clientSecret: randomBytes(24).toString('base64url'), redirectUri: 'http://127.0.0.1:9/floor/callback' };
+const client = {
+  clientId: 'floor',
+  clientSecret: randomBytes(24).toString('base64url'),
+  redirectUri: 'http://127.0.0.1:9/floor/callback',
+};
 
 /** The bare provider: authorization code flow with PKCE, RS256 ID tokens, one interaction page. */
 function serveBareProvider(port: number, clientSecret: string): void {
   const issuer = `http://127.0.0.1:${port}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const provider = new Provider(issuer, {
-    clients: [{ client_id: client.clientId, client_secret: clientSecret, redirect_uris: [client.redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [
+      {
+        client_id: client.clientId,
+        client_secret: clientSecret,
+        redirect_uris: [client.redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'floor', alg: 'RS256', use: 'sig' } as never] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     features: { devInteractions: { enabled: false } },
@@ -56,7 +68,10 @@ function serveBareProvider(port: number, clientSecret: string): void {
     const accountId = new URLSearchParams(body).get('username') ?? 'anyone';
     const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
     grant.addOIDCScope('openid');
-    const location = await provider.interactionResult(ctx.req, ctx.res, { login: { accountId }, consent: { grantId: await grant.save() } });
+    const location = await provider.interactionResult(ctx.req, ctx.res, {
+      login: { accountId },
+      consent: { grantId: await grant.save() },
+    });
     ctx.redirect(location);
   });
   const providerCallback = provider.callback();
@@ -69,15 +84,29 @@ if (process.argv.includes('--child') && process.argv[1] === fileURLToPath(import
   const { values } = parseArgs({ options: { child: { type: 'boolean' }, port: { type: 'string' } } });
   serveBareProvider(Number(values.port), process.env.FLOOR_CLIENT_SECRET!);
 } else {
-  const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '8' }, duration: { type: 'string', default: '8' }, out: { type: 'string', default: 'bench/oidc-provider-floor.md' } } });
+  const { values: args } = parseArgs({
+    options: {
+      concurrency: { type: 'string', default: '8' },
+      duration: { type: 'string', default: '8' },
+      out: { type: 'string', default: 'bench/oidc-provider-floor.md' },
+    },
+  });
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--port', String(port)], { env: { ...process.env, FLOOR_CLIENT_SECRET: client.clientSecret }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--port', String(port)],
+    { env: { ...process.env, FLOOR_CLIENT_SECRET: client.clientSecret }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`the bare provider exited (${code})`)));
   });
   try {
-    const target = { baseUrl: `http://127.0.0.1:${port}`, ...client, citizen: { username: 'floor-citizen', password: 'not checked' } };
+    const target = {
+      baseUrl: `http://127.0.0.1:${port}`,
+      ...client,
+      citizen: { username: 'floor-citizen', password: 'not checked' },
+    };
     let cpu: ReturnType<ReturnType<typeof cpuWindow>> | undefined;
     let stop: (() => ReturnType<ReturnType<typeof cpuWindow>>) | undefined;
     const result = await runLoad({
@@ -90,12 +119,16 @@ if (process.argv.includes('--child') && process.argv[1] === fileURLToPath(import
       onWindow: (edge) => (edge === 'start' ? (stop = cpuWindow(child.pid)) : (cpu = stop!())),
     });
     if (result.errors) throw new Error(`the bare flow failed: ${[...result.errorSamples.keys()].join('; ')}`);
-    const verify = (await measureHashRate({ seconds: 4, concurrency: availableParallelism(), operations: ['verify'] }))[0]!;
+    const verify = (
+      await measureHashRate({ seconds: 4, concurrency: availableParallelism(), operations: ['verify'] })
+    )[0]!;
     const serverMs = cpu!.processMs / result.flows;
     const clientMs = cpu!.selfMs / result.flows;
     const allowed = verify.cpuMsPerOp / 0.65 - verify.cpuMsPerOp;
     const lines = [
-      `machine: ${Object.entries(describeMachine()).map(([key, value]) => `${key} ${value}`).join('; ')}`,
+      `machine: ${Object.entries(describeMachine())
+        .map(([key, value]) => `${key} ${value}`)
+        .join('; ')}`,
       `bare oidc-provider, the bench's Basis flow without a password check, concurrency ${result.concurrency}: ${fixed(result.flows / (result.windowMs / 1000))} flows/s`,
       `  CPU per flow: provider process ${fixed(serverMs, 2)} ms, load generator ${fixed(clientMs, 2)} ms`,
       `argon2id verify (m=19456 KiB, t=2, p=1), concurrency ${verify.concurrency}: ${fixed(verify.perSecond)} per second, ${fixed(verify.cpuMsPerOp, 2)} ms CPU per check`,
@@ -105,7 +138,17 @@ if (process.argv.includes('--child') && process.argv[1] === fileURLToPath(import
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     const out = resolve(projectRoot, args.out!);
-    writeFileSync(out, ['# What oidc-provider alone costs per Basis flow', '', 'Written by `npx tsx bench/oidc-provider-floor.ts` (see its header).', '', ...lines.map((line) => (line.startsWith('  ') ? `  - ${line.trim()}` : `- ${line}`)), ''].join('\n'));
+    writeFileSync(
+      out,
+      [
+        '# What oidc-provider alone costs per Basis flow',
+        '',
+        'Written by `npx tsx bench/oidc-provider-floor.ts` (see its header).',
+        '',
+        ...lines.map((line) => (line.startsWith('  ') ? `  - ${line.trim()}` : `- ${line}`)),
+        '',
+      ].join('\n'),
+    );
     process.stdout.write(`Report written to ${out}\n`);
   } finally {
     child.kill('SIGTERM');

@@ -25,13 +25,19 @@ export function area(url: string, functionName: string): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native / V8 builtins)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}${url.includes('internal') ? ' (internal)' : ''}`;
+  if (url.startsWith('node:'))
+    return `node:${url.slice(5).split('/')[0]}${url.includes('internal') ? ' (internal)' : ''}`;
   const own = /\/(src|config|seeds|bench)\/(.*)$/.exec(url);
   if (own) return `${own[1]}/${own[2]!.split('/').slice(0, -1).join('/') || '.'}`;
   return url;
 }
 
-export function summariseProfile(profile: Profile, top = 25, fromSeconds = 0, toSeconds = Number.POSITIVE_INFINITY): string {
+export function summariseProfile(
+  profile: Profile,
+  top = 25,
+  fromSeconds = 0,
+  toSeconds = Number.POSITIVE_INFINITY,
+): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -44,10 +50,13 @@ export function summariseProfile(profile: Profile, top = 25, fromSeconds = 0, to
     self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + delta);
   }
   const total = [...self.values()].reduce((sum, value) => sum + value, 0);
-  const idle = [...self.entries()].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((sum, [, value]) => sum + value, 0);
+  const idle = [...self.entries()]
+    .filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)')
+    .reduce((sum, [, value]) => sum + value, 0);
   const busy = total - idle;
 
-  const key = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*\/(node_modules|src|config)\//, '$1/')}:${node.callFrame.lineNumber + 1}`;
+  const key = (node: ProfileNode) =>
+    `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*\/(node_modules|src|config)\//, '$1/')}:${node.callFrame.lineNumber + 1}`;
   const areas = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
   const inclusive = new Map<string, number>();
@@ -73,20 +82,41 @@ export function summariseProfile(profile: Profile, top = 25, fromSeconds = 0, to
     `profile: ${fixed(total / 1e6, 1)} s sampled${fromSeconds > 0 || Number.isFinite(toSeconds) ? ` (${fromSeconds}-${toSeconds} s after start)` : ''}, main thread busy ${fixed(busy / 1e6, 1)} s (${fixed((busy / total) * 100, 0)}%)`,
     '',
     'Main-thread time by area (self time):',
-    textTable(['area', 'ms', '% of busy'], rank(areas, top).map(([name, value]) => [name, ms(value), percent(value)]), ['left', 'right', 'right']),
+    textTable(
+      ['area', 'ms', '% of busy'],
+      rank(areas, top).map(([name, value]) => [name, ms(value), percent(value)]),
+      ['left', 'right', 'right'],
+    ),
     '',
     'Top functions by self time:',
-    textTable(['function', 'ms', '%'], rank(selfByFunction, top).map(([name, value]) => [name.slice(0, 110), ms(value), percent(value)]), ['left', 'right', 'right']),
+    textTable(
+      ['function', 'ms', '%'],
+      rank(selfByFunction, top).map(([name, value]) => [name.slice(0, 110), ms(value), percent(value)]),
+      ['left', 'right', 'right'],
+    ),
     '',
     'Top functions by inclusive time:',
-    textTable(['function', 'ms', '%'], rank(inclusive, top * 2).map(([name, value]) => [name.slice(0, 110), ms(value), percent(value)]), ['left', 'right', 'right']),
+    textTable(
+      ['function', 'ms', '%'],
+      rank(inclusive, top * 2).map(([name, value]) => [name.slice(0, 110), ms(value), percent(value)]),
+      ['left', 'right', 'right'],
+    ),
   ].join('\n');
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' }, from: { type: 'string', default: '0' }, to: { type: 'string', default: 'Infinity' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: {
+      top: { type: 'string', default: '25' },
+      from: { type: 'string', default: '0' },
+      to: { type: 'string', default: 'Infinity' },
+    },
+    allowPositionals: true,
+  });
   for (const file of positionals) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-    process.stdout.write(`== ${file}\n${summariseProfile(profile, Number(values.top), Number(values.from), Number(values.to))}\n\n`);
+    process.stdout.write(
+      `== ${file}\n${summariseProfile(profile, Number(values.top), Number(values.from), Number(values.to))}\n\n`,
+    );
   }
 }

@@ -59,7 +59,10 @@ function bullets(title: string | undefined, level: string, lines: string[]): Sec
 }
 
 function join(sections: Section[]): Section {
-  return { text: sections.flatMap((section) => section.text), markdown: sections.flatMap((section) => section.markdown) };
+  return {
+    text: sections.flatMap((section) => section.text),
+    markdown: sections.flatMap((section) => section.markdown),
+  };
 }
 
 export function verifyRate(hashRates: HashRate[]): HashRate {
@@ -68,7 +71,9 @@ export function verifyRate(hashRates: HashRate[]): HashRate {
 
 /** The error-free run with the most flows per second of one scenario. */
 export function bestRow(rows: Row[], scenario: string): Row | undefined {
-  return rows.filter((row) => row.result.scenario === scenario && row.result.errors === 0).sort((a, b) => b.flowsPerSecond - a.flowsPerSecond)[0];
+  return rows
+    .filter((row) => row.result.scenario === scenario && row.result.errors === 0)
+    .sort((a, b) => b.flowsPerSecond - a.flowsPerSecond)[0];
 }
 
 function ratioVerdicts(result: ConfigurationResult): string[] {
@@ -81,7 +86,9 @@ function ratioVerdicts(result: ConfigurationResult): string[] {
       continue;
     }
     if (result.passwordless.has(scenario)) {
-      verdicts.push(`${scenario}: no password check in the flow, so no ratio: best ${fixed(best.flowsPerSecond)} flows/s at concurrency ${best.result.concurrency}, server CPU ${fixed(best.serverCpuMsPerFlow)} ms per flow`);
+      verdicts.push(
+        `${scenario}: no password check in the flow, so no ratio: best ${fixed(best.flowsPerSecond)} flows/s at concurrency ${best.result.concurrency}, server CPU ${fixed(best.serverCpuMsPerFlow)} ms per flow`,
+      );
       continue;
     }
     const ratio = best.flowsPerSecond / verify.perSecond;
@@ -100,9 +107,14 @@ function ratioVerdicts(result: ConfigurationResult): string[] {
         `${fixed(cpuRatioServer * 100)}% with the load generator elsewhere`,
     );
   }
-  const busiest = Math.max(...result.rows.map((row) => row.othersCpuPercent), ...result.hashRates.map((rate) => rate.othersCpuPercent));
+  const busiest = Math.max(
+    ...result.rows.map((row) => row.othersCpuPercent),
+    ...result.hashRates.map((rate) => rate.othersCpuPercent),
+  );
   if (busiest > 20) {
-    verdicts.push(`WARNING: other processes used up to ${fixed(busiest, 0)}% CPU (100% = one core) during the measurements; rates are lower than on a quiet machine; CPU per flow and the CPU ceiling are the steadier figures.`);
+    verdicts.push(
+      `WARNING: other processes used up to ${fixed(busiest, 0)}% CPU (100% = one core) during the measurements; rates are lower than on a quiet machine; CPU per flow and the CPU ceiling are the steadier figures.`,
+    );
   }
   return verdicts;
 }
@@ -112,7 +124,9 @@ function comparisons(rows: Row[]): string[] {
   const baseline = rows[0]?.result.scenario;
   const lines: string[] = [];
   for (const row of rows.filter((candidate) => candidate.result.scenario !== baseline)) {
-    const base = rows.find((candidate) => candidate.result.scenario === baseline && candidate.result.concurrency === row.result.concurrency);
+    const base = rows.find(
+      (candidate) => candidate.result.scenario === baseline && candidate.result.concurrency === row.result.concurrency,
+    );
     if (!base) continue;
     lines.push(
       `${row.result.scenario} vs ${baseline} at concurrency ${row.result.concurrency}: ${fixed(row.flowsPerSecond)} vs ${fixed(base.flowsPerSecond)} flows/s = ${fixed((row.flowsPerSecond / base.flowsPerSecond) * 100)}%; ` +
@@ -125,7 +139,17 @@ function comparisons(rows: Row[]): string[] {
 /** Everything measured for one configuration; `level` is the Markdown heading level of its sections. */
 export function configurationReport(result: ConfigurationResult, level: string): Section {
   const { rows, hashRates } = result;
-  const header = ['scenario', 'concurrency', 'flows/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU ms/flow', 'client CPU ms/flow', 'CPU % server/client/others'];
+  const header = [
+    'scenario',
+    'concurrency',
+    'flows/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'server CPU ms/flow',
+    'client CPU ms/flow',
+    'CPU % server/client/others',
+  ];
   const align: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
   const cells = rows.map((row) => {
     const latency = summarise(row.result.latenciesMs);
@@ -155,13 +179,36 @@ export function configurationReport(result: ConfigurationResult, level: string):
       ]
     : [];
   const compared = comparisons(rows);
-  const comparisonSection = compared.length ? join([{ text: [], markdown: middenNote }, bullets(undefined, level, compared)]) : { text: [], markdown: [] };
+  const comparisonSection = compared.length
+    ? join([{ text: [], markdown: middenNote }, bullets(undefined, level, compared)])
+    : { text: [], markdown: [] };
 
-  const hashCells = hashRates.map((rate) => [`argon2id ${rate.operation}`, String(rate.concurrency), fixed(rate.perSecond), fixed(rate.meanMs), fixed(rate.cpuMsPerOp), fixed(rate.othersCpuPercent, 0)]);
-  const hash = table(`argon2id in the same run (${label}; server parameters m=19456 KiB, t=2, p=1)`, level, ['operation', 'concurrency', 'per second', 'mean ms', 'CPU ms/op', 'others CPU %'], hashCells, ['left', 'right', 'right', 'right', 'right', 'right']);
-  const ratios = bullets(`Ratio flows/s ÷ argon2id checks/s (${label}; target >= ${TARGET_RATIO * 100}%)`, level, ratioVerdicts(result));
+  const hashCells = hashRates.map((rate) => [
+    `argon2id ${rate.operation}`,
+    String(rate.concurrency),
+    fixed(rate.perSecond),
+    fixed(rate.meanMs),
+    fixed(rate.cpuMsPerOp),
+    fixed(rate.othersCpuPercent, 0),
+  ]);
+  const hash = table(
+    `argon2id in the same run (${label}; server parameters m=19456 KiB, t=2, p=1)`,
+    level,
+    ['operation', 'concurrency', 'per second', 'mean ms', 'CPU ms/op', 'others CPU %'],
+    hashCells,
+    ['left', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const ratios = bullets(
+    `Ratio flows/s ÷ argon2id checks/s (${label}; target >= ${TARGET_RATIO * 100}%)`,
+    level,
+    ratioVerdicts(result),
+  );
 
-  const firstLevel = (row: Row) => row.result.concurrency === Math.min(...rows.filter((other) => other.result.scenario === row.result.scenario).map((other) => other.result.concurrency));
+  const firstLevel = (row: Row) =>
+    row.result.concurrency ===
+    Math.min(
+      ...rows.filter((other) => other.result.scenario === row.result.scenario).map((other) => other.result.concurrency),
+    );
   const steps = rows.filter(firstLevel).map((row) =>
     table(
       `Per step, ${row.result.scenario} at concurrency ${row.result.concurrency} (${label}; client-observed ms)`,
@@ -174,7 +221,11 @@ export function configurationReport(result: ConfigurationResult, level: string):
       ['left', 'right', 'right', 'right'],
     ),
   );
-  const errorLines = rows.flatMap((row) => [...row.result.errorSamples.entries()].map(([message, count]) => `${row.result.scenario} c=${row.result.concurrency}: ${count} x ${message}`));
+  const errorLines = rows.flatMap((row) =>
+    [...row.result.errorSamples.entries()].map(
+      ([message, count]) => `${row.result.scenario} c=${row.result.concurrency}: ${count} x ${message}`,
+    ),
+  );
   const errors = errorLines.length ? bullets(`Errors (${label})`, level, errorLines) : { text: [], markdown: [] };
   return join([flows, comparisonSection, hash, ratios, ...steps, errors]);
 }
@@ -188,13 +239,21 @@ export function matrixReport(results: ConfigurationResult[], level: string): Sec
     scenario,
     String(concurrency),
     ...results.map((result) => {
-      const row = result.rows.find((candidate) => candidate.result.scenario === scenario && candidate.result.concurrency === concurrency);
+      const row = result.rows.find(
+        (candidate) => candidate.result.scenario === scenario && candidate.result.concurrency === concurrency,
+      );
       if (!row) return '-';
       const latency = summarise(row.result.latenciesMs);
       return `${fixed(row.flowsPerSecond)} (${fixed(latency.p50, 0)} / ${fixed(latency.p99, 0)})${row.result.errors ? `, ${row.result.errors} errors` : ''}`;
     }),
   ]);
-  const summary = table('Summary: flows/s (p50 / p99 ms) per configuration', level, ['scenario', 'concurrency', ...labels], cells, ['left', 'right', ...labels.map((): Align => 'right')]);
+  const summary = table(
+    'Summary: flows/s (p50 / p99 ms) per configuration',
+    level,
+    ['scenario', 'concurrency', ...labels],
+    cells,
+    ['left', 'right', ...labels.map((): Align => 'right')],
+  );
 
   const targets: string[] = [];
   for (const result of results) {
@@ -203,12 +262,18 @@ export function matrixReport(results: ConfigurationResult[], level: string): Sec
       const best = bestRow(result.rows, scenario);
       if (!best || result.passwordless.has(scenario)) continue;
       const ratio = best.flowsPerSecond / verify.perSecond;
-      targets.push(`${configurationLabel(result.configuration)}, ${scenario}: ${fixed(best.flowsPerSecond)} flows/s ÷ ${fixed(verify.perSecond)} argon2id checks/s = ${fixed(ratio * 100)}%${scenario === 'basis' ? ` (target >= ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'})` : ''}`);
+      targets.push(
+        `${configurationLabel(result.configuration)}, ${scenario}: ${fixed(best.flowsPerSecond)} flows/s ÷ ${fixed(verify.perSecond)} argon2id checks/s = ${fixed(ratio * 100)}%${scenario === 'basis' ? ` (target >= ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'})` : ''}`,
+      );
     }
   }
   for (const database of ['sqlite', 'postgres'] as const) {
-    const one = results.find((result) => result.configuration.database === database && result.configuration.workers === 1);
-    const two = results.find((result) => result.configuration.database === database && result.configuration.workers === 2);
+    const one = results.find(
+      (result) => result.configuration.database === database && result.configuration.workers === 1,
+    );
+    const two = results.find(
+      (result) => result.configuration.database === database && result.configuration.workers === 2,
+    );
     const [single, double] = [one && bestRow(one.rows, 'sso'), two && bestRow(two.rows, 'sso')];
     if (!single || !double) continue;
     const scale = double.flowsPerSecond / single.flowsPerSecond;

@@ -30,7 +30,14 @@ import type { BenchTarget, PreparedScenario, Scenario } from './flows/scenario.t
 import { measureHashRate } from './hash-rate.ts';
 import { createPostgresDatabase } from './postgres.ts';
 import { runLoad } from './load.ts';
-import { configurationLabel, configurationReport, matrixReport, type BenchConfiguration, type ConfigurationResult, type Row } from './report.ts';
+import {
+  configurationLabel,
+  configurationReport,
+  matrixReport,
+  type BenchConfiguration,
+  type ConfigurationResult,
+  type Row,
+} from './report.ts';
 import { projectRoot, startBenchServer, type BenchServer } from './server-process.ts';
 import { fixed } from './stats.ts';
 
@@ -53,7 +60,13 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((line) => line.startsWith('//')).join('\n').replace(/^\/\/ ?/gm, '') + '\n');
+  process.stdout.write(
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('//'))
+      .join('\n')
+      .replace(/^\/\/ ?/gm, '') + '\n',
+  );
   process.exit(0);
 }
 
@@ -62,14 +75,18 @@ const selected: Scenario[] = args.scenario!.split(',').map((name) => {
   if (!scenario) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
   return scenario;
 });
-const levels = args.concurrency!.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 256);
+const levels = args
+  .concurrency!.split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0 && n <= 256);
 const warmupMs = Number(args.warmup) * 1000;
 const durationMs = Number(args.duration) * 1000;
 const maxFlows = Number(args['max-flows']);
 const hashSeconds = Number(args['hash-seconds']);
 const keepWorkDir = args.keep! || args['cpu-prof']!;
 const workers = Number(args.workers);
-if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new Error('--workers must be a whole number from 1 to 8');
+if (!Number.isInteger(workers) || workers < 1 || workers > 8)
+  throw new Error('--workers must be a whole number from 1 to 8');
 const configurations: BenchConfiguration[] = args.matrix
   ? [
       { database: 'sqlite', workers: 1 },
@@ -82,7 +99,8 @@ const configurations: BenchConfiguration[] = args.matrix
 function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    const isObject = (candidate: unknown): candidate is Record<string, unknown> => typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate);
+    const isObject = (candidate: unknown): candidate is Record<string, unknown> =>
+      typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate);
     out[key] = isObject(value) && isObject(out[key]) ? deepMerge(out[key], value) : value;
   }
   return out;
@@ -92,16 +110,40 @@ async function registerBenchWebdienst(server: BenchServer): Promise<BenchTarget>
   const oin = '00000009000000000042';
   await server.cli(['organisation', 'add', '--name', 'Bench organisatie', '--oin', oin, '--bsn-entitled']);
   const redirectUri = 'http://127.0.0.1:9/bench/callback';
-  const registered = await server.cli<{ client_id: string; client_secret: string }>(['webdienst', 'add-oidc', '--organisation', oin, '--name', 'Bench webdienst', '--redirect-uri', redirectUri, '--auth', 'client_secret_basic', '--level', 'basis']);
+  const registered = await server.cli<{ client_id: string; client_secret: string }>([
+    'webdienst',
+    'add-oidc',
+    '--organisation',
+    oin,
+    '--name',
+    'Bench webdienst',
+    '--redirect-uri',
+    redirectUri,
+    '--auth',
+    'client_secret_basic',
+    '--level',
+    'basis',
+  ]);
   const citizen = testCitizens[0];
-  return { baseUrl: server.url, clientId: registered.client_id, clientSecret: registered.client_secret, redirectUri, citizen: { username: citizen.username, password: citizen.password } };
+  return {
+    baseUrl: server.url,
+    clientId: registered.client_id,
+    clientSecret: registered.client_secret,
+    redirectUri,
+    citizen: { username: citizen.username, password: citizen.password },
+  };
 }
 
 async function smokeTest(scenario: Scenario, target: BenchTarget): Promise<void> {
   await scenario.run({ target, browser: new BenchBrowser(target.baseUrl), step: (_name, fn) => fn() });
 }
 
-async function measure(server: BenchServer, scenario: Scenario, target: BenchTarget, concurrency: number): Promise<Row> {
+async function measure(
+  server: BenchServer,
+  scenario: Scenario,
+  target: BenchTarget,
+  concurrency: number,
+): Promise<Row> {
   let stop: (() => ReturnType<ReturnType<typeof cpuWindow>>) | undefined;
   let cpu: ReturnType<ReturnType<typeof cpuWindow>> | undefined;
   const result = await runLoad({
@@ -130,13 +172,22 @@ async function measure(server: BenchServer, scenario: Scenario, target: BenchTar
 }
 
 /** One server configuration: its own server (and database), the argon2id rate, every scenario at every level. */
-async function runConfiguration(configuration: BenchConfiguration, workDir: string, postgresAdminUrl: string | undefined): Promise<ConfigurationResult> {
+async function runConfiguration(
+  configuration: BenchConfiguration,
+  workDir: string,
+  postgresAdminUrl: string | undefined,
+): Promise<ConfigurationResult> {
   const profileDir = args['cpu-prof'] ? join(workDir, 'profile') : undefined;
   process.stdout.write(`\n== ${configurationLabel(configuration)}: starting the server (work dir ${workDir})...\n`);
-  const nodeOptions = [args['server-node-options'], profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : ''].filter(Boolean).join(' ');
+  const nodeOptions = [args['server-node-options'], profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : '']
+    .filter(Boolean)
+    .join(' ');
   const database = configuration.database === 'postgres' ? await createPostgresDatabase(postgresAdminUrl!) : undefined;
   // What the scenarios need from the server's configuration (Midden: higher SMS send limits), as a config file.
-  const serverConfig = selected.reduce<Record<string, unknown>>((merged, scenario) => deepMerge(merged, scenario.serverConfig ?? {}), {});
+  const serverConfig = selected.reduce<Record<string, unknown>>(
+    (merged, scenario) => deepMerge(merged, scenario.serverConfig ?? {}),
+    {},
+  );
   const extraEnv: Record<string, string> = {};
   mkdirSync(workDir, { recursive: true });
   if (Object.keys(serverConfig).length) {
@@ -145,7 +196,13 @@ async function runConfiguration(configuration: BenchConfiguration, workDir: stri
   }
   let server: BenchServer;
   try {
-    server = await startBenchServer({ workDir, nodeOptions: nodeOptions || undefined, databaseUrl: database?.url, extraEnv, workers: configuration.workers });
+    server = await startBenchServer({
+      workDir,
+      nodeOptions: nodeOptions || undefined,
+      databaseUrl: database?.url,
+      extraEnv,
+      workers: configuration.workers,
+    });
   } catch (error) {
     await database?.drop();
     throw error;
@@ -162,20 +219,31 @@ async function runConfiguration(configuration: BenchConfiguration, workDir: stri
         continue;
       }
       const started = performance.now();
-      const ready = await scenario.prepare({ target, databaseUrl: server.databaseUrl, serverEnv: server.env, maxConcurrency: Math.max(...levels) });
+      const ready = await scenario.prepare({
+        target,
+        databaseUrl: server.databaseUrl,
+        serverEnv: server.env,
+        maxConcurrency: Math.max(...levels),
+      });
       prepared.push(ready);
-      process.stdout.write(`Prepared ${scenario.name} in ${fixed((performance.now() - started) / 1000)} s: ${ready.scenario.description}\n`);
+      process.stdout.write(
+        `Prepared ${scenario.name} in ${fixed((performance.now() - started) / 1000)} s: ${ready.scenario.description}\n`,
+      );
     }
     for (const { scenario } of prepared) await smokeTest(scenario, target);
 
-    process.stdout.write(`Measuring argon2id (${hashSeconds} s per operation, concurrency ${availableParallelism()}, own process, server idle)...\n`);
+    process.stdout.write(
+      `Measuring argon2id (${hashSeconds} s per operation, concurrency ${availableParallelism()}, own process, server idle)...\n`,
+    );
     hashRates = await measureHashRate({ seconds: hashSeconds, concurrency: availableParallelism() });
 
     // Scenarios take turns at each concurrency, so what else the machine does at that time weighs on
     // both alike and the comparison between them holds; the report lists them per scenario.
     for (const concurrency of levels) {
       for (const { scenario } of prepared) {
-        process.stdout.write(`${scenario.name} at concurrency ${concurrency}: ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s...`);
+        process.stdout.write(
+          `${scenario.name} at concurrency ${concurrency}: ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s...`,
+        );
         const row = await measure(server, scenario, target, concurrency);
         rows.push(row);
         process.stdout.write(` ${fixed(row.flowsPerSecond)} flows/s, ${row.result.errors} errors\n`);
@@ -185,17 +253,28 @@ async function runConfiguration(configuration: BenchConfiguration, workDir: stri
     const order = prepared.map(({ scenario }) => scenario.name);
     rows.sort((a, b) => order.indexOf(a.result.scenario) - order.indexOf(b.result.scenario));
   } finally {
-    for (const ready of prepared) await ready.close().catch((error: Error) => process.stderr.write(`closing ${ready.scenario.name}: ${error.message}\n`));
+    for (const ready of prepared)
+      await ready
+        .close()
+        .catch((error: Error) => process.stderr.write(`closing ${ready.scenario.name}: ${error.message}\n`));
     await server.stop();
     await database?.drop();
   }
-  if (rows.some((row) => row.result.errors > 0)) process.stderr.write(`Server stderr (last lines):\n${server.stderrTail()}\n`);
+  if (rows.some((row) => row.result.errors > 0))
+    process.stderr.write(`Server stderr (last lines):\n${server.stderrTail()}\n`);
   if (profileDir) {
     // Measurement windows in seconds since the server was spawned, for bench/profile-summary.ts --from/--to.
-    const windows = rows.map(({ result }) => ({ scenario: result.scenario, concurrency: result.concurrency, from: (result.windowStart - server.spawnedAt) / 1000, to: (result.windowEnd - server.spawnedAt) / 1000 }));
+    const windows = rows.map(({ result }) => ({
+      scenario: result.scenario,
+      concurrency: result.concurrency,
+      from: (result.windowStart - server.spawnedAt) / 1000,
+      to: (result.windowEnd - server.spawnedAt) / 1000,
+    }));
     writeFileSync(join(profileDir, 'windows.json'), `${JSON.stringify(windows, null, 2)}\n`);
     for (const window of windows) {
-      process.stdout.write(`profile of ${window.scenario} c=${window.concurrency}: npx tsx bench/profile-summary.ts ${profileDir}/CPU.*.0.001.cpuprofile --from ${window.from.toFixed(1)} --to ${window.to.toFixed(1)}\n`);
+      process.stdout.write(
+        `profile of ${window.scenario} c=${window.concurrency}: npx tsx bench/profile-summary.ts ${profileDir}/CPU.*.0.001.cpuprofile --from ${window.from.toFixed(1)} --to ${window.to.toFixed(1)}\n`,
+      );
     }
   }
   return {
@@ -203,7 +282,9 @@ async function runConfiguration(configuration: BenchConfiguration, workDir: stri
     rows,
     hashRates,
     scenarioLines: prepared.map(({ scenario }) => `${scenario.name}: ${scenario.description}`),
-    passwordless: new Set(prepared.filter(({ scenario }) => scenario.checksNoPassword).map(({ scenario }) => scenario.name)),
+    passwordless: new Set(
+      prepared.filter(({ scenario }) => scenario.checksNoPassword).map(({ scenario }) => scenario.name),
+    ),
   };
 }
 
@@ -212,11 +293,13 @@ async function main(): Promise<void> {
   const stamp = info.date.replace(/[-:]/g, '').replace(/\..+$/, '');
   const workRoot = join(projectRoot, '.tmp', `bench-${stamp}`);
   const needsPostgres = configurations.some((configuration) => configuration.database === 'postgres');
-  const cluster: PostgresServer | undefined = needsPostgres && !args.postgres ? await startThrowawayCluster() : undefined;
+  const cluster: PostgresServer | undefined =
+    needsPostgres && !args.postgres ? await startThrowawayCluster() : undefined;
   const results: ConfigurationResult[] = [];
   try {
     for (const configuration of configurations) {
-      const workDir = configurations.length > 1 ? join(workRoot, `${configuration.database}-${configuration.workers}`) : workRoot;
+      const workDir =
+        configurations.length > 1 ? join(workRoot, `${configuration.database}-${configuration.workers}`) : workRoot;
       results.push(await runConfiguration(configuration, workDir, args.postgres ?? cluster?.adminUrl));
     }
   } finally {
@@ -244,7 +327,10 @@ async function main(): Promise<void> {
     `  ${settings}`,
     '',
     ...matrix.text,
-    ...perConfiguration.flatMap((section, at) => [...(results.length > 1 ? [`== ${configurationLabel(results[at]!.configuration)}`, ''] : []), ...section.text]),
+    ...perConfiguration.flatMap((section, at) => [
+      ...(results.length > 1 ? [`== ${configurationLabel(results[at]!.configuration)}`, ''] : []),
+      ...section.text,
+    ]),
     keepWorkDir ? `work dir kept: ${workRoot}` : `work dir ${workRoot} removed (--keep keeps it)`,
   ].join('\n');
   const markdown = [
@@ -262,7 +348,10 @@ async function main(): Promise<void> {
     ...scenarioLines.map((line) => `- ${line}`),
     '',
     ...matrix.markdown,
-    ...perConfiguration.flatMap((section, at) => [...(results.length > 1 ? [`## ${configurationLabel(results[at]!.configuration)}`, ''] : []), ...section.markdown]),
+    ...perConfiguration.flatMap((section, at) => [
+      ...(results.length > 1 ? [`## ${configurationLabel(results[at]!.configuration)}`, ''] : []),
+      ...section.markdown,
+    ]),
   ].join('\n');
   process.stdout.write(`${text}\n`);
   const out = resolve(projectRoot, args.out!);

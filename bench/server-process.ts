@@ -55,9 +55,16 @@ export interface BenchServer {
   stderrTail(): string;
 }
 
-function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(nodeBinary, ['--import', 'tsx', ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(nodeBinary, ['--import', 'tsx', ...args], {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -84,7 +91,17 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
   };
   const serverEnv = { ...env, ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}) };
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(nodeBinary, ['--import', 'tsx', 'src/cli.ts', 'serve', ...(options.workers && options.workers > 1 ? ['--workers', String(options.workers)] : [])], { cwd: projectRoot, env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    nodeBinary,
+    [
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      'serve',
+      ...(options.workers && options.workers > 1 ? ['--workers', String(options.workers)] : []),
+    ],
+    { cwd: projectRoot, env: serverEnv, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-8000);
@@ -132,7 +149,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     cpuMs: () => processCpuMs(child.pid!),
     async cli<T>(args: string[]): Promise<T> {
       const result = await runNode(['src/cli.ts', ...args, '--json'], env);
-      if (result.code !== 0) throw new Error(`poortwachter ${args.join(' ')} failed (${result.code}): ${result.stdout}${result.stderr}`);
+      if (result.code !== 0)
+        throw new Error(`poortwachter ${args.join(' ')} failed (${result.code}): ${result.stdout}${result.stderr}`);
       return JSON.parse(result.stdout) as T;
     },
     async stop() {

@@ -5,7 +5,7 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major !== 24 || minor < 11) {
   process.stderr.write(
     `Poortwachter needs Node.js 24 LTS (24.11 or later); this is Node ${process.versions.node}.\n` +
-      'Run it through npm (npm start, npx poortwachter ...), which uses the Node 24 of the project\'s dev dependencies, or install Node 24.\n',
+      "Run it through npm (npm start, npx poortwachter ...), which uses the Node 24 of the project's dev dependencies, or install Node 24.\n",
   );
   process.exit(1);
 }

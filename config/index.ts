@@ -10,7 +10,11 @@ const throttleProfile = z.strictObject({
   freeFailures: z.number().int().min(1).max(1000),
   baseDelaySeconds: z.number().int().min(1).max(3600),
   maxDelaySeconds: z.number().int().min(1).max(3600),
-  windowSeconds: z.number().int().min(60).max(7 * 24 * 3600),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600),
 });
 
 // The JSON body an HTTP SMS provider gets: valid JSON whose string values may hold {{to}} and {{text}}
@@ -19,35 +23,62 @@ const smsBodyTemplate = z.string().superRefine((template, ctx) => {
   try {
     JSON.parse(template);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be valid JSON, with the placeholders inside strings, e.g. {"to":"{{to}}","message":"{{text}}"}' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be valid JSON, with the placeholders inside strings, e.g. {"to":"{{to}}","message":"{{text}}"}',
+    });
     return;
   }
-  const unknown = [...template.matchAll(/\{\{\s*(\w*)\s*\}\}/g)].map((match) => match[0]).filter((placeholder) => !['{{to}}', '{{text}}'].includes(placeholder));
-  if (unknown.length) ctx.addIssue({ code: 'custom', message: `knows only the placeholders {{to}} and {{text}}, not ${unknown.join(', ')}` });
+  const unknown = [...template.matchAll(/\{\{\s*(\w*)\s*\}\}/g)]
+    .map((match) => match[0])
+    .filter((placeholder) => !['{{to}}', '{{text}}'].includes(placeholder));
+  if (unknown.length)
+    ctx.addIssue({
+      code: 'custom',
+      message: `knows only the placeholders {{to}} and {{text}}, not ${unknown.join(', ')}`,
+    });
   for (const placeholder of ['{{to}}', '{{text}}']) {
-    if (!template.includes(placeholder)) ctx.addIssue({ code: 'custom', message: `must contain the placeholder ${placeholder}` });
+    if (!template.includes(placeholder))
+      ctx.addIssue({ code: 'custom', message: `must contain the placeholder ${placeholder}` });
   }
 });
 
 const sms = z
   .object({
-    gateway: z.enum(['outbox', 'http'], { error: (issue) => (issue.input === undefined ? 'must be set: outbox or http' : 'must be outbox or http') }),
+    gateway: z.enum(['outbox', 'http'], {
+      error: (issue) => (issue.input === undefined ? 'must be set: outbox or http' : 'must be outbox or http'),
+    }),
     http: z
       .object({
-        url: z.url({ protocol: /^https?$/ }).refine((url) => !/^https?:\/\/[^/?#]*@/.test(url), 'must not hold credentials; use sms.http.authHeaderValue'),
+        url: z
+          .url({ protocol: /^https?$/ })
+          .refine(
+            (url) => !/^https?:\/\/[^/?#]*@/.test(url),
+            'must not hold credentials; use sms.http.authHeaderValue',
+          ),
         // RFC 9110 5.6.2: a header name is a token.
         authHeaderName: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'),
-        authHeaderValue: z.string().min(1).regex(/^[^\r\n]*$/, 'must not contain line breaks'),
+        authHeaderValue: z
+          .string()
+          .min(1)
+          .regex(/^[^\r\n]*$/, 'must not contain line breaks'),
         bodyTemplate: smsBodyTemplate,
         timeoutMs: z.number().int().min(100).max(30_000).default(5000),
       })
       .optional(),
     // The numbers codes may go to (toll-fraud and SMS-pumping guard); E.164 country codes are prefix-free.
-    allowedCountryPrefixes: z.array(z.string().regex(/^\+[1-9]\d{0,5}$/, 'must be + and a country code, e.g. +31')).min(1),
+    allowedCountryPrefixes: z
+      .array(z.string().regex(/^\+[1-9]\d{0,5}$/, 'must be + and a country code, e.g. +31'))
+      .min(1),
   })
   .superRefine((value, ctx) => {
     if (value.gateway === 'http' && !value.http) {
-      ctx.addIssue({ code: 'custom', path: ['http'], message: 'must be set when sms.gateway is http (SMS_HTTP_URL, SMS_HTTP_AUTH_HEADER, SMS_HTTP_AUTH_VALUE, SMS_HTTP_BODY_TEMPLATE)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['http'],
+        message:
+          'must be set when sms.gateway is http (SMS_HTTP_URL, SMS_HTTP_AUTH_HEADER, SMS_HTTP_AUTH_VALUE, SMS_HTTP_BODY_TEMPLATE)',
+      });
     }
   });
 
@@ -81,15 +112,27 @@ const schema = z.strictObject({
     accessTokenTtlSeconds: z.number().int().min(30).max(3600),
     authorizationCodeTtlSeconds: z.number().int().min(10).max(600),
     interactionTtlSeconds: z.number().int().min(60).max(3600),
-    sessionTtlSeconds: z.number().int().min(300).max(24 * 3600),
+    sessionTtlSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(24 * 3600),
   }),
   login: z.strictObject({
     attemptTtlSeconds: z.number().int().min(60).max(3600),
   }),
   sso: z.strictObject({
     // DESIGN.md section 6: idle 15 minutes and absolute 3 hours by default.
-    idleTimeoutSeconds: z.number().int().min(60).max(4 * 3600),
-    absoluteTimeoutSeconds: z.number().int().min(300).max(24 * 3600),
+    idleTimeoutSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(4 * 3600),
+    absoluteTimeoutSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(24 * 3600),
     endOnAddressChange: z.boolean(),
     // Issue 5: the "you are logged in as ..." page before a reused session, per federation.
     skipInterstitialFederations: z.array(z.string().min(1)),
@@ -98,8 +141,14 @@ const schema = z.strictObject({
     // SECURITY-TESTS.md 7: one-time codes live 5 minutes by default, never more than 10.
     codeTtlSeconds: z.number().int().min(60).max(600),
     maxWrongTries: z.number().int().min(1).max(10),
-    sendsPerAccount: z.strictObject({ max: z.number().int().min(1).max(20), windowSeconds: z.number().int().min(60).max(86400) }),
-    sendsPerAddress: z.strictObject({ max: z.number().int().min(1).max(10000), windowSeconds: z.number().int().min(60).max(86400) }),
+    sendsPerAccount: z.strictObject({
+      max: z.number().int().min(1).max(20),
+      windowSeconds: z.number().int().min(60).max(86400),
+    }),
+    sendsPerAddress: z.strictObject({
+      max: z.number().int().min(1).max(10000),
+      windowSeconds: z.number().int().min(60).max(86400),
+    }),
   }),
   keys: z.strictObject({
     // PEM (PKCS#8 or PKCS#1) or private JWK files; the first one signs, all are published (rollover).
@@ -143,7 +192,9 @@ const schema = z.strictObject({
 
 export type Config = z.infer<typeof schema>;
 type ConfigInput = z.input<typeof schema>;
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
+};
 export type ConfigOverrides = DeepPartial<ConfigInput>;
 
 export class ConfigError extends Error {
@@ -175,7 +226,12 @@ function defaults(environment: Environment, port: number): ConfigInput {
       sessionTtlSeconds: 3 * 3600,
     },
     login: { attemptTtlSeconds: 900 },
-    sso: { idleTimeoutSeconds: 15 * 60, absoluteTimeoutSeconds: 3 * 3600, endOnAddressChange: false, skipInterstitialFederations: [] },
+    sso: {
+      idleTimeoutSeconds: 15 * 60,
+      absoluteTimeoutSeconds: 3 * 3600,
+      endOnAddressChange: false,
+      skipInterstitialFederations: [],
+    },
     secondFactor: {
       codeTtlSeconds: 300,
       maxWrongTries: 5,
@@ -241,7 +297,10 @@ function parseBoolean(value: string): unknown {
 }
 
 function parseList(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -281,9 +340,14 @@ function readConfigFile(path: string): Record<string, unknown> {
 /** Builds the configuration from an environment (process.env by default) and optional overrides (tests). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const file = env.POORTWACHTER_CONFIG ? readConfigFile(env.POORTWACHTER_CONFIG) : {};
-  const environment = (overrides.environment ?? env.POORTWACHTER_ENV ?? file.environment ?? 'development') as Environment;
+  const environment = (overrides.environment ??
+    env.POORTWACHTER_ENV ??
+    file.environment ??
+    'development') as Environment;
   if (!environments.includes(environment)) {
-    throw new ConfigError(`Invalid configuration: environment (POORTWACHTER_ENV) must be one of ${environments.join(', ')}, not "${environment}"`);
+    throw new ConfigError(
+      `Invalid configuration: environment (POORTWACHTER_ENV) must be one of ${environments.join(', ')}, not "${environment}"`,
+    );
   }
   // An empty PORT counts as unset, as for every other variable (not as Number('') = 0, a random port).
   const port = Number(overrides.port ?? (env.PORT || undefined) ?? file.port ?? 3000);
@@ -295,13 +359,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     setPath(fromEnv, path, parse(value));
     sourceOf[path] = name;
   }
-  const merged = merge(merge(merge(defaults(environment, port) as Record<string, unknown>, file), fromEnv), overrides as Record<string, unknown>);
+  const merged = merge(
+    merge(merge(defaults(environment, port) as Record<string, unknown>, file), fromEnv),
+    overrides as Record<string, unknown>,
+  );
   const result = schema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = issue.path.join('.');
       // An issue inside a list (secrets.cookieKeys.0) comes from the variable that set the whole list.
-      const variable = issue.path.map((_, index) => sourceOf[issue.path.slice(0, issue.path.length - index).join('.')]).find(Boolean);
+      const variable = issue.path
+        .map((_, index) => sourceOf[issue.path.slice(0, issue.path.length - index).join('.')])
+        .find(Boolean);
       const source = variable ? ` (environment variable ${variable})` : '';
       return `${key}${source}: ${issue.message}`;
     });
@@ -315,7 +384,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
 
 function normaliseDatabaseUrl(url: string): string {
   if (/^(sqlite:|postgres(ql)?:\/\/)/.test(url)) return url;
-  throw new ConfigError(`Invalid configuration: databaseUrl (DATABASE_URL) must start with sqlite: or postgres://, got "${url.split(':')[0]}:..."`);
+  throw new ConfigError(
+    `Invalid configuration: databaseUrl (DATABASE_URL) must start with sqlite: or postgres://, got "${url.split(':')[0]}:..."`,
+  );
 }
 
 /** DESIGN.md section 7: production runs with configured keys and secrets, https, and no test data. */
@@ -323,16 +394,29 @@ function assertSafeForProduction(config: Config): void {
   if (config.environment !== 'production') return;
   const problems: string[] = [];
   if (!config.publicUrl.startsWith('https://')) problems.push('publicUrl (PUBLIC_URL) must use https:// in production');
-  if (config.allowPrivateNetworkCalls) problems.push('allowPrivateNetworkCalls (ALLOW_PRIVATE_NETWORK_CALLS) must be false in production');
-  if (config.keys.signingKeyFiles.length === 0) problems.push('keys.signingKeyFiles (SIGNING_KEY_FILES) must name key files in production; generated keys are refused');
-  else if (config.keys.signingCertificateFiles.length !== config.keys.signingKeyFiles.length) problems.push('keys.signingCertificateFiles (SIGNING_CERTIFICATE_FILES) must name one certificate per signing key file, in the same order (published in the SAML metadata)');
-  if (config.secrets.cookieKeys.length === 0) problems.push('secrets.cookieKeys (COOKIE_KEYS) must be set in production; generated secrets are refused');
+  if (config.allowPrivateNetworkCalls)
+    problems.push('allowPrivateNetworkCalls (ALLOW_PRIVATE_NETWORK_CALLS) must be false in production');
+  if (config.keys.signingKeyFiles.length === 0)
+    problems.push(
+      'keys.signingKeyFiles (SIGNING_KEY_FILES) must name key files in production; generated keys are refused',
+    );
+  else if (config.keys.signingCertificateFiles.length !== config.keys.signingKeyFiles.length)
+    problems.push(
+      'keys.signingCertificateFiles (SIGNING_CERTIFICATE_FILES) must name one certificate per signing key file, in the same order (published in the SAML metadata)',
+    );
+  if (config.secrets.cookieKeys.length === 0)
+    problems.push('secrets.cookieKeys (COOKIE_KEYS) must be set in production; generated secrets are refused');
   if (!config.secrets.pairwiseSalt) problems.push('secrets.pairwiseSalt (PAIRWISE_SALT) must be set in production');
   if (!config.secrets.codeHashKey) problems.push('secrets.codeHashKey (CODE_HASH_KEY) must be set in production');
   if (config.seed.testData) problems.push('seed.testData (SEED_TEST_DATA) must be off in production: no test citizens');
   if (config.demo.enabled) problems.push('demo.enabled (DEMO_ENABLED) must be off in production');
-  if (config.sms.gateway === 'outbox') problems.push('sms.gateway (SMS_GATEWAY) must be http in production: the SMS outbox is for development and preproduction');
-  if (config.sms.http && !config.sms.http.url.startsWith('https://')) problems.push('sms.http.url (SMS_HTTP_URL) must use https:// in production');
-  if (config.databaseUrl.startsWith('sqlite:')) problems.push('databaseUrl (DATABASE_URL) must be PostgreSQL in production');
+  if (config.sms.gateway === 'outbox')
+    problems.push(
+      'sms.gateway (SMS_GATEWAY) must be http in production: the SMS outbox is for development and preproduction',
+    );
+  if (config.sms.http && !config.sms.http.url.startsWith('https://'))
+    problems.push('sms.http.url (SMS_HTTP_URL) must use https:// in production');
+  if (config.databaseUrl.startsWith('sqlite:'))
+    problems.push('databaseUrl (DATABASE_URL) must be PostgreSQL in production');
   if (problems.length) throw new ConfigError(`Refusing insecure production configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -40,7 +40,8 @@ export function accountCreation(): { scenario: Scenario; ledger: CreatedAccount[
       let serial = 0;
       const nextBsn = (): string => {
         while (!isValidBsn(String(bsn))) bsn += 1;
-        if (bsn >= lastBsn) throw new Error(`the account step used up its BSNs (${firstBsn} to ${lastBsn}): run shorter phases`);
+        if (bsn >= lastBsn)
+          throw new Error(`the account step used up its BSNs (${firstBsn} to ${lastBsn}): run shorter phases`);
         return String(bsn++);
       };
       return {
@@ -49,7 +50,9 @@ export function accountCreation(): { scenario: Scenario; ledger: CreatedAccount[
           async run(ctx) {
             serial += 1;
             const username = `loadtest-${runId}-${serial}`;
-            const citizen = await ctx.step('addCitizen (load test process)', () => addCitizen(citizenDeps, { username, password, bsn: nextBsn() }));
+            const citizen = await ctx.step('addCitizen (load test process)', () =>
+              addCitizen(citizenDeps, { username, password, bsn: nextBsn() }),
+            );
             ledger.push({ id: citizen.id, username: citizen.username, acknowledgedAt: Date.now() });
             await basisLogin.run({ ...ctx, target: { ...ctx.target, citizen: { username, password } } });
           },

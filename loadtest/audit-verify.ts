@@ -14,13 +14,26 @@ interface VerifyOutput {
 
 export function runAuditVerify(serverEnv: NodeJS.ProcessEnv): Promise<AuditVerifyResult> {
   return new Promise((resolve) => {
-    execFile(nodeBinary, ['--import', 'tsx', 'src/cli.ts', 'audit', 'verify', '--json'], { cwd: projectRoot, env: serverEnv, timeout: 120_000, maxBuffer: 16 * 2 ** 20 }, (error, stdout, stderr) => {
-      try {
-        const output = JSON.parse(stdout) as VerifyOutput;
-        resolve({ ok: output.ok === true && !error, events: output.events, lastId: output.last_id, problems: output.problems ?? [] });
-      } catch {
-        resolve({ ok: false, problems: [`could not run it: ${(error?.message ?? '').slice(0, 200)} ${stderr.slice(0, 300)}`] });
-      }
-    });
+    execFile(
+      nodeBinary,
+      ['--import', 'tsx', 'src/cli.ts', 'audit', 'verify', '--json'],
+      { cwd: projectRoot, env: serverEnv, timeout: 120_000, maxBuffer: 16 * 2 ** 20 },
+      (error, stdout, stderr) => {
+        try {
+          const output = JSON.parse(stdout) as VerifyOutput;
+          resolve({
+            ok: output.ok === true && !error,
+            events: output.events,
+            lastId: output.last_id,
+            problems: output.problems ?? [],
+          });
+        } catch {
+          resolve({
+            ok: false,
+            problems: [`could not run it: ${(error?.message ?? '').slice(0, 200)} ${stderr.slice(0, 300)}`],
+          });
+        }
+      },
+    );
   });
 }

@@ -29,7 +29,10 @@ export interface FaultOutcome {
   error?: Error;
 }
 
-export async function runFaultSchedule(schedule: FaultSchedule, deps: { store: Store; ledger: readonly CreatedAccount[]; workers: Workers; postgres: PostgresServer }): Promise<FaultOutcome> {
+export async function runFaultSchedule(
+  schedule: FaultSchedule,
+  deps: { store: Store; ledger: readonly CreatedAccount[]; workers: Workers; postgres: PostgresServer },
+): Promise<FaultOutcome> {
   const { loadStartedAt, timing } = schedule;
   const { store, ledger, workers } = deps;
   const outcome: FaultOutcome = { windows: [], lossChecks: [], inventories: [] };
@@ -40,15 +43,25 @@ export async function runFaultSchedule(schedule: FaultSchedule, deps: { store: S
     else await sleep(wait);
   };
   const faults = [
-    { name: 'worker kill', atMs: schedule.workerKillAtMs, inject: () => killAndRestartWorker(workers, 1, schedule.restartDelayMs, timing) },
-    { name: 'postgres restart', atMs: schedule.postgresRestartAtMs, inject: () => restartPostgres(deps.postgres, schedule.restartMode, workers, timing) },
+    {
+      name: 'worker kill',
+      atMs: schedule.workerKillAtMs,
+      inject: () => killAndRestartWorker(workers, 1, schedule.restartDelayMs, timing),
+    },
+    {
+      name: 'postgres restart',
+      atMs: schedule.postgresRestartAtMs,
+      inject: () => restartPostgres(deps.postgres, schedule.restartMode, workers, timing),
+    },
   ];
   try {
     for (const [i, fault] of faults.entries()) {
       await sleepUntil(fault.atMs, `the ${fault.name}`);
       const inventory = await takeInventory(store, ledger);
       outcome.inventories.push(inventory);
-      timing.say(`Fault ${i + 1} at ${at()}: ${inventory.auditEvents.size} audit events and ${inventory.accounts.length} new accounts recorded; ${fault.name}`);
+      timing.say(
+        `Fault ${i + 1} at ${at()}: ${inventory.auditEvents.size} audit events and ${inventory.accounts.length} new accounts recorded; ${fault.name}`,
+      );
       outcome.windows.push(await fault.inject());
       const check = await checkInventory(store, inventory);
       outcome.lossChecks.push({ label: `after the ${fault.name}`, check });

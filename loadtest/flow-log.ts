@@ -31,7 +31,13 @@ export class FlowLog {
           await scenario.run(ctx);
           this.flows.push({ scenario: scenario.name, startedAt, endedAt: Date.now(), ok: true });
         } catch (error) {
-          this.flows.push({ scenario: scenario.name, startedAt, endedAt: Date.now(), ok: false, error: shortError(error as Error) });
+          this.flows.push({
+            scenario: scenario.name,
+            startedAt,
+            endedAt: Date.now(),
+            ok: false,
+            error: shortError(error as Error),
+          });
           await sleep(this.pauseAfterFailureMs);
           throw error;
         }

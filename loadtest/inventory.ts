@@ -27,7 +27,7 @@ const page = 5000;
 
 async function readAuditEvents(store: Store, upToId = Number.POSITIVE_INFINITY): Promise<Map<number, string | null>> {
   const events = new Map<number, string | null>();
-  for (let afterId = 0; ; ) {
+  for (let afterId = 0; ;) {
     const links = await store.listAuditChainLinks(afterId, page);
     for (const link of links) if (link.id <= upToId) events.set(link.id, link.chainHash);
     if (links.length < page || links.at(-1)!.id >= upToId) return events;
@@ -67,6 +67,10 @@ export async function checkInventory(store: Store, before: Inventory): Promise<L
     accountsMissing,
     citizensBefore: before.citizenCount,
     citizensAfter,
-    lost: auditEventsMissing.length + auditEventsChanged.length + accountsMissing.length + Math.max(0, before.citizenCount - citizensAfter),
+    lost:
+      auditEventsMissing.length +
+      auditEventsChanged.length +
+      accountsMissing.length +
+      Math.max(0, before.citizenCount - citizensAfter),
   };
 }

@@ -4,5 +4,10 @@ import { loadavg } from 'node:os';
 import { describeMachine as describeBenchMachine } from '../bench/machine.ts';
 
 export function describeMachine(): Record<string, string> {
-  return { ...describeBenchMachine(), 'load average before the run (1/5/15 min)': loadavg().map((value) => value.toFixed(2)).join(' / ') };
+  return {
+    ...describeBenchMachine(),
+    'load average before the run (1/5/15 min)': loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' / '),
+  };
 }

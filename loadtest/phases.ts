@@ -37,12 +37,24 @@ export function isFaultPhase(phase: string, windows: readonly FaultWindow[]): bo
 }
 
 /** Every phase with its time span, in order. */
-export function phaseSpans(windows: readonly FaultWindow[], loadStartedAt: number, loadEndedAt: number): Array<{ name: string; from: number; to: number }> {
+export function phaseSpans(
+  windows: readonly FaultWindow[],
+  loadStartedAt: number,
+  loadEndedAt: number,
+): Array<{ name: string; from: number; to: number }> {
   const spans: Array<{ name: string; from: number; to: number }> = [];
   windows.forEach((window, i) => {
-    spans.push({ name: quietPhaseName(i, windows.length), from: i === 0 ? loadStartedAt : windows[i - 1]!.endsAt, to: window.startedAt });
+    spans.push({
+      name: quietPhaseName(i, windows.length),
+      from: i === 0 ? loadStartedAt : windows[i - 1]!.endsAt,
+      to: window.startedAt,
+    });
     spans.push({ name: window.name, from: window.startedAt, to: window.endsAt });
   });
-  spans.push({ name: quietPhaseName(windows.length, windows.length), from: windows.at(-1)?.endsAt ?? loadStartedAt, to: loadEndedAt });
+  spans.push({
+    name: quietPhaseName(windows.length, windows.length),
+    from: windows.at(-1)?.endsAt ?? loadStartedAt,
+    to: loadEndedAt,
+  });
   return spans;
 }

@@ -35,7 +35,13 @@ interface Table {
 const counts = (flows: readonly FlowRecord[]) => {
   const ok = flows.filter((flow) => flow.ok);
   const latency = summarise(ok.map((flow) => flow.endedAt - flow.startedAt));
-  return [String(flows.length), String(ok.length), String(flows.length - ok.length), fixed(latency.p50, 0), fixed(latency.p99, 0)];
+  return [
+    String(flows.length),
+    String(ok.length),
+    String(flows.length - ok.length),
+    fixed(latency.p50, 0),
+    fixed(latency.p99, 0),
+  ];
 };
 
 function tables(result: RunResult): Table[] {
@@ -43,16 +49,39 @@ function tables(result: RunResult): Table[] {
   const spans = phaseSpans(result.windows, result.loadStartedAt, result.loadEndedAt);
   const byPhase = new Map<string, FlowRecord[]>(spans.map((span) => [span.name, []]));
   for (const flow of result.flows) byPhase.get(phaseOf(flow, result.windows))!.push(flow);
-  const phaseRows = spans.map((span) => [span.name, `${at(span.from)} - ${at(span.to)}`, ...counts(byPhase.get(span.name)!)]);
-  const scenarioRows = result.scenarios.map((scenario) => [scenario, ...counts(result.flows.filter((flow) => flow.scenario === scenario))]);
+  const phaseRows = spans.map((span) => [
+    span.name,
+    `${at(span.from)} - ${at(span.to)}`,
+    ...counts(byPhase.get(span.name)!),
+  ]);
+  const scenarioRows = result.scenarios.map((scenario) => [
+    scenario,
+    ...counts(result.flows.filter((flow) => flow.scenario === scenario)),
+  ]);
   scenarioRows.push(['all', ...counts(result.flows)]);
-  const matrixRows = [...byPhase].flatMap(([phase, flows]) => result.scenarios.map((scenario) => [phase, scenario, ...counts(flows.filter((flow) => flow.scenario === scenario))]));
+  const matrixRows = [...byPhase].flatMap(([phase, flows]) =>
+    result.scenarios.map((scenario) => [
+      phase,
+      scenario,
+      ...counts(flows.filter((flow) => flow.scenario === scenario)),
+    ]),
+  );
 
   const faultRows = result.windows.map((window) => {
     const touched = byPhase.get(window.name) ?? [];
-    return [window.name, at(window.startedAt), fixed((window.readyAt - window.startedAt) / 1000), at(window.endsAt), String(touched.length), String(touched.filter((flow) => !flow.ok).length)];
+    return [
+      window.name,
+      at(window.startedAt),
+      fixed((window.readyAt - window.startedAt) / 1000),
+      at(window.endsAt),
+      String(touched.length),
+      String(touched.filter((flow) => !flow.ok).length),
+    ];
   });
-  const eventRows = result.windows.flatMap((window) => [[window.name, at(window.startedAt), window.description], ...window.events.map((event) => [window.name, at(event.at), event.what])]);
+  const eventRows = result.windows.flatMap((window) => [
+    [window.name, at(window.startedAt), window.description],
+    ...window.events.map((event) => [window.name, at(event.at), event.what]),
+  ]);
 
   const lossRows = result.lossChecks.map(({ label, check }) => [
     label,
@@ -65,7 +94,9 @@ function tables(result: RunResult): Table[] {
   ]);
 
   const slowestSteps = result.steps.map(({ scenario, steps }) => {
-    const [name, summary] = [...steps.byStep].map(([step, times]) => [step, summarise(times)] as const).sort((a, b) => b[1].p99 - a[1].p99)[0] ?? ['-', summarise([])];
+    const [name, summary] = [...steps.byStep]
+      .map(([step, times]) => [step, summarise(times)] as const)
+      .sort((a, b) => b[1].p99 - a[1].p99)[0] ?? ['-', summarise([])];
     return [scenario, name, fixed(summary.p50, 0), fixed(summary.p99, 0), fixed(summary.max, 0)];
   });
 
@@ -74,15 +105,39 @@ function tables(result: RunResult): Table[] {
     const key = `${phaseOf(flow, result.windows)}\u0000${flow.scenario}\u0000${flow.error}`;
     errors.set(key, (errors.get(key) ?? 0) + 1);
   }
-  const errorRows = [...errors].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([key, count]) => [...key.split('\u0000'), String(count)]);
+  const errorRows = [...errors]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
+    .map(([key, count]) => [...key.split('\u0000'), String(count)]);
 
   const flowCols = ['attempted', 'succeeded', 'failed', 'p50 ms', 'p99 ms'];
   const right: Align[] = ['right', 'right', 'right', 'right', 'right'];
   return [
-    { title: 'Flows by phase (all scenarios)', header: ['phase', 'seconds', ...flowCols], align: ['left', 'right', ...right], rows: phaseRows, note: 'Seconds from the start of the load. p50/p99: whole-flow latency of the succeeded flows, client-observed.' },
-    { title: 'Flows by scenario (whole run)', header: ['scenario', ...flowCols], align: ['left', ...right], rows: scenarioRows },
-    { title: 'Slowest step per scenario (succeeded flows, whole run)', header: ['scenario', 'step', 'p50 ms', 'p99 ms', 'max ms'], align: ['left', 'left', 'right', 'right', 'right'], rows: slowestSteps },
-    { title: 'Flows by phase and scenario', header: ['phase', 'scenario', ...flowCols], align: ['left', 'left', ...right], rows: matrixRows },
+    {
+      title: 'Flows by phase (all scenarios)',
+      header: ['phase', 'seconds', ...flowCols],
+      align: ['left', 'right', ...right],
+      rows: phaseRows,
+      note: 'Seconds from the start of the load. p50/p99: whole-flow latency of the succeeded flows, client-observed.',
+    },
+    {
+      title: 'Flows by scenario (whole run)',
+      header: ['scenario', ...flowCols],
+      align: ['left', ...right],
+      rows: scenarioRows,
+    },
+    {
+      title: 'Slowest step per scenario (succeeded flows, whole run)',
+      header: ['scenario', 'step', 'p50 ms', 'p99 ms', 'max ms'],
+      align: ['left', 'left', 'right', 'right', 'right'],
+      rows: slowestSteps,
+    },
+    {
+      title: 'Flows by phase and scenario',
+      header: ['phase', 'scenario', ...flowCols],
+      align: ['left', 'left', ...right],
+      rows: matrixRows,
+    },
     {
       title: 'Fault windows',
       header: ['fault', 'injected at s', 'all ready after s', 'window ends at s', 'flows touched', 'failed'],
@@ -90,7 +145,12 @@ function tables(result: RunResult): Table[] {
       rows: faultRows,
       note: 'A window runs from the injection until every worker answers /readyz 200 again, plus the grace period; a flow that overlaps it in any way counts as touched.',
     },
-    { title: 'What happened when', header: ['fault', 'at s', 'event'], align: ['left', 'right', 'left'], rows: eventRows },
+    {
+      title: 'What happened when',
+      header: ['fault', 'at s', 'event'],
+      align: ['left', 'right', 'left'],
+      rows: eventRows,
+    },
     {
       title: 'Nothing lost',
       header: ['check', 'audit events', 'missing or changed', 'accounts', 'missing', 'citizens', 'lost'],
@@ -98,7 +158,16 @@ function tables(result: RunResult): Table[] {
       rows: lossRows,
       note: 'Before each fault: every audit event (id and chain hash) and every account the account step had created; checked after the window, and again at the end of the run.',
     },
-    ...(errorRows.length ? [{ title: 'Failed flows (most frequent first)', header: ['phase', 'scenario', 'error', 'count'], align: ['left', 'left', 'left', 'right'] as Align[], rows: errorRows }] : []),
+    ...(errorRows.length
+      ? [
+          {
+            title: 'Failed flows (most frequent first)',
+            header: ['phase', 'scenario', 'error', 'count'],
+            align: ['left', 'left', 'left', 'right'] as Align[],
+            rows: errorRows,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -140,7 +209,13 @@ export function renderReport(result: RunResult): { text: string; markdown: strin
     '',
     `**${passed ? 'PASSED' : 'FAILED'}**; the whole run took ${fixed(result.durationSeconds, 0)} s.`,
     '',
-    ...all.flatMap((table) => [`## ${table.title}`, '', markdownTable(table.header, table.rows, table.align), '', ...(table.note ? [table.note, ''] : [])]),
+    ...all.flatMap((table) => [
+      `## ${table.title}`,
+      '',
+      markdownTable(table.header, table.rows, table.align),
+      '',
+      ...(table.note ? [table.note, ''] : []),
+    ]),
   ].join('\n');
   return { text, markdown };
 }

@@ -5,7 +5,13 @@
 // error), which for a POST means only when its connection was never made, since the body may have
 // been acted on. A new connection per request, as nginx's default HTTP/1.0 upstream does: a killed
 // backend then leaves no stale pooled sockets behind.
-import { createServer, request as forward, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as forward,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RoundRobinProxy {
@@ -38,13 +44,21 @@ function readBody(incoming: IncomingMessage): Promise<Buffer> {
 }
 
 /** One try at one backend; `connected` says whether the request could have reached it. */
-function tryBackend(backend: string, method: string, path: string, headers: IncomingHttpHeaders, body: Buffer): Promise<Attempt> {
+function tryBackend(
+  backend: string,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): Promise<Attempt> {
   return new Promise((resolve, reject) => {
     let connected = false;
     const upstream = forward(new URL(path, backend), { method, headers, agent: false }, (answer) => {
       const chunks: Buffer[] = [];
       answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.once('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.rawHeaders, body: Buffer.concat(chunks) }));
+      answer.once('end', () =>
+        resolve({ status: answer.statusCode ?? 502, headers: answer.rawHeaders, body: Buffer.concat(chunks) }),
+      );
       answer.once('error', (error) => reject(Object.assign(error, { connected: true })));
     });
     upstream.once('socket', (socket) => socket.once('connect', () => (connected = true)));
@@ -64,7 +78,10 @@ export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
     const start = next++ % backends.length;
     const turn = backends.map((_, i) => backends[(start + i) % backends.length]!);
     const now = Date.now();
-    return [...turn.filter((backend) => (passedOverUntil.get(backend) ?? 0) <= now), ...turn.filter((backend) => (passedOverUntil.get(backend) ?? 0) > now)];
+    return [
+      ...turn.filter((backend) => (passedOverUntil.get(backend) ?? 0) <= now),
+      ...turn.filter((backend) => (passedOverUntil.get(backend) ?? 0) > now),
+    ];
   };
 
   const server = createServer(async (incoming: IncomingMessage, outgoing: ServerResponse) => {

@@ -68,13 +68,20 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((line) => line.startsWith('//')).join('\n').replace(/^\/\/ ?/gm, '') + '\n');
+  process.stdout.write(
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('//'))
+      .join('\n')
+      .replace(/^\/\/ ?/gm, '') + '\n',
+  );
   process.exit(0);
 }
 
 function seconds(name: keyof typeof args, min: number, max: number): number {
   const value = Number(args[name]);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`--${name} must be a number of seconds from ${min} to ${max}`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new Error(`--${name} must be a number of seconds from ${min} to ${max}`);
   return value * 1000;
 }
 const beforeMs = seconds('before', 5, 600);
@@ -85,12 +92,14 @@ const restartDelayMs = seconds('restart-delay', 0, 30);
 const retryPauseMs = seconds('retry-pause', 0, 30);
 const readyTimeoutMs = seconds('ready-timeout', 10, 600);
 const concurrency = Number(args.concurrency);
-if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw new Error('--concurrency must be a whole number from 1 to 16');
+if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
+  throw new Error('--concurrency must be a whole number from 1 to 16');
 const maxFlows = Number(args['max-flows']);
 const restartMode = args['pg-restart'] as RestartMode;
 if (restartMode !== 'fast' && restartMode !== 'immediate') throw new Error('--pg-restart must be fast or immediate');
 if (args['pg-ctl-data'] && !args.postgres) throw new Error('--pg-ctl-data goes with --postgres URL');
-if (args.postgres && !args['pg-ctl-data']) throw new Error('--postgres URL needs --pg-ctl-data DIR: the test restarts that server');
+if (args.postgres && !args['pg-ctl-data'])
+  throw new Error('--postgres URL needs --pg-ctl-data DIR: the test restarts that server');
 
 const account = accountCreation();
 const known: Record<string, Scenario> = { ...benchScenarios, [account.scenario.name]: account.scenario };
@@ -120,8 +129,12 @@ async function main(): Promise<number> {
   const runStartedAt = Date.now();
   const machine = describeMachine();
   const totalMs = beforeMs + betweenMs + afterMs;
-  say(`Poortwachter load and fault test: ${selected.map((scenario) => scenario.name).join(', ')} at concurrency ${concurrency} each, for ${totalMs / 1000} s of load;`);
-  say(`  SIGKILL to a worker at ${beforeMs / 1000} s, pg_ctl restart -m ${restartMode} at ${(beforeMs + betweenMs) / 1000} s. Machine load average: ${machine['load average before the run (1/5/15 min)']}`);
+  say(
+    `Poortwachter load and fault test: ${selected.map((scenario) => scenario.name).join(', ')} at concurrency ${concurrency} each, for ${totalMs / 1000} s of load;`,
+  );
+  say(
+    `  SIGKILL to a worker at ${beforeMs / 1000} s, pg_ctl restart -m ${restartMode} at ${(beforeMs + betweenMs) / 1000} s. Machine load average: ${machine['load average before the run (1/5/15 min)']}`,
+  );
 
   say(args.postgres ? 'Using the given PostgreSQL server...' : 'Starting a throwaway PostgreSQL cluster...');
   const postgres = args.postgres ? externalServer(args.postgres, args['pg-ctl-data']) : await startThrowawayCluster();
@@ -132,17 +145,31 @@ async function main(): Promise<number> {
 
   const proxy = await startRoundRobinProxy();
   cleanups.push({ what: 'the proxy', undo: () => proxy.close() });
-  const workDir = join(projectRoot, '.tmp', `loadtest-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..+$/, '')}`);
+  const workDir = join(
+    projectRoot,
+    '.tmp',
+    `loadtest-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..+$/, '')}`,
+  );
   mkdirSync(workDir, { recursive: true });
-  if (!args.keep) cleanups.push({ what: 'the work dir', undo: async () => rmSync(workDir, { recursive: true, force: true }) });
+  if (!args.keep)
+    cleanups.push({ what: 'the work dir', undo: async () => rmSync(workDir, { recursive: true, force: true }) });
   const configFile = join(workDir, 'loadtest-config.json');
   writeFileSync(configFile, `${JSON.stringify(mergedServerConfig(selected), null, 2)}\n`);
 
   say(`Starting 2 workers behind the proxy at ${proxy.url}...`);
-  const workers = await startWorkers(2, { workDir, databaseUrl: database.url, extraEnv: { PUBLIC_URL: proxy.url, POORTWACHTER_CONFIG: configFile } });
+  const workers = await startWorkers(2, {
+    workDir,
+    databaseUrl: database.url,
+    extraEnv: { PUBLIC_URL: proxy.url, POORTWACHTER_CONFIG: configFile },
+  });
   cleanups.push({ what: 'the workers', undo: () => workers.stop() });
   proxy.backends.push(...workers.all().map((worker) => worker.url));
-  say(`  ${workers.all().map((worker, i) => `worker ${i + 1}: ${worker.url} (pid ${worker.pid})`).join('; ')}`);
+  say(
+    `  ${workers
+      .all()
+      .map((worker, i) => `worker ${i + 1}: ${worker.url} (pid ${worker.pid})`)
+      .join('; ')}`,
+  );
   const serverEnv = workers.all()[0]!.env;
 
   const store = openStore(database.url, { poolSize: 2 });
@@ -150,12 +177,15 @@ async function main(): Promise<number> {
   const target = await registerLoadWebdienst(store, serverEnv, proxy.url);
   const prepared: PreparedScenario[] = [];
   for (const scenario of selected) {
-    const ready = scenario.prepare ? await scenario.prepare({ target, databaseUrl: database.url, serverEnv, maxConcurrency: concurrency }) : { scenario, close: async () => undefined };
+    const ready = scenario.prepare
+      ? await scenario.prepare({ target, databaseUrl: database.url, serverEnv, maxConcurrency: concurrency })
+      : { scenario, close: async () => undefined };
     cleanups.push({ what: `scenario ${scenario.name}`, undo: () => ready.close() });
     prepared.push(ready);
     // Twice, so that each worker has served one before the load starts (the proxy alternates):
     // first-use costs at a worker (lazy loading, first queries) belong to no phase of the run.
-    for (let i = 0; i < 2; i += 1) await ready.scenario.run({ target, browser: new BenchBrowser(target.baseUrl), step: (_name, fn) => fn() });
+    for (let i = 0; i < 2; i += 1)
+      await ready.scenario.run({ target, browser: new BenchBrowser(target.baseUrl), step: (_name, fn) => fn() });
     say(`  prepared and tried ${scenario.name}: ${ready.scenario.description}`);
   }
 
@@ -164,10 +194,21 @@ async function main(): Promise<number> {
   const workersCpuAtStart = workers.cpuMs();
   const loadStartedAt = Date.now();
   say(`Load started (${elapsed(runStartedAt)} after the start of the run).`);
-  const load = Promise.all(prepared.map(({ scenario }) => runLoad({ scenario: flowLog.wrap(scenario), target, concurrency, warmupMs: 0, durationMs: totalMs, maxFlows })));
+  const load = Promise.all(
+    prepared.map(({ scenario }) =>
+      runLoad({ scenario: flowLog.wrap(scenario), target, concurrency, warmupMs: 0, durationMs: totalMs, maxFlows }),
+    ),
+  );
 
   const faults = runFaultSchedule(
-    { loadStartedAt, workerKillAtMs: beforeMs, postgresRestartAtMs: beforeMs + betweenMs, restartDelayMs, restartMode, timing: { graceMs, readyTimeoutMs, say } },
+    {
+      loadStartedAt,
+      workerKillAtMs: beforeMs,
+      postgresRestartAtMs: beforeMs + betweenMs,
+      restartDelayMs,
+      restartMode,
+      timing: { graceMs, readyTimeoutMs, say },
+    },
     { store, ledger: account.ledger, workers, postgres },
   );
   const [loadResults, { windows, lossChecks, inventories, error: faultError }] = await Promise.all([load, faults]);
@@ -179,7 +220,10 @@ async function main(): Promise<number> {
   // Everything recorded before each fault, and every account created during the whole run, at the end.
   for (const [i, inventory] of inventories.entries()) {
     const accounts = i === inventories.length - 1 ? [...account.ledger] : inventory.accounts;
-    lossChecks.push({ label: `end of run: before fault ${i + 1}${accounts === inventory.accounts ? '' : ', and every account of the run'}`, check: await checkInventory(store, { ...inventory, accounts }) });
+    lossChecks.push({
+      label: `end of run: before fault ${i + 1}${accounts === inventory.accounts ? '' : ', and every account of the run'}`,
+      check: await checkInventory(store, { ...inventory, accounts }),
+    });
   }
   const audit = await runAuditVerify(serverEnv);
   say(`  poortwachter audit verify: ${audit.ok ? 'ok' : 'FAILED'}`);
@@ -202,14 +246,19 @@ async function main(): Promise<number> {
     steps: loadResults.map((loadResult) => ({ scenario: loadResult.scenario, steps: loadResult.steps })),
     windows,
     lossChecks,
-    cpu: { machinePercent: (cpu.machineBusyMs / cpu.wallMs / cores) * 100, selfPercent: (cpu.selfMs / cpu.wallMs / cores) * 100, workersPercent: (workersCpuMs / cpu.wallMs / cores) * 100 },
+    cpu: {
+      machinePercent: (cpu.machineBusyMs / cpu.wallMs / cores) * 100,
+      selfPercent: (cpu.selfMs / cpu.wallMs / cores) * 100,
+      workersPercent: (workersCpuMs / cpu.wallMs / cores) * 100,
+    },
     proxyBadGateways: proxy.badGateways,
     verdicts,
     durationSeconds: (Date.now() - runStartedAt) / 1000,
   });
   say(text);
   if (!verdicts.every((verdict) => verdict.ok)) {
-    for (const [i, worker] of workers.all().entries()) say(`\nworker ${i + 1} stderr (last lines):\n${worker.stderrTail().split('\n').slice(-15).join('\n')}`);
+    for (const [i, worker] of workers.all().entries())
+      say(`\nworker ${i + 1} stderr (last lines):\n${worker.stderrTail().split('\n').slice(-15).join('\n')}`);
   }
   const out = join(projectRoot, args.out!);
   writeFileSync(out, `${markdown}\n`);

@@ -17,7 +17,13 @@ export interface Verdict {
   text: string;
 }
 
-export function judge(flows: readonly FlowRecord[], windows: readonly FaultWindow[], lossChecks: ReadonlyArray<{ label: string; check: LossCheck }>, audit: AuditVerifyResult, expectedFaults: number): Verdict[] {
+export function judge(
+  flows: readonly FlowRecord[],
+  windows: readonly FaultWindow[],
+  lossChecks: ReadonlyArray<{ label: string; check: LossCheck }>,
+  audit: AuditVerifyResult,
+  expectedFaults: number,
+): Verdict[] {
   const verdicts: Verdict[] = [];
   const failedOutside = flows.filter((flow) => !flow.ok && !isFaultPhase(phaseOf(flow, windows), windows));
   const failedInside = flows.filter((flow) => !flow.ok).length - failedOutside.length;
@@ -25,7 +31,10 @@ export function judge(flows: readonly FlowRecord[], windows: readonly FaultWindo
     ok: failedOutside.length === 0,
     text: `failed flows outside the fault windows: ${failedOutside.length} (inside: ${failedInside})`,
   });
-  verdicts.push({ ok: windows.length === expectedFaults, text: `faults injected and recovered from: ${windows.length} of ${expectedFaults}` });
+  verdicts.push({
+    ok: windows.length === expectedFaults,
+    text: `faults injected and recovered from: ${windows.length} of ${expectedFaults}`,
+  });
   const last = windows.at(-1);
   const servedAfter = last ? flows.filter((flow) => flow.ok && flow.startedAt >= last.endsAt).length : 0;
   verdicts.push({ ok: servedAfter > 0, text: `flows that succeeded after the last fault window: ${servedAfter}` });

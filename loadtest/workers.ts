@@ -60,7 +60,8 @@ export async function startWorkers(count: number, options: Omit<BenchServerOptio
     async waitUntilAllReady(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (!(await Promise.all(workers.map((worker) => isReady(worker.url)))).every(Boolean)) {
-        if (Date.now() > deadline) throw new Error(`not every worker answered /readyz 200 within ${timeoutMs / 1000} s`);
+        if (Date.now() > deadline)
+          throw new Error(`not every worker answered /readyz 200 within ${timeoutMs / 1000} s`);
         await sleep(100);
       }
     },

@@ -86,19 +86,62 @@ export function createApp(deps: AppDeps): Koa {
       audit: deps.audit,
       publicUrl: config.publicUrl,
       resumers: { oidc: oidcResumer(provider, deps.attempts) },
-      sso: { sso: deps.sso, singleLogout: deps.singleLogout, cookies, skipInterstitialFederations: config.sso.skipInterstitialFederations },
+      sso: {
+        sso: deps.sso,
+        singleLogout: deps.singleLogout,
+        cookies,
+        skipInterstitialFederations: config.sso.skipInterstitialFederations,
+      },
     }),
     oidcInteractionRoutes({ provider, store, attempts: deps.attempts, cookies }),
-    samlRoutes({ idp: deps.samlIdp, store, attempts: deps.attempts, audit: deps.audit, clock: deps.clock, config, pairwiseSalt: deps.keys.pairwiseSalt, cookies, sso: deps.sso, maintenance: deps.maintenance }),
-    samlLogoutRoutes({ idp: deps.samlIdp, store, sso: deps.sso, singleLogout: deps.singleLogout, audit: deps.audit, clock: deps.clock, config, pairwiseSalt: deps.keys.pairwiseSalt }),
-    accountRoutes({ store, attempts: deps.attempts, sessions: createAccountSessions(store, deps.clock), oneTimeCodes: deps.oneTimeCodes, sms: deps.sms, audit: deps.audit, clock: deps.clock, config, cookies }),
+    samlRoutes({
+      idp: deps.samlIdp,
+      store,
+      attempts: deps.attempts,
+      audit: deps.audit,
+      clock: deps.clock,
+      config,
+      pairwiseSalt: deps.keys.pairwiseSalt,
+      cookies,
+      sso: deps.sso,
+      maintenance: deps.maintenance,
+    }),
+    samlLogoutRoutes({
+      idp: deps.samlIdp,
+      store,
+      sso: deps.sso,
+      singleLogout: deps.singleLogout,
+      audit: deps.audit,
+      clock: deps.clock,
+      config,
+      pairwiseSalt: deps.keys.pairwiseSalt,
+    }),
+    accountRoutes({
+      store,
+      attempts: deps.attempts,
+      sessions: createAccountSessions(store, deps.clock),
+      oneTimeCodes: deps.oneTimeCodes,
+      sms: deps.sms,
+      audit: deps.audit,
+      clock: deps.clock,
+      config,
+      cookies,
+    }),
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
   ];
 
   // Probes and scrapes first: every few seconds from the load balancer and Prometheus, so not logged
   // per request, and answered before any page middleware.
-  app.use(healthRoutes({ checks: readinessChecks({ store, keys: deps.keys }), lifecycle: deps.lifecycle, logger: deps.logger, maintenance: deps.maintenance.current }).routes());
-  if (metricsServed(config)) app.use(metricsRoutes({ registry: deps.metrics.registry, token: config.metrics.token }).routes());
+  app.use(
+    healthRoutes({
+      checks: readinessChecks({ store, keys: deps.keys }),
+      lifecycle: deps.lifecycle,
+      logger: deps.logger,
+      maintenance: deps.maintenance.current,
+    }).routes(),
+  );
+  if (metricsServed(config))
+    app.use(metricsRoutes({ registry: deps.metrics.registry, token: config.metrics.token }).routes());
   app.use(clientAddress());
   app.use(requestLog(deps.logger));
   app.use(measureRequests(deps.metrics));
@@ -107,7 +150,14 @@ export function createApp(deps: AppDeps): Koa {
   app.use(handleErrors(deps.logger));
   app.use(chooseLocale());
   app.use(staticFiles());
-  app.use(maintenanceGate({ maintenance: deps.maintenance, clock: deps.clock, citizenPaths: ['/inloggen', accountPath, '/interaction'], tokenPath: '/token' }));
+  app.use(
+    maintenanceGate({
+      maintenance: deps.maintenance,
+      clock: deps.clock,
+      citizenPaths: ['/inloggen', accountPath, '/interaction'],
+      tokenPath: '/token',
+    }),
+  );
   for (const router of areas) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -26,7 +26,8 @@ export const maintenanceUsage = `  maintenance on [--message-nl TEXT] [--message
   status list                   the current and planned disruptions
   status remove ID              take a disruption off the status page`;
 
-const optional = (options: Options, name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+const optional = (options: Options, name: string) =>
+  typeof options[name] === 'string' ? (options[name] as string) : undefined;
 
 function required(options: Options, name: string): string {
   const value = optional(options, name);
@@ -37,7 +38,8 @@ function required(options: Options, name: string): string {
 /** An ISO 8601 date or time (2026-03-01, 2026-03-01T02:00:00+01:00); a date alone is midnight UTC. */
 function isoTime(value: string, option: string): number {
   const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(at)) throw new UsageError(`--${option} must be an ISO 8601 date or time, e.g. 2026-03-01T02:00:00+01:00`);
+  if (!Number.isFinite(at))
+    throw new UsageError(`--${option} must be an ISO 8601 date or time, e.g. 2026-03-01T02:00:00+01:00`);
   return at;
 }
 
@@ -45,11 +47,25 @@ const iso = (at: number | null) => (at === null ? null : new Date(at).toISOStrin
 
 function maintenanceFields(state: MaintenanceState | undefined) {
   if (!state) return { on: false };
-  return { on: true, since: iso(state.startedAt), until: iso(state.expectedEndAt), message_nl: state.messageNl, message_en: state.messageEn };
+  return {
+    on: true,
+    since: iso(state.startedAt),
+    until: iso(state.expectedEndAt),
+    message_nl: state.messageNl,
+    message_en: state.messageEn,
+  };
 }
 
 function disruptionFields(row: StatusDisruptionRow) {
-  return { id: row.id, from: iso(row.startsAt), to: iso(row.endsAt), title_nl: row.titleNl, title_en: row.titleEn, description_nl: row.descriptionNl, description_en: row.descriptionEn };
+  return {
+    id: row.id,
+    from: iso(row.startsAt),
+    to: iso(row.endsAt),
+    title_nl: row.titleNl,
+    title_en: row.titleEn,
+    description_nl: row.descriptionNl,
+    description_en: row.descriptionEn,
+  };
 }
 
 const adminDeps = (config: Config, store: Store) => createServices(config, store, systemClock).adminDeps;
@@ -79,7 +95,14 @@ export const maintenanceCommands: Record<string, Command> = {
     run: async ({ store }) => maintenanceFields(await store.findMaintenanceMode()),
   },
   'status add': {
-    options: { from: { type: 'string' }, to: { type: 'string' }, 'title-nl': { type: 'string' }, 'title-en': { type: 'string' }, 'description-nl': { type: 'string' }, 'description-en': { type: 'string' } },
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      'title-nl': { type: 'string' },
+      'title-en': { type: 'string' },
+      'description-nl': { type: 'string' },
+      'description-en': { type: 'string' },
+    },
     run: async ({ config, store, options }) => {
       const from = isoTime(required(options, 'from'), 'from');
       const to = isoTime(required(options, 'to'), 'to');
@@ -97,14 +120,18 @@ export const maintenanceCommands: Record<string, Command> = {
   },
   'status list': {
     options: {},
-    run: async ({ store }) => (await store.listStatusDisruptions({ endingAfter: systemClock.now() })).map(disruptionFields),
+    run: async ({ store }) =>
+      (await store.listStatusDisruptions({ endingAfter: systemClock.now() })).map(disruptionFields),
   },
   'status remove': {
     options: {},
     positional: 'id',
     run: async ({ config, store, options }) => {
       const id = Number(optional(options, 'id'));
-      if (!/^\d{1,15}$/.test(optional(options, 'id') ?? '') || id < 1) throw new UsageError('status remove takes the id of a disruption, e.g. status remove 3 (see poortwachter status list)');
+      if (!/^\d{1,15}$/.test(optional(options, 'id') ?? '') || id < 1)
+        throw new UsageError(
+          'status remove takes the id of a disruption, e.g. status remove 3 (see poortwachter status list)',
+        );
       await removeStatusDisruption(adminDeps(config, store), id);
       return { removed: id };
     },

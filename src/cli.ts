@@ -66,7 +66,12 @@ const commands: Record<string, Command> = {
     run: async ({ store }) => ({ applied: await store.migrate() }),
   },
   'organisation add': {
-    options: { name: { type: 'string' }, oin: { type: 'string' }, 'public-task': { type: 'string' }, 'bsn-entitled': { type: 'boolean' } },
+    options: {
+      name: { type: 'string' },
+      oin: { type: 'string' },
+      'public-task': { type: 'string' },
+      'bsn-entitled': { type: 'boolean' },
+    },
     run: async ({ config, store, options }) => {
       const { adminDeps } = createServices(config, store, systemClock);
       const organisation = await addOrganisation(adminDeps, {
@@ -92,17 +97,20 @@ const commands: Record<string, Command> = {
     },
     run: async ({ config, store, options }) => {
       const { adminDeps } = createServices(config, store, systemClock);
-      const registered = await addOidcWebdienst({ ...adminDeps, environment: config.environment }, {
-        organisationOin: required(options, 'organisation'),
-        name: required(options, 'name'),
-        redirectUris: (options['redirect-uri'] as string[] | undefined) ?? [],
-        postLogoutRedirectUris: options['post-logout-redirect-uri'] as string[] | undefined,
-        backchannelLogoutUri: options['backchannel-logout-uri'] as string | undefined,
-        level: options.level as string | undefined,
-        federation: options.federation as string | undefined,
-        auth: options.auth as string | undefined,
-        jwksUri: options['jwks-uri'] as string | undefined,
-      });
+      const registered = await addOidcWebdienst(
+        { ...adminDeps, environment: config.environment },
+        {
+          organisationOin: required(options, 'organisation'),
+          name: required(options, 'name'),
+          redirectUris: (options['redirect-uri'] as string[] | undefined) ?? [],
+          postLogoutRedirectUris: options['post-logout-redirect-uri'] as string[] | undefined,
+          backchannelLogoutUri: options['backchannel-logout-uri'] as string | undefined,
+          level: options.level as string | undefined,
+          federation: options.federation as string | undefined,
+          auth: options.auth as string | undefined,
+          jwksUri: options['jwks-uri'] as string | undefined,
+        },
+      );
       return {
         client_id: registered.clientId,
         ...(registered.clientSecret ? { client_secret: registered.clientSecret } : {}),
@@ -123,14 +131,17 @@ const commands: Record<string, Command> = {
     },
     run: async ({ config, store, options }) => {
       const { adminDeps } = createServices(config, store, systemClock);
-      const registered = await addSamlWebdienst({ ...adminDeps, environment: config.environment }, {
-        organisationOin: required(options, 'organisation'),
-        name: required(options, 'name'),
-        metadata: required(options, 'metadata'),
-        level: options.level as string | undefined,
-        federation: options.federation as string | undefined,
-        responseBinding: options['response-binding'] as string | undefined,
-      });
+      const registered = await addSamlWebdienst(
+        { ...adminDeps, environment: config.environment },
+        {
+          organisationOin: required(options, 'organisation'),
+          name: required(options, 'name'),
+          metadata: required(options, 'metadata'),
+          level: options.level as string | undefined,
+          federation: options.federation as string | undefined,
+          responseBinding: options['response-binding'] as string | undefined,
+        },
+      );
       return {
         entity_id: registered.entityId,
         idp_metadata: `${config.publicUrl}/saml/metadata`,
@@ -147,15 +158,20 @@ const commands: Record<string, Command> = {
     },
     run: async ({ config, store, options }) => {
       const { adminDeps } = createServices(config, store, systemClock);
-      const { entityId, registration } = await updateSamlWebdienst({ ...adminDeps, environment: config.environment }, {
-        entityId: required(options, 'entity-id'),
-        metadata: required(options, 'metadata'),
-        responseBinding: options['response-binding'] as string | undefined,
-      });
+      const { entityId, registration } = await updateSamlWebdienst(
+        { ...adminDeps, environment: config.environment },
+        {
+          entityId: required(options, 'entity-id'),
+          metadata: required(options, 'metadata'),
+          responseBinding: options['response-binding'] as string | undefined,
+        },
+      );
       return {
         entity_id: entityId,
         response_binding: registration.responseBinding,
-        assertion_consumer_services: registration.assertionConsumerServices.map((acs) => `${acs.index} ${acs.binding.split(':').pop()} ${acs.location}`),
+        assertion_consumer_services: registration.assertionConsumerServices.map(
+          (acs) => `${acs.index} ${acs.binding.split(':').pop()} ${acs.location}`,
+        ),
         signing_certificates: registration.signingCertificates.length,
         encryption_certificates: registration.encryptionCertificates.length,
       };
@@ -180,9 +196,15 @@ const commands: Record<string, Command> = {
     notInProduction: 'outbox sms is refused in production: production sends real SMS messages and keeps no outbox',
     run: async ({ store, options }) => {
       const limit = options.limit === undefined ? 20 : Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new UsageError('--limit must be a whole number from 1 to 1000');
       const messages = await store.listOutboxSms({ to: options.to as string | undefined, limit });
-      return messages.map((message) => ({ to: message.to, text: message.text, purpose: message.purpose, created_at: new Date(message.createdAt).toISOString() }));
+      return messages.map((message) => ({
+        to: message.to,
+        text: message.text,
+        purpose: message.purpose,
+        created_at: new Date(message.createdAt).toISOString(),
+      }));
     },
   },
   'audit verify': {
@@ -205,19 +227,36 @@ const commands: Record<string, Command> = {
       const [from, to] = (['from', 'to'] as const).map((name) => {
         const value = required(options, name);
         const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
-        if (!Number.isFinite(at)) throw new UsageError(`--${name} must be an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z`);
+        if (!Number.isFinite(at))
+          throw new UsageError(`--${name} must be an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z`);
         return at;
       }) as [number, number];
       if (from >= to) throw new UsageError('--from must be before --to');
       for await (const event of exportAuditEvents(store, { from, to })) {
-        const line = JSON.stringify({ id: event.id, at: new Date(event.at).toISOString(), type: event.type, outcome: event.outcome, reason: event.reason, citizen_id: event.citizenId, webdienst_id: event.webdienstId, client_address: event.clientAddress, details: event.details, chain_hash: event.chainHash });
+        const line = JSON.stringify({
+          id: event.id,
+          at: new Date(event.at).toISOString(),
+          type: event.type,
+          outcome: event.outcome,
+          reason: event.reason,
+          citizen_id: event.citizenId,
+          webdienst_id: event.webdienstId,
+          client_address: event.clientAddress,
+          details: event.details,
+          chain_hash: event.chainHash,
+        });
         if (!process.stdout.write(`${line}\n`)) await new Promise((resolve) => process.stdout.once('drain', resolve));
       }
       return undefined; // written as JSON lines above, with or without --json
     },
   },
   'citizen add': {
-    options: { username: { type: 'string' }, password: { type: 'string' }, bsn: { type: 'string' }, phone: { type: 'string' } },
+    options: {
+      username: { type: 'string' },
+      password: { type: 'string' },
+      bsn: { type: 'string' },
+      phone: { type: 'string' },
+    },
     notInProduction: 'citizen add is refused in production: citizens request an account themselves',
     run: async ({ config, store, options }) => {
       const { citizenDeps } = createServices(config, store, systemClock);
@@ -227,7 +266,11 @@ const commands: Record<string, Command> = {
         bsn: required(options, 'bsn'),
         phone: options.phone as string | undefined,
       });
-      return { username: citizen.username, status: citizen.status, phone: citizen.phone ? maskedPhone(citizen.phone) : null };
+      return {
+        username: citizen.username,
+        status: citizen.status,
+        phone: citizen.phone ? maskedPhone(citizen.phone) : null,
+      };
     },
   },
   'citizen set-phone': {
@@ -265,9 +308,15 @@ function print(result: unknown, json: boolean): void {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else if (Array.isArray(result)) {
     if (result.length === 0) process.stdout.write('(none)\n');
-    for (const row of result) process.stdout.write(`${Object.entries(row as object).map(([key, value]) => `${key}=${value ?? ''}`).join('  ')}\n`);
+    for (const row of result)
+      process.stdout.write(
+        `${Object.entries(row as object)
+          .map(([key, value]) => `${key}=${value ?? ''}`)
+          .join('  ')}\n`,
+      );
   } else {
-    for (const [key, value] of Object.entries(result as object)) process.stdout.write(`${key}: ${Array.isArray(value) ? value.join(', ') || '(none)' : value}\n`);
+    for (const [key, value] of Object.entries(result as object))
+      process.stdout.write(`${key}: ${Array.isArray(value) ? value.join(', ') || '(none)' : value}\n`);
   }
 }
 
@@ -286,15 +335,24 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig();
     if (words[0] === 'serve') {
-      const { values } = parseArgs({ args: argv, options: { workers: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+      const { values } = parseArgs({
+        args: argv,
+        options: { workers: { type: 'string' }, json: { type: 'boolean' } },
+        allowPositionals: true,
+        strict: true,
+      });
       const workers = values.workers === undefined ? 1 : Number(values.workers);
-      if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError('--workers must be a whole number from 1 to 64');
+      if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+        throw new UsageError('--workers must be a whole number from 1 to 64');
       if (workers > 1 && !isClusterWorker()) {
         await superviseWorkers(workers, config, createLogger(config));
         return 0;
       }
       const workerId = clusterWorkerId();
-      const server = await startServer(config, workerId === undefined ? {} : { logger: createLogger(config).child({ worker: workerId }) });
+      const server = await startServer(
+        config,
+        workerId === undefined ? {} : { logger: createLogger(config).child({ worker: workerId }) },
+      );
       // Supervisors stop us with SIGTERM: finish what is in flight, then exit. The signal often comes
       // twice (to the process group and relayed by tsx or the cluster primary): repeats are ignored,
       // and the shutdown settings bound how long it takes.
@@ -303,7 +361,10 @@ export async function main(argv: string[]): Promise<number> {
         process.on(signal, () => {
           if (stopping) return;
           stopping = true;
-          server.close().then(() => process.exit(0), () => process.exit(1));
+          server.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
         });
       }
       return -1; // keep running
@@ -311,9 +372,15 @@ export async function main(argv: string[]): Promise<number> {
     const name = commands[`${words[0]} ${words[1]}`] ? `${words[0]} ${words[1]}` : words[0]!;
     const command = commands[name];
     if (!command) throw new UsageError(`unknown command "${words.slice(0, 2).join(' ')}"\n\n${usage}`);
-    const { values, positionals } = parseArgs({ args: argv, options: { ...command.options, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...command.options, json: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
     const [argument, unexpected] = positionals.slice(name.split(' ').length);
-    if (unexpected !== undefined || (argument !== undefined && !command.positional)) throw new UsageError(`unexpected argument "${unexpected ?? argument}"`);
+    if (unexpected !== undefined || (argument !== undefined && !command.positional))
+      throw new UsageError(`unexpected argument "${unexpected ?? argument}"`);
     if (command.positional && argument !== undefined) (values as Options)[command.positional] = argument;
     if (command.notInProduction && config.environment === 'production') throw new UsageError(command.notInProduction);
     const store = openStore(config.databaseUrl);
@@ -332,7 +399,8 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) return fail(error.message, 2);
     if (error instanceof ConfigError) return fail(error.message, 78);
     if (error instanceof PoortwachterError) return fail(error.message, 1);
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return fail(`${error.message}\n\n${usage}`, 2);
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+      return fail(`${error.message}\n\n${usage}`, 2);
     return fail(`failed: ${(error as Error).message}`, 1);
   }
 }

@@ -7,7 +7,23 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
     {
       level: config.logLevel,
       base: { service: 'poortwachter' },
-      redact: { paths: ['password', '*.password', 'code', '*.code', 'bsn', '*.bsn', 'token', '*.token', 'client_secret', '*.client_secret', 'req.headers.cookie', 'req.headers.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'code',
+          '*.code',
+          'bsn',
+          '*.bsn',
+          'token',
+          '*.token',
+          'client_secret',
+          '*.client_secret',
+          'req.headers.cookie',
+          'req.headers.authorization',
+        ],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

@@ -24,7 +24,9 @@ function fork(env: Record<string, string>): Promise<Worker> {
   const worker = cluster.fork(env);
   return new Promise((resolve, reject) => {
     worker.once('listening', () => resolve(worker));
-    worker.once('exit', (code, signal) => reject(new Error(`worker ${worker.id} exited before listening (${signal ?? code})`)));
+    worker.once('exit', (code, signal) =>
+      reject(new Error(`worker ${worker.id} exited before listening (${signal ?? code})`)),
+    );
   });
 }
 
@@ -51,7 +53,8 @@ export async function superviseWorkers(count: number, config: Config, logger: Lo
     if (stopping) return checkExited();
     logger.error({ worker: worker.id, code, signal }, 'worker died; starting a new one');
     setTimeout(() => {
-      if (!stopping) fork(env).catch((error: unknown) => logger.error({ err: error }, 'replacement worker failed to start'));
+      if (!stopping)
+        fork(env).catch((error: unknown) => logger.error({ err: error }, 'replacement worker failed to start'));
     }, restartDelayMs);
   });
 

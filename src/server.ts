@@ -32,22 +32,36 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, options: { clock?: Clock; logger?: Logger; sms?: SmsGateway } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: { clock?: Clock; logger?: Logger; sms?: SmsGateway } = {},
+): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config);
   const store = openStore(config.databaseUrl);
   const applied = await store.migrate();
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const services = createServices(config, store, clock);
-  if (await seedDevelopmentData({ ...services.adminDeps, ...services.citizenDeps }, config)) logger.info('development seed written');
+  if (await seedDevelopmentData({ ...services.adminDeps, ...services.citizenDeps }, config))
+    logger.info('development seed written');
   const keys = await loadInstanceKeys(config, store, clock);
   const maintenance = createMaintenanceMode({ store, clock, refreshSeconds: config.maintenance.refreshSeconds });
-  const provider = createOidcProvider({ config, store, keys, clock, attempts: services.attempts, sso: services.ssoSessions, audit: services.audit, maintenance });
+  const provider = createOidcProvider({
+    config,
+    store,
+    keys,
+    clock,
+    attempts: services.attempts,
+    sso: services.ssoSessions,
+    audit: services.audit,
+    maintenance,
+  });
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'oidc-provider server error'));
   const samlIdp = await createSamlIdp(config, keys, store, clock);
   const metrics = createMetrics({ hasher: services.hasher, store });
   services.audit.observe(countLogins(metrics, store));
-  if (config.metrics.enabled && !metricsServed(config)) logger.warn('/metrics is off: production serves it only with METRICS_TOKEN');
+  if (config.metrics.enabled && !metricsServed(config))
+    logger.warn('/metrics is off: production serves it only with METRICS_TOKEN');
   const sms = meteredSmsGateway(options.sms ?? createSmsGateway(config, store, clock), {
     sent: (gateway) => metrics.smsSent.inc({ gateway }),
     failed: (gateway, reason) => metrics.smsFailures.inc({ gateway, reason }),
@@ -60,10 +74,35 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     audit: services.audit,
     notifiers: {
       oidc: backchannelLogoutNotifier(provider),
-      saml: soapLogoutNotifier({ idp: samlIdp, store, clock, pairwiseSalt: keys.pairwiseSalt, allowPrivateNetworkCalls: config.allowPrivateNetworkCalls, logger }),
+      saml: soapLogoutNotifier({
+        idp: samlIdp,
+        store,
+        clock,
+        pairwiseSalt: keys.pairwiseSalt,
+        allowPrivateNetworkCalls: config.allowPrivateNetworkCalls,
+        logger,
+      }),
     },
   });
-  const app = createApp({ config, store, clock, logger, keys, provider, samlIdp, metrics, lifecycle, audit: services.audit, attempts: services.attempts, passwordStep: services.passwordStep, sms, sso: services.ssoSessions, singleLogout, maintenance, ...secondFactor });
+  const app = createApp({
+    config,
+    store,
+    clock,
+    logger,
+    keys,
+    provider,
+    samlIdp,
+    metrics,
+    lifecycle,
+    audit: services.audit,
+    attempts: services.attempts,
+    passwordStep: services.passwordStep,
+    sms,
+    sso: services.ssoSessions,
+    singleLogout,
+    maintenance,
+    ...secondFactor,
+  });
 
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 5000;
@@ -74,10 +113,20 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const port = (server.address() as AddressInfo).port;
   const purge = setInterval(() => {
     const now = clock.now();
-    Promise.all([store.deleteExpiredOidcPayloads(now), store.deleteExpiredLoginAttempts(now), store.deleteExpiredOneTimeCodes(now), store.deleteExpiredAccountSessions(now), store.deleteExpiredSamlState(now), store.deleteExpiredSsoSessions(now - config.sso.absoluteTimeoutSeconds * 1000)]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
+    Promise.all([
+      store.deleteExpiredOidcPayloads(now),
+      store.deleteExpiredLoginAttempts(now),
+      store.deleteExpiredOneTimeCodes(now),
+      store.deleteExpiredAccountSessions(now),
+      store.deleteExpiredSamlState(now),
+      store.deleteExpiredSsoSessions(now - config.sso.absoluteTimeoutSeconds * 1000),
+    ]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
   }, 60_000);
   purge.unref();
-  logger.info({ port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind }, 'Poortwachter listening');
+  logger.info(
+    { port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind },
+    'Poortwachter listening',
+  );
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -86,7 +135,8 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
       // Issue 6: /readyz says 503 first, the load balancer moves new logins elsewhere, then the port
       // closes and the requests in flight finish.
       lifecycle.draining = true;
-      if (config.shutdown.drainSeconds > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
+      if (config.shutdown.drainSeconds > 0)
+        await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
       clearInterval(purge);
       await closeGracefully(server, config.shutdown.timeoutSeconds * 1000);
       await store.close();

@@ -13,7 +13,12 @@ import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
 import { isLocale, translator } from './http/i18n.ts';
 import type { Store } from './stores/index.ts';
 
-export function createServices(config: Config, store: Store, clock: Clock, hasher: PasswordHasher = createPasswordHasher(config.password.hashConcurrency)) {
+export function createServices(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  hasher: PasswordHasher = createPasswordHasher(config.password.hashConcurrency),
+) {
   const audit = createAuditLog(store, clock);
   const throttle = createThrottle(store, clock);
   const attempts = createLoginAttempts(store, clock, config.login.attemptTtlSeconds);
@@ -36,7 +41,14 @@ export function createServices(config: Config, store: Store, clock: Clock, hashe
 export type Services = ReturnType<typeof createServices>;
 
 /** The Midden factors; built once the instance keys (the code-hash key) are loaded. */
-export function createSecondFactorServices(config: Config, store: Store, clock: Clock, keys: InstanceKeys, sms: SmsGateway, audit: Services['audit']) {
+export function createSecondFactorServices(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  keys: InstanceKeys,
+  sms: SmsGateway,
+  audit: Services['audit'],
+) {
   return {
     oneTimeCodes: createOneTimeCodes({
       store,

@@ -14,9 +14,22 @@ interface Run {
 
 function poortwachter(args: string[], databaseUrl: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('node_modules/.bin/tsx', ['src/cli.ts', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, POORTWACHTER_ENV: 'development' }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node_modules/.bin/tsx',
+      ['src/cli.ts', ...args],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          DATABASE_URL: databaseUrl,
+          POORTWACHTER_ENV: 'development',
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -37,7 +50,8 @@ for (const kind of databaseKinds) {
     this.timeout(120_000);
     let server: TestServer;
     const run = (...args: string[]) => poortwachter(args, server.database.url);
-    const readyzStatus = async () => ((await fetch(`${server.url}/readyz`)).json() as Promise<{ status: string }>).then((body) => body.status);
+    const readyzStatus = async () =>
+      ((await fetch(`${server.url}/readyz`)).json() as Promise<{ status: string }>).then((body) => body.status);
 
     before(async () => {
       server = await startTestServer({ kind, overrides: { maintenance: { refreshSeconds } } });
@@ -46,9 +60,25 @@ for (const kind of databaseKinds) {
 
     it('switches a running server into maintenance within its refresh interval, shows it, and switches it back', async () => {
       const until = new Date(Date.now() + 3_600_000).toISOString();
-      const on = await run('maintenance', 'on', '--message-nl', 'Onderhoud aan de database', '--message-en', 'Database maintenance', '--until', until, '--json');
+      const on = await run(
+        'maintenance',
+        'on',
+        '--message-nl',
+        'Onderhoud aan de database',
+        '--message-en',
+        'Database maintenance',
+        '--until',
+        until,
+        '--json',
+      );
       expect(on.code, on.stderr).to.equal(0);
-      expect(JSON.parse(on.stdout)).to.deep.include({ on: true, until, message_nl: 'Onderhoud aan de database', message_en: 'Database maintenance', takes_effect_within_seconds: 5 });
+      expect(JSON.parse(on.stdout)).to.deep.include({
+        on: true,
+        until,
+        message_nl: 'Onderhoud aan de database',
+        message_en: 'Database maintenance',
+        takes_effect_within_seconds: 5,
+      });
       await within(refreshSeconds + 3, async () => (await readyzStatus()) === 'maintenance');
       const page = await fetch(`${server.url}/mijn`, { headers: { accept: 'text/html' } });
       expect(page.status).to.equal(503);
@@ -62,14 +92,37 @@ for (const kind of databaseKinds) {
       expect(JSON.parse(off.stdout)).to.deep.include({ on: false, was_on: true });
       await within(refreshSeconds + 3, async () => (await readyzStatus()) === 'ready');
       expect(JSON.parse((await run('maintenance', 'show', '--json')).stdout)).to.deep.equal({ on: false });
-      expect((await server.store.listAuditEvents()).map((event) => event.type)).to.include.members(['admin.maintenance_on', 'admin.maintenance_off']);
+      expect((await server.store.listAuditEvents()).map((event) => event.type)).to.include.members([
+        'admin.maintenance_on',
+        'admin.maintenance_off',
+      ]);
     });
 
     it('adds a planned disruption to the status page, lists it, and removes it by id', async () => {
-      const added = await run('status', 'add', '--from', '2099-03-07T23:00:00+01:00', '--to', '2099-03-08T03:00:00+01:00', '--title-nl', 'Vervanging van de servers', '--title-en', 'Replacing the servers', '--description-nl', 'Inloggen kan dan niet.', '--json');
+      const added = await run(
+        'status',
+        'add',
+        '--from',
+        '2099-03-07T23:00:00+01:00',
+        '--to',
+        '2099-03-08T03:00:00+01:00',
+        '--title-nl',
+        'Vervanging van de servers',
+        '--title-en',
+        'Replacing the servers',
+        '--description-nl',
+        'Inloggen kan dan niet.',
+        '--json',
+      );
       expect(added.code, added.stderr).to.equal(0);
       const disruption = JSON.parse(added.stdout) as { id: number };
-      expect(disruption).to.deep.include({ from: '2099-03-07T22:00:00.000Z', to: '2099-03-08T02:00:00.000Z', title_nl: 'Vervanging van de servers', description_nl: 'Inloggen kan dan niet.', description_en: null });
+      expect(disruption).to.deep.include({
+        from: '2099-03-07T22:00:00.000Z',
+        to: '2099-03-08T02:00:00.000Z',
+        title_nl: 'Vervanging van de servers',
+        description_nl: 'Inloggen kan dan niet.',
+        description_en: null,
+      });
 
       const listed = JSON.parse((await run('status', 'list', '--json')).stdout) as Array<{ id: number }>;
       expect(listed.map((row) => row.id)).to.deep.equal([disruption.id]);
@@ -86,8 +139,16 @@ for (const kind of databaseKinds) {
         [['maintenance', 'on', '--until', 'morgen'], 2, /--until must be an ISO 8601 date or time/],
         [['maintenance', 'on', '--until', '2001-01-01'], 1, /--until must be in the future/],
         [['maintenance', 'on', '--colour', 'red'], 2, /Unknown option '--colour'/],
-        [['status', 'add', '--from', '2099-01-01', '--to', '2099-01-02', '--title-nl', 'Onderhoud'], 2, /missing --title-en/],
-        [['status', 'add', '--from', '2099-01-02', '--to', '2099-01-01', '--title-nl', 'x', '--title-en', 'x'], 2, /--from must be before --to/],
+        [
+          ['status', 'add', '--from', '2099-01-01', '--to', '2099-01-02', '--title-nl', 'Onderhoud'],
+          2,
+          /missing --title-en/,
+        ],
+        [
+          ['status', 'add', '--from', '2099-01-02', '--to', '2099-01-01', '--title-nl', 'x', '--title-en', 'x'],
+          2,
+          /--from must be before --to/,
+        ],
         [['status', 'remove'], 2, /status remove takes the id of a disruption/],
         [['status', 'remove', 'drie'], 2, /status remove takes the id of a disruption/],
         [['status', 'remove', '987654'], 1, /no disruption with id 987654/],

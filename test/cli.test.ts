@@ -15,9 +15,14 @@ interface Run {
 
 function poortwachter(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('node_modules/.bin/tsx', ['src/cli.ts', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node_modules/.bin/tsx',
+      ['src/cli.ts', ...args],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -73,7 +78,16 @@ describe('command line (src/cli.ts)', function () {
     });
 
     it('adds an organisation and prints its fields as JSON', async () => {
-      const result = await run('organisation', 'add', '--name', 'Gemeente Teststad', '--oin', oin, '--bsn-entitled', '--json');
+      const result = await run(
+        'organisation',
+        'add',
+        '--name',
+        'Gemeente Teststad',
+        '--oin',
+        oin,
+        '--bsn-entitled',
+        '--json',
+      );
       expect(result.code, result.stderr).to.equal(0);
       expect(JSON.parse(result.stdout)).to.deep.equal({ oin, name: 'Gemeente Teststad', bsn_entitled: true });
       const [organisation] = (await contents()).organisations;
@@ -90,7 +104,21 @@ describe('command line (src/cli.ts)', function () {
 
     let clientId: string;
     it('registers an OIDC webdienst and prints its client_id and client_secret', async () => {
-      const result = await run('webdienst', 'add-oidc', '--organisation', oin, '--name', 'Mijn Teststad', '--redirect-uri', 'http://localhost:8080/callback', '--redirect-uri', 'https://mijn.teststad.nl/callback', '--level', 'midden', '--json');
+      const result = await run(
+        'webdienst',
+        'add-oidc',
+        '--organisation',
+        oin,
+        '--name',
+        'Mijn Teststad',
+        '--redirect-uri',
+        'http://localhost:8080/callback',
+        '--redirect-uri',
+        'https://mijn.teststad.nl/callback',
+        '--level',
+        'midden',
+        '--json',
+      );
       expect(result.code, result.stderr).to.equal(0);
       const printed = JSON.parse(result.stdout);
       expect(printed.client_id).to.be.a('string').with.length.above(8);
@@ -99,7 +127,10 @@ describe('command line (src/cli.ts)', function () {
       expect(printed.discovery).to.match(/\/\.well-known\/openid-configuration$/);
       clientId = printed.client_id;
       const stored = (await contents()).webdiensten.find((webdienst) => webdienst.clientId === clientId);
-      expect(stored?.protocolMetadata.redirect_uris).to.deep.equal(['http://localhost:8080/callback', 'https://mijn.teststad.nl/callback']);
+      expect(stored?.protocolMetadata.redirect_uris).to.deep.equal([
+        'http://localhost:8080/callback',
+        'https://mijn.teststad.nl/callback',
+      ]);
     });
 
     it('lists the webdienst, as lines and as JSON', async () => {
@@ -108,12 +139,33 @@ describe('command line (src/cli.ts)', function () {
       expect(lines.stdout).to.include(`client_id=${clientId}`);
       expect(lines.stdout).to.include('name=Mijn Teststad');
       const json = await run('webdienst', 'list', '--json');
-      expect(JSON.parse(json.stdout)).to.deep.include({ name: 'Mijn Teststad', protocol: 'oidc', client_id: clientId, organisation: 'Gemeente Teststad', oin, bsn_entitled: true, level: 'midden', federation: null });
+      expect(JSON.parse(json.stdout)).to.deep.include({
+        name: 'Mijn Teststad',
+        protocol: 'oidc',
+        client_id: clientId,
+        organisation: 'Gemeente Teststad',
+        oin,
+        bsn_entitled: true,
+        level: 'midden',
+        federation: null,
+      });
       expect(json.stdout, 'no secret in a listing').to.not.include('secret');
     });
 
     it('adds a test citizen, storing a hash and not the password', async () => {
-      const result = await run('citizen', 'add', '--username', 'Burger-Test', '--password', strongPassword, '--bsn', '999991905', '--phone', '+31612345678', '--json');
+      const result = await run(
+        'citizen',
+        'add',
+        '--username',
+        'Burger-Test',
+        '--password',
+        strongPassword,
+        '--bsn',
+        '999991905',
+        '--phone',
+        '+31612345678',
+        '--json',
+      );
       expect(result.code, result.stderr).to.equal(0);
       const printed = JSON.parse(result.stdout);
       expect(printed).to.deep.include({ username: 'burger-test', status: 'active' });
@@ -122,7 +174,9 @@ describe('command line (src/cli.ts)', function () {
       try {
         const citizen = await store.findCitizenByUsername('burger-test');
         expect(citizen).to.deep.include({ bsn: '999991905', status: 'active' });
-        expect(citizen!.passwordHash).to.match(/^\$argon2id\$/).and.not.include(strongPassword);
+        expect(citizen!.passwordHash)
+          .to.match(/^\$argon2id\$/)
+          .and.not.include(strongPassword);
       } finally {
         await store.close();
       }
@@ -131,20 +185,64 @@ describe('command line (src/cli.ts)', function () {
 
   describe('what it refuses, writing nothing', () => {
     it('a webdienst of an unknown organisation', async () => {
-      await refused(['webdienst', 'add-oidc', '--organisation', '99999999999999999999', '--name', 'Onbekend', '--redirect-uri', 'https://x.example.nl/cb'], /no organisation with OIN 99999999999999999999/);
+      await refused(
+        [
+          'webdienst',
+          'add-oidc',
+          '--organisation',
+          '99999999999999999999',
+          '--name',
+          'Onbekend',
+          '--redirect-uri',
+          'https://x.example.nl/cb',
+        ],
+        /no organisation with OIN 99999999999999999999/,
+      );
     });
 
     it('a redirect URI that is no URL, or not https', async () => {
-      await refused(['webdienst', 'add-oidc', '--organisation', oin, '--name', 'Kapot', '--redirect-uri', 'not a url'], /--redirect-uri is not an absolute URL/);
-      await refused(['webdienst', 'add-oidc', '--organisation', oin, '--name', 'Onveilig', '--redirect-uri', 'http://teststad.example.nl/cb'], /--redirect-uri must use https/);
+      await refused(
+        ['webdienst', 'add-oidc', '--organisation', oin, '--name', 'Kapot', '--redirect-uri', 'not a url'],
+        /--redirect-uri is not an absolute URL/,
+      );
+      await refused(
+        [
+          'webdienst',
+          'add-oidc',
+          '--organisation',
+          oin,
+          '--name',
+          'Onveilig',
+          '--redirect-uri',
+          'http://teststad.example.nl/cb',
+        ],
+        /--redirect-uri must use https/,
+      );
     });
 
     it('a level that is not basis or midden', async () => {
-      await refused(['webdienst', 'add-oidc', '--organisation', oin, '--name', 'Te hoog', '--redirect-uri', 'https://x.example.nl/cb', '--level', 'hoog'], /--level must be basis or midden/);
+      await refused(
+        [
+          'webdienst',
+          'add-oidc',
+          '--organisation',
+          oin,
+          '--name',
+          'Te hoog',
+          '--redirect-uri',
+          'https://x.example.nl/cb',
+          '--level',
+          'hoog',
+        ],
+        /--level must be basis or midden/,
+      );
     });
 
     it('a webdienst without a redirect URI', async () => {
-      await refused(['webdienst', 'add-oidc', '--organisation', oin, '--name', 'Nergens heen'], /at least one --redirect-uri/);
+      await refused(
+        ['webdienst', 'add-oidc', '--organisation', oin, '--name', 'Nergens heen'],
+        /at least one --redirect-uri/,
+      );
     });
 
     it('an organisation with a bad or taken OIN, or without one', async () => {
@@ -154,16 +252,28 @@ describe('command line (src/cli.ts)', function () {
     });
 
     it('a citizen whose BSN fails the 11-check', async () => {
-      await refused(['citizen', 'add', '--username', 'burger-twee', '--password', strongPassword, '--bsn', '999993654'], /BSN fails the 11-check/);
+      await refused(
+        ['citizen', 'add', '--username', 'burger-twee', '--password', strongPassword, '--bsn', '999993654'],
+        /BSN fails the 11-check/,
+      );
     });
 
     it('a citizen with a weak password', async () => {
-      await refused(['citizen', 'add', '--username', 'burger-drie', '--password', 'kort', '--bsn', '999993653'], /password shorter than the minimum/);
-      await refused(['citizen', 'add', '--username', 'burger-drie', '--password', 'passwordpassword', '--bsn', '999993653'], /common/);
+      await refused(
+        ['citizen', 'add', '--username', 'burger-drie', '--password', 'kort', '--bsn', '999993653'],
+        /password shorter than the minimum/,
+      );
+      await refused(
+        ['citizen', 'add', '--username', 'burger-drie', '--password', 'passwordpassword', '--bsn', '999993653'],
+        /common/,
+      );
     });
 
     it('a second live account for one BSN', async () => {
-      await refused(['citizen', 'add', '--username', 'burger-vier', '--password', strongPassword, '--bsn', '999991905'], /an account for this BSN already exists/);
+      await refused(
+        ['citizen', 'add', '--username', 'burger-vier', '--password', strongPassword, '--bsn', '999991905'],
+        /an account for this BSN already exists/,
+      );
     });
 
     it('an unknown command, with the usage', async () => {
@@ -173,7 +283,10 @@ describe('command line (src/cli.ts)', function () {
     });
 
     it('an unknown option', async () => {
-      const result = await refused(['organisation', 'add', '--name', 'Met kleur', '--oin', uniqueOin(), '--colour', 'rood'], /--colour/);
+      const result = await refused(
+        ['organisation', 'add', '--name', 'Met kleur', '--oin', uniqueOin(), '--colour', 'rood'],
+        /--colour/,
+      );
       expect(result.code).to.equal(2);
     });
 
@@ -182,7 +295,10 @@ describe('command line (src/cli.ts)', function () {
     });
 
     it('says why in JSON too when --json is given', async () => {
-      const result = await refused(['citizen', 'add', '--username', 'burger-vijf', '--password', strongPassword, '--bsn', '123', '--json'], /BSN fails the 11-check/);
+      const result = await refused(
+        ['citizen', 'add', '--username', 'burger-vijf', '--password', strongPassword, '--bsn', '123', '--json'],
+        /BSN fails the 11-check/,
+      );
       expect(JSON.parse(result.stdout)).to.deep.equal({ error: 'BSN fails the 11-check' });
     });
 
@@ -196,13 +312,19 @@ describe('command line (src/cli.ts)', function () {
     it('refuses citizen add before it touches the database', async () => {
       // A complete production configuration; the database is never reached, so it need not exist.
       const env = { ...productionEnv(), DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/none' };
-      const result = await poortwachter(['citizen', 'add', '--username', 'burger-zes', '--password', strongPassword, '--bsn', '999990019'], env);
+      const result = await poortwachter(
+        ['citizen', 'add', '--username', 'burger-zes', '--password', strongPassword, '--bsn', '999990019'],
+        env,
+      );
       expect(result.code).to.equal(2);
       expect(result.stderr).to.include('citizen add is refused in production');
     });
 
     it('refuses to run at all on a production configuration that is not safe', async () => {
-      const result = await poortwachter(['citizen', 'add', '--username', 'burger-zes', '--password', strongPassword, '--bsn', '999990019'], { ...env, POORTWACHTER_ENV: 'production' });
+      const result = await poortwachter(
+        ['citizen', 'add', '--username', 'burger-zes', '--password', strongPassword, '--bsn', '999990019'],
+        { ...env, POORTWACHTER_ENV: 'production' },
+      );
       expect(result.code).to.not.equal(0);
       expect(result.stderr).to.match(/^poortwachter: .*production|Invalid configuration/m);
     });

@@ -38,11 +38,19 @@ describe('configuration (config/index.ts)', () => {
     });
 
     it('reads no variable it does not document', () => {
-      expect(documentedEnvironment).to.include.members(['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', 'PORT', 'PUBLIC_URL', 'DATABASE_URL']);
+      expect(documentedEnvironment).to.include.members([
+        'POORTWACHTER_ENV',
+        'POORTWACHTER_CONFIG',
+        'PORT',
+        'PUBLIC_URL',
+        'DATABASE_URL',
+      ]);
     });
 
-    it('has every variable it reads in the README\'s configuration table', () => {
-      const tableRows = readFileSync(new URL('../README.md', import.meta.url), 'utf8').split('\n').filter((line) => line.startsWith('| `'));
+    it("has every variable it reads in the README's configuration table", () => {
+      const tableRows = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('| `'));
       const missing = documentedEnvironment.filter((name) => !tableRows.some((row) => row.startsWith(`| \`${name}\``)));
       expect(missing, 'variables without a README table row').to.deep.equal([]);
     });
@@ -77,7 +85,9 @@ describe('configuration (config/index.ts)', () => {
     });
 
     it('takes sqlite:PATH for another sqlite file', () => {
-      expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/poortwachter/db.sqlite' }).databaseUrl).to.equal('sqlite:/var/lib/poortwachter/db.sqlite');
+      expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/poortwachter/db.sqlite' }).databaseUrl).to.equal(
+        'sqlite:/var/lib/poortwachter/db.sqlite',
+      );
     });
 
     it('ignores a variable set to the empty string', () => {
@@ -85,7 +95,10 @@ describe('configuration (config/index.ts)', () => {
     });
 
     it('give way to overrides passed in (tests)', () => {
-      const config = loadConfig({ PORT: '4000', LOG_LEVEL: 'warn' }, { logLevel: 'silent', password: { minLength: 30 } });
+      const config = loadConfig(
+        { PORT: '4000', LOG_LEVEL: 'warn' },
+        { logLevel: 'silent', password: { minLength: 30 } },
+      );
       expect(config.logLevel).to.equal('silent');
       expect(config.password.minLength).to.equal(30);
       expect(config.password.maxLength, 'a partial override keeps the rest').to.equal(128);
@@ -132,7 +145,8 @@ describe('configuration (config/index.ts)', () => {
 
     it('lists every bad value at once', () => {
       const message = refusal({ PORT: 'abc', LOG_LEVEL: 'loud', PASSWORD_MIN_LENGTH: '3' }).message;
-      for (const variable of ['PORT', 'LOG_LEVEL', 'PASSWORD_MIN_LENGTH']) expect(message).to.include(`environment variable ${variable}`);
+      for (const variable of ['PORT', 'LOG_LEVEL', 'PASSWORD_MIN_LENGTH'])
+        expect(message).to.include(`environment variable ${variable}`);
     });
   });
 
@@ -150,7 +164,16 @@ describe('configuration (config/index.ts)', () => {
     }
 
     it('sets keys over the defaults, and environment variables win over it', () => {
-      const path = file('config.json', JSON.stringify({ environment: 'preproduction', port: 4100, logLevel: 'error', password: { minLength: 18 }, throttle: { account: { freeFailures: 3 } } }));
+      const path = file(
+        'config.json',
+        JSON.stringify({
+          environment: 'preproduction',
+          port: 4100,
+          logLevel: 'error',
+          password: { minLength: 18 },
+          throttle: { account: { freeFailures: 3 } },
+        }),
+      );
       const config = loadConfig({ POORTWACHTER_CONFIG: path, LOG_LEVEL: 'debug' });
       expect(config.environment).to.equal('preproduction');
       expect(config.port).to.equal(4100);
@@ -183,8 +206,16 @@ describe('configuration (config/index.ts)', () => {
 
     const refusals: Array<[string, NodeJS.ProcessEnv, string]> = [
       ['an http public URL', { PUBLIC_URL: 'http://inloggen.example.nl' }, 'publicUrl (PUBLIC_URL)'],
-      ['no signing key files (generated keys)', { SIGNING_KEY_FILES: undefined }, 'keys.signingKeyFiles (SIGNING_KEY_FILES)'],
-      ['signing keys without their certificates', { SIGNING_CERTIFICATE_FILES: undefined }, 'keys.signingCertificateFiles (SIGNING_CERTIFICATE_FILES)'],
+      [
+        'no signing key files (generated keys)',
+        { SIGNING_KEY_FILES: undefined },
+        'keys.signingKeyFiles (SIGNING_KEY_FILES)',
+      ],
+      [
+        'signing keys without their certificates',
+        { SIGNING_CERTIFICATE_FILES: undefined },
+        'keys.signingCertificateFiles (SIGNING_CERTIFICATE_FILES)',
+      ],
       ['no cookie keys', { COOKIE_KEYS: undefined }, 'secrets.cookieKeys (COOKIE_KEYS)'],
       ['no pairwise salt', { PAIRWISE_SALT: undefined }, 'secrets.pairwiseSalt (PAIRWISE_SALT)'],
       ['test data', { SEED_TEST_DATA: 'true' }, 'seed.testData (SEED_TEST_DATA)'],
@@ -200,8 +231,14 @@ describe('configuration (config/index.ts)', () => {
     }
 
     it('names every refused key at once', () => {
-      const message = refusal({ ...productionEnv(), PUBLIC_URL: 'http://inloggen.example.nl', SIGNING_KEY_FILES: undefined, SEED_TEST_DATA: 'true' }).message;
-      for (const variable of ['PUBLIC_URL', 'SIGNING_KEY_FILES', 'SEED_TEST_DATA']) expect(message).to.include(variable);
+      const message = refusal({
+        ...productionEnv(),
+        PUBLIC_URL: 'http://inloggen.example.nl',
+        SIGNING_KEY_FILES: undefined,
+        SEED_TEST_DATA: 'true',
+      }).message;
+      for (const variable of ['PUBLIC_URL', 'SIGNING_KEY_FILES', 'SEED_TEST_DATA'])
+        expect(message).to.include(variable);
     });
 
     it('refuses the same things when they come from overrides or a file', () => {

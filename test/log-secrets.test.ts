@@ -7,8 +7,16 @@ import { capturedLogLines } from './support/server.ts';
 
 after('no test password, BSN or full phone number in any log line of the suite', () => {
   expect(capturedLogLines.length, 'the suite captured no log lines: the check would be empty').to.be.greaterThan(20);
-  const secrets = testCitizens.flatMap((citizen) => [citizen.password, citizen.bsn, ...('phone' in citizen ? [citizen.phone] : [])]);
+  const secrets = testCitizens.flatMap((citizen) => [
+    citizen.password,
+    citizen.bsn,
+    ...('phone' in citizen ? [citizen.phone] : []),
+  ]);
   const leaks = capturedLogLines.filter((line) => secrets.some((secret) => line.includes(secret)));
   expect(leaks.slice(0, 3), `${leaks.length} log lines hold a secret`).to.deep.equal([]);
-  expect(capturedLogLines.filter((line) => /"(password|code|bsn|token|id_token|access_token)":"(?!\[redacted\])/.test(line)).slice(0, 3)).to.deep.equal([]);
+  expect(
+    capturedLogLines
+      .filter((line) => /"(password|code|bsn|token|id_token|access_token)":"(?!\[redacted\])/.test(line))
+      .slice(0, 3),
+  ).to.deep.equal([]);
 });

@@ -20,17 +20,28 @@ import { RelyingParty } from './support/relying-party.ts';
 import { freePort, testConfig, type TestServer } from './support/server.ts';
 import { startSecondProcess, stopSecondProcess, type SecondProcess } from './support/second-process.ts';
 import { startAlternatingProxy, type AlternatingProxy, type ProxiedRequest } from './support/alternating-proxy.ts';
-import { artifactFrom, first, idpCertificate, ns, responseFromArtifactResponse, TestSp } from './frontends/saml/test-sp.ts';
+import {
+  artifactFrom,
+  first,
+  idpCertificate,
+  ns,
+  responseFromArtifactResponse,
+  TestSp,
+} from './frontends/saml/test-sp.ts';
 
 const citizen = testCitizens[0];
 
 describe('poortwachter serve --workers N: what each worker is given', () => {
   it('a share of the cores for argon2id, so the workers together hash on as many threads as there are cores', () => {
-    expect(workerEnvironment(loadConfig({}), 2)).to.deep.equal({ PASSWORD_HASH_CONCURRENCY: String(Math.max(1, Math.floor(availableParallelism() / 2))) });
-    expect(workerEnvironment(loadConfig({}), 64), 'never less than one').to.deep.equal({ PASSWORD_HASH_CONCURRENCY: '1' });
+    expect(workerEnvironment(loadConfig({}), 2)).to.deep.equal({
+      PASSWORD_HASH_CONCURRENCY: String(Math.max(1, Math.floor(availableParallelism() / 2))),
+    });
+    expect(workerEnvironment(loadConfig({}), 64), 'never less than one').to.deep.equal({
+      PASSWORD_HASH_CONCURRENCY: '1',
+    });
   });
 
-  it('nothing when PASSWORD_HASH_CONCURRENCY is configured: the operator\'s number holds in every worker', () => {
+  it("nothing when PASSWORD_HASH_CONCURRENCY is configured: the operator's number holds in every worker", () => {
     expect(workerEnvironment(loadConfig({ PASSWORD_HASH_CONCURRENCY: '3' }), 2)).to.deep.equal({});
   });
 });
@@ -38,7 +49,15 @@ describe('poortwachter serve --workers N: what each worker is given', () => {
 async function serveWorkers(databaseUrl: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
   let output = '';
   const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', 'serve', '--workers', '2'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, POORTWACHTER_ENV: 'development', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      POORTWACHTER_ENV: 'development',
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -46,7 +65,8 @@ async function serveWorkers(databaseUrl: string, port: number): Promise<{ child:
   child.stderr!.on('data', (chunk) => (output += chunk));
   const deadline = Date.now() + 45_000;
   while (!output.includes('Poortwachter workers listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`serve --workers 2 did not start:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`serve --workers 2 did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { child, output: () => output };
@@ -68,8 +88,14 @@ for (const kind of databaseKinds) {
         const { tokens } = await rp.login(new TestBrowser({ connection: 'close' }), citizen.username, citizen.password);
         expect(tokens.claims()!.bsn).to.equal(citizen.bsn);
 
-        const requests = served.output().split('\n').filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line) as { worker: number; path: string });
-        const workersOfLogin = new Set(requests.filter((request) => /^\/(auth|inloggen|token)/.test(request.path)).map((request) => request.worker));
+        const requests = served
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"msg":"request"'))
+          .map((line) => JSON.parse(line) as { worker: number; path: string });
+        const workersOfLogin = new Set(
+          requests.filter((request) => /^\/(auth|inloggen|token)/.test(request.path)).map((request) => request.worker),
+        );
         expect([...workersOfLogin].sort()).to.deep.equal([1, 2]);
 
         const exited = new Promise((resolve) => served.child.once('exit', (code) => resolve(code)));
@@ -86,8 +112,11 @@ for (const kind of databaseKinds) {
 
 /** Every request after the first went to the other process than the one before it, and both took part. */
 function expectAlternated(requests: ProxiedRequest[]): void {
-  const trace = requests.map((request) => `${request.backend} ${request.method} ${request.path} -> ${request.status}`).join('\n');
-  for (let i = 1; i < requests.length; i += 1) expect(requests[i]!.backend, trace).to.not.equal(requests[i - 1]!.backend);
+  const trace = requests
+    .map((request) => `${request.backend} ${request.method} ${request.path} -> ${request.status}`)
+    .join('\n');
+  for (let i = 1; i < requests.length; i += 1)
+    expect(requests[i]!.backend, trace).to.not.equal(requests[i - 1]!.backend);
   expect(new Set(requests.map((request) => request.backend)).size, trace).to.equal(2);
 }
 
@@ -125,7 +154,16 @@ for (const kind of databaseKinds) {
       const userinfo = await oidc.fetchUserInfo(rp.configuration, tokens.access_token, tokens.claims()!.sub);
       expect(userinfo.sub).to.equal(tokens.claims()!.sub);
       const flow = proxy.log.slice(from);
-      expect(flow.map((request) => `${request.method} ${request.path.replace(/\/[^/]{16,}/g, '/:id')}`)).to.include.members(['GET /auth', 'GET /inloggen/:id', 'POST /inloggen/:id', 'GET /auth/:id', 'POST /token', 'GET /me']);
+      expect(
+        flow.map((request) => `${request.method} ${request.path.replace(/\/[^/]{16,}/g, '/:id')}`),
+      ).to.include.members([
+        'GET /auth',
+        'GET /inloggen/:id',
+        'POST /inloggen/:id',
+        'GET /auth/:id',
+        'POST /token',
+        'GET /me',
+      ]);
       expectAlternated(flow);
     });
 
@@ -140,13 +178,24 @@ for (const kind of databaseKinds) {
       expect(relayState).to.equal('aanvraag-42');
       const resolved = responseFromArtifactResponse((await sp.resolve(artifact)).xml, certificate);
       expect(resolved.status).to.equal('urn:oasis:names:tc:SAML:2.0:status:Success');
-      expect(first(first(resolved.response!, ns.saml, 'Assertion')!, ns.saml, 'NameID')!.textContent).to.equal(`s00000000:${citizen.bsn}`);
+      expect(first(first(resolved.response!, ns.saml, 'Assertion')!, ns.saml, 'NameID')!.textContent).to.equal(
+        `s00000000:${citizen.bsn}`,
+      );
 
       const flow = proxy.log.slice(from);
-      expect(flow.map((request) => `${request.method} ${request.path.replace(/\/[^/]{16,}$/, '/:id')}`)).to.deep.equal(['GET /saml/sso', 'GET /inloggen/:id', 'POST /inloggen/:id', 'GET /saml/resume/:id', 'POST /saml/artifact']);
+      expect(flow.map((request) => `${request.method} ${request.path.replace(/\/[^/]{16,}$/, '/:id')}`)).to.deep.equal([
+        'GET /saml/sso',
+        'GET /inloggen/:id',
+        'POST /inloggen/:id',
+        'GET /saml/resume/:id',
+        'POST /saml/artifact',
+      ]);
       expectAlternated(flow);
       const [issued, resolvedAt] = flow.slice(-2);
-      expect(resolvedAt!.backend, 'the artifact is resolved at the other process than the one that issued it').to.not.equal(issued!.backend);
+      expect(
+        resolvedAt!.backend,
+        'the artifact is resolved at the other process than the one that issued it',
+      ).to.not.equal(issued!.backend);
     });
   });
 }

@@ -14,7 +14,10 @@ export const basisLogin: Scenario = {
     // Authorization request, through the interaction, to the login form.
     const { flow, page } = await startLogin(ctx);
     // The password, then back through the interaction to the webdienst's redirect_uri, and the token.
-    const back = await submitForm(flow, formAction(flow, page, 'password', 'login page'), { username: citizen.username, password: citizen.password });
+    const back = await submitForm(flow, formAction(flow, page, 'password', 'login page'), {
+      username: citizen.username,
+      password: citizen.password,
+    });
     await finishLogin(flow, back, 'password');
   },
 };

@@ -46,7 +46,10 @@ class CitizenPool {
   /** How often a flow found no citizen free with sends left, and had to wait. */
   waits = 0;
 
-  constructor(citizens: PoolCitizen[], private readonly limit: { max: number; windowSeconds: number }) {
+  constructor(
+    citizens: PoolCitizen[],
+    private readonly limit: { max: number; windowSeconds: number },
+  ) {
     this.idle = [...citizens];
   }
 
@@ -117,15 +120,23 @@ async function middenFlow(ctx: FlowContext, pool: CitizenPool, store: Store): Pr
     // Authorization request asking Midden, through the interaction, to the password form.
     const { flow, page } = await startLogin(ctx, { acr_values: levels.midden.uri });
     // The password; the server moves the attempt to the code page, which sends the SMS.
-    const codePage = await submitForm(flow, formAction(flow, page, 'password', 'login page'), { username: citizen.username, password: poolPassword });
-    if (codePage.status !== 200) throw new FlowError('code page', `expected the code page, got ${codePage.status} ${codePage.location ?? codePage.body.replace(/\s+/g, ' ').slice(0, 160)}`);
+    const codePage = await submitForm(flow, formAction(flow, page, 'password', 'login page'), {
+      username: citizen.username,
+      password: poolPassword,
+    });
+    if (codePage.status !== 200)
+      throw new FlowError(
+        'code page',
+        `expected the code page, got ${codePage.status} ${codePage.location ?? codePage.body.replace(/\s+/g, ' ').slice(0, 160)}`,
+      );
     const codeUrl = formAction(flow, codePage, 'code', 'code page');
     // The code, as the citizen would read it from the phone: here from the outbox, in this process.
     const code = await ctx.step('outbox read (bench process)', () => codeFromOutbox(store, citizen));
     // Back through the interaction to the webdienst, then the token; the level reached must be Midden.
     const back = await submitForm(flow, codeUrl, { code });
     const claims = await finishLogin(flow, back, 'code');
-    if (claims.acr !== levels.midden.uri) throw new FlowError('token', `acr is ${String(claims.acr)}, not the Midden URI`);
+    if (claims.acr !== levels.midden.uri)
+      throw new FlowError('token', `acr is ${String(claims.acr)}, not the Midden URI`);
   } finally {
     pool.release(citizen);
   }
@@ -133,9 +144,15 @@ async function middenFlow(ctx: FlowContext, pool: CitizenPool, store: Store): Pr
 
 export const middenLogin: Scenario = {
   name: 'midden',
-  description: 'OIDC Midden login (authorize with acr_values Midden -> password -> SMS code from the outbox -> code -> token)',
+  description:
+    'OIDC Midden login (authorize with acr_values Midden -> password -> SMS code from the outbox -> code -> token)',
   // Within the config schema's ranges (config/index.ts): 20 codes a minute per account, 10 000 per address.
-  serverConfig: { secondFactor: { sendsPerAccount: { max: 20, windowSeconds: 60 }, sendsPerAddress: { max: 10_000, windowSeconds: 60 } } },
+  serverConfig: {
+    secondFactor: {
+      sendsPerAccount: { max: 20, windowSeconds: 60 },
+      sendsPerAddress: { max: 10_000, windowSeconds: 60 },
+    },
+  },
   async prepare(setup) {
     const config = loadConfig(setup.serverEnv);
     const store = openStore(setup.databaseUrl, { poolSize: 4 });
@@ -145,16 +162,33 @@ export const middenLogin: Scenario = {
       let bsn = firstBsn;
       for (let k = 1; k <= Math.max(poolSize, 2 * setup.maxConcurrency); k += 1) {
         while (!isValidBsn(String(bsn))) bsn += 1;
-        const citizen = { username: `bench-midden-${k}`, phone: `+3162${String(k).padStart(7, '0')}`, sends: [], lastOutboxId: 0 };
-        await addCitizen(citizenDeps, { username: citizen.username, password: poolPassword, bsn: String(bsn), phone: citizen.phone });
+        const citizen = {
+          username: `bench-midden-${k}`,
+          phone: `+3162${String(k).padStart(7, '0')}`,
+          sends: [],
+          lastOutboxId: 0,
+        };
+        await addCitizen(citizenDeps, {
+          username: citizen.username,
+          password: poolPassword,
+          bsn: String(bsn),
+          phone: citizen.phone,
+        });
         bsn += 1;
         citizens.push(citizen);
       }
       const pool = new CitizenPool(citizens, config.secondFactor.sendsPerAccount);
       return {
-        scenario: { ...middenLogin, description: `${middenLogin.description}; ${citizens.length} citizens`, run: (ctx) => middenFlow(ctx, pool, store) },
+        scenario: {
+          ...middenLogin,
+          description: `${middenLogin.description}; ${citizens.length} citizens`,
+          run: (ctx) => middenFlow(ctx, pool, store),
+        },
         async close() {
-          if (pool.waits) process.stdout.write(`midden: flows waited ${pool.waits} times for a citizen with SMS sends left (the pool of ${citizens.length} was too small for this rate)\n`);
+          if (pool.waits)
+            process.stdout.write(
+              `midden: flows waited ${pool.waits} times for a citizen with SMS sends left (the pool of ${citizens.length} was too small for this rate)\n`,
+            );
           await store.close();
         },
       };

@@ -34,7 +34,8 @@ export async function follow(flow: OidcFlow, first: Response, maxHops = 10): Pro
     if (current.status < 300 || current.status >= 400) return current;
     const location = expectRedirect('redirect', current);
     if (location.startsWith(ctx.target.redirectUri)) return current;
-    if (!location.startsWith(ctx.browser.origin)) throw new FlowError('redirect', `left the server for ${location.slice(0, 120)}`);
+    if (!location.startsWith(ctx.browser.origin))
+      throw new FlowError('redirect', `left the server for ${location.slice(0, 120)}`);
     current = await ctx.step(stepName('GET', location, flow.seen), () => ctx.browser.get(location));
   }
   throw new FlowError('redirect', `more than ${maxHops} redirects`);
@@ -44,7 +45,11 @@ export async function follow(flow: OidcFlow, first: Response, maxHops = 10): Pro
 export function formAction(flow: OidcFlow, page: Response, field: string, stepLabel: string): string {
   const pattern = new RegExp(`<form[^>]*action="([^"]*)"[^>]*>(?:(?!</form>)[\\s\\S])*name="${field}"`);
   const action = pattern.exec(page.body)?.[1];
-  if (!action) throw new FlowError(stepLabel, `no form with a ${field} field (${page.status} ${page.body.replace(/\s+/g, ' ').slice(0, 160)})`);
+  if (!action)
+    throw new FlowError(
+      stepLabel,
+      `no form with a ${field} field (${page.status} ${page.body.replace(/\s+/g, ' ').slice(0, 160)})`,
+    );
   return new URL(action.replace(/&amp;/g, '&'), flow.ctx.target.baseUrl).href;
 }
 
@@ -55,7 +60,10 @@ export async function submitForm(flow: OidcFlow, url: string, form: Record<strin
 }
 
 /** GET /auth with PKCE S256 (plus `extra` parameters), through the interaction to the first login page (200). */
-export async function startLogin(ctx: FlowContext, extra: Record<string, string> = {}): Promise<{ flow: OidcFlow; page: Response }> {
+export async function startLogin(
+  ctx: FlowContext,
+  extra: Record<string, string> = {},
+): Promise<{ flow: OidcFlow; page: Response }> {
   const { target } = ctx;
   const flow: OidcFlow = { ctx, seen: new Map(), verifier: random(32), state: random(16), nonce: random(16) };
   const authorize = new URL('/auth', target.baseUrl);
@@ -72,7 +80,8 @@ export async function startLogin(ctx: FlowContext, extra: Record<string, string>
   }).toString();
   const started = await ctx.step(stepName('GET', authorize.href, flow.seen), () => ctx.browser.get(authorize.href));
   const page = await follow(flow, started);
-  if (page.status !== 200) throw new FlowError('login page', `expected the login form, got ${page.status} ${page.location ?? ''}`);
+  if (page.status !== 200)
+    throw new FlowError('login page', `expected the login form, got ${page.status} ${page.location ?? ''}`);
   return { flow, page };
 }
 
@@ -80,19 +89,30 @@ export async function startLogin(ctx: FlowContext, extra: Record<string, string>
 export async function finishLogin(flow: OidcFlow, back: Response, lastStep: string): Promise<Record<string, unknown>> {
   const { target } = flow.ctx;
   const callback = back.location;
-  if (!callback?.startsWith(target.redirectUri)) throw new FlowError(lastStep, `not sent back to the webdienst: ${back.status} ${back.location ?? back.body.replace(/\s+/g, ' ').slice(0, 160)}`);
+  if (!callback?.startsWith(target.redirectUri))
+    throw new FlowError(
+      lastStep,
+      `not sent back to the webdienst: ${back.status} ${back.location ?? back.body.replace(/\s+/g, ' ').slice(0, 160)}`,
+    );
   const params = new URL(callback).searchParams;
-  if (params.get('error')) throw new FlowError('callback', `error=${params.get('error')} ${params.get('error_description') ?? ''}`);
+  if (params.get('error'))
+    throw new FlowError('callback', `error=${params.get('error')} ${params.get('error_description') ?? ''}`);
   if (params.get('state') !== flow.state) throw new FlowError('callback', 'state does not match');
   const code = params.get('code');
   if (!code) throw new FlowError('callback', 'no code');
 
   // The webdienst redeems the code at the token endpoint.
-  const basic = Buffer.from(`${encodeURIComponent(target.clientId)}:${encodeURIComponent(target.clientSecret)}`).toString('base64');
+  const basic = Buffer.from(
+    `${encodeURIComponent(target.clientId)}:${encodeURIComponent(target.clientSecret)}`,
+  ).toString('base64');
   const tokenUrl = new URL('/token', target.baseUrl).href;
   const tokens = await flow.ctx.step('POST /token', async () => {
     const webdienst = new BenchBrowser(target.baseUrl);
-    return webdienst.post(tokenUrl, { grant_type: 'authorization_code', code, redirect_uri: target.redirectUri, code_verifier: flow.verifier }, { authorization: `Basic ${basic}`, accept: 'application/json', origin: '' });
+    return webdienst.post(
+      tokenUrl,
+      { grant_type: 'authorization_code', code, redirect_uri: target.redirectUri, code_verifier: flow.verifier },
+      { authorization: `Basic ${basic}`, accept: 'application/json', origin: '' },
+    );
   });
   if (tokens.status !== 200) throw new FlowError('token', `${tokens.status} ${tokens.body.slice(0, 200)}`);
   const idToken = (JSON.parse(tokens.body) as { id_token?: string }).id_token;
@@ -100,6 +120,7 @@ export async function finishLogin(flow: OidcFlow, back: Response, lastStep: stri
   const payload = idToken.split('.')[1];
   if (!payload) throw new FlowError('token', 'id_token is not a JWS');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-  if (claims.nonce !== flow.nonce || claims.aud !== target.clientId) throw new FlowError('token', 'id_token nonce or aud does not match');
+  if (claims.nonce !== flow.nonce || claims.aud !== target.clientId)
+    throw new FlowError('token', 'id_token nonce or aud does not match');
   return claims;
 }

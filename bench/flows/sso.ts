@@ -38,9 +38,18 @@ class BrowserPool {
   }
 }
 
-async function registerWebdienst(adminDeps: ReturnType<typeof createServices>['adminDeps'], environment: Config['environment'], oin: string, name: string, baseTarget: BenchTarget): Promise<BenchTarget> {
+async function registerWebdienst(
+  adminDeps: ReturnType<typeof createServices>['adminDeps'],
+  environment: Config['environment'],
+  oin: string,
+  name: string,
+  baseTarget: BenchTarget,
+): Promise<BenchTarget> {
   const redirectUri = `http://127.0.0.1:9/${randomBytes(4).toString('hex')}/callback`;
-  const registered = await addOidcWebdienst({ ...adminDeps, environment }, { organisationOin: oin, name, redirectUris: [redirectUri], auth: 'client_secret_basic', federation });
+  const registered = await addOidcWebdienst(
+    { ...adminDeps, environment },
+    { organisationOin: oin, name, redirectUris: [redirectUri], auth: 'client_secret_basic', federation },
+  );
   return { ...baseTarget, clientId: registered.clientId, clientSecret: registered.clientSecret!, redirectUri };
 }
 
@@ -49,7 +58,10 @@ async function logIn(target: BenchTarget): Promise<BenchBrowser> {
   const browser = new BenchBrowser(target.baseUrl);
   const ctx: FlowContext = { target, browser, step: (_name, fn) => fn() };
   const { flow, page } = await startLogin(ctx);
-  const back = await submitForm(flow, formAction(flow, page, 'password', 'login page'), { username: target.citizen.username, password: target.citizen.password });
+  const back = await submitForm(flow, formAction(flow, page, 'password', 'login page'), {
+    username: target.citizen.username,
+    password: target.citizen.password,
+  });
   await finishLogin(flow, back, 'password');
   return browser;
 }
@@ -65,7 +77,10 @@ async function storedBytesOfOneSession(store: Store, browser: BenchBrowser): Pro
   if (!session || !oidcSessionId) throw new FlowError('sso session', 'the logged-in browser has no SSO session');
   const participants = await store.listSsoParticipants(session.id);
   const oidcSession = await store.findOidcPayload('Session', oidcSessionId, Date.now());
-  return [session, participants, oidcSession?.payload ?? {}].reduce<number>((sum, part) => sum + Buffer.byteLength(JSON.stringify(part)), 0);
+  return [session, participants, oidcSession?.payload ?? {}].reduce<number>(
+    (sum, part) => sum + Buffer.byteLength(JSON.stringify(part)),
+    0,
+  );
 }
 
 async function ssoFlow(ctx: FlowContext, pool: BrowserPool, second: BenchTarget): Promise<void> {
@@ -73,10 +88,16 @@ async function ssoFlow(ctx: FlowContext, pool: BrowserPool, second: BenchTarget)
   try {
     const flowCtx: FlowContext = { ...ctx, target: second, browser };
     const { flow, page } = await startLogin(flowCtx);
-    if (page.body.includes('name="password"')) throw new FlowError('interstitial', 'the password was asked: the SSO session was not reused');
-    const back = await submitForm(flow, new URL(/action="([^"]*\/doorgaan)"/.exec(page.body)?.[1] ?? '/missing', second.baseUrl).href, {});
+    if (page.body.includes('name="password"'))
+      throw new FlowError('interstitial', 'the password was asked: the SSO session was not reused');
+    const back = await submitForm(
+      flow,
+      new URL(/action="([^"]*\/doorgaan)"/.exec(page.body)?.[1] ?? '/missing', second.baseUrl).href,
+      {},
+    );
     const claims = await finishLogin(flow, back, 'continue');
-    if (claims.acr !== levels.basis.uri) throw new FlowError('token', `acr is ${String(claims.acr)}, not the Basis URI`);
+    if (claims.acr !== levels.basis.uri)
+      throw new FlowError('token', `acr is ${String(claims.acr)}, not the Basis URI`);
   } finally {
     pool.release(browser);
   }
@@ -84,7 +105,8 @@ async function ssoFlow(ctx: FlowContext, pool: BrowserPool, second: BenchTarget)
 
 export const ssoLogin: Scenario = {
   name: 'sso',
-  description: 'OIDC login at a second webdienst of the federation, reusing the SSO session (authorize -> "logged in as" page -> continue -> code -> token)',
+  description:
+    'OIDC login at a second webdienst of the federation, reusing the SSO session (authorize -> "logged in as" page -> continue -> code -> token)',
   checksNoPassword: true,
   async prepare(setup) {
     const config = loadConfig(setup.serverEnv);
@@ -100,7 +122,11 @@ export const ssoLogin: Scenario = {
       const pool = new BrowserPool(browsers);
       const bytes = await storedBytesOfOneSession(store, browsers[0]!);
       return {
-        scenario: { ...ssoLogin, description: `${ssoLogin.description}; ${browsers.length} logged-in browsers; one SSO session keeps ${bytes} bytes in the database, none in process memory`, run: (ctx) => ssoFlow(ctx, pool, second) },
+        scenario: {
+          ...ssoLogin,
+          description: `${ssoLogin.description}; ${browsers.length} logged-in browsers; one SSO session keeps ${bytes} bytes in the database, none in process memory`,
+          run: (ctx) => ssoFlow(ctx, pool, second),
+        },
         close: () => store.close(),
       };
     } catch (error) {

@@ -9,7 +9,14 @@ import type { AccountSessionRow, Store } from '../stores/index.ts';
 export const accountSessionIdleMs = 15 * 60 * 1000;
 export const accountSessionAbsoluteMs = 3 * 3600 * 1000;
 
-type SessionStore = Pick<Store, 'insertAccountSession' | 'findAccountSession' | 'touchAccountSession' | 'updateAccountSessionPendingPhone' | 'deleteAccountSession'>;
+type SessionStore = Pick<
+  Store,
+  | 'insertAccountSession'
+  | 'findAccountSession'
+  | 'touchAccountSession'
+  | 'updateAccountSessionPendingPhone'
+  | 'deleteAccountSession'
+>;
 
 const idOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -19,7 +26,15 @@ export function createAccountSessions(store: SessionStore, clock: Clock) {
     async start(citizenId: string, level: string): Promise<{ token: string; session: AccountSessionRow }> {
       const token = newToken();
       const now = clock.now();
-      const session: AccountSessionRow = { id: idOf(token), citizenId, level, createdAt: now, expiresAt: now + accountSessionIdleMs, pendingPhone: null, pendingPhoneRef: null };
+      const session: AccountSessionRow = {
+        id: idOf(token),
+        citizenId,
+        level,
+        createdAt: now,
+        expiresAt: now + accountSessionIdleMs,
+        pendingPhone: null,
+        pendingPhoneRef: null,
+      };
       await store.insertAccountSession(session);
       return { token, session };
     },

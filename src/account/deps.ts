@@ -10,8 +10,10 @@ import type { Store } from '../stores/index.ts';
 import type { AccountSessions } from './account-sessions.ts';
 
 export interface AccountDeps {
-  store: Pick<Store,
-    'findWebdienstByClientId' | 'findCitizenById' | 'listRecentAuditEventsOfCitizen' | 'inTransaction'>;
+  store: Pick<
+    Store,
+    'findWebdienstByClientId' | 'findCitizenById' | 'listRecentAuditEventsOfCitizen' | 'inTransaction'
+  >;
   attempts: LoginAttempts;
   sessions: AccountSessions;
   oneTimeCodes: Pick<OneTimeCodes, 'isNumberAllowed'>;

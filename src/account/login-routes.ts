@@ -35,22 +35,31 @@ export function accountLoginHandlers(deps: AccountDeps) {
         overwrite: true,
         maxAge: deps.config.login.attemptTtlSeconds * 1000,
       });
-      await redirectToLogin(ctx, deps.attempts, {
-        protocol: 'account',
-        protocolRef,
-        webdienst,
-        requiredLevel: levelByName(webdienst.minimumLevel),
-        forceAuthentication: false,
-        resumeUrl: resumePath,
-        clientAddress: ctx.ip,
-      }, deps.cookies);
+      await redirectToLogin(
+        ctx,
+        deps.attempts,
+        {
+          protocol: 'account',
+          protocolRef,
+          webdienst,
+          requiredLevel: levelByName(webdienst.minimumLevel),
+          forceAuthentication: false,
+          resumeUrl: resumePath,
+          clientAddress: ctx.ip,
+        },
+        deps.cookies,
+      );
     },
 
     async finish(ctx: Context): Promise<void> {
       const protocolRef = ctx.cookies.get(loginCookieName, { signed: false });
       ctx.cookies.set(loginCookieName, null, { path: resumePath, signed: false, overwrite: true });
       const result = protocolRef ? await deps.attempts.takeResult('account', protocolRef) : undefined;
-      if (!result) throw new PoortwachterError('account.login_expired', { status: 400, logMessage: 'account login resumed without a result for this browser' });
+      if (!result)
+        throw new PoortwachterError('account.login_expired', {
+          status: 400,
+          logMessage: 'account login resumed without a result for this browser',
+        });
       if (result.outcome !== 'authenticated') {
         ctx.status = 303;
         return ctx.redirect('/?melding=mijn_geannuleerd');
@@ -60,7 +69,13 @@ export function accountLoginHandlers(deps: AccountDeps) {
       if (earlier) await deps.sessions.end(earlier);
       const { token } = await deps.sessions.start(result.citizenId, result.level.name);
       setAccountCookie(ctx, token, deps.cookies);
-      await deps.audit.record({ type: 'account.session_started', outcome: 'success', citizenId: result.citizenId, clientAddress: ctx.ip, details: { level: result.level.name } });
+      await deps.audit.record({
+        type: 'account.session_started',
+        outcome: 'success',
+        citizenId: result.citizenId,
+        clientAddress: ctx.ip,
+        details: { level: result.level.name },
+      });
       ctx.status = 303;
       ctx.redirect(accountPath);
     },
@@ -69,7 +84,12 @@ export function accountLoginHandlers(deps: AccountDeps) {
       const { session } = signedIn(ctx);
       await deps.sessions.end(session);
       clearAccountCookie(ctx);
-      await deps.audit.record({ type: 'account.logged_out', outcome: 'info', citizenId: session.citizenId, clientAddress: ctx.ip });
+      await deps.audit.record({
+        type: 'account.logged_out',
+        outcome: 'info',
+        citizenId: session.citizenId,
+        clientAddress: ctx.ip,
+      });
       ctx.status = 303;
       ctx.redirect('/?melding=mijn_uitgelogd');
     },

@@ -23,8 +23,16 @@ export interface AccountOverview {
   events: OverviewEvent[];
 }
 
-export async function accountOverview(store: Pick<Store, 'listRecentAuditEventsOfCitizen'>, citizen: CitizenRow, locale: Locale): Promise<AccountOverview> {
-  const format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
+export async function accountOverview(
+  store: Pick<Store, 'listRecentAuditEventsOfCitizen'>,
+  citizen: CitizenRow,
+  locale: Locale,
+): Promise<AccountOverview> {
+  const format = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'nl-NL', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/Amsterdam',
+  });
   const events = await store.listRecentAuditEventsOfCitizen(citizen.id, eventCount);
   return {
     username: citizen.username,

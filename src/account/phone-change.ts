@@ -16,7 +16,9 @@ export function hasSecondFactor(deps: Pick<AccountDeps, 'oneTimeCodes'>, citizen
 
 /** The step-up proves the change only when it authenticated this very citizen at Midden or higher. */
 export function provesSecondFactor(result: LoginResult, citizen: CitizenRow): boolean {
-  return result.outcome === 'authenticated' && result.citizenId === citizen.id && satisfies(result.level, levels.midden);
+  return (
+    result.outcome === 'authenticated' && result.citizenId === citizen.id && satisfies(result.level, levels.midden)
+  );
 }
 
 export interface AppliedPhoneChange {
@@ -59,7 +61,12 @@ export async function applyPhoneChange(
     citizenId: citizen.id,
     clientAddress: change.clientAddress,
     // Masked numbers only (SECURITY-TESTS.md 11): the audit log is read by more people than the citizen.
-    details: { from: oldPhone ? maskPhoneNumber(oldPhone) : null, to: maskPhoneNumber(newPhone), oldNumberNotified, ...ended },
+    details: {
+      from: oldPhone ? maskPhoneNumber(oldPhone) : null,
+      to: maskPhoneNumber(newPhone),
+      oldNumberNotified,
+      ...ended,
+    },
   });
   return { ...ended, oldNumberNotified };
 }

@@ -20,7 +20,16 @@ const confirmPath = `${phonePath}/bevestigen`;
 
 export function phoneChangeHandlers(deps: AccountDeps) {
   function showForm(ctx: Context, { citizen }: SignedIn, extra: Record<string, unknown> = {}, status = 200): void {
-    render(ctx, 'account/phone.njk', { maskedPhone: citizen.phone ? maskPhoneNumber(citizen.phone) : null, prefixes: deps.config.sms.allowedCountryPrefixes.join(', '), ...extra }, status);
+    render(
+      ctx,
+      'account/phone.njk',
+      {
+        maskedPhone: citizen.phone ? maskPhoneNumber(citizen.phone) : null,
+        prefixes: deps.config.sms.allowedCountryPrefixes.join(', '),
+        ...extra,
+      },
+      status,
+    );
   }
 
   /** Without a second factor the change cannot be proven here; the letter or the desk sets the number. */
@@ -39,7 +48,13 @@ export function phoneChangeHandlers(deps: AccountDeps) {
       const account = signedIn(ctx);
       const { session, citizen } = account;
       if (!hasSecondFactor(deps, citizen)) {
-        await deps.audit.record({ type: 'citizen.phone_change', outcome: 'failure', reason: 'no_second_factor', citizenId: citizen.id, clientAddress: ctx.ip });
+        await deps.audit.record({
+          type: 'citizen.phone_change',
+          outcome: 'failure',
+          reason: 'no_second_factor',
+          citizenId: citizen.id,
+          clientAddress: ctx.ip,
+        });
         return withoutSecondFactor(ctx, 403);
       }
       const input = (await readForm(ctx)).phone ?? '';
@@ -47,40 +62,92 @@ export function phoneChangeHandlers(deps: AccountDeps) {
       const newPhone = checked.ok ? checked.phone : undefined;
       const refusal = !checked.ok ? checked.reason : newPhone === citizen.phone ? 'account.phone_unchanged' : undefined;
       if (refusal || !newPhone) {
-        await deps.audit.record({ type: 'citizen.phone_change', outcome: 'failure', reason: refusal?.replace('account.', ''), citizenId: citizen.id, clientAddress: ctx.ip });
-        return showForm(ctx, account, { phone: input.slice(0, 40), error: refusal, errorParams: { prefixes: deps.config.sms.allowedCountryPrefixes.join(', ') } }, 400);
+        await deps.audit.record({
+          type: 'citizen.phone_change',
+          outcome: 'failure',
+          reason: refusal?.replace('account.', ''),
+          citizenId: citizen.id,
+          clientAddress: ctx.ip,
+        });
+        return showForm(
+          ctx,
+          account,
+          {
+            phone: input.slice(0, 40),
+            error: refusal,
+            errorParams: { prefixes: deps.config.sms.allowedCountryPrefixes.join(', ') },
+          },
+          400,
+        );
       }
       const protocolRef = newToken();
       await deps.sessions.setPendingPhone(session, newPhone, protocolRef);
-      await deps.audit.record({ type: 'citizen.phone_change', outcome: 'info', reason: 'second_factor_asked', citizenId: citizen.id, clientAddress: ctx.ip });
-      // Only the second factor is asked (step-up), of this citizen: the code goes to the CURRENT number.
-      await redirectToLogin(ctx, deps.attempts, {
-        protocol: 'account',
-        protocolRef,
-        webdienst: await accountWebdienst(deps),
-        requiredLevel: levels.midden,
-        forceAuthentication: false,
-        stepUpCitizenId: citizen.id,
-        resumeUrl: confirmPath,
+      await deps.audit.record({
+        type: 'citizen.phone_change',
+        outcome: 'info',
+        reason: 'second_factor_asked',
+        citizenId: citizen.id,
         clientAddress: ctx.ip,
-      }, deps.cookies);
+      });
+      // Only the second factor is asked (step-up), of this citizen: the code goes to the CURRENT number.
+      await redirectToLogin(
+        ctx,
+        deps.attempts,
+        {
+          protocol: 'account',
+          protocolRef,
+          webdienst: await accountWebdienst(deps),
+          requiredLevel: levels.midden,
+          forceAuthentication: false,
+          stepUpCitizenId: citizen.id,
+          resumeUrl: confirmPath,
+          clientAddress: ctx.ip,
+        },
+        deps.cookies,
+      );
     },
 
     async confirm(ctx: Context): Promise<void> {
       const { session, citizen } = signedIn(ctx);
-      const result = session.pendingPhoneRef ? await deps.attempts.takeResult('account', session.pendingPhoneRef) : undefined;
-      if (!result || !session.pendingPhone) throw new PoortwachterError('account.phone_change_expired', { status: 400, logMessage: 'phone change confirmed without a finished step-up of this session' });
+      const result = session.pendingPhoneRef
+        ? await deps.attempts.takeResult('account', session.pendingPhoneRef)
+        : undefined;
+      if (!result || !session.pendingPhone)
+        throw new PoortwachterError('account.phone_change_expired', {
+          status: 400,
+          logMessage: 'phone change confirmed without a finished step-up of this session',
+        });
       await deps.sessions.clearPendingPhone(session);
       if (result.outcome !== 'authenticated') {
-        await deps.audit.record({ type: 'citizen.phone_change', outcome: 'info', reason: 'cancelled', citizenId: citizen.id, clientAddress: ctx.ip });
+        await deps.audit.record({
+          type: 'citizen.phone_change',
+          outcome: 'info',
+          reason: 'cancelled',
+          citizenId: citizen.id,
+          clientAddress: ctx.ip,
+        });
         ctx.status = 303;
         return ctx.redirect(`${accountPath}?melding=telefoon_niet_gewijzigd`);
       }
       if (!provesSecondFactor(result, citizen)) {
-        await deps.audit.record({ type: 'citizen.phone_change', outcome: 'failure', reason: 'step_up_mismatch', citizenId: citizen.id, clientAddress: ctx.ip });
-        throw new PoortwachterError('account.phone_change_refused', { status: 403, logMessage: 'step-up result is not Midden for the citizen of this session' });
+        await deps.audit.record({
+          type: 'citizen.phone_change',
+          outcome: 'failure',
+          reason: 'step_up_mismatch',
+          citizenId: citizen.id,
+          clientAddress: ctx.ip,
+        });
+        throw new PoortwachterError('account.phone_change_refused', {
+          status: 403,
+          logMessage: 'step-up result is not Midden for the citizen of this session',
+        });
       }
-      await applyPhoneChange(deps, { citizen, newPhone: session.pendingPhone, keepAccountSessionId: session.id, clientAddress: ctx.ip });
+      await applyPhoneChange(deps, {
+        citizen,
+        newPhone: session.pendingPhone,
+        keepAccountSessionId: session.id,
+        clientAddress: ctx.ip,
+      });
       ctx.status = 303;
       ctx.redirect(`${accountPath}?melding=telefoon_gewijzigd`);
     },

@@ -28,7 +28,10 @@ export function accountRoutes(deps: AccountDeps): Router {
   async function overview(ctx: Context): Promise<void> {
     const { citizen } = signedIn(ctx);
     const notice = overviewNotices.get(String(ctx.query.melding));
-    render(ctx, 'account/overview.njk', { ...(await accountOverview(deps.store, citizen, ctx.state.locale as Locale)), notice });
+    render(ctx, 'account/overview.njk', {
+      ...(await accountOverview(deps.store, citizen, ctx.state.locale as Locale)),
+      notice,
+    });
   }
 
   router.get('/', session, (ctx) => (ctx.state.account ? overview(ctx) : login.start(ctx)));

@@ -16,7 +16,14 @@ export interface SignedIn {
 }
 
 export function setAccountCookie(ctx: Context, token: string, cookies: CookiePolicy): void {
-  ctx.cookies.set(cookieName, token, { path: accountPath, httpOnly: true, sameSite: 'lax', secure: cookies.secure, signed: false, overwrite: true });
+  ctx.cookies.set(cookieName, token, {
+    path: accountPath,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: cookies.secure,
+    signed: false,
+    overwrite: true,
+  });
 }
 
 export function clearAccountCookie(ctx: Context): void {
@@ -43,7 +50,10 @@ export function requireAccountSession(): Middleware {
   return async (ctx, next) => {
     if (!ctx.state.account) {
       if (ctx.method === 'GET' || ctx.method === 'HEAD') return ctx.redirect(accountPath);
-      throw new PoortwachterError('account.session_required', { status: 403, logMessage: `${ctx.method} ${ctx.path} without a live account session` });
+      throw new PoortwachterError('account.session_required', {
+        status: 403,
+        logMessage: `${ctx.method} ${ctx.path} without a live account session`,
+      });
     }
     await next();
   };
@@ -51,6 +61,10 @@ export function requireAccountSession(): Middleware {
 
 export function signedIn(ctx: Context): SignedIn {
   const account = ctx.state.account as SignedIn | undefined;
-  if (!account) throw new PoortwachterError('account.session_required', { status: 403, logMessage: 'account page reached without the session guard' });
+  if (!account)
+    throw new PoortwachterError('account.session_required', {
+      status: 403,
+      logMessage: 'account page reached without the session guard',
+    });
   return account;
 }

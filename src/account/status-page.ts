@@ -24,7 +24,9 @@ function inLanguage(disruption: StatusDisruptionRow, locale: Locale) {
   const en = locale === 'en';
   return {
     title: en ? disruption.titleEn : disruption.titleNl,
-    description: en ? disruption.descriptionEn ?? disruption.descriptionNl : disruption.descriptionNl ?? disruption.descriptionEn,
+    description: en
+      ? (disruption.descriptionEn ?? disruption.descriptionNl)
+      : (disruption.descriptionNl ?? disruption.descriptionEn),
     from: localTime(disruption.startsAt, locale),
     to: localTime(disruption.endsAt, locale),
   };
@@ -36,9 +38,24 @@ export function statusPageRoutes(deps: StatusPageDeps): Router {
     const overview = await statusOverview(deps);
     ctx.set('Cache-Control', 'no-store');
     if (ctx.accepts('html', 'json') === 'json') {
-      const disruption = (row: StatusDisruptionRow) => ({ id: row.id, from: iso(row.startsAt), to: iso(row.endsAt), title_nl: row.titleNl, title_en: row.titleEn, description_nl: row.descriptionNl, description_en: row.descriptionEn });
+      const disruption = (row: StatusDisruptionRow) => ({
+        id: row.id,
+        from: iso(row.startsAt),
+        to: iso(row.endsAt),
+        title_nl: row.titleNl,
+        title_en: row.titleEn,
+        description_nl: row.descriptionNl,
+        description_en: row.descriptionEn,
+      });
       ctx.body = {
-        maintenance: overview.maintenance ? { since: iso(overview.maintenance.startedAt), until: iso(overview.maintenance.expectedEndAt), message_nl: overview.maintenance.messageNl, message_en: overview.maintenance.messageEn } : null,
+        maintenance: overview.maintenance
+          ? {
+              since: iso(overview.maintenance.startedAt),
+              until: iso(overview.maintenance.expectedEndAt),
+              message_nl: overview.maintenance.messageNl,
+              message_en: overview.maintenance.messageEn,
+            }
+          : null,
         current: overview.current.map(disruption),
         planned: overview.planned.map(disruption),
       };
@@ -49,9 +66,15 @@ export function statusPageRoutes(deps: StatusPageDeps): Router {
     const maintenance = overview.maintenance;
     render(ctx, 'status/index.njk', {
       maintenance: maintenance && {
-        message: locale === 'en' ? maintenance.messageEn ?? maintenance.messageNl : maintenance.messageNl ?? maintenance.messageEn,
+        message:
+          locale === 'en'
+            ? (maintenance.messageEn ?? maintenance.messageNl)
+            : (maintenance.messageNl ?? maintenance.messageEn),
         since: localTime(maintenance.startedAt, locale),
-        expectedEnd: maintenance.expectedEndAt !== null && maintenance.expectedEndAt > now ? localTime(maintenance.expectedEndAt, locale) : undefined,
+        expectedEnd:
+          maintenance.expectedEndAt !== null && maintenance.expectedEndAt > now
+            ? localTime(maintenance.expectedEndAt, locale)
+            : undefined,
       },
       current: overview.current.map((row) => inLanguage(row, locale)),
       planned: overview.planned.map((row) => inLanguage(row, locale)),

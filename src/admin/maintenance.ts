@@ -24,14 +24,22 @@ export const maxMessageLength = 1000;
 function message(value: string | undefined, option: string): string | null {
   const text = value?.trim();
   if (!text) return null;
-  if (text.length > maxMessageLength) throw new ValidationError('admin.invalid_maintenance_message', `${option} must be at most ${maxMessageLength} characters`);
+  if (text.length > maxMessageLength)
+    throw new ValidationError(
+      'admin.invalid_maintenance_message',
+      `${option} must be at most ${maxMessageLength} characters`,
+    );
   return text;
 }
 
 /** Switches maintenance on, or updates the messages and expected end of the maintenance in force. */
-export async function switchMaintenanceOn(deps: MaintenanceDeps, settings: MaintenanceSettings): Promise<MaintenanceState> {
+export async function switchMaintenanceOn(
+  deps: MaintenanceDeps,
+  settings: MaintenanceSettings,
+): Promise<MaintenanceState> {
   const now = deps.clock.now();
-  if (settings.until !== undefined && settings.until <= now) throw new ValidationError('admin.invalid_maintenance_end', '--until must be in the future');
+  if (settings.until !== undefined && settings.until <= now)
+    throw new ValidationError('admin.invalid_maintenance_end', '--until must be in the future');
   const previous = await deps.store.findMaintenanceMode();
   const state: MaintenanceState = {
     messageNl: message(settings.messageNl, '--message-nl'),
@@ -41,7 +49,14 @@ export async function switchMaintenanceOn(deps: MaintenanceDeps, settings: Maint
     updatedAt: now,
   };
   await deps.store.upsertMaintenanceMode(state);
-  await deps.audit.record({ type: 'admin.maintenance_on', outcome: 'success', details: { until: state.expectedEndAt === null ? null : new Date(state.expectedEndAt).toISOString(), already_on: previous !== undefined } });
+  await deps.audit.record({
+    type: 'admin.maintenance_on',
+    outcome: 'success',
+    details: {
+      until: state.expectedEndAt === null ? null : new Date(state.expectedEndAt).toISOString(),
+      already_on: previous !== undefined,
+    },
+  });
   return (await deps.store.findMaintenanceMode()) ?? state;
 }
 

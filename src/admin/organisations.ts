@@ -21,9 +21,11 @@ export interface AdminDeps {
 
 export async function addOrganisation(deps: AdminDeps, input: NewOrganisation): Promise<OrganisationRow> {
   const name = input.name.trim();
-  if (name.length < 2 || name.length > 200) throw new ValidationError('admin.invalid_name', 'organisation name must be 2 to 200 characters');
+  if (name.length < 2 || name.length > 200)
+    throw new ValidationError('admin.invalid_name', 'organisation name must be 2 to 200 characters');
   if (!/^\d{20}$/.test(input.oin)) throw new ValidationError('admin.invalid_oin', 'OIN must be exactly 20 digits');
-  if (await deps.store.findOrganisationByOin(input.oin)) throw new ValidationError('admin.oin_taken', `an organisation with OIN ${input.oin} already exists`);
+  if (await deps.store.findOrganisationByOin(input.oin))
+    throw new ValidationError('admin.oin_taken', `an organisation with OIN ${input.oin} already exists`);
   const organisation: OrganisationRow = {
     id: newId(),
     oin: input.oin,
@@ -33,6 +35,10 @@ export async function addOrganisation(deps: AdminDeps, input: NewOrganisation): 
     createdAt: deps.clock.now(),
   };
   await deps.store.insertOrganisation(organisation);
-  await deps.audit.record({ type: 'admin.organisation_added', outcome: 'success', details: { oin: organisation.oin, bsnEntitled: organisation.bsnEntitled } });
+  await deps.audit.record({
+    type: 'admin.organisation_added',
+    outcome: 'success',
+    details: { oin: organisation.oin, bsnEntitled: organisation.bsnEntitled },
+  });
   return organisation;
 }

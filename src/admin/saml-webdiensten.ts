@@ -38,46 +38,84 @@ async function readMetadata(source: string, environment: Config['environment']):
     try {
       response = await fetch(source, { redirect: 'error', signal: AbortSignal.timeout(10_000) });
     } catch (error) {
-      throw new ValidationError('admin.metadata_unreachable', `could not fetch SAML metadata from ${source}: ${(error as Error).message}`);
+      throw new ValidationError(
+        'admin.metadata_unreachable',
+        `could not fetch SAML metadata from ${source}: ${(error as Error).message}`,
+      );
     }
-    if (!response.ok) throw new ValidationError('admin.metadata_unreachable', `could not fetch SAML metadata from ${source}: HTTP ${response.status}`);
+    if (!response.ok)
+      throw new ValidationError(
+        'admin.metadata_unreachable',
+        `could not fetch SAML metadata from ${source}: HTTP ${response.status}`,
+      );
     const body = await response.text();
-    if (Buffer.byteLength(body) > maxMetadataBytes) throw new ValidationError('admin.invalid_saml_metadata', 'invalid SAML metadata: larger than 256 KiB');
+    if (Buffer.byteLength(body) > maxMetadataBytes)
+      throw new ValidationError('admin.invalid_saml_metadata', 'invalid SAML metadata: larger than 256 KiB');
     return body;
   }
   try {
     const body = await readFile(source, 'utf8');
-    if (Buffer.byteLength(body) > maxMetadataBytes) throw new ValidationError('admin.invalid_saml_metadata', 'invalid SAML metadata: larger than 256 KiB');
+    if (Buffer.byteLength(body) > maxMetadataBytes)
+      throw new ValidationError('admin.invalid_saml_metadata', 'invalid SAML metadata: larger than 256 KiB');
     return body;
   } catch (error) {
     if (error instanceof ValidationError) throw error;
-    throw new ValidationError('admin.metadata_unreadable', `cannot read SAML metadata file ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ValidationError(
+      'admin.metadata_unreadable',
+      `cannot read SAML metadata file ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
 function checkResponseBinding(value: string | undefined, fallback: ResponseBinding): ResponseBinding {
   const responseBinding = (value ?? fallback) as ResponseBinding;
-  if (responseBinding !== 'artifact' && responseBinding !== 'post') throw new ValidationError('admin.invalid_response_binding', `--response-binding must be artifact or post, not "${value}"`);
+  if (responseBinding !== 'artifact' && responseBinding !== 'post')
+    throw new ValidationError(
+      'admin.invalid_response_binding',
+      `--response-binding must be artifact or post, not "${value}"`,
+    );
   return responseBinding;
 }
 
-async function registrationFrom(deps: { environment: Config['environment'] }, input: { metadata?: string; metadataXml?: string }, responseBinding: ResponseBinding): Promise<SamlRegistration> {
-  if (!input.metadata && !input.metadataXml) throw new ValidationError('admin.missing_metadata', '--metadata FILE_OR_URL is required');
+async function registrationFrom(
+  deps: { environment: Config['environment'] },
+  input: { metadata?: string; metadataXml?: string },
+  responseBinding: ResponseBinding,
+): Promise<SamlRegistration> {
+  if (!input.metadata && !input.metadataXml)
+    throw new ValidationError('admin.missing_metadata', '--metadata FILE_OR_URL is required');
   const xml = input.metadataXml ?? (await readMetadata(input.metadata!, deps.environment));
-  return parseSpMetadata(xml, { responseBinding, checkUrl: (url, what) => assertRegistrableUri(url, what, deps.environment) });
+  return parseSpMetadata(xml, {
+    responseBinding,
+    checkUrl: (url, what) => assertRegistrableUri(url, what, deps.environment),
+  });
 }
 
-export async function addSamlWebdienst(deps: AdminDeps & { environment: Config['environment'] }, input: NewSamlWebdienst): Promise<RegisteredSamlWebdienst> {
+export async function addSamlWebdienst(
+  deps: AdminDeps & { environment: Config['environment'] },
+  input: NewSamlWebdienst,
+): Promise<RegisteredSamlWebdienst> {
   const organisation = await deps.store.findOrganisationByOin(input.organisationOin);
-  if (!organisation) throw new ValidationError('admin.unknown_organisation', `no organisation with OIN ${input.organisationOin}; add it first with "organisation add"`);
+  if (!organisation)
+    throw new ValidationError(
+      'admin.unknown_organisation',
+      `no organisation with OIN ${input.organisationOin}; add it first with "organisation add"`,
+    );
   const name = input.name.trim();
-  if (name.length < 2 || name.length > 200) throw new ValidationError('admin.invalid_name', 'webdienst name must be 2 to 200 characters');
+  if (name.length < 2 || name.length > 200)
+    throw new ValidationError('admin.invalid_name', 'webdienst name must be 2 to 200 characters');
   const level: LevelName = (input.level ?? 'basis').toLowerCase() as LevelName;
-  if (!isLevelName(level) || !levels[level].offered) throw new ValidationError('admin.invalid_level', `--level must be basis or midden, not "${input.level}"`);
-  if (input.federation !== undefined && !/^[a-z0-9][a-z0-9-]{0,99}$/.test(input.federation)) throw new ValidationError('admin.invalid_federation', 'federation names are lower-case letters, digits and dashes');
+  if (!isLevelName(level) || !levels[level].offered)
+    throw new ValidationError('admin.invalid_level', `--level must be basis or midden, not "${input.level}"`);
+  if (input.federation !== undefined && !/^[a-z0-9][a-z0-9-]{0,99}$/.test(input.federation))
+    throw new ValidationError('admin.invalid_federation', 'federation names are lower-case letters, digits and dashes');
   const responseBinding = checkResponseBinding(input.responseBinding, 'artifact');
   const registration = await registrationFrom(deps, input, responseBinding);
-  if (await deps.store.findWebdienstByClientId(registration.entityId)) throw new ValidationError('admin.client_id_taken', `a webdienst with entityID ${registration.entityId} is already registered`);
+  if (await deps.store.findWebdienstByClientId(registration.entityId))
+    throw new ValidationError(
+      'admin.client_id_taken',
+      `a webdienst with entityID ${registration.entityId} is already registered`,
+    );
 
   const id = newId();
   await deps.store.insertWebdienst({
@@ -91,7 +129,12 @@ export async function addSamlWebdienst(deps: AdminDeps & { environment: Config['
     protocolMetadata: registration as unknown as Record<string, unknown>,
     createdAt: deps.clock.now(),
   });
-  await deps.audit.record({ type: 'admin.webdienst_added', outcome: 'success', webdienstId: id, details: { protocol: 'saml', organisation: organisation.oin, level, responseBinding } });
+  await deps.audit.record({
+    type: 'admin.webdienst_added',
+    outcome: 'success',
+    webdienstId: id,
+    details: { protocol: 'saml', organisation: organisation.oin, level, responseBinding },
+  });
   const webdienst = (await deps.store.findWebdienstById(id))!;
   return { webdienst, entityId: registration.entityId, registration };
 }
@@ -110,22 +153,50 @@ export interface SamlMetadataUpdate {
  * certificate or a new ACS endpoint works at once and a removed one no longer does. Checked like a new
  * registration first: invalid metadata changes nothing.
  */
-export async function updateSamlWebdienst(deps: AdminDeps & { environment: Config['environment'] }, input: SamlMetadataUpdate): Promise<RegisteredSamlWebdienst> {
+export async function updateSamlWebdienst(
+  deps: AdminDeps & { environment: Config['environment'] },
+  input: SamlMetadataUpdate,
+): Promise<RegisteredSamlWebdienst> {
   const webdienst = await deps.store.findWebdienstByClientId(input.entityId);
-  if (!webdienst || webdienst.protocol !== 'saml') throw new ValidationError('admin.unknown_webdienst', `no SAML webdienst with entityID ${input.entityId}; register it with "webdienst add-saml"`);
+  if (!webdienst || webdienst.protocol !== 'saml')
+    throw new ValidationError(
+      'admin.unknown_webdienst',
+      `no SAML webdienst with entityID ${input.entityId}; register it with "webdienst add-saml"`,
+    );
   const current = webdienst.protocolMetadata as unknown as SamlRegistration;
   const responseBinding = checkResponseBinding(input.responseBinding, current.responseBinding);
   const registration = await registrationFrom(deps, input, responseBinding);
   // The entityID is the webdienst's identity (the Issuer it is found by): a new one is a new registration.
-  if (registration.entityId !== input.entityId) throw new ValidationError('admin.invalid_saml_metadata', `invalid SAML metadata: it is for entityID ${registration.entityId}, not ${input.entityId}`);
-  if (!(await deps.store.updateWebdienstProtocolMetadata(webdienst.id, registration as unknown as Record<string, unknown>))) {
-    throw new ValidationError('admin.unknown_webdienst', `the webdienst with entityID ${input.entityId} was removed meanwhile`);
+  if (registration.entityId !== input.entityId)
+    throw new ValidationError(
+      'admin.invalid_saml_metadata',
+      `invalid SAML metadata: it is for entityID ${registration.entityId}, not ${input.entityId}`,
+    );
+  if (
+    !(await deps.store.updateWebdienstProtocolMetadata(
+      webdienst.id,
+      registration as unknown as Record<string, unknown>,
+    ))
+  ) {
+    throw new ValidationError(
+      'admin.unknown_webdienst',
+      `the webdienst with entityID ${input.entityId} was removed meanwhile`,
+    );
   }
   await deps.audit.record({
     type: 'admin.webdienst_updated',
     outcome: 'success',
     webdienstId: webdienst.id,
-    details: { protocol: 'saml', responseBinding, signingCertificates: registration.signingCertificates.length, assertionConsumerServices: registration.assertionConsumerServices.length },
+    details: {
+      protocol: 'saml',
+      responseBinding,
+      signingCertificates: registration.signingCertificates.length,
+      assertionConsumerServices: registration.assertionConsumerServices.length,
+    },
   });
-  return { webdienst: (await deps.store.findWebdienstById(webdienst.id))!, entityId: registration.entityId, registration };
+  return {
+    webdienst: (await deps.store.findWebdienstById(webdienst.id))!,
+    entityId: registration.entityId,
+    registration,
+  };
 }

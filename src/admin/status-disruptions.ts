@@ -26,15 +26,23 @@ const limits = { title: 200, description: 2000 };
 function text(value: string | undefined, option: string, max: number, required: boolean): string | null {
   const trimmed = value?.trim() ?? '';
   if (!trimmed && required) throw new ValidationError('admin.invalid_status_text', `${option} must not be empty`);
-  if (trimmed.length > max) throw new ValidationError('admin.invalid_status_text', `${option} must be at most ${max} characters`);
+  if (trimmed.length > max)
+    throw new ValidationError('admin.invalid_status_text', `${option} must be at most ${max} characters`);
   return trimmed || null;
 }
 
-export async function addStatusDisruption(deps: StatusDisruptionDeps, input: NewStatusDisruption): Promise<StatusDisruptionRow> {
+export async function addStatusDisruption(
+  deps: StatusDisruptionDeps,
+  input: NewStatusDisruption,
+): Promise<StatusDisruptionRow> {
   const now = deps.clock.now();
   if (input.from >= input.to) throw new ValidationError('admin.invalid_status_period', '--from must be before --to');
   // The status page shows only what is current or planned; a period already over would never appear.
-  if (input.to <= now) throw new ValidationError('admin.invalid_status_period', '--to is in the past: the status page lists current and planned disruptions only');
+  if (input.to <= now)
+    throw new ValidationError(
+      'admin.invalid_status_period',
+      '--to is in the past: the status page lists current and planned disruptions only',
+    );
   const disruption = await deps.store.insertStatusDisruption({
     startsAt: input.from,
     endsAt: input.to,
@@ -44,11 +52,19 @@ export async function addStatusDisruption(deps: StatusDisruptionDeps, input: New
     descriptionEn: text(input.descriptionEn, '--description-en', limits.description, false),
     createdAt: now,
   });
-  await deps.audit.record({ type: 'admin.status_disruption_added', outcome: 'success', details: { id: disruption.id, from: new Date(input.from).toISOString(), to: new Date(input.to).toISOString() } });
+  await deps.audit.record({
+    type: 'admin.status_disruption_added',
+    outcome: 'success',
+    details: { id: disruption.id, from: new Date(input.from).toISOString(), to: new Date(input.to).toISOString() },
+  });
   return disruption;
 }
 
 export async function removeStatusDisruption(deps: StatusDisruptionDeps, id: number): Promise<void> {
-  if (!(await deps.store.deleteStatusDisruption(id))) throw new NotFoundError('admin.unknown_status_disruption', `no disruption with id ${id} (see poortwachter status list)`);
+  if (!(await deps.store.deleteStatusDisruption(id)))
+    throw new NotFoundError(
+      'admin.unknown_status_disruption',
+      `no disruption with id ${id} (see poortwachter status list)`,
+    );
   await deps.audit.record({ type: 'admin.status_disruption_removed', outcome: 'success', details: { id } });
 }

@@ -28,9 +28,18 @@ function describeGap(from: number, to: number): string {
  * alone and the walk goes on; ids are consecutive (the chain head hands them out), so a gap before a
  * row that no longer fits is a deleted row, and the head names rows deleted from the end.
  */
-export async function verifyAuditChain(store: Pick<Store, 'listAuditChainLinks' | 'findAuditChainHead'>): Promise<ChainVerdict> {
+export async function verifyAuditChain(
+  store: Pick<Store, 'listAuditChainLinks' | 'findAuditChainHead'>,
+): Promise<ChainVerdict> {
   const head = await store.findAuditChainHead();
-  if (!head) return { ok: false, events: 0, lastId: null, lastHash: genesisHash, breaks: [{ id: 0, problem: 'the audit chain head is missing: run the migrations' }] };
+  if (!head)
+    return {
+      ok: false,
+      events: 0,
+      lastId: null,
+      lastHash: genesisHash,
+      breaks: [{ id: 0, problem: 'the audit chain head is missing: run the migrations' }],
+    };
   const breaks: ChainBreak[] = [];
   let previousId = 0;
   let previousHash = genesisHash;
@@ -40,11 +49,22 @@ export async function verifyAuditChain(store: Pick<Store, 'listAuditChainLinks' 
     for (const link of links) {
       events += 1;
       if (link.chainHash === null) {
-        breaks.push({ id: link.id, problem: `row ${link.id} has no chain hash: it was written around the audit log or its hash was removed` });
+        breaks.push({
+          id: link.id,
+          problem: `row ${link.id} has no chain hash: it was written around the audit log or its hash was removed`,
+        });
       } else if (link.chainHash !== chainHash(previousHash, link.id, link.content)) {
         // A gap whose next row still fits was there when the row was chained (ids from before the chain).
-        if (link.id > previousId + 1) breaks.push({ id: previousId + 1, problem: `${describeGap(previousId + 1, link.id - 1)} (between rows ${previousId || 'start'} and ${link.id}), or row ${link.id} was changed` });
-        else breaks.push({ id: link.id, problem: `row ${link.id} was changed${previousId ? `, or its hash does not follow row ${previousId}` : ''}` });
+        if (link.id > previousId + 1)
+          breaks.push({
+            id: previousId + 1,
+            problem: `${describeGap(previousId + 1, link.id - 1)} (between rows ${previousId || 'start'} and ${link.id}), or row ${link.id} was changed`,
+          });
+        else
+          breaks.push({
+            id: link.id,
+            problem: `row ${link.id} was changed${previousId ? `, or its hash does not follow row ${previousId}` : ''}`,
+          });
       }
       previousId = link.id;
       previousHash = link.chainHash ?? previousHash;
@@ -53,15 +73,24 @@ export async function verifyAuditChain(store: Pick<Store, 'listAuditChainLinks' 
     if (links.length < pageSize) break;
   }
   if (head.lastId > previousId) {
-    breaks.push({ id: previousId + 1, problem: `${describeGap(previousId + 1, head.lastId)} (the chain head says the last event is row ${head.lastId})` });
+    breaks.push({
+      id: previousId + 1,
+      problem: `${describeGap(previousId + 1, head.lastId)} (the chain head says the last event is row ${head.lastId})`,
+    });
   } else if (head.lastId < previousId || head.lastHash !== previousHash) {
-    breaks.push({ id: previousId, problem: `the chain head (row ${head.lastId}) does not match the last row ${previousId}: the head or the last rows were changed` });
+    breaks.push({
+      id: previousId,
+      problem: `the chain head (row ${head.lastId}) does not match the last row ${previousId}: the head or the last rows were changed`,
+    });
   }
   return { ok: breaks.length === 0, events, lastId: previousId || null, lastHash: previousHash, breaks };
 }
 
 /** The events with from <= at < to, in chain order, a page at a time (the rows are not all held at once). */
-export async function* exportAuditEvents(store: Pick<Store, 'listAuditEventsBetween'>, period: { from: number; to: number }): AsyncGenerator<ChainedAuditEventRow> {
+export async function* exportAuditEvents(
+  store: Pick<Store, 'listAuditEventsBetween'>,
+  period: { from: number; to: number },
+): AsyncGenerator<ChainedAuditEventRow> {
   let afterId = 0;
   for (;;) {
     const rows = await store.listAuditEventsBetween({ ...period, afterId, limit: pageSize });

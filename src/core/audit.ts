@@ -29,7 +29,8 @@ const personalNumber = /^(\d{9}|\+?\d{10,15})$/;
 
 function withoutPersonalNumbers(details: AuditEvent['details']): Record<string, string | number | boolean | null> {
   const safe: Record<string, string | number | boolean | null> = {};
-  for (const [key, value] of Object.entries(details ?? {})) safe[key] = personalNumber.test(String(value).replace(/[\s-]/g, '')) ? '[redacted]' : value;
+  for (const [key, value] of Object.entries(details ?? {}))
+    safe[key] = personalNumber.test(String(value).replace(/[\s-]/g, '')) ? '[redacted]' : value;
   return safe;
 }
 

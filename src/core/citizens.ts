@@ -41,12 +41,16 @@ export interface CitizenDeps {
 /** Checks everything first and writes once: a refused citizen leaves nothing behind. */
 export async function addCitizen(deps: CitizenDeps, input: NewCitizen): Promise<CitizenRow> {
   const username = normaliseUsername(input.username);
-  if (!usernamePattern.test(username)) throw new ValidationError('citizen.invalid_username', 'username has characters or a length that is not allowed');
+  if (!usernamePattern.test(username))
+    throw new ValidationError('citizen.invalid_username', 'username has characters or a length that is not allowed');
   if (!isValidBsn(input.bsn)) throw new ValidationError('citizen.invalid_bsn', 'BSN fails the 11-check');
-  if (input.phone !== undefined && !isValidPhoneNumber(input.phone)) throw new ValidationError('citizen.invalid_phone', 'phone number is not in international format');
+  if (input.phone !== undefined && !isValidPhoneNumber(input.phone))
+    throw new ValidationError('citizen.invalid_phone', 'phone number is not in international format');
   assertAcceptablePassword(input.password, deps.passwordRules, { username });
-  if (await deps.store.findCitizenByUsername(username)) throw new ValidationError('citizen.username_taken', 'username already in use');
-  if (await deps.store.findActiveCitizenByBsn(input.bsn)) throw new ValidationError('citizen.bsn_taken', 'an account for this BSN already exists');
+  if (await deps.store.findCitizenByUsername(username))
+    throw new ValidationError('citizen.username_taken', 'username already in use');
+  if (await deps.store.findActiveCitizenByBsn(input.bsn))
+    throw new ValidationError('citizen.bsn_taken', 'an account for this BSN already exists');
   const now = deps.clock.now();
   const citizen = {
     id: newId(),
@@ -66,10 +70,19 @@ export async function addCitizen(deps: CitizenDeps, input: NewCitizen): Promise<
 
 /** Sets the mobile number SMS codes go to (an operator's action; the citizen's own change is an account page). */
 export async function setCitizenPhone(deps: CitizenDeps, username: string, phone: string): Promise<CitizenRow> {
-  if (!isValidPhoneNumber(phone)) throw new ValidationError('citizen.invalid_phone', 'phone number must be in international format, e.g. +31612345678');
+  if (!isValidPhoneNumber(phone))
+    throw new ValidationError(
+      'citizen.invalid_phone',
+      'phone number must be in international format, e.g. +31612345678',
+    );
   const citizen = await deps.store.findCitizenByUsername(normaliseUsername(username));
   if (!citizen) throw new ValidationError('citizen.unknown', `no citizen with username ${normaliseUsername(username)}`);
   await deps.store.updateCitizenPhone(citizen.id, phone, deps.clock.now());
-  await deps.audit.record({ type: 'citizen.phone_changed', outcome: 'success', citizenId: citizen.id, reason: 'operator' });
+  await deps.audit.record({
+    type: 'citizen.phone_changed',
+    outcome: 'success',
+    citizenId: citizen.id,
+    reason: 'operator',
+  });
   return { ...citizen, phone };
 }

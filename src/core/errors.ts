@@ -6,7 +6,10 @@ export class PoortwachterError extends Error {
   readonly expose: boolean;
   readonly details: Record<string, string | number>;
 
-  constructor(code: string, options: { status?: number; logMessage?: string; expose?: boolean; details?: Record<string, string | number> } = {}) {
+  constructor(
+    code: string,
+    options: { status?: number; logMessage?: string; expose?: boolean; details?: Record<string, string | number> } = {},
+  ) {
     super(options.logMessage ?? code);
     this.name = 'PoortwachterError';
     this.code = code;

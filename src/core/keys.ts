@@ -23,7 +23,9 @@ function readKeyFile(path: string): JWK {
   try {
     text = readFileSync(path, 'utf8').trim();
   } catch (error) {
-    throw new Error(`keys.signingKeyFiles (SIGNING_KEY_FILES): cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(
+      `keys.signingKeyFiles (SIGNING_KEY_FILES): cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   const jwk = (text.startsWith('{') ? JSON.parse(text) : createPrivateKey(text).export({ format: 'jwk' })) as JWK;
   if (jwk.kty !== 'RSA' || !jwk.d) throw new Error(`signing key file ${path} must hold an RSA private key`);
@@ -35,7 +37,10 @@ async function withKid(jwk: JWK): Promise<JWK> {
   return { kty, n, e, d, p, q, dp, dq, qi, kid: jwk.kid ?? (await calculateJwkThumbprint({ kty, n, e })) };
 }
 
-async function generatedSigningKeys(store: Pick<Store, 'listSigningKeys' | 'insertFirstSigningKey'>, clock: Clock): Promise<JWK[]> {
+async function generatedSigningKeys(
+  store: Pick<Store, 'listSigningKeys' | 'insertFirstSigningKey'>,
+  clock: Clock,
+): Promise<JWK[]> {
   const existing = await store.listSigningKeys();
   if (existing.length) return existing.map((row) => row.privateJwk as JWK);
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -44,13 +49,18 @@ async function generatedSigningKeys(store: Pick<Store, 'listSigningKeys' | 'inse
   return (await store.listSigningKeys()).map((row) => row.privateJwk as JWK);
 }
 
-export async function loadInstanceKeys(config: Config, store: Pick<Store, 'listSigningKeys' | 'insertFirstSigningKey' | 'insertInstanceSecretIfAbsent'>, clock: Clock): Promise<InstanceKeys> {
+export async function loadInstanceKeys(
+  config: Config,
+  store: Pick<Store, 'listSigningKeys' | 'insertFirstSigningKey' | 'insertInstanceSecretIfAbsent'>,
+  clock: Clock,
+): Promise<InstanceKeys> {
   const signingKeys = config.keys.signingKeyFiles.length
     ? await Promise.all(config.keys.signingKeyFiles.map((path) => withKid(readKeyFile(path))))
     : await generatedSigningKeys(store, clock);
   const kids = new Set(signingKeys.map((key) => key.kid));
   if (kids.size !== signingKeys.length) throw new Error('signing keys must have unique kids');
-  const secret = (name: string) => store.insertInstanceSecretIfAbsent(name, randomBytes(32).toString('base64url'), clock.now());
+  const secret = (name: string) =>
+    store.insertInstanceSecretIfAbsent(name, randomBytes(32).toString('base64url'), clock.now());
   return {
     signingKeys,
     cookieKeys: config.secrets.cookieKeys.length ? config.secrets.cookieKeys : [await secret('cookie-key')],

@@ -12,10 +12,33 @@ export interface Level {
 }
 
 export const levels: Record<LevelName, Level> = {
-  basis: { name: 'basis', rank: 10, uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport', offered: true },
-  midden: { name: 'midden', rank: 20, uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract', eidasAlias: 'http://eidas.europa.eu/LoA/low', offered: true },
-  substantieel: { name: 'substantieel', rank: 25, uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard', eidasAlias: 'http://eidas.europa.eu/LoA/substantial', offered: false },
-  hoog: { name: 'hoog', rank: 30, uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI', eidasAlias: 'http://eidas.europa.eu/LoA/high', offered: false },
+  basis: {
+    name: 'basis',
+    rank: 10,
+    uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport',
+    offered: true,
+  },
+  midden: {
+    name: 'midden',
+    rank: 20,
+    uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract',
+    eidasAlias: 'http://eidas.europa.eu/LoA/low',
+    offered: true,
+  },
+  substantieel: {
+    name: 'substantieel',
+    rank: 25,
+    uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard',
+    eidasAlias: 'http://eidas.europa.eu/LoA/substantial',
+    offered: false,
+  },
+  hoog: {
+    name: 'hoog',
+    rank: 30,
+    uri: 'urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI',
+    eidasAlias: 'http://eidas.europa.eu/LoA/high',
+    offered: false,
+  },
 };
 
 export const levelUris = levelNames.map((name) => levels[name].uri);

@@ -11,7 +11,11 @@ export interface MaintenanceMode {
   current(): Promise<MaintenanceState | undefined>;
 }
 
-export function createMaintenanceMode(deps: { store: Pick<Store, 'findMaintenanceMode'>; clock: Clock; refreshSeconds: number }): MaintenanceMode {
+export function createMaintenanceMode(deps: {
+  store: Pick<Store, 'findMaintenanceMode'>;
+  clock: Clock;
+  refreshSeconds: number;
+}): MaintenanceMode {
   let known: MaintenanceState | undefined;
   let readAt = Number.NEGATIVE_INFINITY;
   let reading: Promise<MaintenanceState | undefined> | undefined;

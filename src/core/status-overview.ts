@@ -10,9 +10,16 @@ export interface StatusOverview {
   planned: StatusDisruptionRow[];
 }
 
-export async function statusOverview(deps: { store: Pick<Store, 'listStatusDisruptions'>; maintenance: MaintenanceMode; clock: Clock }): Promise<StatusOverview> {
+export async function statusOverview(deps: {
+  store: Pick<Store, 'listStatusDisruptions'>;
+  maintenance: MaintenanceMode;
+  clock: Clock;
+}): Promise<StatusOverview> {
   const now = deps.clock.now();
-  const [maintenance, open] = await Promise.all([deps.maintenance.current(), deps.store.listStatusDisruptions({ endingAfter: now })]);
+  const [maintenance, open] = await Promise.all([
+    deps.maintenance.current(),
+    deps.store.listStatusDisruptions({ endingAfter: now }),
+  ]);
   return {
     ...(maintenance ? { maintenance } : {}),
     current: open.filter((disruption) => disruption.startsAt <= now),

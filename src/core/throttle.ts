@@ -19,12 +19,19 @@ export interface FailureCount {
   consecutiveFailures: number;
 }
 
-export function createThrottle(store: Pick<Store, 'findThrottle' | 'incrementThrottleFailures' | 'blockThrottleUntil' | 'clearThrottle'>, clock: Clock) {
+export function createThrottle(
+  store: Pick<Store, 'findThrottle' | 'incrementThrottleFailures' | 'blockThrottleUntil' | 'clearThrottle'>,
+  clock: Clock,
+) {
   return {
     async check(key: string): Promise<ThrottleVerdict> {
       const row = await store.findThrottle(key);
       const remaining = row ? row.blockedUntil - clock.now() : 0;
-      return { blocked: remaining > 0, retryAfterSeconds: remaining > 0 ? Math.ceil(remaining / 1000) : 0, hasFailures: row !== undefined };
+      return {
+        blocked: remaining > 0,
+        retryAfterSeconds: remaining > 0 ? Math.ceil(remaining / 1000) : 0,
+        hasFailures: row !== undefined,
+      };
     },
     async recordFailure(key: string, profile: Profile): Promise<FailureCount> {
       const now = clock.now();

@@ -11,7 +11,13 @@ import { demoClientId } from '../../seeds/development.ts';
 
 const flowCookie = 'demo_flow';
 
-export function demoRoutes({ store, config }: { store: Pick<Store, 'findWebdienstByClientId'>; config: Config }): Router {
+export function demoRoutes({
+  store,
+  config,
+}: {
+  store: Pick<Store, 'findWebdienstByClientId'>;
+  config: Config;
+}): Router {
   const router = new Router({ prefix: '/demo' });
   const redirectUri = `${config.publicUrl}/demo/callback`;
   let discovered: Promise<oidc.Configuration> | undefined;
@@ -20,7 +26,11 @@ export function demoRoutes({ store, config }: { store: Pick<Store, 'findWebdiens
     discovered ??= (async () => {
       const webdienst = await store.findWebdienstByClientId(demoClientId);
       const secret = webdienst?.protocolMetadata.client_secret;
-      if (typeof secret !== 'string') throw new PoortwachterError('demo.not_registered', { status: 503, logMessage: 'demo webdienst missing from the database (seed did not run)' });
+      if (typeof secret !== 'string')
+        throw new PoortwachterError('demo.not_registered', {
+          status: 503,
+          logMessage: 'demo webdienst missing from the database (seed did not run)',
+        });
       return oidc.discovery(new URL(config.publicUrl), demoClientId, undefined, oidc.ClientSecretBasic(secret), {
         execute: config.publicUrl.startsWith('http://') ? [oidc.allowInsecureRequests] : [],
       });
@@ -41,8 +51,15 @@ export function demoRoutes({ store, config }: { store: Pick<Store, 'findWebdiens
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    const level = ctx.query.level === 'midden' ? 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract' : undefined;
-    ctx.cookies.set(flowCookie, JSON.stringify({ verifier, state, nonce }), { httpOnly: true, sameSite: 'lax', signed: true, maxAge: 15 * 60 * 1000, path: '/demo' });
+    const level =
+      ctx.query.level === 'midden' ? 'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract' : undefined;
+    ctx.cookies.set(flowCookie, JSON.stringify({ verifier, state, nonce }), {
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      maxAge: 15 * 60 * 1000,
+      path: '/demo',
+    });
     const url = oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: redirectUri,
       scope: 'openid',
@@ -57,7 +74,8 @@ export function demoRoutes({ store, config }: { store: Pick<Store, 'findWebdiens
 
   router.get('/callback', async (ctx) => {
     const flow = ctx.cookies.get(flowCookie, { signed: true });
-    if (!flow) throw new PoortwachterError('demo.no_flow', { status: 400, logMessage: 'demo callback without its flow cookie' });
+    if (!flow)
+      throw new PoortwachterError('demo.no_flow', { status: 400, logMessage: 'demo callback without its flow cookie' });
     ctx.cookies.set(flowCookie, null, { path: '/demo', signed: true });
     const { verifier, state, nonce } = JSON.parse(flow) as { verifier: string; state: string; nonce: string };
     const currentUrl = new URL(ctx.originalUrl, config.publicUrl);
@@ -66,9 +84,17 @@ export function demoRoutes({ store, config }: { store: Pick<Store, 'findWebdiens
     }
     let tokens;
     try {
-      tokens = await oidc.authorizationCodeGrant(await client(), currentUrl, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+      tokens = await oidc.authorizationCodeGrant(await client(), currentUrl, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
     } catch (error) {
-      throw new PoortwachterError('demo.token_failed', { status: 400, logMessage: `demo token exchange failed: ${(error as Error).message}` });
+      throw new PoortwachterError('demo.token_failed', {
+        status: 400,
+        logMessage: `demo token exchange failed: ${(error as Error).message}`,
+      });
     }
     const claims = tokens.claims()!;
     render(ctx, 'demo/result.njk', {

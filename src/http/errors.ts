@@ -19,13 +19,32 @@ export function handleErrors(logger: Logger): Middleware {
       const known = error instanceof PoortwachterError;
       // A database that is restarting or out of reach is a passing condition: 503, try again.
       const unavailable = !known && isDatabaseUnavailable(error);
-      const status = known ? error.status : typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : unavailable ? 503 : 500;
-      const code = known && hasMessage(error.code) ? error.code : status === 404 ? 'error.not_found' : status < 500 ? 'error.bad_request' : unavailable ? 'error.unavailable' : 'error.internal';
+      const status = known
+        ? error.status
+        : typeof error.status === 'number' && error.status >= 400 && error.status < 500
+          ? error.status
+          : unavailable
+            ? 503
+            : 500;
+      const code =
+        known && hasMessage(error.code)
+          ? error.code
+          : status === 404
+            ? 'error.not_found'
+            : status < 500
+              ? 'error.bad_request'
+              : unavailable
+                ? 'error.unavailable'
+                : 'error.internal';
       if (unavailable) {
         ctx.set('Retry-After', '5');
         logger.warn({ reason: error.message.slice(0, 200), path: ctx.path }, 'database unavailable');
       } else if (status >= 500) logger.error({ err: error, path: ctx.path }, 'request failed');
-      else logger.info({ code: known ? error.code : code, reason: error.message.slice(0, 200), path: ctx.path, status }, 'request refused');
+      else
+        logger.info(
+          { code: known ? error.code : code, reason: error.message.slice(0, 200), path: ctx.path, status },
+          'request refused',
+        );
       ctx.set('Cache-Control', 'no-store');
       if (ctx.accepts('html', 'json') === 'json') {
         ctx.status = status;

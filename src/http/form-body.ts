@@ -7,13 +7,17 @@ const maxBytes = 16 * 1024;
 export async function readForm(ctx: Context): Promise<Record<string, string>> {
   const type = ctx.get('content-type').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') {
-    throw new PoortwachterError('error.bad_form', { status: 415, logMessage: `form posted as ${type || 'no content type'}` });
+    throw new PoortwachterError('error.bad_form', {
+      status: 415,
+      logMessage: `form posted as ${type || 'no content type'}`,
+    });
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new PoortwachterError('error.form_too_large', { status: 413, logMessage: 'form body over 16 KiB' });
+    if (size > maxBytes)
+      throw new PoortwachterError('error.form_too_large', { status: 413, logMessage: 'form body over 16 KiB' });
     chunks.push(chunk);
   }
   const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));

@@ -16,7 +16,10 @@ function publicReason(error: unknown, what: string): Error {
   return new Error(typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? `${what} (${code})` : what);
 }
 
-export function readinessChecks(deps: { store: Pick<Store, 'ping' | 'pendingMigrations'>; keys: Pick<InstanceKeys, 'signingKeys' | 'cookieKeys'> }): ReadinessCheck[] {
+export function readinessChecks(deps: {
+  store: Pick<Store, 'ping' | 'pendingMigrations'>;
+  keys: Pick<InstanceKeys, 'signingKeys' | 'cookieKeys'>;
+}): ReadinessCheck[] {
   // Applied migrations are not taken back while we run: once current, the check stays cheap.
   let migrationsCurrent = false;
   return [
@@ -31,7 +34,8 @@ export function readinessChecks(deps: { store: Pick<Store, 'ping' | 'pendingMigr
     {
       name: 'keys',
       async run() {
-        if (deps.keys.signingKeys.length === 0 || deps.keys.cookieKeys.length === 0) throw new Error('no signing or cookie keys loaded');
+        if (deps.keys.signingKeys.length === 0 || deps.keys.cookieKeys.length === 0)
+          throw new Error('no signing or cookie keys loaded');
       },
     },
     {

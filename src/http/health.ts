@@ -26,7 +26,12 @@ function withTimeout(check: ReadinessCheck): Promise<void> {
 /** Maintenance in force (issue 6), as /readyz reports it; undefined when the service is open. */
 export type MaintenanceProbe = () => Promise<{ expectedEndAt: number | null } | undefined>;
 
-export function healthRoutes(deps: { checks: ReadinessCheck[]; lifecycle: Lifecycle; logger: Logger; maintenance?: MaintenanceProbe }): Router {
+export function healthRoutes(deps: {
+  checks: ReadinessCheck[];
+  lifecycle: Lifecycle;
+  logger: Logger;
+  maintenance?: MaintenanceProbe;
+}): Router {
   const router = new Router();
   const failing = new Set<string>();
 
@@ -54,7 +59,8 @@ export function healthRoutes(deps: { checks: ReadinessCheck[]; lifecycle: Lifecy
     );
     // Probes come every few seconds: log when a check starts or stops failing, not every time.
     for (const [name, result] of results) {
-      if (!result.ok && !failing.has(name)) deps.logger.warn({ check: name, reason: result.reason }, 'readiness check failing');
+      if (!result.ok && !failing.has(name))
+        deps.logger.warn({ check: name, reason: result.reason }, 'readiness check failing');
       if (result.ok && failing.delete(name)) deps.logger.info({ check: name }, 'readiness check passing again');
       if (!result.ok) failing.add(name);
     }
@@ -65,7 +71,12 @@ export function healthRoutes(deps: { checks: ReadinessCheck[]; lifecycle: Lifecy
     const maintenance = ready ? await deps.maintenance?.() : undefined;
     if (maintenance) {
       ctx.status = 503;
-      ctx.body = { status: 'maintenance', reason: 'maintenance mode is on: `poortwachter maintenance off` ends it', until: maintenance.expectedEndAt === null ? null : new Date(maintenance.expectedEndAt).toISOString(), checks: Object.fromEntries(results) };
+      ctx.body = {
+        status: 'maintenance',
+        reason: 'maintenance mode is on: `poortwachter maintenance off` ends it',
+        until: maintenance.expectedEndAt === null ? null : new Date(maintenance.expectedEndAt).toISOString(),
+        checks: Object.fromEntries(results),
+      };
       return;
     }
     ctx.status = ready ? 200 : 503;

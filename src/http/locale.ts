@@ -8,7 +8,13 @@ export function chooseLocale(): Middleware {
     let locale: Locale | undefined;
     if (isLocale(asked)) {
       locale = asked;
-      ctx.cookies.set('lang', asked, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, signed: false, overwrite: true });
+      ctx.cookies.set('lang', asked, {
+        httpOnly: true,
+        sameSite: 'lax',
+        maxAge: 365 * 24 * 3600 * 1000,
+        signed: false,
+        overwrite: true,
+      });
     }
     const remembered = ctx.cookies.get('lang');
     locale ??= isLocale(remembered) ? remembered : undefined;

@@ -33,7 +33,10 @@ export function maintenanceGate(deps: MaintenanceGateDeps): Middleware {
     if (isToken) {
       // RFC 6749 5.2 error body; OIDC Core 3.1.2.6 names temporarily_unavailable for this situation.
       ctx.status = 503;
-      ctx.body = { error: 'temporarily_unavailable', error_description: 'the service is down for maintenance; try again later' };
+      ctx.body = {
+        error: 'temporarily_unavailable',
+        error_description: 'the service is down for maintenance; try again later',
+      };
       return;
     }
     renderMaintenancePage(ctx, state, now);
@@ -42,8 +45,14 @@ export function maintenanceGate(deps: MaintenanceGateDeps): Middleware {
 
 export function renderMaintenancePage(ctx: Context, state: MaintenanceState, now: number): void {
   const locale = (ctx.state.locale as Locale | undefined) ?? 'nl';
-  render(ctx, 'errors/maintenance.njk', {
-    message: locale === 'en' ? state.messageEn ?? state.messageNl : state.messageNl ?? state.messageEn,
-    expectedEnd: state.expectedEndAt !== null && state.expectedEndAt > now ? localTime(state.expectedEndAt, locale) : undefined,
-  }, 503);
+  render(
+    ctx,
+    'errors/maintenance.njk',
+    {
+      message: locale === 'en' ? (state.messageEn ?? state.messageNl) : (state.messageNl ?? state.messageEn),
+      expectedEnd:
+        state.expectedEndAt !== null && state.expectedEndAt > now ? localTime(state.expectedEndAt, locale) : undefined,
+    },
+    503,
+  );
 }

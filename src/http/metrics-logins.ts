@@ -30,7 +30,10 @@ export function loginOutcomeOf(event: AuditEvent): LoginOutcome | undefined {
   }
 }
 
-export function countLogins(metrics: Pick<Metrics, 'logins'>, store: Pick<Store, 'findWebdienstById'>): (event: AuditEvent) => void {
+export function countLogins(
+  metrics: Pick<Metrics, 'logins'>,
+  store: Pick<Store, 'findWebdienstById'>,
+): (event: AuditEvent) => void {
   const protocols = new Map<string, string>();
   const protocolOf = async (webdienstId: string | undefined): Promise<string> => {
     if (!webdienstId) return 'unknown';

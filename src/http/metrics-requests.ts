@@ -19,7 +19,11 @@ export function measureRequests(metrics: Pick<Metrics, 'requestDuration'>): Midd
       await next();
     } finally {
       metrics.requestDuration.observe(
-        { method: knownMethods.has(ctx.method) ? ctx.method : 'other', route: routeOf(ctx), status: String(ctx.status) },
+        {
+          method: knownMethods.has(ctx.method) ? ctx.method : 'other',
+          route: routeOf(ctx),
+          status: String(ctx.status),
+        },
         (performance.now() - started) / 1000,
       );
     }

@@ -21,8 +21,18 @@ export function createMetrics(sources: MetricsSources) {
       labelNames: ['level', 'protocol', 'outcome'] as const,
       registers,
     }),
-    smsSent: new Counter({ name: 'poortwachter_sms_sent_total', help: 'SMS messages the gateway accepted', labelNames: ['gateway'] as const, registers }),
-    smsFailures: new Counter({ name: 'poortwachter_sms_failures_total', help: 'SMS messages not accepted, by reason', labelNames: ['gateway', 'reason'] as const, registers }),
+    smsSent: new Counter({
+      name: 'poortwachter_sms_sent_total',
+      help: 'SMS messages the gateway accepted',
+      labelNames: ['gateway'] as const,
+      registers,
+    }),
+    smsFailures: new Counter({
+      name: 'poortwachter_sms_failures_total',
+      help: 'SMS messages not accepted, by reason',
+      labelNames: ['gateway', 'reason'] as const,
+      registers,
+    }),
     requestDuration: new Histogram({
       name: 'poortwachter_http_request_duration_seconds',
       help: 'HTTP request latency by method, route pattern (never the raw URL) and status',

@@ -13,7 +13,16 @@ export function requestLog(logger: Logger): Middleware {
     try {
       await next();
     } finally {
-      logger.info({ requestId, method: ctx.method, path: ctx.path.slice(0, 200), status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      logger.info(
+        {
+          requestId,
+          method: ctx.method,
+          path: ctx.path.slice(0, 200),
+          status: ctx.status,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
     }
   };
 }

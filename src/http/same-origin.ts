@@ -9,7 +9,10 @@ export function requireSameOrigin(publicUrl: string): Middleware {
     if (ctx.method === 'POST') {
       const origin = ctx.get('origin') || (ctx.get('referer') ? safeOrigin(ctx.get('referer')) : '');
       if (origin && origin !== ours) {
-        throw new PoortwachterError('error.foreign_origin', { status: 403, logMessage: `form posted from foreign origin ${origin.slice(0, 100)}` });
+        throw new PoortwachterError('error.foreign_origin', {
+          status: 403,
+          logMessage: `form posted from foreign origin ${origin.slice(0, 100)}`,
+        });
       }
     }
     await next();

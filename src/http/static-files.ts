@@ -4,8 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
 
 const files: Record<string, { type: string; body: Buffer }> = {
-  '/static/poortwachter.css': { type: 'text/css; charset=utf-8', body: readFileSync(fileURLToPath(new URL('../../public/poortwachter.css', import.meta.url))) },
-  '/static/saml-post.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(fileURLToPath(new URL('../../public/saml-post.js', import.meta.url))) },
+  '/static/poortwachter.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(fileURLToPath(new URL('../../public/poortwachter.css', import.meta.url))),
+  },
+  '/static/saml-post.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(fileURLToPath(new URL('../../public/saml-post.js', import.meta.url))),
+  },
 };
 
 export function staticFiles(): Middleware {

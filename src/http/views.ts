@@ -5,10 +5,18 @@ import nunjucks from 'nunjucks';
 import { translator, type Locale } from './i18n.ts';
 
 const viewsDir = fileURLToPath(new URL('../../views', import.meta.url));
-const environment = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir, { noCache: false }), { autoescape: true, throwOnUndefined: false });
+const environment = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir, { noCache: false }), {
+  autoescape: true,
+  throwOnUndefined: false,
+});
 
 export function renderView(template: string, locale: Locale, variables: Record<string, unknown> = {}): string {
-  return environment.render(template, { ...variables, locale, t: translator(locale), otherLocale: locale === 'nl' ? 'en' : 'nl' });
+  return environment.render(template, {
+    ...variables,
+    locale,
+    t: translator(locale),
+    otherLocale: locale === 'nl' ? 'en' : 'nl',
+  });
 }
 
 /** Renders a page into the Koa response with the given status. */

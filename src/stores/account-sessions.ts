@@ -47,7 +47,11 @@ export function accountSessionStore(db: Database) {
     async touchAccountSession(id: string, expiresAt: number): Promise<void> {
       await table().where({ id }).update({ expires_at: expiresAt });
     },
-    async updateAccountSessionPendingPhone(id: string, pendingPhone: string | null, pendingPhoneRef: string | null): Promise<void> {
+    async updateAccountSessionPendingPhone(
+      id: string,
+      pendingPhone: string | null,
+      pendingPhoneRef: string | null,
+    ): Promise<void> {
       await table().where({ id }).update({ pending_phone: pendingPhone, pending_phone_ref: pendingPhoneRef });
     },
     async deleteAccountSession(id: string): Promise<void> {

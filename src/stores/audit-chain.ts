@@ -21,7 +21,16 @@ export interface AuditContentColumns {
 }
 
 export function auditContent(row: AuditContentColumns): string {
-  return JSON.stringify([Number(row.at), row.type, row.outcome, row.reason ?? null, row.citizen_id ?? null, row.webdienst_id ?? null, row.client_address ?? null, row.details]);
+  return JSON.stringify([
+    Number(row.at),
+    row.type,
+    row.outcome,
+    row.reason ?? null,
+    row.citizen_id ?? null,
+    row.webdienst_id ?? null,
+    row.client_address ?? null,
+    row.details,
+  ]);
 }
 
 export function chainHash(previousHash: string, id: number, content: string): string {

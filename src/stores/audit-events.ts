@@ -80,9 +80,22 @@ interface SqliteAppender {
   queue: Promise<unknown>;
 }
 
-async function appendChained(db: Database, columns: AuditContentColumns & { at: number }, appender: SqliteAppender): Promise<void> {
+async function appendChained(
+  db: Database,
+  columns: AuditContentColumns & { at: number },
+  appender: SqliteAppender,
+): Promise<void> {
   const content = auditContent(columns);
-  const values = [columns.at, columns.type, columns.outcome, columns.reason, columns.citizen_id, columns.webdienst_id, columns.client_address, columns.details];
+  const values = [
+    columns.at,
+    columns.type,
+    columns.outcome,
+    columns.reason,
+    columns.citizen_id,
+    columns.webdienst_id,
+    columns.client_address,
+    columns.details,
+  ];
   if (db.client.config.client === 'pg') {
     const result = (await db.raw(appendOnPostgres, [content, ...values])) as { rowCount: number };
     if (result.rowCount !== 1) throw new Error('audit chain head missing: run the migrations');
@@ -98,7 +111,12 @@ async function appendChained(db: Database, columns: AuditContentColumns & { at: 
   await append;
 }
 
-async function appendToSqlite(db: Database, content: string, values: unknown[], appender: SqliteAppender): Promise<void> {
+async function appendToSqlite(
+  db: Database,
+  content: string,
+  values: unknown[],
+  appender: SqliteAppender,
+): Promise<void> {
   for (let attempt = 1; attempt <= 50; attempt += 1) {
     if (!appender.head) {
       const head = await readHead(db);
@@ -107,7 +125,12 @@ async function appendToSqlite(db: Database, content: string, values: unknown[], 
     }
     const id = appender.head.lastId + 1;
     const hash = chainHash(appender.head.lastHash, id, content);
-    const inserted = (await db.raw(appendOnSqlite, [id, ...values, hash, appender.head.lastHash] as Knex.RawBinding[])) as unknown[];
+    const inserted = (await db.raw(appendOnSqlite, [
+      id,
+      ...values,
+      hash,
+      appender.head.lastHash,
+    ] as Knex.RawBinding[])) as unknown[];
     appender.head = inserted.length === 1 ? { lastId: id, lastHash: hash } : undefined;
     if (appender.head) return;
   }
@@ -121,8 +144,12 @@ export function auditEventStore(db: Database) {
     async insertAuditEvent(event: Omit<AuditEventRow, 'id'>): Promise<void> {
       await appendChained(db, toColumns(event), appender);
     },
-    async listAuditEvents(filter: { type?: string; citizenId?: string; sinceId?: number; limit?: number } = {}): Promise<AuditEventRow[]> {
-      const query = db<AuditEventRecord>('audit_events').orderBy('id', 'asc').limit(filter.limit ?? 1000);
+    async listAuditEvents(
+      filter: { type?: string; citizenId?: string; sinceId?: number; limit?: number } = {},
+    ): Promise<AuditEventRow[]> {
+      const query = db<AuditEventRecord>('audit_events')
+        .orderBy('id', 'asc')
+        .limit(filter.limit ?? 1000);
       if (filter.type) query.where('type', filter.type);
       if (filter.citizenId) query.where('citizen_id', filter.citizenId);
       if (filter.sinceId) query.where('id', '>', filter.sinceId);
@@ -130,20 +157,40 @@ export function auditEventStore(db: Database) {
     },
     /** A citizen's latest events, newest first (the overview of the citizen's own pages). */
     async listRecentAuditEventsOfCitizen(citizenId: string, limit: number): Promise<AuditEventRow[]> {
-      return (await db<AuditEventRecord>('audit_events').where('citizen_id', citizenId).orderBy('id', 'desc').limit(limit)).map(toRow);
+      return (
+        await db<AuditEventRecord>('audit_events').where('citizen_id', citizenId).orderBy('id', 'desc').limit(limit)
+      ).map(toRow);
     },
     /** Events with from <= at < to, in chain order, a page after `afterId` (the export for auditors). */
-    async listAuditEventsBetween(filter: { from: number; to: number; afterId: number; limit: number }): Promise<ChainedAuditEventRow[]> {
-      const records = await db<AuditEventRecord>('audit_events').where('at', '>=', filter.from).andWhere('at', '<', filter.to).andWhere('id', '>', filter.afterId).orderBy('id', 'asc').limit(filter.limit);
+    async listAuditEventsBetween(filter: {
+      from: number;
+      to: number;
+      afterId: number;
+      limit: number;
+    }): Promise<ChainedAuditEventRow[]> {
+      const records = await db<AuditEventRecord>('audit_events')
+        .where('at', '>=', filter.from)
+        .andWhere('at', '<', filter.to)
+        .andWhere('id', '>', filter.afterId)
+        .orderBy('id', 'asc')
+        .limit(filter.limit);
       return records.map((record) => ({ ...toRow(record), chainHash: record.chain_hash }));
     },
     /** The chain a page at a time, from the row after `afterId`: the content exactly as it was hashed. */
     async listAuditChainLinks(afterId: number, limit: number): Promise<AuditChainLink[]> {
-      const records = await db<AuditEventRecord>('audit_events').where('id', '>', afterId).orderBy('id', 'asc').limit(limit);
-      return records.map((record) => ({ id: Number(record.id), content: auditContent(record), chainHash: record.chain_hash }));
+      const records = await db<AuditEventRecord>('audit_events')
+        .where('id', '>', afterId)
+        .orderBy('id', 'asc')
+        .limit(limit);
+      return records.map((record) => ({
+        id: Number(record.id),
+        content: auditContent(record),
+        chainHash: record.chain_hash,
+      }));
     },
     async findAuditChainHead(): Promise<AuditChainHead | undefined> {
-      const head = (await db('audit_chain_head').where('chain', 'audit').first()) as { last_id: number | string; last_hash: string } | undefined;
+      const head = (await db('audit_chain_head').where('chain', 'audit').first()) as
+        { last_id: number | string; last_hash: string } | undefined;
       return head && { lastId: Number(head.last_id), lastHash: head.last_hash };
     },
   };

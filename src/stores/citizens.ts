@@ -38,10 +38,20 @@ function toRow(record: CitizenRecord): CitizenRow {
 export function citizenStore(db: Database) {
   const table = () => db<CitizenRecord>('citizens');
   // Every login looks a citizen up by username and (oidc-provider's findAccount) by id: compiled once.
-  const findByUsername = compiledQuery<{ username: string }>(db, (param) => table().where({ username: param('username') }).first());
-  const findById = compiledQuery<{ id: string }>(db, (param) => table().where({ id: param('id') }).first());
+  const findByUsername = compiledQuery<{ username: string }>(db, (param) =>
+    table()
+      .where({ username: param('username') })
+      .first(),
+  );
+  const findById = compiledQuery<{ id: string }>(db, (param) =>
+    table()
+      .where({ id: param('id') })
+      .first(),
+  );
   return {
-    async insertCitizen(citizen: Omit<CitizenRow, 'passwordRecoveryRequired' | 'totpSecret' | 'alwaysSecondFactor'>): Promise<void> {
+    async insertCitizen(
+      citizen: Omit<CitizenRow, 'passwordRecoveryRequired' | 'totpSecret' | 'alwaysSecondFactor'>,
+    ): Promise<void> {
       await table().insert({
         id: citizen.id,
         username: citizen.username,

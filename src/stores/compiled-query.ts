@@ -13,7 +13,10 @@ import type { Database } from './database.ts';
 interface DialectClient {
   acquireConnection(): Promise<unknown>;
   releaseConnection(connection: unknown): Promise<unknown>;
-  _query(connection: unknown, query: { sql: string; bindings: unknown[]; options?: { name: string } }): Promise<DriverResult>;
+  _query(
+    connection: unknown,
+    query: { sql: string; bindings: unknown[]; options?: { name: string } },
+  ): Promise<DriverResult>;
 }
 
 /** sqlite (better-sqlite3 dialect): rows, or a run result with context.changes; pg: a pg Result. */
@@ -25,7 +28,9 @@ interface DriverResult {
 type Params = object;
 
 /** PostgreSQL refuses to run a prepared statement whose result columns changed since it was prepared. */
-const isChangedResultType = (error: unknown): boolean => (error as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String((error as Error).message));
+const isChangedResultType = (error: unknown): boolean =>
+  (error as { code?: string }).code === '0A000' &&
+  /cached plan must not change result type/.test(String((error as Error).message));
 let generation = 0;
 
 /** Stands in for a parameter while knex compiles; no real value looks like it. */
@@ -50,19 +55,28 @@ export interface CompiledQuery<P extends Params> {
  * build gets `param(name)` for every value that changes from call to call and returns the knex query;
  * it runs once, at the first call.
  */
-export function compiledQuery<P extends Params>(db: Database, build: (param: (name: keyof P & string) => never) => Knex.QueryBuilder): CompiledQuery<P> {
+export function compiledQuery<P extends Params>(
+  db: Database,
+  build: (param: (name: keyof P & string) => never) => Knex.QueryBuilder,
+): CompiledQuery<P> {
   let compiled: Compiled | undefined;
   const client = db.client as unknown as DialectClient;
   const isPostgres = db.client.config.client === 'pg';
 
   function compile(): Compiled {
-    const placeholder = ((name: string) => `${placeholderPrefix}${name}`) as unknown as (name: keyof P & string) => never;
+    const placeholder = ((name: string) => `${placeholderPrefix}${name}`) as unknown as (
+      name: keyof P & string,
+    ) => never;
     const native = build(placeholder).toSQL().toNative();
     return {
       sql: native.sql,
-      ...(isPostgres ? { options: { name: `pw_${createHash('sha256').update(native.sql).digest('hex').slice(0, 24)}` } } : {}),
+      ...(isPostgres
+        ? { options: { name: `pw_${createHash('sha256').update(native.sql).digest('hex').slice(0, 24)}` } }
+        : {}),
       bindings: native.bindings.map((binding) =>
-        typeof binding === 'string' && binding.startsWith(placeholderPrefix) ? { param: binding.slice(placeholderPrefix.length) } : { constant: binding },
+        typeof binding === 'string' && binding.startsWith(placeholderPrefix)
+          ? { param: binding.slice(placeholderPrefix.length) }
+          : { constant: binding },
       ),
     };
   }
@@ -91,7 +105,8 @@ export function compiledQuery<P extends Params>(db: Database, build: (param: (na
     }
   }
 
-  const rowsOf = (result: DriverResult): unknown[] => (Array.isArray(result.response) ? result.response : result.response.rows ?? []);
+  const rowsOf = (result: DriverResult): unknown[] =>
+    Array.isArray(result.response) ? result.response : (result.response.rows ?? []);
 
   return {
     async rows<T>(params: P) {
@@ -102,7 +117,7 @@ export function compiledQuery<P extends Params>(db: Database, build: (param: (na
     },
     async changes(params: P) {
       const result = await run(params);
-      return Number(result.context?.changes ?? (Array.isArray(result.response) ? 0 : result.response.rowCount ?? 0));
+      return Number(result.context?.changes ?? (Array.isArray(result.response) ? 0 : (result.response.rowCount ?? 0)));
     },
   };
 }

@@ -50,7 +50,9 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
         // while the connection is set up; queries then wait in node-sqlite-client.ts, off the event loop.
         afterCreate: (conn: { exec(sql: string): void }, done: (error: Error | null, conn: unknown) => void) => {
           try {
-            conn.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 0;');
+            conn.exec(
+              'PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 0;',
+            );
             done(null, conn);
           } catch (error) {
             done(error as Error, conn);
@@ -90,7 +92,12 @@ async function createMigrationTables(db: Database): Promise<void> {
   const run = async (q: Knex | Knex.Transaction) => {
     for (const sql of statements) await q.raw(sql);
     // knex expects exactly one lock row; a second one would make every later migration "already locked".
-    await q.raw('insert into ?? (??, ??) select 1, 0 where not exists (select 1 from ??)', ['knex_migrations_lock', 'index', 'is_locked', 'knex_migrations_lock']);
+    await q.raw('insert into ?? (??, ??) select 1, 0 where not exists (select 1 from ??)', [
+      'knex_migrations_lock',
+      'index',
+      'is_locked',
+      'knex_migrations_lock',
+    ]);
   };
   if (db.client.config.client === 'pg') {
     await db.transaction(async (trx) => {
@@ -111,7 +118,9 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
       const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
       return applied;
     } catch (error) {
-      const retryable = (error as Error).name === 'MigrationLocked' || /database is locked|SQLITE_BUSY/.test(String((error as Error).message));
+      const retryable =
+        (error as Error).name === 'MigrationLocked' ||
+        /database is locked|SQLITE_BUSY/.test(String((error as Error).message));
       if (!retryable || attempt >= 50) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 100)));
     }
@@ -121,5 +130,5 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
 export async function pendingMigrations(db: Database): Promise<string[]> {
   await createMigrationTables(db);
   const [, pending] = (await db.migrate.list({ migrationSource })) as [unknown, Array<{ file?: string } | string>];
-  return pending.map((entry) => (typeof entry === 'string' ? entry : entry.file ?? String(entry)));
+  return pending.map((entry) => (typeof entry === 'string' ? entry : (entry.file ?? String(entry))));
 }

@@ -73,8 +73,11 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
       await db.raw('select 1');
     },
     poolUse: () => {
-      const pool = db.client.pool as { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } | undefined;
-      return pool ? { used: pool.numUsed(), free: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max } : { used: 0, free: 0, waiting: 0, max: 0 };
+      const pool = db.client.pool as
+        { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } | undefined;
+      return pool
+        ? { used: pool.numUsed(), free: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max }
+        : { used: 0, free: 0, waiting: 0, max: 0 };
     },
     inTransaction: (fn) => db.transaction((trx) => fn(repositories(trx))),
     close: () => db.destroy(),

@@ -5,7 +5,10 @@ export function instanceKeyStore(db: Database) {
   return {
     async listSigningKeys(): Promise<Array<{ kid: string; privateJwk: Record<string, unknown> }>> {
       const rows = await db('signing_keys').orderBy('created_at', 'desc').orderBy('kid');
-      return rows.map((row: { kid: string; private_jwk: string }) => ({ kid: row.kid, privateJwk: JSON.parse(row.private_jwk) }));
+      return rows.map((row: { kid: string; private_jwk: string }) => ({
+        kid: row.kid,
+        privateJwk: JSON.parse(row.private_jwk),
+      }));
     },
     /** Inserts the key unless another process already stored one; returns whether ours was stored. */
     async insertFirstSigningKey(kid: string, privateJwk: Record<string, unknown>, at: number): Promise<boolean> {

@@ -22,8 +22,22 @@ interface LoginAttemptRecord {
 }
 
 const recordColumns = Object.keys({
-  id: true, browser_binding: true, protocol: true, protocol_ref: true, webdienst_id: true, required_level: true, force_authentication: true, resume_url: true,
-  status: true, citizen_id: true, level_reached: true, authenticated_at: true, created_at: true, expires_at: true, stage: true, second_factor_method: true,
+  id: true,
+  browser_binding: true,
+  protocol: true,
+  protocol_ref: true,
+  webdienst_id: true,
+  required_level: true,
+  force_authentication: true,
+  resume_url: true,
+  status: true,
+  citizen_id: true,
+  level_reached: true,
+  authenticated_at: true,
+  created_at: true,
+  expires_at: true,
+  stage: true,
+  second_factor_method: true,
 } satisfies Record<keyof LoginAttemptRecord, true>) as Array<keyof LoginAttemptRecord>;
 
 function toRow(record: LoginAttemptRecord): LoginAttemptRow {
@@ -50,10 +64,19 @@ function toRow(record: LoginAttemptRecord): LoginAttemptRow {
 export function loginAttemptStore(db: Database) {
   const table = () => db<LoginAttemptRecord>('login_attempts');
   // Every login inserts, reads and moves an attempt: compiled once (compiled-query.ts).
-  const insert = compiledQuery<LoginAttemptRecord>(db, (param) => table().insert(Object.fromEntries(recordColumns.map((column) => [column, param(column)]))));
-  const findById = compiledQuery<{ id: string }>(db, (param) => table().where({ id: param('id') }).first());
+  const insert = compiledQuery<LoginAttemptRecord>(db, (param) =>
+    table().insert(Object.fromEntries(recordColumns.map((column) => [column, param(column)]))),
+  );
+  const findById = compiledQuery<{ id: string }>(db, (param) =>
+    table()
+      .where({ id: param('id') })
+      .first(),
+  );
   const findLatestByRef = compiledQuery<{ protocol: string; protocolRef: string }>(db, (param) =>
-    table().where({ protocol: param('protocol'), protocol_ref: param('protocolRef') }).orderBy('created_at', 'desc').first(),
+    table()
+      .where({ protocol: param('protocol'), protocol_ref: param('protocolRef') })
+      .orderBy('created_at', 'desc')
+      .first(),
   );
   const transitions = new Map<string, CompiledQuery<Record<string, unknown>>>();
   /** One compiled update per set of result columns (a status alone, or with the citizen and level). */
@@ -64,7 +87,10 @@ export function loginAttemptStore(db: Database) {
       query = compiledQuery<Record<string, unknown>>(db, (param) =>
         table()
           .where({ id: param('id'), status: param('from') })
-          .update({ status: param('to'), ...Object.fromEntries(resultColumns.map((column) => [column, param(column)])) }),
+          .update({
+            status: param('to'),
+            ...Object.fromEntries(resultColumns.map((column) => [column, param(column)])),
+          }),
       );
       transitions.set(key, query);
     }
@@ -95,7 +121,10 @@ export function loginAttemptStore(db: Database) {
       const record = await findById.first<LoginAttemptRecord>({ id });
       return record && toRow(record);
     },
-    async findLatestLoginAttemptByProtocolRef(protocol: WebdienstProtocol, protocolRef: string): Promise<LoginAttemptRow | undefined> {
+    async findLatestLoginAttemptByProtocolRef(
+      protocol: WebdienstProtocol,
+      protocolRef: string,
+    ): Promise<LoginAttemptRow | undefined> {
       const record = await findLatestByRef.first<LoginAttemptRecord>({ protocol, protocolRef });
       return record && toRow(record);
     },
@@ -115,8 +144,15 @@ export function loginAttemptStore(db: Database) {
       return changed === 1;
     },
     /** After the password (or for a step-up), the attempt waits for the second factor of this citizen. */
-    async updateLoginAttemptStage(id: string, stage: LoginStage, citizenId: string, method: SecondFactorMethod | null): Promise<boolean> {
-      const changed = await table().where({ id, status: 'pending' }).update({ stage, citizen_id: citizenId, second_factor_method: method });
+    async updateLoginAttemptStage(
+      id: string,
+      stage: LoginStage,
+      citizenId: string,
+      method: SecondFactorMethod | null,
+    ): Promise<boolean> {
+      const changed = await table()
+        .where({ id, status: 'pending' })
+        .update({ stage, citizen_id: citizenId, second_factor_method: method });
       return changed === 1;
     },
     async deleteExpiredLoginAttempts(now: number): Promise<number> {

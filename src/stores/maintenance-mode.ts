@@ -26,18 +26,27 @@ export function maintenanceModeStore(db: Database) {
   return {
     async findMaintenanceMode(): Promise<MaintenanceModeRow | undefined> {
       const record = await table().where({ id: theRow }).first();
-      return record && {
-        messageNl: record.message_nl,
-        messageEn: record.message_en,
-        expectedEndAt: record.expected_end_at === null ? null : Number(record.expected_end_at),
-        startedAt: Number(record.started_at),
-        updatedAt: Number(record.updated_at),
-      };
+      return (
+        record && {
+          messageNl: record.message_nl,
+          messageEn: record.message_en,
+          expectedEndAt: record.expected_end_at === null ? null : Number(record.expected_end_at),
+          startedAt: Number(record.started_at),
+          updatedAt: Number(record.updated_at),
+        }
+      );
     },
     /** Switches maintenance on, or changes its messages; started_at stays that of the first `on`. */
     async upsertMaintenanceMode(row: MaintenanceModeRow): Promise<void> {
       await table()
-        .insert({ id: theRow, message_nl: row.messageNl, message_en: row.messageEn, expected_end_at: row.expectedEndAt, started_at: row.startedAt, updated_at: row.updatedAt })
+        .insert({
+          id: theRow,
+          message_nl: row.messageNl,
+          message_en: row.messageEn,
+          expected_end_at: row.expectedEndAt,
+          started_at: row.startedAt,
+          updated_at: row.updatedAt,
+        })
         .onConflict('id')
         .merge(['message_nl', 'message_en', 'expected_end_at', 'updated_at']);
     },

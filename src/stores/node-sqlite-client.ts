@@ -49,7 +49,10 @@ class InlinedLimitStatement {
   readonly reader: boolean;
   /** Position of the limit among the bindings, counted from the end (an offset may follow it). */
   private readonly limitFromEnd: number;
-  constructor(private readonly connection: Connection, private readonly sql: string) {
+  constructor(
+    private readonly connection: Connection,
+    private readonly sql: string,
+  ) {
     this.reader = connection.prepareExactly(sql).reader;
     this.limitFromEnd = boundLimit.exec(sql)![1] ? 2 : 1;
   }
@@ -65,7 +68,8 @@ class InlinedLimitStatement {
   private inline(bindings: Binding[]): [Statement, Binding[]] {
     const index = bindings.length - this.limitFromEnd;
     const limit = bindings[index];
-    if (typeof limit !== 'number' || !Number.isSafeInteger(limit)) return [this.connection.prepareExactly(this.sql), bindings];
+    if (typeof limit !== 'number' || !Number.isSafeInteger(limit))
+      return [this.connection.prepareExactly(this.sql), bindings];
     const sql = this.sql.replace(boundLimit, (_match, offset: string | undefined) => ` limit ${limit}${offset ?? ''}`);
     return [this.connection.prepareExactly(sql), bindings.filter((_binding, at) => at !== index)];
   }
@@ -84,19 +88,26 @@ class Connection {
     this.db = new DatabaseSync(filename);
   }
   prepare(sql: string): Statement | InlinedLimitStatement {
-    return this.cached(sql, sql, () => (boundLimit.test(sql) ? new InlinedLimitStatement(this, sql) : new Statement(this.db.prepare(sql))));
+    return this.cached(sql, sql, () =>
+      boundLimit.test(sql) ? new InlinedLimitStatement(this, sql) : new Statement(this.db.prepare(sql)),
+    );
   }
   /** The statement for exactly this SQL, limit parameter and all. */
   prepareExactly(sql: string): Statement {
     return this.cached(`exactly:${sql}`, sql, () => new Statement(this.db.prepare(sql))) as Statement;
   }
-  private cached(key: string, sql: string, create: () => Statement | InlinedLimitStatement): Statement | InlinedLimitStatement {
+  private cached(
+    key: string,
+    sql: string,
+    create: () => Statement | InlinedLimitStatement,
+  ): Statement | InlinedLimitStatement {
     let statement = this.statements.get(key);
     if (!statement) {
       if (schemaChange.test(sql)) this.statements.clear();
       statement = create();
       // Our queries have a small, fixed set of shapes; DDL and rare queries are not worth keeping.
-      if (this.statements.size < 500 && !/^\s*(create|alter|drop|pragma)\b/i.test(sql)) this.statements.set(key, statement);
+      if (this.statements.size < 500 && !/^\s*(create|alter|drop|pragma)\b/i.test(sql))
+        this.statements.set(key, statement);
     }
     return statement;
   }
@@ -111,7 +122,9 @@ class Connection {
   }
 }
 
-const BetterSqliteDialect = require('knex/lib/dialects/better-sqlite3/index.js') as new (config: Knex.Config) => Knex.Client;
+const BetterSqliteDialect = require('knex/lib/dialects/better-sqlite3/index.js') as new (
+  config: Knex.Config,
+) => Knex.Client;
 
 const sqliteBusy = 5; // SQLITE_BUSY: another connection (another process) holds the write lock
 const busyWaitMs = 5000;
@@ -119,7 +132,9 @@ const quickRetries = 20;
 
 type QueryObject = { sql: string; bindings: unknown[] };
 
-export class NodeSqliteClient extends (BetterSqliteDialect as unknown as new (config: Knex.Config) => Knex.Client & { driverName: string; _query(connection: unknown, obj: QueryObject): Promise<unknown> }) {
+export class NodeSqliteClient extends (BetterSqliteDialect as unknown as new (
+  config: Knex.Config,
+) => Knex.Client & { driverName: string; _query(connection: unknown, obj: QueryObject): Promise<unknown> }) {
   override driverName = 'node:sqlite';
   _driver(): unknown {
     return Connection;

@@ -36,17 +36,48 @@ export function oidcPayloadStore(db: Database) {
   // Every login reads and writes these several times: compiled once (compiled-query.ts).
   const upsert = compiledQuery<Omit<PayloadRecord, 'consumed_at'>>(db, (param) =>
     table()
-      .insert({ id: param('id'), type: param('type'), payload: param('payload'), grant_id: param('grant_id'), user_code: param('user_code'), uid: param('uid'), account_id: param('account_id'), expires_at: param('expires_at'), consumed_at: null })
+      .insert({
+        id: param('id'),
+        type: param('type'),
+        payload: param('payload'),
+        grant_id: param('grant_id'),
+        user_code: param('user_code'),
+        uid: param('uid'),
+        account_id: param('account_id'),
+        expires_at: param('expires_at'),
+        consumed_at: null,
+      })
       .onConflict(['type', 'id'])
       .merge(['payload', 'grant_id', 'user_code', 'uid', 'account_id', 'expires_at']),
   );
-  const findById = compiledQuery<{ type: string; id: string }>(db, (param) => table().where({ type: param('type'), id: param('id') }).first());
-  const findByUid = compiledQuery<{ type: string; uid: string }>(db, (param) => table().where({ type: param('type'), uid: param('uid') }).first());
-  const consume = compiledQuery<{ type: string; id: string; at: number }>(db, (param) => table().where({ type: param('type'), id: param('id') }).update({ consumed_at: param('at') }));
-  const remove = compiledQuery<{ type: string; id: string }>(db, (param) => table().where({ type: param('type'), id: param('id') }).delete());
+  const findById = compiledQuery<{ type: string; id: string }>(db, (param) =>
+    table()
+      .where({ type: param('type'), id: param('id') })
+      .first(),
+  );
+  const findByUid = compiledQuery<{ type: string; uid: string }>(db, (param) =>
+    table()
+      .where({ type: param('type'), uid: param('uid') })
+      .first(),
+  );
+  const consume = compiledQuery<{ type: string; id: string; at: number }>(db, (param) =>
+    table()
+      .where({ type: param('type'), id: param('id') })
+      .update({ consumed_at: param('at') }),
+  );
+  const remove = compiledQuery<{ type: string; id: string }>(db, (param) =>
+    table()
+      .where({ type: param('type'), id: param('id') })
+      .delete(),
+  );
   const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
   return {
-    async upsertOidcPayload(type: string, id: string, payload: Record<string, unknown>, expiresAt: number | null): Promise<void> {
+    async upsertOidcPayload(
+      type: string,
+      id: string,
+      payload: Record<string, unknown>,
+      expiresAt: number | null,
+    ): Promise<void> {
       await upsert.changes({
         id,
         type,
@@ -64,7 +95,11 @@ export function oidcPayloadStore(db: Database) {
     async findOidcPayloadByUid(type: string, uid: string, now: number): Promise<StoredOidcPayload | undefined> {
       return toStored(await findByUid.first<PayloadRecord>({ type, uid }), now);
     },
-    async findOidcPayloadByUserCode(type: string, userCode: string, now: number): Promise<StoredOidcPayload | undefined> {
+    async findOidcPayloadByUserCode(
+      type: string,
+      userCode: string,
+      now: number,
+    ): Promise<StoredOidcPayload | undefined> {
       return toStored(await table().where({ type, user_code: userCode }).first(), now);
     },
     async consumeOidcPayload(type: string, id: string, at: number): Promise<void> {

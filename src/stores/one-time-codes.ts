@@ -56,13 +56,22 @@ export function oneTimeCodeStore(db: Database) {
     },
     /** Counts a wrong try unless the code is already used or dead; returns the tries after counting. */
     async countWrongOneTimeCodeTry(id: string, maxTries: number): Promise<number | undefined> {
-      await table().where({ id }).whereNull('used_at').andWhere('wrong_tries', '<', maxTries).increment('wrong_tries', 1);
+      await table()
+        .where({ id })
+        .whereNull('used_at')
+        .andWhere('wrong_tries', '<', maxTries)
+        .increment('wrong_tries', 1);
       const record = await table().where({ id }).first();
       return record ? Number(record.wrong_tries) : undefined;
     },
     /** Single use, also under parallel submissions: only one conditional update can win. */
     async useOneTimeCode(id: string, at: number, maxTries: number): Promise<boolean> {
-      const changed = await table().where({ id }).whereNull('used_at').andWhere('wrong_tries', '<', maxTries).andWhere('expires_at', '>', at).update({ used_at: at });
+      const changed = await table()
+        .where({ id })
+        .whereNull('used_at')
+        .andWhere('wrong_tries', '<', maxTries)
+        .andWhere('expires_at', '>', at)
+        .update({ used_at: at });
       return changed === 1;
     },
     async deleteExpiredOneTimeCodes(before: number): Promise<number> {

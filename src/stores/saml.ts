@@ -25,10 +25,20 @@ export function samlStore(db: Database) {
     /** Stores a verified request; false when this webdienst already sent this request ID (replay). */
     async insertSamlRequest(row: SamlRequestRow): Promise<boolean> {
       await db('saml_requests')
-        .insert({ id: row.id, webdienst_id: row.webdienstId, request_id: row.requestId, browser_binding: row.browserBinding, payload: JSON.stringify(row.payload), created_at: row.createdAt, expires_at: row.expiresAt })
+        .insert({
+          id: row.id,
+          webdienst_id: row.webdienstId,
+          request_id: row.requestId,
+          browser_binding: row.browserBinding,
+          payload: JSON.stringify(row.payload),
+          created_at: row.createdAt,
+          expires_at: row.expiresAt,
+        })
         .onConflict(['webdienst_id', 'request_id'])
         .ignore();
-      const stored = await db('saml_requests').where({ webdienst_id: row.webdienstId, request_id: row.requestId }).first('id');
+      const stored = await db('saml_requests')
+        .where({ webdienst_id: row.webdienstId, request_id: row.requestId })
+        .first('id');
       return stored?.id === row.id;
     },
     async findSamlRequest(id: string): Promise<SamlRequestRow | undefined> {
@@ -45,12 +55,23 @@ export function samlStore(db: Database) {
       };
     },
     async insertSamlArtifact(row: SamlArtifactRow): Promise<void> {
-      await db('saml_artifacts').insert({ id: row.id, webdienst_id: row.webdienstId, response_xml: row.responseXml, created_at: row.createdAt, expires_at: row.expiresAt, resolved_at: null });
+      await db('saml_artifacts').insert({
+        id: row.id,
+        webdienst_id: row.webdienstId,
+        response_xml: row.responseXml,
+        created_at: row.createdAt,
+        expires_at: row.expiresAt,
+        resolved_at: null,
+      });
     },
     /** The stored Response, once: only for the webdienst it was issued to, only before it expires. */
     async takeSamlArtifact(id: string, webdienstId: string, now: number): Promise<string | undefined> {
       return db.transaction(async (trx) => {
-        const taken = await trx('saml_artifacts').where({ id, webdienst_id: webdienstId }).whereNull('resolved_at').where('expires_at', '>', now).update({ resolved_at: now });
+        const taken = await trx('saml_artifacts')
+          .where({ id, webdienst_id: webdienstId })
+          .whereNull('resolved_at')
+          .where('expires_at', '>', now)
+          .update({ resolved_at: now });
         if (taken !== 1) return undefined;
         const record = await trx('saml_artifacts').where({ id }).first('response_xml');
         await trx('saml_artifacts').where({ id }).update({ response_xml: null });

@@ -30,11 +30,21 @@ export function smsOutboxStore(db: Database) {
   const table = () => db<SmsOutboxRecord>('sms_outbox');
   return {
     async insertOutboxSms(message: Omit<SmsOutboxRow, 'id'>): Promise<void> {
-      await table().insert({ to: message.to, text: message.text, purpose: message.purpose, created_at: message.createdAt });
+      await table().insert({
+        to: message.to,
+        text: message.text,
+        purpose: message.purpose,
+        created_at: message.createdAt,
+      });
     },
     /** Newest first; the id breaks ties between messages stored in the same millisecond. */
     async listOutboxSms(filter: { to?: string; limit?: number } = {}): Promise<SmsOutboxRow[]> {
-      const query = table().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filter.limit ?? 20);
+      const query = table()
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(filter.limit ?? 20);
       if (filter.to !== undefined) query.where('to', filter.to);
       return (await query).map(toRow);
     },

@@ -75,7 +75,8 @@ export function ssoSessionStore(db: Database) {
         await sessions().insert(record);
         return;
       }
-      if (previous.citizen_id !== session.citizenId || previous.ended_at !== null) await participants().where({ session_id: session.id }).delete();
+      if (previous.citizen_id !== session.citizenId || previous.ended_at !== null)
+        await participants().where({ session_id: session.id }).delete();
       await sessions().where({ id: session.id }).update(record);
     },
     /** Every session of one browser that has not ended (one per federation). */

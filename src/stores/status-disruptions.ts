@@ -56,7 +56,9 @@ export function statusDisruptionStore(db: Database) {
     },
     /** Disruptions that have not ended at `now` (current and planned), the earliest first; all without `now`. */
     async listStatusDisruptions(options: { endingAfter?: number } = {}): Promise<StatusDisruptionRow[]> {
-      const query = table().select('*').orderBy([{ column: 'starts_at' }, { column: 'id' }]);
+      const query = table()
+        .select('*')
+        .orderBy([{ column: 'starts_at' }, { column: 'id' }]);
       if (options.endingAfter !== undefined) query.where('ends_at', '>', options.endingAfter);
       return (await query).map(toRow);
     },

@@ -22,7 +22,11 @@ function toRow(record: ThrottleRecord): ThrottleRow {
 
 export function throttleStore(db: Database) {
   // Every password check reads two throttles (address and account): compiled once.
-  const findByKey = compiledQuery<{ key: string }>(db, (param) => db<ThrottleRecord>('throttles').where({ key: param('key') }).first());
+  const findByKey = compiledQuery<{ key: string }>(db, (param) =>
+    db<ThrottleRecord>('throttles')
+      .where({ key: param('key') })
+      .first(),
+  );
   return {
     async findThrottle(key: string): Promise<ThrottleRow | undefined> {
       const record = await findByKey.first<ThrottleRecord>({ key });

@@ -19,10 +19,19 @@ const unavailableCodes = new Set([
   'ERR_SQLITE_BUSY',
 ]);
 
-const unavailableMessages = [/Connection terminated/i, /connection error/i, /database is locked/i, /Timeout acquiring a connection/i];
+const unavailableMessages = [
+  /Connection terminated/i,
+  /connection error/i,
+  /database is locked/i,
+  /Timeout acquiring a connection/i,
+];
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; current = (current as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let current = error, depth = 0;
+    current && typeof current === 'object' && depth < 4;
+    current = (current as { cause?: unknown }).cause, depth += 1
+  ) {
     const { code, name, message } = current as { code?: unknown; name?: unknown; message?: unknown };
     if (typeof code === 'string' && unavailableCodes.has(code)) return true;
     if (name === 'KnexTimeoutError') return true;

@@ -24,7 +24,13 @@ const joinedColumns = [
   'o.created_at as o_created_at',
 ];
 
-type JoinedRecord = WebdienstRecord & { o_oin: string; o_name: string; o_public_task: string; o_bsn_entitled: boolean | number; o_created_at: number };
+type JoinedRecord = WebdienstRecord & {
+  o_oin: string;
+  o_name: string;
+  o_public_task: string;
+  o_bsn_entitled: boolean | number;
+  o_created_at: number;
+};
 
 function toRow(record: JoinedRecord): WebdienstWithOrganisation {
   return {
@@ -57,9 +63,13 @@ function toRow(record: JoinedRecord): WebdienstWithOrganisation {
 const cacheMs = 5000;
 
 export function webdienstStore(db: Database) {
-  const joined = () => db('webdiensten as w').join('organisations as o', 'o.id', 'w.organisation_id').select(joinedColumns);
+  const joined = () =>
+    db('webdiensten as w').join('organisations as o', 'o.id', 'w.organisation_id').select(joinedColumns);
   const cache = new Map<string, { row: WebdienstWithOrganisation; until: number }>();
-  async function cached(key: string, load: () => Promise<JoinedRecord | undefined>): Promise<WebdienstWithOrganisation | undefined> {
+  async function cached(
+    key: string,
+    load: () => Promise<JoinedRecord | undefined>,
+  ): Promise<WebdienstWithOrganisation | undefined> {
     const hit = cache.get(key);
     if (hit && hit.until > Date.now()) return hit.row;
     const record = await load();
@@ -86,7 +96,9 @@ export function webdienstStore(db: Database) {
     },
     /** Replaces a webdienst's protocol metadata (SAML: `webdienst update-saml`); false when it does not exist. */
     async updateWebdienstProtocolMetadata(id: string, protocolMetadata: Record<string, unknown>): Promise<boolean> {
-      const updated = await db<WebdienstRecord>('webdiensten').where({ id }).update({ protocol_metadata: JSON.stringify(protocolMetadata) });
+      const updated = await db<WebdienstRecord>('webdiensten')
+        .where({ id })
+        .update({ protocol_metadata: JSON.stringify(protocolMetadata) });
       cache.clear();
       return updated === 1;
     },
@@ -98,7 +110,11 @@ export function webdienstStore(db: Database) {
     },
     /** The connected webdiensten (`webdienst list`): not the built-in account pages. */
     async listWebdiensten(): Promise<WebdienstWithOrganisation[]> {
-      return ((await joined().whereNot('w.client_id', accountWebdienstClientId).orderBy(['o.name', 'w.name'])) as JoinedRecord[]).map(toRow);
+      return (
+        (await joined()
+          .whereNot('w.client_id', accountWebdienstClientId)
+          .orderBy(['o.name', 'w.name'])) as JoinedRecord[]
+      ).map(toRow);
     },
   };
 }

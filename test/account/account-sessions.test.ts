@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import { accountSessionAbsoluteMs, accountSessionIdleMs, createAccountSessions } from '../../src/account/account-sessions.ts';
+import {
+  accountSessionAbsoluteMs,
+  accountSessionIdleMs,
+  createAccountSessions,
+} from '../../src/account/account-sessions.ts';
 import { FakeClock } from '../support/clock.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { openTestStore, type TestStore } from '../support/stores.ts';

@@ -28,7 +28,12 @@ export async function openAccountLogin(server: TestServer, browser: TestBrowser)
 }
 
 /** Logs in to /mijn with username and password and returns the overview page. */
-export async function loginToAccount(server: TestServer, browser: TestBrowser, username: string, password: string): Promise<Page> {
+export async function loginToAccount(
+  server: TestServer,
+  browser: TestBrowser,
+  username: string,
+  password: string,
+): Promise<Page> {
   const loginPage = await openAccountLogin(server, browser);
   const posted = await browser.post(formAction(loginPage.body, 'username', loginPage.url), { username, password });
   const overview = await browser.follow(posted);
@@ -38,7 +43,12 @@ export async function loginToAccount(server: TestServer, browser: TestBrowser, u
 }
 
 /** Posts a new number on /mijn/telefoon and follows to the page it lands on (the code page when accepted). */
-export async function submitNewPhone(server: TestServer, browser: TestBrowser, phone: string, headers: Record<string, string> = {}): Promise<Page> {
+export async function submitNewPhone(
+  server: TestServer,
+  browser: TestBrowser,
+  phone: string,
+  headers: Record<string, string> = {},
+): Promise<Page> {
   return browser.follow(await browser.post(`${server.url}/mijn/telefoon`, { phone }, headers));
 }
 

@@ -54,7 +54,8 @@ for (const kind of databaseKinds) {
 
     it('shows at most the 10 latest events, newest first', async () => {
       const browser = browserAt();
-      for (let i = 0; i < 3; i += 1) await loginToAccount(server, browserAt(), basisCitizen.username, basisCitizen.password);
+      for (let i = 0; i < 3; i += 1)
+        await loginToAccount(server, browserAt(), basisCitizen.username, basisCitizen.password);
       const overview = await loginToAccount(server, browser, basisCitizen.username, basisCitizen.password);
       const times = [...overview.body.matchAll(/<time datetime="([^"]+)">/g)].map((match) => match[1]!);
       expect(times).to.have.length(10);
@@ -79,8 +80,13 @@ for (const kind of databaseKinds) {
       expect(cookie!.path).to.equal('/mijn');
       expect(cookie!.secure, 'plain http in this test').to.equal(false);
       const now = Date.now();
-      expect(await server.store.findAccountSession(cookie!.value, now), 'the token itself is no id').to.equal(undefined);
-      const stored = await server.store.findAccountSession(createHash('sha256').update(cookie!.value).digest('hex'), now);
+      expect(await server.store.findAccountSession(cookie!.value, now), 'the token itself is no id').to.equal(
+        undefined,
+      );
+      const stored = await server.store.findAccountSession(
+        createHash('sha256').update(cookie!.value).digest('hex'),
+        now,
+      );
       expect(stored).to.deep.include({ level: 'basis', pendingPhone: null });
     });
 
@@ -90,16 +96,25 @@ for (const kind of databaseKinds) {
       const first = (await accountCookie(browser, server))!.value;
       // A second login in the same browser, finished while the first session is live.
       const loginPage = await openAccountLoginDespiteSession(server, browser);
-      await browser.follow(await browser.post(formAction(loginPage.body, 'username', loginPage.url), { username: middenCitizen.username, password: middenCitizen.password }));
+      await browser.follow(
+        await browser.post(formAction(loginPage.body, 'username', loginPage.url), {
+          username: middenCitizen.username,
+          password: middenCitizen.password,
+        }),
+      );
       const second = (await accountCookie(browser, server))!.value;
       expect(second).to.not.equal(first);
-      expect(await server.store.findAccountSession(createHash('sha256').update(first).digest('hex'), Date.now())).to.equal(undefined);
+      expect(
+        await server.store.findAccountSession(createHash('sha256').update(first).digest('hex'), Date.now()),
+      ).to.equal(undefined);
     });
 
     it('goes back to the start page with a message when the citizen cancels the login', async () => {
       const browser = browserAt();
       const loginPage = await openAccountLogin(server, browser);
-      const back = await browser.follow(await browser.post(formActionEndingWith(loginPage.body, '/annuleren', loginPage.url), {}));
+      const back = await browser.follow(
+        await browser.post(formActionEndingWith(loginPage.body, '/annuleren', loginPage.url), {}),
+      );
       expect(back.status).to.equal(200);
       expect(back.url).to.equal(`${server.url}/?melding=mijn_geannuleerd`);
       expect(back.body).to.include('U hebt het inloggen bij Mijn Poortwachter geannuleerd.');
@@ -109,7 +124,10 @@ for (const kind of databaseKinds) {
     it('refuses /mijn/terug in a browser that did not start the login', async () => {
       const browser = browserAt();
       const loginPage = await openAccountLogin(server, browser);
-      const posted = await browser.post(formAction(loginPage.body, 'username', loginPage.url), { username: middenCitizen.username, password: middenCitizen.password });
+      const posted = await browser.post(formAction(loginPage.body, 'username', loginPage.url), {
+        username: middenCitizen.username,
+        password: middenCitizen.password,
+      });
       expect(new URL(posted.location!).pathname).to.equal('/mijn/terug');
       const stranger = browserAt();
       const refused = await stranger.get(posted.location!);
@@ -142,7 +160,9 @@ for (const kind of databaseKinds) {
       const browser = browserAt();
       await loginToAccount(server, browser, middenCitizen.username, middenCitizen.password);
       expect((await browserAt().post(`${server.url}/mijn/uitloggen`, {})).status).to.equal(403);
-      expect((await browser.post(`${server.url}/mijn/uitloggen`, {}, { origin: 'https://evil.example' })).status).to.equal(403);
+      expect(
+        (await browser.post(`${server.url}/mijn/uitloggen`, {}, { origin: 'https://evil.example' })).status,
+      ).to.equal(403);
       expect((await browser.get(`${server.url}/mijn`)).status, 'still logged in').to.equal(200);
     });
 
@@ -153,7 +173,9 @@ for (const kind of databaseKinds) {
     });
 
     it('keeps the built-in webdienst out of OIDC: no authorization request with its client_id', async () => {
-      const answer = await browserAt().get(`${server.url}/auth?${new URLSearchParams({ client_id: accountWebdienstClientId, redirect_uri: `${server.url}/mijn/terug`, response_type: 'code', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`);
+      const answer = await browserAt().get(
+        `${server.url}/auth?${new URLSearchParams({ client_id: accountWebdienstClientId, redirect_uri: `${server.url}/mijn/terug`, response_type: 'code', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`,
+      );
       expect(answer.status).to.equal(400);
       expect(answer.location).to.equal(undefined);
       expect(answer.body).to.include('invalid_client');

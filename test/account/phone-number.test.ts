@@ -42,6 +42,9 @@ describe('reading a typed phone number (src/account/phone-number.ts)', () => {
 
   it('accepts another country only when the configuration allows its prefix', () => {
     expect(parsePhoneNumber('+32470123456', ['+31', '+32'])).to.deep.equal({ ok: true, phone: '+32470123456' });
-    expect(parsePhoneNumber('+32470123456', dutchOnly)).to.deep.equal({ ok: false, reason: 'account.phone_country_not_allowed' });
+    expect(parsePhoneNumber('+32470123456', dutchOnly)).to.deep.equal({
+      ok: false,
+      reason: 'account.phone_country_not_allowed',
+    });
   });
 });

@@ -30,7 +30,10 @@ for (const kind of databaseKinds) {
     /** Whether the browser's OIDC session still gives SSO: prompt=none answers with a code, or login_required. */
     async function ssoAnswer(browser: TestBrowser): Promise<URLSearchParams> {
       const { page } = await rp.start(browser, { prompt: 'none' });
-      expect(page.location?.startsWith(rp.redirectUri), `back at the webdienst: ${page.status} ${page.location ?? page.body.slice(0, 200)}`).to.equal(true);
+      expect(
+        page.location?.startsWith(rp.redirectUri),
+        `back at the webdienst: ${page.status} ${page.location ?? page.body.slice(0, 200)}`,
+      ).to.equal(true);
       return new URL(page.location!).searchParams;
     }
 
@@ -81,7 +84,14 @@ for (const kind of databaseKinds) {
 
       const [event] = await server.store.listAuditEvents({ type: 'citizen.phone_changed', citizenId: citizen.id });
       expect(event).to.deep.include({ outcome: 'success', reason: 'self_service' });
-      expect(event!.details).to.deep.include({ from: '+31*******78', to: `+31*******${newPhone.slice(-2)}`, oldNumberNotified: true, endedOidcSessions: 1, endedAccountSessions: 1, endedSsoSessions: 1 });
+      expect(event!.details).to.deep.include({
+        from: '+31*******78',
+        to: `+31*******${newPhone.slice(-2)}`,
+        oldNumberNotified: true,
+        endedOidcSessions: 1,
+        endedAccountSessions: 1,
+        endedSsoSessions: 1,
+      });
       const everything = JSON.stringify(await server.store.listAuditEvents({ citizenId: citizen.id }));
       expect(everything, 'no full number in the audit log').to.not.include(newPhone).and.to.not.include(oldPhone);
       expect(capturedLogLines.join('\n'), 'no full number in the log').to.not.include(newPhone);
@@ -109,13 +119,18 @@ for (const kind of databaseKinds) {
       const browser = browserAt();
       await loginToAccount(server, browser, citizen.username, citizen.password);
       const codePage = await submitNewPhone(server, browser, uniqueMobile());
-      const back = await browser.follow(await browser.post(formActionEndingWith(codePage.body, '/annuleren', codePage.url), {}));
+      const back = await browser.follow(
+        await browser.post(formActionEndingWith(codePage.body, '/annuleren', codePage.url), {}),
+      );
       expect(back.status).to.equal(200);
       expect(back.url).to.equal(`${server.url}/mijn?melding=telefoon_niet_gewijzigd`);
       expect(back.body).to.include('Uw telefoonnummer is niet gewijzigd');
       expect(await phoneOf(citizen.username)).to.equal(citizen.phone);
       expect((await outbox(citizen.phone)).map((message) => message.purpose)).to.deep.equal(['login_code']);
-      expect((await browser.get(`${server.url}/mijn/telefoon/bevestigen`)).status, 'the cancelled change cannot be confirmed later').to.equal(400);
+      expect(
+        (await browser.get(`${server.url}/mijn/telefoon/bevestigen`)).status,
+        'the cancelled change cannot be confirmed later',
+      ).to.equal(400);
     });
 
     it('refuses a POST without the account cookie, and one from a foreign Origin', async () => {
@@ -129,7 +144,11 @@ for (const kind of databaseKinds) {
       expect(withoutCookie.location).to.equal(undefined);
       expect(withoutCookie.body).to.include('niet (meer) ingelogd');
 
-      const foreign = await browser.post(`${server.url}/mijn/telefoon`, { phone: uniqueMobile() }, { origin: 'https://evil.example' });
+      const foreign = await browser.post(
+        `${server.url}/mijn/telefoon`,
+        { phone: uniqueMobile() },
+        { origin: 'https://evil.example' },
+      );
       expect(foreign.status).to.equal(403);
       expect(foreign.location).to.equal(undefined);
       expect(foreign.body).to.include('andere website');
@@ -239,7 +258,9 @@ for (const kind of databaseKinds) {
       expect(await phoneOf(citizen.username)).to.equal(newPhone);
       const again = await browser.get(`${server.url}/mijn/telefoon/bevestigen`);
       expect(again.status).to.equal(400);
-      expect((await server.store.listAuditEvents({ type: 'citizen.phone_changed', citizenId: citizen.row.id }))).to.have.length(1);
+      expect(
+        await server.store.listAuditEvents({ type: 'citizen.phone_changed', citizenId: citizen.row.id }),
+      ).to.have.length(1);
     });
   });
 }

@@ -30,11 +30,24 @@ describe('maintenance and status page administration (src/admin)', () => {
   afterEach(() => opened.close());
 
   it('switches maintenance on with trimmed texts, keeps its start when switched on again, and audits both switches', async () => {
-    const first = await switchMaintenanceOn(deps(), { messageNl: '  Onderhoud aan de database  ', until: clock.now() + hour });
-    expect(first).to.deep.include({ messageNl: 'Onderhoud aan de database', messageEn: null, expectedEndAt: clock.now() + hour, startedAt: clock.now() });
+    const first = await switchMaintenanceOn(deps(), {
+      messageNl: '  Onderhoud aan de database  ',
+      until: clock.now() + hour,
+    });
+    expect(first).to.deep.include({
+      messageNl: 'Onderhoud aan de database',
+      messageEn: null,
+      expectedEndAt: clock.now() + hour,
+      startedAt: clock.now(),
+    });
     clock.advanceSeconds(60);
     const second = await switchMaintenanceOn(deps(), { messageEn: 'Database maintenance' });
-    expect(second).to.deep.include({ messageNl: null, messageEn: 'Database maintenance', expectedEndAt: null, startedAt: first.startedAt });
+    expect(second).to.deep.include({
+      messageNl: null,
+      messageEn: 'Database maintenance',
+      expectedEndAt: null,
+      startedAt: first.startedAt,
+    });
     expect(await switchMaintenanceOff(deps())).to.deep.equal({ wasOn: true });
     expect(await switchMaintenanceOff(deps())).to.deep.equal({ wasOn: false });
     const events = (await opened.store.listAuditEvents()).map((event) => event.type);
@@ -43,17 +56,40 @@ describe('maintenance and status page administration (src/admin)', () => {
 
   it('refuses an expected end in the past and a message that is too long, switching nothing', async () => {
     await refused(switchMaintenanceOn(deps(), { until: clock.now() - 1 }), /--until must be in the future/);
-    await refused(switchMaintenanceOn(deps(), { messageNl: 'x'.repeat(1001) }), /--message-nl must be at most 1000 characters/);
+    await refused(
+      switchMaintenanceOn(deps(), { messageNl: 'x'.repeat(1001) }),
+      /--message-nl must be at most 1000 characters/,
+    );
     expect(await opened.store.findMaintenanceMode()).to.equal(undefined);
   });
 
   it('adds a disruption with its texts, refuses empty titles and periods over or reversed, and removes it once', async () => {
     const now = clock.now();
-    const added = await addStatusDisruption(deps(), { from: now + hour, to: now + 2 * hour, titleNl: 'Gepland onderhoud', titleEn: 'Planned maintenance', descriptionNl: 'Inloggen kan niet.' });
-    expect(added).to.deep.include({ titleNl: 'Gepland onderhoud', titleEn: 'Planned maintenance', descriptionNl: 'Inloggen kan niet.', descriptionEn: null });
-    await refused(addStatusDisruption(deps(), { from: now + hour, to: now + 2 * hour, titleNl: ' ', titleEn: 'x' }), /--title-nl must not be empty/);
-    await refused(addStatusDisruption(deps(), { from: now + 2 * hour, to: now + hour, titleNl: 'x', titleEn: 'x' }), /--from must be before --to/);
-    await refused(addStatusDisruption(deps(), { from: now - 2 * hour, to: now - hour, titleNl: 'x', titleEn: 'x' }), /--to is in the past/);
+    const added = await addStatusDisruption(deps(), {
+      from: now + hour,
+      to: now + 2 * hour,
+      titleNl: 'Gepland onderhoud',
+      titleEn: 'Planned maintenance',
+      descriptionNl: 'Inloggen kan niet.',
+    });
+    expect(added).to.deep.include({
+      titleNl: 'Gepland onderhoud',
+      titleEn: 'Planned maintenance',
+      descriptionNl: 'Inloggen kan niet.',
+      descriptionEn: null,
+    });
+    await refused(
+      addStatusDisruption(deps(), { from: now + hour, to: now + 2 * hour, titleNl: ' ', titleEn: 'x' }),
+      /--title-nl must not be empty/,
+    );
+    await refused(
+      addStatusDisruption(deps(), { from: now + 2 * hour, to: now + hour, titleNl: 'x', titleEn: 'x' }),
+      /--from must be before --to/,
+    );
+    await refused(
+      addStatusDisruption(deps(), { from: now - 2 * hour, to: now - hour, titleNl: 'x', titleEn: 'x' }),
+      /--to is in the past/,
+    );
     await removeStatusDisruption(deps(), added.id);
     await refused(removeStatusDisruption(deps(), added.id), new RegExp(`no disruption with id ${added.id}`));
     const events = (await opened.store.listAuditEvents()).map((event) => event.type);

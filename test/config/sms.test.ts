@@ -31,7 +31,13 @@ describe('SMS configuration', () => {
     const { sms } = loadConfig({ ...http, SMS_ALLOWED_PREFIXES: '+31, +32' });
     expect(sms).to.deep.equal({
       gateway: 'http',
-      http: { url: 'https://sms.example/send', authHeaderName: 'X-Api-Key', authHeaderValue: 'secret-key', bodyTemplate: '{"to":"{{to}}","message":"{{text}}"}', timeoutMs: 5000 },
+      http: {
+        url: 'https://sms.example/send',
+        authHeaderName: 'X-Api-Key',
+        authHeaderValue: 'secret-key',
+        bodyTemplate: '{"to":"{{to}}","message":"{{text}}"}',
+        timeoutMs: 5000,
+      },
       allowedCountryPrefixes: ['+31', '+32'],
     });
     expect(loadConfig({ ...http, SMS_HTTP_TIMEOUT_MS: '1500' }).sms.http!.timeoutMs).to.equal(1500);
@@ -43,15 +49,25 @@ describe('SMS configuration', () => {
   });
 
   it('refuses a timeout outside 100..30000 ms and a bad gateway name', () => {
-    expect(configError({ ...http, SMS_HTTP_TIMEOUT_MS: '50' })).to.include('sms.http.timeoutMs (environment variable SMS_HTTP_TIMEOUT_MS)');
+    expect(configError({ ...http, SMS_HTTP_TIMEOUT_MS: '50' })).to.include(
+      'sms.http.timeoutMs (environment variable SMS_HTTP_TIMEOUT_MS)',
+    );
     expect(configError({ ...http, SMS_HTTP_TIMEOUT_MS: '60000' })).to.include('sms.http.timeoutMs');
-    expect(configError({ SMS_GATEWAY: 'pigeon' })).to.include('sms.gateway (environment variable SMS_GATEWAY): must be outbox or http');
+    expect(configError({ SMS_GATEWAY: 'pigeon' })).to.include(
+      'sms.gateway (environment variable SMS_GATEWAY): must be outbox or http',
+    );
   });
 
   it('refuses a body template that is not JSON, misses a placeholder or names an unknown one', () => {
-    expect(configError({ ...http, SMS_HTTP_BODY_TEMPLATE: '{"to":{{to}},"message":"{{text}}"}' })).to.include('sms.http.bodyTemplate (environment variable SMS_HTTP_BODY_TEMPLATE): must be valid JSON');
-    expect(configError({ ...http, SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}"}' })).to.include('must contain the placeholder {{text}}');
-    expect(configError({ ...http, SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","m":"{{text}}","c":"{{code}}"}' })).to.include('not {{code}}');
+    expect(configError({ ...http, SMS_HTTP_BODY_TEMPLATE: '{"to":{{to}},"message":"{{text}}"}' })).to.include(
+      'sms.http.bodyTemplate (environment variable SMS_HTTP_BODY_TEMPLATE): must be valid JSON',
+    );
+    expect(configError({ ...http, SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}"}' })).to.include(
+      'must contain the placeholder {{text}}',
+    );
+    expect(
+      configError({ ...http, SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","m":"{{text}}","c":"{{code}}"}' }),
+    ).to.include('not {{code}}');
   });
 
   it('refuses credentials in the provider URL and prefixes that are not +digits', () => {
@@ -61,7 +77,11 @@ describe('SMS configuration', () => {
 
   it('has no default in production, refuses the outbox there and wants https for the provider', () => {
     expect(configError({ POORTWACHTER_ENV: 'production' })).to.match(/sms\.gateway: must be set/);
-    expect(configError({ POORTWACHTER_ENV: 'production', SMS_GATEWAY: 'outbox' })).to.include('sms.gateway (SMS_GATEWAY) must be http in production');
-    expect(configError({ POORTWACHTER_ENV: 'production', ...http, SMS_HTTP_URL: 'http://sms.example/send' })).to.include('sms.http.url (SMS_HTTP_URL) must use https:// in production');
+    expect(configError({ POORTWACHTER_ENV: 'production', SMS_GATEWAY: 'outbox' })).to.include(
+      'sms.gateway (SMS_GATEWAY) must be http in production',
+    );
+    expect(
+      configError({ POORTWACHTER_ENV: 'production', ...http, SMS_HTTP_URL: 'http://sms.example/send' }),
+    ).to.include('sms.http.url (SMS_HTTP_URL) must use https:// in production');
   });
 });

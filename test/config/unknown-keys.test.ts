@@ -8,6 +8,9 @@ describe('configuration file keys', () => {
   it('refuses a misspelt key in the config file, naming it, instead of silently using the default', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pw-config-')), 'config.json');
     writeFileSync(file, JSON.stringify({ oidc: { idTokenTTL: 100 } }));
-    expect(() => loadConfig({ POORTWACHTER_CONFIG: file })).to.throw(ConfigError, /oidc: Unrecognized key: "idTokenTTL"/);
+    expect(() => loadConfig({ POORTWACHTER_CONFIG: file })).to.throw(
+      ConfigError,
+      /oidc: Unrecognized key: "idTokenTTL"/,
+    );
   });
 });

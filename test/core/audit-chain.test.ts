@@ -50,7 +50,9 @@ for (const kind of databaseKinds) {
 
     it('names the first row when it was deleted', async () => {
       await db('audit_events').where('id', 1).delete();
-      expect((await verifyAuditChain(opened.store)).breaks).to.have.length(1).and.to.have.nested.property('[0].id', 1);
+      expect((await verifyAuditChain(opened.store)).breaks)
+        .to.have.length(1)
+        .and.to.have.nested.property('[0].id', 1);
     });
 
     it('names the newest rows when they were deleted, from the chain head', async () => {
@@ -64,20 +66,30 @@ for (const kind of databaseKinds) {
 
     it('names a row whose hash was rewritten to fit its changed content', async () => {
       // Rewriting one hash is not enough: the next row no longer follows it.
-      await db('audit_events').where('id', 2).update({ reason: 'forged', chain_hash: 'f'.repeat(64) });
+      await db('audit_events')
+        .where('id', 2)
+        .update({ reason: 'forged', chain_hash: 'f'.repeat(64) });
       expect((await verifyAuditChain(opened.store)).breaks.map((found) => found.id)).to.deep.equal([2, 3]);
     });
 
     it('names a row inserted around the audit log', async () => {
       // (On sqlite the chain trigger refuses a row without a hash; one with a made-up hash gets in.)
-      await db('audit_events').insert({ id: 7, at: 1, type: 'x', outcome: 'info', details: '{}', chain_hash: 'e'.repeat(64) });
+      await db('audit_events').insert({
+        id: 7,
+        at: 1,
+        type: 'x',
+        outcome: 'info',
+        details: '{}',
+        chain_hash: 'e'.repeat(64),
+      });
       const verdict = await verifyAuditChain(opened.store);
       expect(verdict.breaks.map((found) => found.id)).to.include(7);
     });
 
     it('exports a period page by page, in chain order', async () => {
       const rows = [];
-      for await (const row of exportAuditEvents(opened.store, { from: 1_760_000_000_002, to: 1_760_000_000_006 })) rows.push(row);
+      for await (const row of exportAuditEvents(opened.store, { from: 1_760_000_000_002, to: 1_760_000_000_006 }))
+        rows.push(row);
       expect(rows.map((row) => row.id)).to.deep.equal([2, 3, 4, 5]);
     });
   });

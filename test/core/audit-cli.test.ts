@@ -10,7 +10,12 @@ import { auditEvent } from '../stores/audit-event-fixture.ts';
 
 function poortwachter(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, POORTWACHTER_ENV: 'development', DATABASE_URL: databaseUrl };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      POORTWACHTER_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+    };
     execFile('node_modules/.bin/tsx', ['src/cli.ts', ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
@@ -26,7 +31,8 @@ for (const kind of databaseKinds) {
       const store = openStore(database.url);
       try {
         await store.migrate();
-        for (let n = 1; n <= 5; n += 1) await store.insertAuditEvent(auditEvent(n, { at: Date.parse('2026-03-01T12:00:00Z') + n * 3_600_000 }));
+        for (let n = 1; n <= 5; n += 1)
+          await store.insertAuditEvent(auditEvent(n, { at: Date.parse('2026-03-01T12:00:00Z') + n * 3_600_000 }));
       } finally {
         await store.close();
       }
@@ -36,22 +42,43 @@ for (const kind of databaseKinds) {
     it('verify passes on an untouched chain', async () => {
       const run = await poortwachter(['audit', 'verify', '--json'], database.url);
       expect(run.code, run.stderr).to.equal(0);
-      expect(JSON.parse(run.stdout)).to.deep.include({ ok: true, events: 5, last_id: 5, broken_rows: [], problems: [] });
+      expect(JSON.parse(run.stdout)).to.deep.include({
+        ok: true,
+        events: 5,
+        last_id: 5,
+        broken_rows: [],
+        problems: [],
+      });
       const text = await poortwachter(['audit', 'verify'], database.url);
       expect(text.stdout).to.include('ok: true');
     });
 
     it('export writes the events of a period as JSON lines, from inclusive and to exclusive', async () => {
-      const run = await poortwachter(['audit', 'export', '--from', '2026-03-01T14:00:00Z', '--to', '2026-03-01T16:00:00Z'], database.url);
+      const run = await poortwachter(
+        ['audit', 'export', '--from', '2026-03-01T14:00:00Z', '--to', '2026-03-01T16:00:00Z'],
+        database.url,
+      );
       expect(run.code, run.stderr).to.equal(0);
-      const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(lines.map((line) => line.id)).to.deep.equal([2, 3]);
-      expect(lines[0]).to.include({ at: '2026-03-01T14:00:00.000Z', type: 'login.password', outcome: 'failure', client_address: '192.0.2.7' });
+      expect(lines[0]).to.include({
+        at: '2026-03-01T14:00:00.000Z',
+        type: 'login.password',
+        outcome: 'failure',
+        client_address: '192.0.2.7',
+      });
       expect(lines[0]!.chain_hash).to.match(/^[0-9a-f]{64}$/);
     });
 
     it('export refuses a period it cannot read, with status 2', async () => {
-      for (const args of [['--from', 'yesterday', '--to', '2026-03-02'], ['--from', '2026-03-02', '--to', '2026-03-01'], ['--to', '2026-03-02']]) {
+      for (const args of [
+        ['--from', 'yesterday', '--to', '2026-03-02'],
+        ['--from', '2026-03-02', '--to', '2026-03-01'],
+        ['--to', '2026-03-02'],
+      ]) {
         const run = await poortwachter(['audit', 'export', ...args], database.url);
         expect(run.code, args.join(' ')).to.equal(2);
         expect(run.stderr).to.match(/--from/);

@@ -13,7 +13,10 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 function recordingStore() {
   const rows: Array<Parameters<Store['insertAuditEvent']>[0]> = [];
-  return { rows, store: { insertAuditEvent: async (row: Parameters<Store['insertAuditEvent']>[0]) => void rows.push(row) } };
+  return {
+    rows,
+    store: { insertAuditEvent: async (row: Parameters<Store['insertAuditEvent']>[0]) => void rows.push(row) },
+  };
 }
 
 describe('audit log (src/core/audit.ts)', () => {
@@ -21,8 +24,26 @@ describe('audit log (src/core/audit.ts)', () => {
 
   it('redacts a BSN or a full phone number that a caller put in the details', async () => {
     const { rows, store } = recordingStore();
-    await createAuditLog(store, clock).record({ type: 't', outcome: 'info', details: { bsn: '999993653', phone: '+31612345678', spaced: '06-1234 5678', masked: '+31*******78', oin: '00000001001234567000', count: 3 } });
-    expect(rows[0]!.details).to.deep.equal({ bsn: '[redacted]', phone: '[redacted]', spaced: '[redacted]', masked: '+31*******78', oin: '00000001001234567000', count: 3 });
+    await createAuditLog(store, clock).record({
+      type: 't',
+      outcome: 'info',
+      details: {
+        bsn: '999993653',
+        phone: '+31612345678',
+        spaced: '06-1234 5678',
+        masked: '+31*******78',
+        oin: '00000001001234567000',
+        count: 3,
+      },
+    });
+    expect(rows[0]!.details).to.deep.equal({
+      bsn: '[redacted]',
+      phone: '[redacted]',
+      spaced: '[redacted]',
+      masked: '+31*******78',
+      oin: '00000001001234567000',
+      count: 3,
+    });
   });
 
   it('tells observers about each event after it is stored', async () => {
@@ -31,7 +52,9 @@ describe('audit log (src/core/audit.ts)', () => {
     const seen: Array<{ event: AuditEvent; stored: number }> = [];
     audit.observe((event) => seen.push({ event, stored: rows.length }));
     await audit.record({ type: 'login.authenticated', outcome: 'success', details: { level: 'basis' } });
-    expect(seen).to.deep.equal([{ event: { type: 'login.authenticated', outcome: 'success', details: { level: 'basis' } }, stored: 1 }]);
+    expect(seen).to.deep.equal([
+      { event: { type: 'login.authenticated', outcome: 'success', details: { level: 'basis' } }, stored: 1 },
+    ]);
   });
 });
 
@@ -51,15 +74,32 @@ for (const kind of databaseKinds) {
         (async () => {
           const browser = new TestBrowser();
           const { page } = await rp.start(browser, { acr_values: levels.midden.uri });
-          const codePage = await browser.follow(await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password));
+          const codePage = await browser.follow(
+            await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password),
+          );
           await submitCode(browser, rp, codePage, await lastSmsCode(server, middenCitizen.phone));
         })(),
-        rp.start(new TestBrowser()).then(({ page }) => rp.submitPassword(new TestBrowser(), page, basisCitizen.username, 'wrong-password-wrong-password')),
+        rp
+          .start(new TestBrowser())
+          .then(({ page }) =>
+            rp.submitPassword(new TestBrowser(), page, basisCitizen.username, 'wrong-password-wrong-password'),
+          ),
       ]);
       const events = await server.store.listAuditEvents({ limit: 10_000 });
-      expect(events.map((event) => event.type)).to.include.members(['login.password', 'login.authenticated', 'login.second_factor']);
+      expect(events.map((event) => event.type)).to.include.members([
+        'login.password',
+        'login.authenticated',
+        'login.second_factor',
+      ]);
       const everything = JSON.stringify(events);
-      for (const secret of [basisCitizen.password, middenCitizen.password, basisCitizen.bsn, middenCitizen.bsn, middenCitizen.phone, 'wrong-password-wrong-password']) {
+      for (const secret of [
+        basisCitizen.password,
+        middenCitizen.password,
+        basisCitizen.bsn,
+        middenCitizen.bsn,
+        middenCitizen.phone,
+        'wrong-password-wrong-password',
+      ]) {
         expect(everything).to.not.include(secret);
       }
       expect(await verifyAuditChain(server.store)).to.deep.include({ ok: true, breaks: [] });

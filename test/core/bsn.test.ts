@@ -18,15 +18,26 @@ describe('BSN 11-check (src/core/bsn.ts)', () => {
   });
 
   it('refuses a number whose check digit is off by one', () => {
-    for (const bsn of ['999993654', '999993652', '999990018', '999991906']) expect(isValidBsn(bsn), bsn).to.equal(false);
+    for (const bsn of ['999993654', '999993652', '999990018', '999991906'])
+      expect(isValidBsn(bsn), bsn).to.equal(false);
   });
 
   it('refuses anything but exactly nine digits in length', () => {
-    for (const bsn of ['', '99999365', '0999993653', '9999936530', '12345678']) expect(isValidBsn(bsn), bsn).to.equal(false);
+    for (const bsn of ['', '99999365', '0999993653', '9999936530', '12345678'])
+      expect(isValidBsn(bsn), bsn).to.equal(false);
   });
 
   it('refuses letters, spaces, signs and other digits than 0-9', () => {
-    for (const bsn of ['99999365a', 'abcdefghi', ' 99999365', '999993653 ', '9999-9365', '+99999365', '99999365\n', '９９９９９３６５３']) {
+    for (const bsn of [
+      '99999365a',
+      'abcdefghi',
+      ' 99999365',
+      '999993653 ',
+      '9999-9365',
+      '+99999365',
+      '99999365\n',
+      '９９９９９３６５３',
+    ]) {
       expect(isValidBsn(bsn), JSON.stringify(bsn)).to.equal(false);
     }
   });

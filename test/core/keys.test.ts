@@ -28,7 +28,9 @@ describe('signing keys from files (rollover)', () => {
       writeFileSync(file, selfSignedCertificate(key, `test key ${index}`, Date.now()));
       return file;
     });
-    server = await startTestServer({ overrides: { keys: { signingKeyFiles: [next, previous], signingCertificateFiles: certificates } } });
+    server = await startTestServer({
+      overrides: { keys: { signingKeyFiles: [next, previous], signingCertificateFiles: certificates } },
+    });
   });
   after(() => server.stop());
 

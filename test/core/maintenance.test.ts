@@ -5,7 +5,13 @@ import { expect } from 'chai';
 import { createMaintenanceMode, retryAfterSeconds, type MaintenanceState } from '../../src/core/maintenance.ts';
 import { FakeClock } from '../support/clock.ts';
 
-const on: MaintenanceState = { messageNl: 'Onderhoud', messageEn: null, expectedEndAt: null, startedAt: 1, updatedAt: 1 };
+const on: MaintenanceState = {
+  messageNl: 'Onderhoud',
+  messageEn: null,
+  expectedEndAt: null,
+  startedAt: 1,
+  updatedAt: 1,
+};
 
 function countingStore(initial: MaintenanceState | undefined) {
   const store = {

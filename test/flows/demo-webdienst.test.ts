@@ -21,14 +21,19 @@ describe('the demo webdienst (development seed)', () => {
     const loginPage = await browser.follow(await browser.get(`${server.url}/demo/login`));
     expect(loginPage.body).to.include('name="password"');
     const citizen = testCitizens[0];
-    const result = await browser.follow(await browser.post(formAction(loginPage.body, 'username', loginPage.url), { username: citizen.username, password: citizen.password }));
+    const result = await browser.follow(
+      await browser.post(formAction(loginPage.body, 'username', loginPage.url), {
+        username: citizen.username,
+        password: citizen.password,
+      }),
+    );
     expect(result.status).to.equal(200);
     expect(result.url).to.include('/demo/callback');
     expect(result.body).to.match(new RegExp(`id="bsn">${citizen.bsn}<`));
     expect(result.body).to.match(/id="level">basis/);
   });
 
-  it('answers the demo\'s cancel with access_denied on its own page', async () => {
+  it("answers the demo's cancel with access_denied on its own page", async () => {
     const browser = new TestBrowser();
     const loginPage = await browser.follow(await browser.get(`${server.url}/demo/login`));
     const cancelAction = loginPage.body.match(/action="([^"]*\/annuleren)"/)![1]!;

@@ -13,7 +13,15 @@ import { TestBrowser } from '../support/browser.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { first, idpCertificate, ns, resolvedStatusCodes, responseFromArtifactResponse, artifactFrom, TestSp } from '../frontends/saml/test-sp.ts';
+import {
+  first,
+  idpCertificate,
+  ns,
+  resolvedStatusCodes,
+  responseFromArtifactResponse,
+  artifactFrom,
+  TestSp,
+} from '../frontends/saml/test-sp.ts';
 
 const citizen = testCitizens[0];
 const hour = 3_600_000;
@@ -46,7 +54,11 @@ for (const kind of databaseKinds) {
         const started = await rp.start(loggedIn);
         const returned = await rp.submitPassword(loggedIn, started.page, citizen.username, citizen.password);
         pending = { code: new URL(returned.location!).searchParams.get('code')!, verifier: started.request.verifier };
-        await switchMaintenanceOn(admin(), { messageNl: 'Wij vervangen de database.', messageEn: 'We are replacing the database.', until });
+        await switchMaintenanceOn(admin(), {
+          messageNl: 'Wij vervangen de database.',
+          messageEn: 'We are replacing the database.',
+          until,
+        });
       });
 
       it('shows citizens on a login page the maintenance page in Dutch, 503 with Retry-After until the expected end', async () => {
@@ -56,14 +68,20 @@ for (const kind of databaseKinds) {
         const secondsLeft = Math.ceil((until - Date.now()) / 1000);
         expect(retryAfter, 'the seconds until the expected end').to.be.within(secondsLeft - 5, secondsLeft + 1);
         expect(page.headers.get('cache-control')).to.equal('no-store');
-        expect(page.body).to.include('Inloggen is tijdelijk niet mogelijk').and.include('Wij vervangen de database.').and.include('href="/status"');
+        expect(page.body)
+          .to.include('Inloggen is tijdelijk niet mogelijk')
+          .and.include('Wij vervangen de database.')
+          .and.include('href="/status"');
         expect(page.body).to.not.include('name="password"');
       });
 
       it('shows the maintenance page in English to a citizen who chose English, on Mijn Poortwachter too', async () => {
         const page = await new TestBrowser({ 'accept-language': 'en' }).get(`${server.url}/mijn`);
         expect(page.status).to.equal(503);
-        expect(page.body).to.include('Logging in is temporarily not possible').and.include('We are replacing the database.').and.include('We expect you can log in again from');
+        expect(page.body)
+          .to.include('Logging in is temporarily not possible')
+          .and.include('We are replacing the database.')
+          .and.include('We expect you can log in again from');
         expect(page.headers.get('retry-after')).to.match(/^\d+$/);
       });
 
@@ -88,7 +106,10 @@ for (const kind of databaseKinds) {
 
       it('never redirects for an unknown client or an unregistered redirect_uri: the error page, as always', async () => {
         const good = new URL((await rp.authorizationRequest()).url);
-        for (const [name, value] of [['client_id', 'onbekend'], ['redirect_uri', 'https://evil.example/callback']] as const) {
+        for (const [name, value] of [
+          ['client_id', 'onbekend'],
+          ['redirect_uri', 'https://evil.example/callback'],
+        ] as const) {
           const url = new URL(good);
           url.searchParams.set(name, value);
           const answer = await new TestBrowser().get(url.href);
@@ -101,8 +122,16 @@ for (const kind of databaseKinds) {
       it('answers the token endpoint 503 temporarily_unavailable in JSON, with Retry-After', async () => {
         const response = await fetch(`${server.url}/token`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${encodeURIComponent(rp.clientId)}:${encodeURIComponent(rp.clientSecret)}`).toString('base64')}` },
-          body: new URLSearchParams({ grant_type: 'authorization_code', code: pending.code, redirect_uri: rp.redirectUri, code_verifier: pending.verifier }),
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${encodeURIComponent(rp.clientId)}:${encodeURIComponent(rp.clientSecret)}`).toString('base64')}`,
+          },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: pending.code,
+            redirect_uri: rp.redirectUri,
+            code_verifier: pending.verifier,
+          }),
         });
         expect(response.status).to.equal(503);
         expect(response.headers.get('retry-after')).to.match(/^\d+$/);
@@ -111,13 +140,20 @@ for (const kind of databaseKinds) {
 
       it('answers a signed SAML AuthnRequest with a Responder status and a StatusMessage, by artifact as usual', async () => {
         const sp = await TestSp.register(server);
-        const answer = await new TestBrowser().get(sp.redirectUrl(sp.authnRequest().xml, { relayState: 'terug-naar-3' }));
+        const answer = await new TestBrowser().get(
+          sp.redirectUrl(sp.authnRequest().xml, { relayState: 'terug-naar-3' }),
+        );
         expect(answer.status).to.equal(303);
         expect(artifactFrom(answer).relayState).to.equal('terug-naar-3');
-        const result = responseFromArtifactResponse((await sp.resolve(artifactFrom(answer).artifact)).xml, await idpCertificate(server));
+        const result = responseFromArtifactResponse(
+          (await sp.resolve(artifactFrom(answer).artifact)).xml,
+          await idpCertificate(server),
+        );
         expect(result.status).to.equal('urn:oasis:names:tc:SAML:2.0:status:Success');
         const codes = first(result.response!, ns.samlp, 'Status')!;
-        expect(first(codes, ns.samlp, 'StatusCode')!.getAttribute('Value')).to.equal('urn:oasis:names:tc:SAML:2.0:status:Responder');
+        expect(first(codes, ns.samlp, 'StatusCode')!.getAttribute('Value')).to.equal(
+          'urn:oasis:names:tc:SAML:2.0:status:Responder',
+        );
         expect(first(codes, ns.samlp, 'StatusMessage')!.textContent).to.match(/maintenance/);
         expect(first(result.response!, ns.saml, 'Assertion')).to.equal(undefined);
       });
@@ -135,7 +171,9 @@ for (const kind of databaseKinds) {
       it('shows the maintenance as a current disruption on the public status page', async () => {
         const page = await new TestBrowser().get(`${server.url}/status`);
         expect(page.status).to.equal(200);
-        expect(page.body).to.include('Onderhoud: inloggen is nu niet mogelijk').and.include('Wij vervangen de database.');
+        expect(page.body)
+          .to.include('Onderhoud: inloggen is nu niet mogelijk')
+          .and.include('Wij vervangen de database.');
       });
     });
 
@@ -150,7 +188,11 @@ for (const kind of databaseKinds) {
         const sp = await TestSp.register(server);
         const browser = new TestBrowser();
         const start = await browser.get(sp.redirectUrl(sp.authnRequest().xml));
-        const codes = await resolvedStatusCodes(sp, await sp.login(browser, start, citizen.username, citizen.password), await idpCertificate(server));
+        const codes = await resolvedStatusCodes(
+          sp,
+          await sp.login(browser, start, citizen.username, citizen.password),
+          await idpCertificate(server),
+        );
         expect(codes[0]).to.equal('urn:oasis:names:tc:SAML:2.0:status:Success');
         expect((await fetch(`${server.url}/readyz`)).status).to.equal(200);
       });

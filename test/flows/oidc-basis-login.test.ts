@@ -21,13 +21,18 @@ for (const kind of databaseKinds) {
       const rp = await RelyingParty.register(server, { bsnEntitled: true });
       const { tokens } = await rp.login(new TestBrowser(), citizen.username, citizen.password);
       const jwks = createRemoteJWKSet(new URL(`${server.url}/jwks`));
-      const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks, { issuer: server.url, audience: rp.clientId });
+      const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks, {
+        issuer: server.url,
+        audience: rp.clientId,
+      });
       expect(protectedHeader.alg).to.equal('RS256');
       expect(payload.acr).to.equal(levels.basis.uri);
       expect(payload.bsn).to.equal(citizen.bsn);
       expect(payload.exp! - payload.iat!).to.be.at.most(300);
       const webdienst = await server.store.findWebdienstByClientId(rp.clientId);
-      const released = (await server.store.listAuditEvents({ type: 'bsn.released' })).filter((event) => event.webdienstId === webdienst!.id);
+      const released = (await server.store.listAuditEvents({ type: 'bsn.released' })).filter(
+        (event) => event.webdienstId === webdienst!.id,
+      );
       expect(released, 'the release of the BSN is audited, without the BSN').to.have.length.of.at.least(1);
       expect(JSON.stringify(released)).to.not.include(citizen.bsn);
     });
@@ -43,14 +48,20 @@ for (const kind of databaseKinds) {
 
     it('gives a webdienst of a non-entitled organisation no BSN, not even when it asks', async () => {
       const rp = await RelyingParty.register(server, { bsnEntitled: false });
-      const { tokens } = await rp.login(new TestBrowser(), citizen.username, citizen.password, { claims: JSON.stringify({ id_token: { bsn: { essential: true } }, userinfo: { bsn: null } }) });
+      const { tokens } = await rp.login(new TestBrowser(), citizen.username, citizen.password, {
+        claims: JSON.stringify({ id_token: { bsn: { essential: true } }, userinfo: { bsn: null } }),
+      });
       expect(tokens.claims()).to.not.have.property('bsn');
       expect(tokens.claims()!.acr).to.equal(levels.basis.uri);
       const userinfo = await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
       expect(userinfo.status).to.equal(200);
       expect(await userinfo.json()).to.not.have.property('bsn');
       const webdienst = await server.store.findWebdienstByClientId(rp.clientId);
-      expect((await server.store.listAuditEvents({ type: 'bsn.released' })).filter((event) => event.webdienstId === webdienst!.id)).to.deep.equal([]);
+      expect(
+        (await server.store.listAuditEvents({ type: 'bsn.released' })).filter(
+          (event) => event.webdienstId === webdienst!.id,
+        ),
+      ).to.deep.equal([]);
     });
   });
 }

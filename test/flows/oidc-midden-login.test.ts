@@ -25,7 +25,9 @@ for (const kind of databaseKinds) {
       const rp = await RelyingParty.register(server);
       const browser = new TestBrowser();
       const { request, page } = await rp.start(browser, { acr_values: levels.midden.uri });
-      const codePage = await browser.follow(await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password));
+      const codePage = await browser.follow(
+        await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password),
+      );
       expect(codePage.status).to.equal(200);
       expect(codePage.body).to.include('name="code"');
       const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, middenPhone));
@@ -37,7 +39,9 @@ for (const kind of databaseKinds) {
       const rp = await RelyingParty.register(server, { level: 'midden' });
       const browser = new TestBrowser();
       const { request, page } = await rp.start(browser);
-      const codePage = await browser.follow(await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password));
+      const codePage = await browser.follow(
+        await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password),
+      );
       const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, middenPhone));
       expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
     });
@@ -58,12 +62,19 @@ for (const kind of databaseKinds) {
     it('asks the second factor of a citizen who chose it for every login, and answers Midden at a Basis webdienst', async () => {
       const services = createServices(server.config, server.store, systemClock);
       const username = `altijd-sms-${kind}`;
-      const citizen = await addCitizen(services.citizenDeps, { username, password: 'lindeboom-pannenkoek-2026', bsn: '999990627', phone: '+31611111111' });
+      const citizen = await addCitizen(services.citizenDeps, {
+        username,
+        password: 'lindeboom-pannenkoek-2026',
+        bsn: '999990627',
+        phone: '+31611111111',
+      });
       await server.store.updateAlwaysSecondFactor(citizen.id, true, Date.now());
       const rp = await RelyingParty.register(server);
       const browser = new TestBrowser();
       const { request, page } = await rp.start(browser);
-      const codePage = await browser.follow(await rp.submitPassword(browser, page, username, 'lindeboom-pannenkoek-2026'));
+      const codePage = await browser.follow(
+        await rp.submitPassword(browser, page, username, 'lindeboom-pannenkoek-2026'),
+      );
       expect(codePage.body).to.include('name="code"');
       const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, '+31611111111'));
       expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
@@ -72,7 +83,12 @@ for (const kind of databaseKinds) {
     it('takes an essential acr in the claims parameter, and the eIDAS alias, as a Midden minimum', async () => {
       const services = createServices(server.config, server.store, systemClock);
       const username = `claims-acr-${kind}`;
-      await addCitizen(services.citizenDeps, { username, password: 'schelpenpad-vuurtoren-2026', bsn: '999990652', phone: '+31633333333' });
+      await addCitizen(services.citizenDeps, {
+        username,
+        password: 'schelpenpad-vuurtoren-2026',
+        bsn: '999990652',
+        phone: '+31633333333',
+      });
       const rp = await RelyingParty.register(server);
       for (const params of <Array<Record<string, string>>>[
         { claims: JSON.stringify({ id_token: { acr: { essential: true, values: [levels.midden.uri] } } }) },
@@ -80,7 +96,9 @@ for (const kind of databaseKinds) {
       ]) {
         const browser = new TestBrowser();
         const { request, page } = await rp.start(browser, params);
-        const codePage = await browser.follow(await rp.submitPassword(browser, page, username, 'schelpenpad-vuurtoren-2026'));
+        const codePage = await browser.follow(
+          await rp.submitPassword(browser, page, username, 'schelpenpad-vuurtoren-2026'),
+        );
         expect(codePage.body).to.include('name="code"');
         const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, '+31633333333'));
         expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
@@ -90,15 +108,24 @@ for (const kind of databaseKinds) {
     it('lets a citizen with SMS and an app choose the app on the code page', async () => {
       const services = createServices(server.config, server.store, systemClock);
       const username = `sms-en-app-${kind}`;
-      const citizen = await addCitizen(services.citizenDeps, { username, password: 'tulpenveld-kruiwagen-2026', bsn: '999990639', phone: '+31622222222' });
+      const citizen = await addCitizen(services.citizenDeps, {
+        username,
+        password: 'tulpenveld-kruiwagen-2026',
+        bsn: '999990639',
+        phone: '+31622222222',
+      });
       const app = createAuthenticatorApp({ store: server.store, clock: systemClock, issuer: 'Poortwachter' });
       const secret = new URL(await app.enrol(citizen)).searchParams.get('secret')!;
       const rp = await RelyingParty.register(server, { level: 'midden' });
       const browser = new TestBrowser();
       const { request, page } = await rp.start(browser);
-      const smsPage = await browser.follow(await rp.submitPassword(browser, page, username, 'tulpenveld-kruiwagen-2026'));
+      const smsPage = await browser.follow(
+        await rp.submitPassword(browser, page, username, 'tulpenveld-kruiwagen-2026'),
+      );
       expect(smsPage.body).to.include('name="method" value="app"');
-      const appPage = await browser.follow(await browser.post(formActionEndingWith(smsPage.body, '/methode', smsPage.url), { method: 'app' }));
+      const appPage = await browser.follow(
+        await browser.post(formActionEndingWith(smsPage.body, '/methode', smsPage.url), { method: 'app' }),
+      );
       expect(appPage.body).to.include('authenticator');
       const back = await submitCode(browser, rp, appPage, await app.currentCode(secret, Date.now()));
       expect((await rp.redeem(back.location!, request)).claims()!.acr).to.equal(levels.midden.uri);
@@ -122,16 +149,25 @@ for (const kind of databaseKinds) {
       const rp = await RelyingParty.register(server, { level: 'midden' });
       const browser = new TestBrowser();
       const { page } = await rp.start(browser);
-      const explanation = await browser.follow(await rp.submitPassword(browser, page, basisCitizen.username, basisCitizen.password));
+      const explanation = await browser.follow(
+        await rp.submitPassword(browser, page, basisCitizen.username, basisCitizen.password),
+      );
       expect(explanation.status).to.equal(200);
       expect(explanation.body).to.not.include('name="code"');
-      const cancelled = await browser.follow(await browser.post(formActionEndingWith(explanation.body, '/annuleren', explanation.url), {}), (url) => url.startsWith(rp.redirectUri));
+      const cancelled = await browser.follow(
+        await browser.post(formActionEndingWith(explanation.body, '/annuleren', explanation.url), {}),
+        (url) => url.startsWith(rp.redirectUri),
+      );
       expect(new URL(cancelled.location!).searchParams.get('error')).to.equal('unmet_authentication_requirements');
     });
 
     it('logs in with an authenticator app and refuses the same app code twice', async () => {
       const services = createServices(server.config, server.store, systemClock);
-      const citizen = await addCitizen(services.citizenDeps, { username: `app-${kind}`, password: 'rivierduin-lantaarn-2026', bsn: '999991905' });
+      const citizen = await addCitizen(services.citizenDeps, {
+        username: `app-${kind}`,
+        password: 'rivierduin-lantaarn-2026',
+        bsn: '999991905',
+      });
       const app = createAuthenticatorApp({ store: server.store, clock: systemClock, issuer: 'Poortwachter' });
       const uri = await app.enrol(citizen);
       const secret = new URL(uri).searchParams.get('secret')!;
@@ -139,7 +175,9 @@ for (const kind of databaseKinds) {
 
       const browser = new TestBrowser();
       const { request, page } = await rp.start(browser);
-      const codePage = await browser.follow(await rp.submitPassword(browser, page, citizen.username, 'rivierduin-lantaarn-2026'));
+      const codePage = await browser.follow(
+        await rp.submitPassword(browser, page, citizen.username, 'rivierduin-lantaarn-2026'),
+      );
       expect(codePage.body).to.include('authenticator');
       const code = await app.currentCode(secret, Date.now());
       const back = await submitCode(browser, rp, codePage, code);
@@ -147,7 +185,9 @@ for (const kind of databaseKinds) {
 
       const again = new TestBrowser();
       const second = await rp.start(again);
-      const secondCodePage = await again.follow(await rp.submitPassword(again, second.page, citizen.username, 'rivierduin-lantaarn-2026'));
+      const secondCodePage = await again.follow(
+        await rp.submitPassword(again, second.page, citizen.username, 'rivierduin-lantaarn-2026'),
+      );
       const refused = await submitCode(again, rp, secondCodePage, code);
       expect(refused.status).to.equal(401);
       expect(refused.location).to.equal(undefined);

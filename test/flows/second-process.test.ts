@@ -13,7 +13,12 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 const citizen = testCitizens[0];
 
-async function tokenRequest(tokenEndpoint: string, rp: RelyingParty, code: string, verifier: string): Promise<Response> {
+async function tokenRequest(
+  tokenEndpoint: string,
+  rp: RelyingParty,
+  code: string,
+  verifier: string,
+): Promise<Response> {
   return fetch(tokenEndpoint, {
     method: 'POST',
     headers: {
@@ -21,7 +26,12 @@ async function tokenRequest(tokenEndpoint: string, rp: RelyingParty, code: strin
       // RFC 6749 2.3.1: client_id and secret form-encoded before the Basic encoding.
       authorization: `Basic ${Buffer.from(`${encodeURIComponent(rp.clientId)}:${encodeURIComponent(rp.clientSecret)}`).toString('base64')}`,
     },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: rp.redirectUri, code_verifier: verifier }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: rp.redirectUri,
+      code_verifier: verifier,
+    }).toString(),
   });
 }
 
@@ -40,12 +50,18 @@ for (const kind of databaseKinds) {
     });
 
     it('publishes the same issuer and the same keys as the first', async () => {
-      const [first, other] = await Promise.all([server.url, second.url].map((url) => fetch(`${url}/.well-known/openid-configuration`).then((response) => response.text())));
+      const [first, other] = await Promise.all(
+        [server.url, second.url].map((url) =>
+          fetch(`${url}/.well-known/openid-configuration`).then((response) => response.text()),
+        ),
+      );
       expect(JSON.parse(other!).issuer).to.equal(server.url);
       // oidc-provider names its endpoints after the host a request came to (behind a proxy: the public
       // one); apart from that the two processes describe one provider.
       expect(JSON.parse(other!.replaceAll(second.url, server.url))).to.deep.equal(JSON.parse(first!));
-      const [keysFirst, keysOther] = await Promise.all([server.url, second.url].map((url) => fetch(`${url}/jwks`).then((response) => response.json())));
+      const [keysFirst, keysOther] = await Promise.all(
+        [server.url, second.url].map((url) => fetch(`${url}/jwks`).then((response) => response.json())),
+      );
       expect(keysOther).to.deep.equal(keysFirst);
     });
 
@@ -54,7 +70,9 @@ for (const kind of databaseKinds) {
       const browser = new TestBrowser();
       const { request, page } = await rp.start(browser);
       const back = await rp.submitPassword(browser, page, citizen.username, citizen.password);
-      expect(back.location, `login at the first process: ${back.status} ${back.body.slice(0, 200)}`).to.be.a('string').that.satisfies((location: string) => location.startsWith(rp.redirectUri));
+      expect(back.location, `login at the first process: ${back.status} ${back.body.slice(0, 200)}`)
+        .to.be.a('string')
+        .that.satisfies((location: string) => location.startsWith(rp.redirectUri));
       const callback = new URL(back.location!);
       expect(callback.searchParams.get('state')).to.equal(request.state);
       const code = callback.searchParams.get('code')!;
@@ -70,7 +88,10 @@ for (const kind of databaseKinds) {
       expect(payload.acr).to.equal(levels.basis.uri);
       expect(payload.bsn).to.equal(citizen.bsn);
       // The same token verifies against the first process's JWKS: the keys live in the database.
-      await jwtVerify(body.id_token!, createRemoteJWKSet(new URL(`${server.url}/jwks`)), { issuer: server.url, audience: rp.clientId });
+      await jwtVerify(body.id_token!, createRemoteJWKSet(new URL(`${server.url}/jwks`)), {
+        issuer: server.url,
+        audience: rp.clientId,
+      });
 
       // The code was used up in the database: the first process refuses it now.
       const replay = await tokenRequest(`${server.url}/token`, rp, code, request.verifier);

@@ -23,7 +23,9 @@ for (const kind of databaseKinds) {
       const browser = new TestBrowser({ 'x-forwarded-for': forwardedFor });
       const { page } = await openLoginPage(rp, browser);
       const answer = await postPassword(browser, page, citizen.username, 'niet-het-goede-wachtwoord-2026');
-      const [event] = (await server.store.listAuditEvents({ type: 'login.password', citizenId: citizen.row.id })).slice(-1);
+      const [event] = (await server.store.listAuditEvents({ type: 'login.password', citizenId: citizen.row.id })).slice(
+        -1,
+      );
       return { status: answer.status, address: event?.clientAddress ?? null };
     }
 

@@ -14,12 +14,19 @@ describe('database unavailable (src/stores/unavailable.ts)', () => {
       Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
       Object.assign(new Error('the database system is starting up'), { code: '57P03' }),
       new Error('Connection terminated unexpectedly'),
-      Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }),
+      Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), {
+        name: 'KnexTimeoutError',
+      }),
       Object.assign(new Error('database is locked'), { code: 'ERR_SQLITE_BUSY' }),
       new Error('insert failed', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }),
     ];
     for (const error of unavailable) expect(isDatabaseUnavailable(error), error.message).to.equal(true);
-    const bugs = [new TypeError('x is undefined'), Object.assign(new Error('duplicate key'), { code: '23505' }), 'a string', undefined];
+    const bugs = [
+      new TypeError('x is undefined'),
+      Object.assign(new Error('duplicate key'), { code: '23505' }),
+      'a string',
+      undefined,
+    ];
     for (const error of bugs) expect(isDatabaseUnavailable(error), String(error)).to.equal(false);
   });
 });
@@ -39,10 +46,22 @@ if (databaseKinds.includes('postgres')) {
         const authorize = await new TestBrowser().get((await rp.authorizationRequest()).url);
         const token = await fetch(`${server.url}/token`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${rp.clientId}:${rp.clientSecret}`).toString('base64')}` },
-          body: new URLSearchParams({ grant_type: 'authorization_code', code: 'abc', redirect_uri: rp.redirectUri, code_verifier: request.verifier }).toString(),
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${rp.clientId}:${rp.clientSecret}`).toString('base64')}`,
+          },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: 'abc',
+            redirect_uri: rp.redirectUri,
+            code_verifier: request.verifier,
+          }).toString(),
         });
-        for (const [name, status, retryAfter] of [['login page', loginPage.status, loginPage.headers.get('retry-after')], ['authorize', authorize.status, authorize.headers.get('retry-after')], ['token', token.status, token.headers.get('retry-after')]] as const) {
+        for (const [name, status, retryAfter] of [
+          ['login page', loginPage.status, loginPage.headers.get('retry-after')],
+          ['authorize', authorize.status, authorize.headers.get('retry-after')],
+          ['token', token.status, token.headers.get('retry-after')],
+        ] as const) {
           expect([name, status, retryAfter]).to.deep.equal([name, 503, '5']);
         }
         expect(loginPage.body).to.include('Probeer het over een paar seconden opnieuw');

@@ -23,7 +23,10 @@ describe('graceful shutdown (src/http/graceful-shutdown.ts, server close)', () =
       const draining = await fetch(`${server.url}/readyz`);
       expect(draining.status).to.equal(503);
       expect(await draining.json()).to.include({ status: 'draining' });
-      expect((await fetch(`${server.url}/.well-known/openid-configuration`)).status, 'still serving while draining').to.equal(200);
+      expect(
+        (await fetch(`${server.url}/.well-known/openid-configuration`)).status,
+        'still serving while draining',
+      ).to.equal(200);
       await closing;
       expect(await refused(`${server.url}/healthz`)).to.equal(true);
     } finally {
@@ -42,7 +45,9 @@ describe('graceful shutdown (src/http/graceful-shutdown.ts, server close)', () =
       let answer = '';
       socket.on('data', (chunk) => (answer += chunk));
       const ended = new Promise((resolve) => socket.once('close', resolve));
-      socket.write(`POST /token HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+      socket.write(
+        `POST /token HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+      );
       await new Promise((resolve) => setTimeout(resolve, 200));
 
       let closed = false;

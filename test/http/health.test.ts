@@ -12,7 +12,15 @@ import { startTestServerBehindRelay } from '../support/tcp-relay.ts';
 
 async function readyz(url: string) {
   const response = await fetch(`${url}/readyz`);
-  return { status: response.status, cacheControl: response.headers.get('cache-control'), body: (await response.json()) as { status: string; checks?: Record<string, { ok: boolean; reason?: string }>; reason?: string } };
+  return {
+    status: response.status,
+    cacheControl: response.headers.get('cache-control'),
+    body: (await response.json()) as {
+      status: string;
+      checks?: Record<string, { ok: boolean; reason?: string }>;
+      reason?: string;
+    },
+  };
 }
 
 /** The health routes alone on a port, with checks and a lifecycle the test controls. */
@@ -45,7 +53,9 @@ describe('health routes (src/http/health.ts)', () => {
     const checks = readinessChecks({
       store: {
         ping: async () => {
-          throw Object.assign(new Error('password authentication failed for user "poortwachter" (geheim-wachtwoord)'), { code: '28P01' });
+          throw Object.assign(new Error('password authentication failed for user "poortwachter" (geheim-wachtwoord)'), {
+            code: '28P01',
+          });
         },
         pendingMigrations: async () => ['009-next'],
       },
@@ -70,7 +80,10 @@ describe('health routes (src/http/health.ts)', () => {
   });
 
   it('fails the keys check when no signing key is loaded', async () => {
-    const [, keysCheck] = readinessChecks({ store: { ping: async () => {}, pendingMigrations: async () => [] }, keys: { signingKeys: [], cookieKeys: [] } });
+    const [, keysCheck] = readinessChecks({
+      store: { ping: async () => {}, pendingMigrations: async () => [] },
+      keys: { signingKeys: [], cookieKeys: [] },
+    });
     await keysCheck!.run().then(
       () => expect.fail('the keys check passed without keys'),
       (error: Error) => expect(error.message).to.equal('no signing or cookie keys loaded'),
@@ -110,7 +123,10 @@ for (const kind of databaseKinds) {
     it('answers /readyz 200 when the database answers, the keys are loaded and the migrations are current', async () => {
       const { status, body } = await readyz(server.url);
       expect(status).to.equal(200);
-      expect(body).to.deep.equal({ status: 'ready', checks: { database: { ok: true }, keys: { ok: true }, migrations: { ok: true } } });
+      expect(body).to.deep.equal({
+        status: 'ready',
+        checks: { database: { ok: true }, keys: { ok: true }, migrations: { ok: true } },
+      });
     });
   });
 }

@@ -8,13 +8,19 @@ import type { ReadinessCheck } from '../../src/http/health-checks.ts';
 
 async function probe(checks: ReadinessCheck[], maintenance: MaintenanceProbe) {
   const app = new Koa();
-  app.use(healthRoutes({ checks, lifecycle: { draining: false }, logger: pino({ level: 'silent' }), maintenance }).routes());
+  app.use(
+    healthRoutes({ checks, lifecycle: { draining: false }, logger: pino({ level: 'silent' }), maintenance }).routes(),
+  );
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   try {
     const ready = await fetch(`${url}/readyz`);
-    return { status: ready.status, body: (await ready.json()) as Record<string, unknown>, healthz: (await fetch(`${url}/healthz`)).status };
+    return {
+      status: ready.status,
+      body: (await ready.json()) as Record<string, unknown>,
+      healthz: (await fetch(`${url}/healthz`)).status,
+    };
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
@@ -27,12 +33,22 @@ describe('/readyz in maintenance (src/http/health.ts)', () => {
     const until = Date.parse('2026-03-07T23:00:00Z');
     const answer = await probe([passing], async () => ({ expectedEndAt: until }));
     expect(answer.status).to.equal(503);
-    expect(answer.body).to.deep.equal({ status: 'maintenance', reason: 'maintenance mode is on: `poortwachter maintenance off` ends it', until: '2026-03-07T23:00:00.000Z', checks: { database: { ok: true } } });
+    expect(answer.body).to.deep.equal({
+      status: 'maintenance',
+      reason: 'maintenance mode is on: `poortwachter maintenance off` ends it',
+      until: '2026-03-07T23:00:00.000Z',
+      checks: { database: { ok: true } },
+    });
     expect(answer.healthz).to.equal(200);
   });
 
   it('reports a failing check as not_ready, not as maintenance', async () => {
-    const failing: ReadinessCheck = { name: 'database', run: async () => { throw new Error('the database does not answer'); } };
+    const failing: ReadinessCheck = {
+      name: 'database',
+      run: async () => {
+        throw new Error('the database does not answer');
+      },
+    };
     const answer = await probe([failing], async () => ({ expectedEndAt: null }));
     expect(answer.status).to.equal(503);
     expect(answer.body.status).to.equal('not_ready');

@@ -58,20 +58,35 @@ for (const kind of databaseKinds) {
       const browser = new TestBrowser();
       const { page } = await rp.start(browser);
       await rp.submitPassword(browser, page, basisCitizen.username, 'not-the-password-at-all');
-      const text = await eventually(server, (current) => sample(current, 'poortwachter_logins_total', { outcome: 'failure' }) !== undefined);
-      expect(sample(text, 'poortwachter_logins_total', { level: 'basis', protocol: 'oidc', outcome: 'success' })).to.equal(1);
-      expect(sample(text, 'poortwachter_logins_total', { level: 'basis', protocol: 'oidc', outcome: 'failure' })).to.equal(1);
+      const text = await eventually(
+        server,
+        (current) => sample(current, 'poortwachter_logins_total', { outcome: 'failure' }) !== undefined,
+      );
+      expect(
+        sample(text, 'poortwachter_logins_total', { level: 'basis', protocol: 'oidc', outcome: 'success' }),
+      ).to.equal(1);
+      expect(
+        sample(text, 'poortwachter_logins_total', { level: 'basis', protocol: 'oidc', outcome: 'failure' }),
+      ).to.equal(1);
     });
 
     it('counts a Midden login and the SMS it sent', async () => {
       const rp = await RelyingParty.register(server);
       const browser = new TestBrowser();
       const { request, page } = await rp.start(browser, { acr_values: levels.midden.uri });
-      const codePage = await browser.follow(await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password));
+      const codePage = await browser.follow(
+        await rp.submitPassword(browser, page, middenCitizen.username, middenCitizen.password),
+      );
       const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, middenCitizen.phone));
       await rp.redeem(back.location!, request);
-      const text = await eventually(server, (current) => sample(current, 'poortwachter_logins_total', { level: 'midden', outcome: 'success' }) !== undefined);
-      expect(sample(text, 'poortwachter_logins_total', { level: 'midden', protocol: 'oidc', outcome: 'success' })).to.equal(1);
+      const text = await eventually(
+        server,
+        (current) =>
+          sample(current, 'poortwachter_logins_total', { level: 'midden', outcome: 'success' }) !== undefined,
+      );
+      expect(
+        sample(text, 'poortwachter_logins_total', { level: 'midden', protocol: 'oidc', outcome: 'success' }),
+      ).to.equal(1);
       expect(sample(text, 'poortwachter_sms_sent_total', { gateway: 'outbox' })).to.be.at.least(1);
     });
 
@@ -82,12 +97,21 @@ for (const kind of databaseKinds) {
     });
 
     it('measures request latency by route pattern, never by the raw path', async () => {
-      await (await RelyingParty.register(server)).login(new TestBrowser(), basisCitizen.username, basisCitizen.password);
+      await (
+        await RelyingParty.register(server)
+      ).login(new TestBrowser(), basisCitizen.username, basisCitizen.password);
       const text = await scrape(server);
       expect(text).to.include('route="/inloggen/:attemptId"');
-      expect(sample(text, 'poortwachter_http_request_duration_seconds_count', { method: 'POST', route: '/token', status: '200' })).to.be.at.least(1);
+      expect(
+        sample(text, 'poortwachter_http_request_duration_seconds_count', {
+          method: 'POST',
+          route: '/token',
+          status: '200',
+        }),
+      ).to.be.at.least(1);
       const routes = new Set([...text.matchAll(/route="([^"]*)"/g)].map((match) => match[1]!));
-      for (const route of routes) expect(route, 'a route label holds no id').to.not.match(/[0-9a-f]{8}-|\/[A-Za-z0-9_]{16,}/);
+      for (const route of routes)
+        expect(route, 'a route label holds no id').to.not.match(/[0-9a-f]{8}-|\/[A-Za-z0-9_]{16,}/);
     });
 
     it('shows the hashing queue, the database pool and the process', async () => {
@@ -109,7 +133,12 @@ describe('GET /metrics with METRICS_TOKEN', () => {
   after(() => server.stop());
 
   it('refuses a scrape without the token, or with another one', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: `Bearer ${token}x` }, { authorization: `Basic ${token}` }, { authorization: 'Bearer' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: `Bearer ${token}x` },
+      { authorization: `Basic ${token}` },
+      { authorization: 'Bearer' },
+    ]) {
       const response = await fetch(`${server.url}/metrics`, { headers });
       expect(response.status, JSON.stringify(headers)).to.equal(401);
       expect(response.headers.get('www-authenticate')).to.equal('Bearer realm="metrics"');
@@ -118,7 +147,9 @@ describe('GET /metrics with METRICS_TOKEN', () => {
   });
 
   it('answers a scrape with the token', async () => {
-    expect(await scrape(server, { authorization: `Bearer ${token}` })).to.include('poortwachter_http_request_duration_seconds');
+    expect(await scrape(server, { authorization: `Bearer ${token}` })).to.include(
+      'poortwachter_http_request_duration_seconds',
+    );
   });
 });
 

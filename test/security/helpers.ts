@@ -52,7 +52,10 @@ export interface CreatedCitizen {
 }
 
 /** Adds a citizen through the core (addCitizen), as the command line and the seed do. */
-export async function addTestCitizen(server: TestServer, options: { password?: string; status?: CitizenStatus; username?: string } = {}): Promise<CreatedCitizen> {
+export async function addTestCitizen(
+  server: TestServer,
+  options: { password?: string; status?: CitizenStatus; username?: string } = {},
+): Promise<CreatedCitizen> {
   const { citizenDeps } = createServices(server.config, server.store, systemClock);
   const username = options.username ?? uniqueUsername();
   const password = options.password ?? strongPassword();
@@ -72,7 +75,13 @@ export async function openLoginPage(rp: RelyingParty, browser: TestBrowser, para
 }
 
 /** Posts username and password to the login page's form without following redirects. */
-export function postPassword(browser: TestBrowser, loginPage: Page, username: string, password: string, headers: Record<string, string> = {}): Promise<Page> {
+export function postPassword(
+  browser: TestBrowser,
+  loginPage: Page,
+  username: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<Page> {
   return browser.post(formAction(loginPage.body, 'username', loginPage.url), { username, password }, headers);
 }
 

@@ -22,7 +22,12 @@ const citizen = testCitizens[0];
 class BehindHttpsProxyBrowser extends TestBrowser {
   readonly setCookies: string[] = [];
   override async request(url: string, init: Parameters<TestBrowser['request']>[1] = {}): Promise<Page> {
-    const headers: Record<string, string> = { accept: 'text/html', 'x-forwarded-proto': 'https', ...this.headers, ...init.headers };
+    const headers: Record<string, string> = {
+      accept: 'text/html',
+      'x-forwarded-proto': 'https',
+      ...this.headers,
+      ...init.headers,
+    };
     const cookie = await this.jar.getCookieString(url);
     if (cookie) headers.cookie = cookie;
     let body: string | undefined;
@@ -31,13 +36,24 @@ class BehindHttpsProxyBrowser extends TestBrowser {
       headers.origin ??= new URL(url).origin;
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(url.replace(/^https:/, 'http:'), { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const response = await fetch(url.replace(/^https:/, 'http:'), {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     for (const setCookie of response.headers.getSetCookie()) {
       this.setCookies.push(setCookie);
       await this.jar.setCookie(setCookie, url, { ignoreError: true });
     }
     const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, url, headers: response.headers, body: await response.text(), location: location && new URL(location, url).href };
+    return {
+      status: response.status,
+      url,
+      headers: response.headers,
+      body: await response.text(),
+      location: location && new URL(location, url).href,
+    };
   }
 }
 
@@ -52,7 +68,14 @@ function cspDirectives(header: string | null): Map<string, string[]> {
 }
 
 // Policies under which a cross-origin Referer never carries a path or query (codes, attempt ids).
-const safeReferrerPolicies = ['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin', 'origin', 'origin-when-cross-origin'];
+const safeReferrerPolicies = [
+  'no-referrer',
+  'same-origin',
+  'strict-origin',
+  'strict-origin-when-cross-origin',
+  'origin',
+  'origin-when-cross-origin',
+];
 
 function expectProtectiveHeaders(page: Page, what: string): void {
   const csp = cspDirectives(page.headers.get('content-security-policy'));
@@ -61,10 +84,15 @@ function expectProtectiveHeaders(page: Page, what: string): void {
   expect(scriptSources, `${what}: script-src or default-src`).to.be.an('array');
   expect(scriptSources, `${what}: script sources`).to.not.include.members(["'unsafe-inline'"]);
   expect(scriptSources, `${what}: script sources`).to.not.include.members(["'unsafe-eval'"]);
-  expect(scriptSources!.some((source) => source === '*' || source === 'http:' || source === 'https:' || source === 'data:'), `${what}: script sources ${scriptSources}`).to.equal(false);
+  expect(
+    scriptSources!.some((source) => source === '*' || source === 'http:' || source === 'https:' || source === 'data:'),
+    `${what}: script sources ${scriptSources}`,
+  ).to.equal(false);
   expect(csp.get('frame-ancestors'), `${what}: frame-ancestors`).to.deep.equal(["'none'"]);
   expect(page.headers.get('x-content-type-options'), `${what}: nosniff`).to.equal('nosniff');
-  expect(safeReferrerPolicies, `${what}: Referrer-Policy ${page.headers.get('referrer-policy')}`).to.include(page.headers.get('referrer-policy'));
+  expect(safeReferrerPolicies, `${what}: Referrer-Policy ${page.headers.get('referrer-policy')}`).to.include(
+    page.headers.get('referrer-policy'),
+  );
 }
 
 interface CookieAttributes {
@@ -105,27 +133,49 @@ describe('HTTP security headers and cookies (SECURITY-TESTS.md 6, 6a)', () => {
     const pages: Array<[string, () => Promise<Page>]> = [
       ['the start page', () => new TestBrowser().get(`${server.url}/`)],
       ['the login page', async () => (await openLoginPage(rp, browserAt())).page],
-      ['a failed login', async () => {
-        const browser = browserAt();
-        const { page } = await openLoginPage(rp, browser);
-        return postPassword(browser, page, citizen.username, 'niet-het-juiste-wachtwoord');
-      }],
-      ['a login form posted without its cookie', async () => {
-        const { page } = await openLoginPage(rp, browserAt());
-        return browserAt().post(formAction(page.body, 'username', page.url), { username: citizen.username, password: citizen.password });
-      }],
-      ['a login form posted from a foreign origin', async () => {
-        const browser = browserAt();
-        const { page } = await openLoginPage(rp, browser);
-        return browser.post(formAction(page.body, 'username', page.url), { username: citizen.username, password: citizen.password }, { origin: 'https://evil.example' });
-      }],
+      [
+        'a failed login',
+        async () => {
+          const browser = browserAt();
+          const { page } = await openLoginPage(rp, browser);
+          return postPassword(browser, page, citizen.username, 'niet-het-juiste-wachtwoord');
+        },
+      ],
+      [
+        'a login form posted without its cookie',
+        async () => {
+          const { page } = await openLoginPage(rp, browserAt());
+          return browserAt().post(formAction(page.body, 'username', page.url), {
+            username: citizen.username,
+            password: citizen.password,
+          });
+        },
+      ],
+      [
+        'a login form posted from a foreign origin',
+        async () => {
+          const browser = browserAt();
+          const { page } = await openLoginPage(rp, browser);
+          return browser.post(
+            formAction(page.body, 'username', page.url),
+            { username: citizen.username, password: citizen.password },
+            { origin: 'https://evil.example' },
+          );
+        },
+      ],
       ['a page that does not exist', () => new TestBrowser().get(`${server.url}/bestaat-niet`)],
-      ['an OpenID Connect error page', async () => {
-        const { url } = await rp.authorizationRequest({ redirect_uri: 'https://evil.example/callback' });
-        return new TestBrowser().get(url);
-      }],
+      [
+        'an OpenID Connect error page',
+        async () => {
+          const { url } = await rp.authorizationRequest({ redirect_uri: 'https://evil.example/callback' });
+          return new TestBrowser().get(url);
+        },
+      ],
       ['the logout page', () => new TestBrowser().get(`${server.url}/session/end`)],
-      ['the discovery document', () => new TestBrowser({ accept: 'application/json' }).get(`${server.url}/.well-known/openid-configuration`)],
+      [
+        'the discovery document',
+        () => new TestBrowser({ accept: 'application/json' }).get(`${server.url}/.well-known/openid-configuration`),
+      ],
       ['the demo webdienst', () => new TestBrowser().get(`${server.url}/demo`)],
     ];
 
@@ -160,10 +210,17 @@ describe('HTTP security headers and cookies (SECURITY-TESTS.md 6, 6a)', () => {
       await rp.login(browser, citizen.username, citizen.password);
       await browser.get(`${server.url}/?lang=en`);
       const cookies = cookiesWithValue(browser.setCookies);
-      expect(cookies.map((cookie) => cookie.name)).to.include.members(['pw_interaction', 'poortwachter_login', 'pw_session', 'lang']);
+      expect(cookies.map((cookie) => cookie.name)).to.include.members([
+        'pw_interaction',
+        'poortwachter_login',
+        'pw_session',
+        'lang',
+      ]);
       for (const cookie of cookies) {
         expect(cookie.attributes.has('httponly'), `${cookie.name} HttpOnly`).to.equal(true);
-        expect(['lax', 'strict'], `${cookie.name} SameSite`).to.include(cookie.attributes.get('samesite')?.toLowerCase());
+        expect(['lax', 'strict'], `${cookie.name} SameSite`).to.include(
+          cookie.attributes.get('samesite')?.toLowerCase(),
+        );
       }
     });
 
@@ -173,16 +230,35 @@ describe('HTTP security headers and cookies (SECURITY-TESTS.md 6, 6a)', () => {
       let redirectUri: string;
       before(async () => {
         const port = await freePort();
-        httpsServer = await startTestServer({ env: { POORTWACHTER_ENV: 'preproduction' }, overrides: { port, publicUrl: `https://127.0.0.1:${port}` } });
-        const { adminDeps } = createServices(httpsServer.config, httpsServer.store, systemClock);
-        const organisation = await addOrganisation(adminDeps, { name: 'Organisatie https', oin: uniqueOin(), bsnEntitled: false });
-        redirectUri = 'http://127.0.0.1:9/https-test/callback';
-        const { clientId } = await addOidcWebdienst({ ...adminDeps, environment: httpsServer.config.environment }, {
-          organisationOin: organisation.oin, name: 'Webdienst https', redirectUris: [redirectUri], auth: 'client_secret_basic',
+        httpsServer = await startTestServer({
+          env: { POORTWACHTER_ENV: 'preproduction' },
+          overrides: { port, publicUrl: `https://127.0.0.1:${port}` },
         });
+        const { adminDeps } = createServices(httpsServer.config, httpsServer.store, systemClock);
+        const organisation = await addOrganisation(adminDeps, {
+          name: 'Organisatie https',
+          oin: uniqueOin(),
+          bsnEntitled: false,
+        });
+        redirectUri = 'http://127.0.0.1:9/https-test/callback';
+        const { clientId } = await addOidcWebdienst(
+          { ...adminDeps, environment: httpsServer.config.environment },
+          {
+            organisationOin: organisation.oin,
+            name: 'Webdienst https',
+            redirectUris: [redirectUri],
+            auth: 'client_secret_basic',
+          },
+        );
         authorizeUrl = `${httpsServer.config.publicUrl}/auth?${new URLSearchParams({
-          client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state: 'staat-1234', nonce: 'nonce-1234',
-          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+          client_id: clientId,
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          scope: 'openid',
+          state: 'staat-1234',
+          nonce: 'nonce-1234',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
         })}`;
       });
       after(() => httpsServer.stop());
@@ -192,15 +268,24 @@ describe('HTTP security headers and cookies (SECURITY-TESTS.md 6, 6a)', () => {
         const browser = new BehindHttpsProxyBrowser({ 'x-forwarded-for': uniqueAddress() });
         const loginPage = await browser.follow(await browser.get(authorizeUrl));
         expect(loginPage.status, loginPage.body.slice(0, 300)).to.equal(200);
-        const posted = await browser.post(formAction(loginPage.body, 'username', loginPage.url), { username: citizen.username, password: citizen.password });
+        const posted = await browser.post(formAction(loginPage.body, 'username', loginPage.url), {
+          username: citizen.username,
+          password: citizen.password,
+        });
         const back = await browser.follow(posted, (url) => url.startsWith(redirectUri));
         expect(back.location).to.match(new RegExp(`^${redirectUri}\\?code=`));
         const cookies = cookiesWithValue(browser.setCookies);
-        expect(cookies.map((cookie) => cookie.name)).to.include.members(['pw_interaction', 'poortwachter_login', 'pw_session']);
+        expect(cookies.map((cookie) => cookie.name)).to.include.members([
+          'pw_interaction',
+          'poortwachter_login',
+          'pw_session',
+        ]);
         for (const cookie of cookies) {
           expect(cookie.attributes.has('secure'), `${cookie.name} Secure`).to.equal(true);
           expect(cookie.attributes.has('httponly'), `${cookie.name} HttpOnly`).to.equal(true);
-          expect(['lax', 'strict'], `${cookie.name} SameSite`).to.include(cookie.attributes.get('samesite')?.toLowerCase());
+          expect(['lax', 'strict'], `${cookie.name} SameSite`).to.include(
+            cookie.attributes.get('samesite')?.toLowerCase(),
+          );
         }
       });
     });

@@ -9,15 +9,32 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { addTestCitizen, browserAt, openLoginPage, uniqueAddress, type CreatedCitizen } from './helpers.ts';
 
 /** A POST with exactly the headers given plus the browser's cookies: no Origin added. */
-async function rawPost(browser: TestBrowser, url: string, form: Record<string, string>, headers: Record<string, string>): Promise<Page> {
+async function rawPost(
+  browser: TestBrowser,
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string>,
+): Promise<Page> {
   const cookie = await browser.jar.getCookieString(url);
   const response = await fetch(url, {
     method: 'POST',
     redirect: 'manual',
-    headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...browser.headers, ...(cookie ? { cookie } : {}), ...headers },
+    headers: {
+      accept: 'text/html',
+      'content-type': 'application/x-www-form-urlencoded',
+      ...browser.headers,
+      ...(cookie ? { cookie } : {}),
+      ...headers,
+    },
     body: new URLSearchParams(form).toString(),
   });
-  return { status: response.status, url, headers: response.headers, body: await response.text(), location: response.headers.get('location') ?? undefined };
+  return {
+    status: response.status,
+    url,
+    headers: response.headers,
+    body: await response.text(),
+    location: response.headers.get('location') ?? undefined,
+  };
 }
 
 async function sessionCookie(browser: TestBrowser, url: string): Promise<string | undefined> {
@@ -36,7 +53,9 @@ describe('The login form (SECURITY-TESTS.md 6)', () => {
   after(() => server.stop());
 
   async function passwordEventsFrom(address: string) {
-    return (await server.store.listAuditEvents({ type: 'login.password', limit: 100_000 })).filter((event) => event.clientAddress === address);
+    return (await server.store.listAuditEvents({ type: 'login.password', limit: 100_000 })).filter(
+      (event) => event.clientAddress === address,
+    );
   }
 
   /** The citizen's own browser on the login page, and proof that it can still finish the login. */
@@ -45,7 +64,9 @@ describe('The login form (SECURITY-TESTS.md 6)', () => {
     const { page, request } = await openLoginPage(rp, browser);
     const finish = async () => {
       const back = await rp.submitPassword(browser, page, citizen.username, citizen.password);
-      expect(back.location, 'the attempt is still usable by its own browser').to.match(new RegExp(`^${rp.redirectUri}\\?code=`));
+      expect(back.location, 'the attempt is still usable by its own browser').to.match(
+        new RegExp(`^${rp.redirectUri}\\?code=`),
+      );
       return rp.redeem(back.location!, request);
     };
     return { browser, page, finish };
@@ -56,7 +77,10 @@ describe('The login form (SECURITY-TESTS.md 6)', () => {
       const { page, finish } = await loginPageOfCitizen();
       const address = uniqueAddress();
       const stranger = browserAt(address);
-      const answer = await stranger.post(formAction(page.body, 'username', page.url), { username: citizen.username, password: citizen.password });
+      const answer = await stranger.post(formAction(page.body, 'username', page.url), {
+        username: citizen.username,
+        password: citizen.password,
+      });
       expect(answer.status).to.equal(400);
       expect(answer.location).to.equal(undefined);
       expect(await passwordEventsFrom(address)).to.deep.equal([]);
@@ -69,7 +93,10 @@ describe('The login form (SECURITY-TESTS.md 6)', () => {
       const address = uniqueAddress();
       const stranger = browserAt(address);
       const action = formAction(page.body, 'username', page.url);
-      await stranger.jar.setCookie(`${attemptCookieName}=forged-binding-value; Path=${new URL(action).pathname}`, action);
+      await stranger.jar.setCookie(
+        `${attemptCookieName}=forged-binding-value; Path=${new URL(action).pathname}`,
+        action,
+      );
       const answer = await stranger.post(action, { username: citizen.username, password: citizen.password });
       expect(answer.status).to.equal(400);
       expect(await passwordEventsFrom(address)).to.deep.equal([]);
@@ -81,11 +108,18 @@ describe('The login form (SECURITY-TESTS.md 6)', () => {
       const address = uniqueAddress();
       const attacker = browserAt(address);
       const { page: ownPage } = await openLoginPage(rp, attacker);
-      const ownBinding = (await attacker.jar.getCookies(ownPage.url)).find((cookie) => cookie.key === attemptCookieName)!.value;
-      const answer = await rawPost(attacker, formAction(otherPage.body, 'username', otherPage.url), { username: citizen.username, password: citizen.password }, {
-        origin: new URL(server.url).origin,
-        cookie: `${attemptCookieName}=${ownBinding}`,
-      });
+      const ownBinding = (await attacker.jar.getCookies(ownPage.url)).find(
+        (cookie) => cookie.key === attemptCookieName,
+      )!.value;
+      const answer = await rawPost(
+        attacker,
+        formAction(otherPage.body, 'username', otherPage.url),
+        { username: citizen.username, password: citizen.password },
+        {
+          origin: new URL(server.url).origin,
+          cookie: `${attemptCookieName}=${ownBinding}`,
+        },
+      );
       expect(answer.status).to.equal(400);
       expect(await passwordEventsFrom(address)).to.deep.equal([]);
     });
@@ -101,7 +135,12 @@ describe('The login form (SECURITY-TESTS.md 6)', () => {
       it(`answers the login form posted with ${name} with 403, without checking the password`, async () => {
         const { browser, page, finish } = await loginPageOfCitizen();
         const address = String(browser.headers['x-forwarded-for']);
-        const answer = await rawPost(browser, formAction(page.body, 'username', page.url), { username: citizen.username, password: citizen.password }, headers);
+        const answer = await rawPost(
+          browser,
+          formAction(page.body, 'username', page.url),
+          { username: citizen.username, password: citizen.password },
+          headers,
+        );
         expect(answer.status).to.equal(403);
         expect(answer.location).to.equal(undefined);
         expect(await passwordEventsFrom(address)).to.deep.equal([]);
@@ -112,7 +151,12 @@ describe('The login form (SECURITY-TESTS.md 6)', () => {
 
     it('answers the cancel form posted from a foreign Origin with 403 and does not cancel', async () => {
       const { browser, page, finish } = await loginPageOfCitizen();
-      const answer = await rawPost(browser, formActionEndingWith(page.body, '/annuleren', page.url), {}, { origin: 'https://evil.example' });
+      const answer = await rawPost(
+        browser,
+        formActionEndingWith(page.body, '/annuleren', page.url),
+        {},
+        { origin: 'https://evil.example' },
+      );
       expect(answer.status).to.equal(403);
       await finish();
     });
@@ -131,7 +175,9 @@ describe('The login form (SECURITY-TESTS.md 6)', () => {
     it('replaces the session id of an earlier login when the citizen logs in again, and the old id is dead', async () => {
       const browser = browserAt();
       await rp.login(browser, citizen.username, citizen.password);
-      const oldCookies = (await browser.jar.getCookies(server.url)).filter((cookie) => cookie.key.startsWith('pw_session'));
+      const oldCookies = (await browser.jar.getCookies(server.url)).filter((cookie) =>
+        cookie.key.startsWith('pw_session'),
+      );
       const before = await sessionCookie(browser, server.url);
       await rp.login(browser, citizen.username, citizen.password, { prompt: 'login' });
       const after = await sessionCookie(browser, server.url);

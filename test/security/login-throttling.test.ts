@@ -10,7 +10,14 @@ import { FakeClock } from '../support/clock.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { addTestCitizen, browserAt, openLoginPage, postPassword, uniqueUsername, type CreatedCitizen } from './helpers.ts';
+import {
+  addTestCitizen,
+  browserAt,
+  openLoginPage,
+  postPassword,
+  uniqueUsername,
+  type CreatedCitizen,
+} from './helpers.ts';
 
 function retryAfter(answer: Page): number {
   const value = answer.headers.get('retry-after') ?? '';
@@ -19,7 +26,12 @@ function retryAfter(answer: Page): number {
 }
 
 /** Wrong passwords until the server answers 429; returns that answer and how many 401s came first. */
-async function failUntilThrottled(browser: TestBrowser, page: Page, username: string, limit: number): Promise<{ failures: number; throttled: Page }> {
+async function failUntilThrottled(
+  browser: TestBrowser,
+  page: Page,
+  username: string,
+  limit: number,
+): Promise<{ failures: number; throttled: Page }> {
   for (let failures = 0; failures <= limit; failures += 1) {
     const answer = await postPassword(browser, page, username, `niet-het-goede-wachtwoord-${failures}`);
     if (answer.status === 429) return { failures, throttled: answer };
@@ -44,7 +56,12 @@ for (const kind of databaseKinds) {
       const free = () => server.config.throttle.account.freeFailures;
 
       /** A fresh citizen whose account was just throttled from one browser; the 429 answer. */
-      async function throttledCitizen(): Promise<{ citizen: CreatedCitizen; browser: TestBrowser; page: Page; throttled: Page }> {
+      async function throttledCitizen(): Promise<{
+        citizen: CreatedCitizen;
+        browser: TestBrowser;
+        page: Page;
+        throttled: Page;
+      }> {
         const citizen = await addTestCitizen(server);
         const browser = browserAt();
         const { page } = await openLoginPage(rp, browser);
@@ -58,7 +75,10 @@ for (const kind of databaseKinds) {
         const browser = browserAt();
         const { page } = await openLoginPage(rp, browser);
         for (let attempt = 1; attempt <= free(); attempt += 1) {
-          expect((await postPassword(browser, page, citizen.username, `fout-wachtwoord-nummer-${attempt}`)).status, `failure ${attempt}`).to.equal(401);
+          expect(
+            (await postPassword(browser, page, citizen.username, `fout-wachtwoord-nummer-${attempt}`)).status,
+            `failure ${attempt}`,
+          ).to.equal(401);
         }
         const answer = await postPassword(browser, page, citizen.username, citizen.password);
         expect(answer.status).to.equal(429);
@@ -99,7 +119,10 @@ for (const kind of databaseKinds) {
         const { citizen, browser, page, throttled } = await throttledCitizen();
         const delayMs = retryAfter(throttled) * 1000;
         clock.advance(delayMs - 1);
-        expect((await postPassword(browser, page, citizen.username, citizen.password)).status, 'just before the delay ends').to.equal(429);
+        expect(
+          (await postPassword(browser, page, citizen.username, citizen.password)).status,
+          'just before the delay ends',
+        ).to.equal(429);
         clock.advance(1);
         const back = await rp.submitPassword(browser, page, citizen.username, citizen.password);
         expect(back.location).to.match(new RegExp(`^${rp.redirectUri}\\?code=`));
@@ -147,7 +170,11 @@ for (const kind of databaseKinds) {
       let server: TestServer;
       let rp: RelyingParty;
       before(async () => {
-        server = await startTestServer({ kind, clock: new FakeClock(), overrides: { throttle: { address: { freeFailures: 3 }, account: { freeFailures: 1000 } } } });
+        server = await startTestServer({
+          kind,
+          clock: new FakeClock(),
+          overrides: { throttle: { address: { freeFailures: 3 }, account: { freeFailures: 1000 } } },
+        });
         rp = await RelyingParty.register(server);
       });
       after(() => server.stop());
@@ -185,7 +212,9 @@ for (const kind of databaseKinds) {
         server = await startTestServer({
           kind,
           clock: new FakeClock(),
-          overrides: { throttle: { recoveryAfterFailures: 10, account: { freeFailures: 1000 }, address: { freeFailures: 1000 } } },
+          overrides: {
+            throttle: { recoveryAfterFailures: 10, account: { freeFailures: 1000 }, address: { freeFailures: 1000 } },
+          },
         });
         rp = await RelyingParty.register(server);
       });
@@ -195,7 +224,9 @@ for (const kind of databaseKinds) {
         const browser = browserAt();
         const { page } = await openLoginPage(rp, browser);
         for (let attempt = 1; attempt <= times; attempt += 1) {
-          expect((await postPassword(browser, page, citizen.username, `fout-wachtwoord-nummer-${attempt}`)).status).to.equal(401);
+          expect(
+            (await postPassword(browser, page, citizen.username, `fout-wachtwoord-nummer-${attempt}`)).status,
+          ).to.equal(401);
         }
       }
 
@@ -205,10 +236,16 @@ for (const kind of databaseKinds) {
       it('requires password recovery after recoveryAfterFailures consecutive failures, as an audited event', async () => {
         const citizen = await addTestCitizen(server);
         await fail(citizen, 9);
-        expect((await server.store.findCitizenByUsername(citizen.username))!.passwordRecoveryRequired, 'after 9').to.equal(false);
+        expect(
+          (await server.store.findCitizenByUsername(citizen.username))!.passwordRecoveryRequired,
+          'after 9',
+        ).to.equal(false);
         expect(await recoveryEvents(citizen)).to.have.length(0);
         await fail(citizen, 1);
-        expect((await server.store.findCitizenByUsername(citizen.username))!.passwordRecoveryRequired, 'after 10').to.equal(true);
+        expect(
+          (await server.store.findCitizenByUsername(citizen.username))!.passwordRecoveryRequired,
+          'after 10',
+        ).to.equal(true);
         const events = await recoveryEvents(citizen);
         expect(events).to.have.length(1);
         expect(events[0]).to.include({ reason: 'consecutive_failures' });

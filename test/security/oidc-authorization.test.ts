@@ -41,13 +41,20 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
       code_challenge_method: 'S256',
       ...changes,
     };
-    const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const query = new URLSearchParams(
+      Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     return `${server.url}/auth?${query}`;
   }
 
   async function get(url: string) {
     const response = await fetch(url, { redirect: 'manual', headers: { accept: 'text/html' } });
-    return { status: response.status, location: response.headers.get('location'), type: response.headers.get('content-type') ?? '', body: await response.text() };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      type: response.headers.get('content-type') ?? '',
+      body: await response.text(),
+    };
   }
 
   describe('redirect_uri not exactly registered (17)', () => {
@@ -61,7 +68,10 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
       ['on another port', (uri) => uri.replace('127.0.0.1:9/', '127.0.0.1:10/')],
       ['without the port', (uri) => uri.replace('127.0.0.1:9/', '127.0.0.1/')],
       ['with https instead of http', (uri) => uri.replace('http:', 'https:')],
-      ['with the host as user info before another host (@)', (uri) => uri.replace('http://127.0.0.1:9/', 'http://127.0.0.1:9@evil.example/')],
+      [
+        'with the host as user info before another host (@)',
+        (uri) => uri.replace('http://127.0.0.1:9/', 'http://127.0.0.1:9@evil.example/'),
+      ],
       ['with another host as user info (@)', (uri) => uri.replace('http://', 'http://evil.example@')],
       ['with an encoded .. climbing out of the path', (uri) => `${uri}/%2e%2e/%2e%2e/evil`],
       ['with a literal .. that resolves to the registered path', (uri) => uri.replace('/callback', '/x/../callback')],
@@ -84,7 +94,9 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
     }
 
     it('shows an error page and does not redirect when redirect_uri is omitted and two are registered', async () => {
-      const two = await RelyingParty.register(server, { registration: { redirectUris: ['http://127.0.0.1:9/een/callback', 'http://127.0.0.1:9/twee/callback'] } });
+      const two = await RelyingParty.register(server, {
+        registration: { redirectUris: ['http://127.0.0.1:9/een/callback', 'http://127.0.0.1:9/twee/callback'] },
+      });
       const answer = await get(await authorizeUrl(two, { redirect_uri: undefined }));
       expect(answer.status).to.equal(400);
       expect(answer.location).to.equal(null);
@@ -92,7 +104,9 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
     });
 
     it('shows an error page for an unknown client_id, whatever redirect_uri it names', async () => {
-      const answer = await get(await authorizeUrl(rp, { client_id: 'bestaat-niet', redirect_uri: 'https://evil.example/callback' }));
+      const answer = await get(
+        await authorizeUrl(rp, { client_id: 'bestaat-niet', redirect_uri: 'https://evil.example/callback' }),
+      );
       expect(answer.status).to.equal(400);
       expect(answer.location).to.equal(null);
       expect(answer.body).to.include('<code>invalid_client</code>');
@@ -108,8 +122,14 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
   describe('PKCE (18)', () => {
     for (const [name, changes] of [
       ['without code_challenge', { code_challenge: undefined }],
-      ['without code_challenge and code_challenge_method', { code_challenge: undefined, code_challenge_method: undefined }],
-      ['with code_challenge_method plain', { code_challenge: 'een-code-verifier-als-challenge-0123456789abc', code_challenge_method: 'plain' }],
+      [
+        'without code_challenge and code_challenge_method',
+        { code_challenge: undefined, code_challenge_method: undefined },
+      ],
+      [
+        'with code_challenge_method plain',
+        { code_challenge: 'een-code-verifier-als-challenge-0123456789abc', code_challenge_method: 'plain' },
+      ],
     ] as const) {
       it(`answers a request ${name} with invalid_request at the redirect_uri, with state and iss`, async () => {
         const answer = await get(await authorizeUrl(rp, changes));
@@ -124,13 +144,24 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
     }
 
     it('announces S256 as the only code_challenge_method', async () => {
-      const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(discovery.code_challenge_methods_supported).to.deep.equal(['S256']);
     });
   });
 
   describe('response types other than code (20)', () => {
-    for (const responseType of ['id_token', 'code id_token', 'token', 'id_token token', 'code token', 'code id_token token', 'none']) {
+    for (const responseType of [
+      'id_token',
+      'code id_token',
+      'token',
+      'id_token token',
+      'code token',
+      'code id_token token',
+      'none',
+    ]) {
       it(`answers response_type=${responseType} with unsupported_response_type, with iss`, async () => {
         const answer = await get(await authorizeUrl(rp, { response_type: responseType }));
         expect(answer.status).to.equal(303);
@@ -145,7 +176,10 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
     }
 
     it('announces code as the only response type', async () => {
-      const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      const discovery = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(discovery.response_types_supported).to.deep.equal(['code']);
       expect(discovery.authorization_response_iss_parameter_supported).to.equal(true);
     });

@@ -44,7 +44,10 @@ describe('OIDC logout (SECURITY-TESTS.md 21)', () => {
     ['the registered one with an encoded ..', `${registeredPostLogout}/%2e%2e/evil`],
     ['the registered one on another port', registeredPostLogout.replace(':9/', ':10/')],
     ['the registered one in upper case', registeredPostLogout.toUpperCase()],
-    ['the registered host as user info (@)', registeredPostLogout.replace('http://127.0.0.1:9/', 'http://127.0.0.1:9@evil.example/')],
+    [
+      'the registered host as user info (@)',
+      registeredPostLogout.replace('http://127.0.0.1:9/', 'http://127.0.0.1:9@evil.example/'),
+    ],
     ['a redirect_uri of the webdienst (registered for login, not logout)', ''],
   ];
 
@@ -52,7 +55,9 @@ describe('OIDC logout (SECURITY-TESTS.md 21)', () => {
     it(`shows an error page and does not redirect for a post_logout_redirect_uri that is ${name}`, async () => {
       const { browser, idToken } = await loggedIn();
       const target = uri || rp.redirectUri;
-      const answer = await browser.get(endSession({ id_token_hint: idToken, post_logout_redirect_uri: target, state: 'staat-1' }));
+      const answer = await browser.get(
+        endSession({ id_token_hint: idToken, post_logout_redirect_uri: target, state: 'staat-1' }),
+      );
       expect(answer.status).to.equal(400);
       expect(answer.location).to.equal(undefined);
       expect(answer.body).to.include('<code>invalid_request</code>');
@@ -67,7 +72,10 @@ describe('OIDC logout (SECURITY-TESTS.md 21)', () => {
     expect(confirm.status).to.equal(200);
     expect(confirm.location).to.equal(undefined);
     const { action, xsrf } = confirmationForm(confirm.body);
-    const done = await browser.follow(await browser.post(action, { xsrf, logout: 'yes' }), (url) => !url.startsWith(server.url));
+    const done = await browser.follow(
+      await browser.post(action, { xsrf, logout: 'yes' }),
+      (url) => !url.startsWith(server.url),
+    );
     expect(done.location ?? '').to.not.include('evil.example');
     expect(done.status).to.equal(200);
     expect(new URL(done.url).origin).to.equal(new URL(server.url).origin);
@@ -75,7 +83,9 @@ describe('OIDC logout (SECURITY-TESTS.md 21)', () => {
 
   it('shows an error page for an unregistered post_logout_redirect_uri named with client_id instead of a hint', async () => {
     const { browser } = await loggedIn();
-    const answer = await browser.get(endSession({ client_id: rp.clientId, post_logout_redirect_uri: 'https://evil.example/logged-out' }));
+    const answer = await browser.get(
+      endSession({ client_id: rp.clientId, post_logout_redirect_uri: 'https://evil.example/logged-out' }),
+    );
     expect(answer.status).to.equal(400);
     expect(answer.location).to.equal(undefined);
     expect(answer.body).to.include('<code>invalid_request</code>');
@@ -83,7 +93,9 @@ describe('OIDC logout (SECURITY-TESTS.md 21)', () => {
 
   it('asks for confirmation and then returns to the registered post_logout_redirect_uri (the control)', async () => {
     const { browser, idToken } = await loggedIn();
-    const confirm = await browser.get(endSession({ id_token_hint: idToken, post_logout_redirect_uri: registeredPostLogout, state: 'staat-2' }));
+    const confirm = await browser.get(
+      endSession({ id_token_hint: idToken, post_logout_redirect_uri: registeredPostLogout, state: 'staat-2' }),
+    );
     expect(confirm.status).to.equal(200);
     const { action, xsrf } = confirmationForm(confirm.body);
     const done = await browser.post(action, { xsrf, logout: 'yes' });

@@ -24,7 +24,10 @@ describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
   async function authorizationCode(client: RelyingParty, redirectUri = client.redirectUri) {
     const browser = browserAt();
     const { page, request } = await openLoginPage(client, browser, { redirect_uri: redirectUri });
-    const posted = await browser.post(formAction(page.body, 'username', page.url), { username: citizen.username, password: citizen.password });
+    const posted = await browser.post(formAction(page.body, 'username', page.url), {
+      username: citizen.username,
+      password: citizen.password,
+    });
     const back = await browser.follow(posted, (url) => url.startsWith(redirectUri));
     expect(back.location).to.match(new RegExp(`^${redirectUri}\\?code=`));
     return { code: new URL(back.location!).searchParams.get('code')!, request, callbackUrl: back.location! };
@@ -32,10 +35,16 @@ describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
 
   /** A raw token request with client_secret_basic as `client`. */
   async function tokenRequest(client: RelyingParty, params: Record<string, string>) {
-    const credentials = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64');
+    const credentials = Buffer.from(
+      `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`,
+    ).toString('base64');
     const response = await fetch(`${server.url}/token`, {
       method: 'POST',
-      headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        authorization: `Basic ${credentials}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body: new URLSearchParams(params).toString(),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -56,7 +65,12 @@ describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
 
     it('answers a token request with the wrong code_verifier with invalid_grant', async () => {
       const { code } = await authorizationCode(rp);
-      const answer = await tokenRequest(rp, { grant_type: 'authorization_code', code, redirect_uri: rp.redirectUri, code_verifier: 'x'.repeat(43) });
+      const answer = await tokenRequest(rp, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: rp.redirectUri,
+        code_verifier: 'x'.repeat(43),
+      });
       expect(answer.status).to.equal(400);
       expect(answer.body.error).to.equal('invalid_grant');
     });
@@ -65,7 +79,12 @@ describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
   describe('one code, one client, one redemption (19)', () => {
     it('answers a code redeemed a second time with invalid_grant and revokes the first access token', async () => {
       const { code, request } = await authorizationCode(rp);
-      const params = { grant_type: 'authorization_code', code, redirect_uri: rp.redirectUri, code_verifier: request.verifier };
+      const params = {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: rp.redirectUri,
+        code_verifier: request.verifier,
+      };
       const first = await tokenRequest(rp, params);
       expect(first.status).to.equal(200);
       const accessToken = String(first.body.access_token);
@@ -81,7 +100,12 @@ describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
     it('answers a code of webdienst A redeemed by webdienst B with invalid_grant', async () => {
       const other = await RelyingParty.register(server, { bsnEntitled: true });
       const { code, request } = await authorizationCode(rp);
-      const params = { grant_type: 'authorization_code', code, redirect_uri: rp.redirectUri, code_verifier: request.verifier };
+      const params = {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: rp.redirectUri,
+        code_verifier: request.verifier,
+      };
       const stolen = await tokenRequest(other, params);
       expect(stolen.status).to.equal(400);
       expect(stolen.body.error).to.equal('invalid_grant');
@@ -90,18 +114,30 @@ describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
       expect((await tokenRequest(rp, params)).status).to.equal(200);
     });
 
-    it('answers a code of webdienst A redeemed by B with B\'s own redirect_uri with invalid_grant', async () => {
+    it("answers a code of webdienst A redeemed by B with B's own redirect_uri with invalid_grant", async () => {
       const other = await RelyingParty.register(server, { bsnEntitled: true });
       const { code, request } = await authorizationCode(rp);
-      const stolen = await tokenRequest(other, { grant_type: 'authorization_code', code, redirect_uri: other.redirectUri, code_verifier: request.verifier });
+      const stolen = await tokenRequest(other, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: other.redirectUri,
+        code_verifier: request.verifier,
+      });
       expect(stolen.status).to.equal(400);
       expect(stolen.body.error).to.equal('invalid_grant');
     });
 
     it('answers a code redeemed with another redirect_uri than it was issued for with invalid_grant', async () => {
-      const two = await RelyingParty.register(server, { registration: { redirectUris: ['http://127.0.0.1:9/een/callback', 'http://127.0.0.1:9/twee/callback'] } });
+      const two = await RelyingParty.register(server, {
+        registration: { redirectUris: ['http://127.0.0.1:9/een/callback', 'http://127.0.0.1:9/twee/callback'] },
+      });
       const { code, request } = await authorizationCode(two, 'http://127.0.0.1:9/een/callback');
-      const answer = await tokenRequest(two, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9/twee/callback', code_verifier: request.verifier });
+      const answer = await tokenRequest(two, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: 'http://127.0.0.1:9/twee/callback',
+        code_verifier: request.verifier,
+      });
       expect(answer.status).to.equal(400);
       expect(answer.body.error).to.equal('invalid_grant');
     });

@@ -14,7 +14,13 @@ import { capturedLogLines, startTestServer, type TestServer } from '../support/s
 
 const citizen = testCitizens[1];
 
-async function toCodePage(server: TestServer, browser: TestBrowser, rp: RelyingParty, username: string = citizen.username, password: string = citizen.password) {
+async function toCodePage(
+  server: TestServer,
+  browser: TestBrowser,
+  rp: RelyingParty,
+  username: string = citizen.username,
+  password: string = citizen.password,
+) {
   const { request, page } = await rp.start(browser, { acr_values: levels.midden.uri });
   const codePage = await browser.follow(await rp.submitPassword(browser, page, username, password));
   return { request, codePage };
@@ -25,7 +31,10 @@ describe('One-time codes (SECURITY-TESTS.md 7-11)', () => {
   let clock: FakeClock;
   before(async () => {
     clock = new FakeClock();
-    server = await startTestServer({ clock, overrides: { secondFactor: { sendsPerAddress: { max: 1000, windowSeconds: 600 } } } });
+    server = await startTestServer({
+      clock,
+      overrides: { secondFactor: { sendsPerAddress: { max: 1000, windowSeconds: 600 } } },
+    });
   });
   after(() => server.stop());
   // each test starts in a fresh send window (3 codes per 10 minutes per account)
@@ -103,11 +112,21 @@ describe('One-time codes (SECURITY-TESTS.md 7-11)', () => {
 
   it('10: never sends to a number outside the allowed country prefixes, and a request cannot choose the number', async () => {
     const services = createServices(server.config, server.store, systemClock);
-    const abroad = await addCitizen(services.citizenDeps, { username: 'buitenland', password: 'zeedijk-windmolen-2026', bsn: '999991905', phone: '+447700900123' });
+    const abroad = await addCitizen(services.citizenDeps, {
+      username: 'buitenland',
+      password: 'zeedijk-windmolen-2026',
+      bsn: '999991905',
+      phone: '+447700900123',
+    });
     const rp = await RelyingParty.register(server);
     const browser = new TestBrowser();
     const { page } = await rp.start(browser, { acr_values: levels.midden.uri });
-    const posted = await browser.post(page.url.replace(/\?.*$/, ''), { username: abroad.username, password: 'zeedijk-windmolen-2026', phone: '+31600000000', to: '+31600000000' });
+    const posted = await browser.post(page.url.replace(/\?.*$/, ''), {
+      username: abroad.username,
+      password: 'zeedijk-windmolen-2026',
+      phone: '+31600000000',
+      to: '+31600000000',
+    });
     const result = await browser.follow(posted);
     expect(result.body).to.not.include('name="code"');
     expect(await server.store.listOutboxSms({ to: '+447700900123' })).to.have.length(0);
@@ -136,7 +155,19 @@ describe('SMS gateway down (SECURITY-TESTS.md 12)', () => {
   before(async () => {
     provider = await startFakeSmsProvider({ mode: 'error503' });
     server = await startTestServer({
-      overrides: { sms: { gateway: 'http', allowedCountryPrefixes: ['+31'], http: { url: provider.url, authHeaderName: 'Authorization', authHeaderValue: 'Bearer test', bodyTemplate: '{"to":"{{to}}","text":"{{text}}"}', timeoutMs: 300 } } },
+      overrides: {
+        sms: {
+          gateway: 'http',
+          allowedCountryPrefixes: ['+31'],
+          http: {
+            url: provider.url,
+            authHeaderName: 'Authorization',
+            authHeaderValue: 'Bearer test',
+            bodyTemplate: '{"to":"{{to}}","text":"{{text}}"}',
+            timeoutMs: 300,
+          },
+        },
+      },
     });
   });
   after(async () => {

@@ -31,7 +31,8 @@ function codePoints(start: number, count: number, step = 1): string {
 
 // 23 letters with a diacritic, each one code point in NFC and two in NFD.
 const accented = 'àáâãäåèéêëìíîïòóôõöùúûü';
-const accentedText = (length: number) => Array.from({ length }, (_, index) => accented[index % accented.length]).join('');
+const accentedText = (length: number) =>
+  Array.from({ length }, (_, index) => accented[index % accented.length]).join('');
 
 /** A hasher that counts how often it is asked to work, for "refused before hashing". */
 function countingHasher(): PasswordHasher & { calls: number } {
@@ -164,7 +165,10 @@ describe('Password policy (SECURITY-TESTS.md 1-3)', () => {
 
     it('refuses a password that contains the username', async () => {
       const username = uniqueUsername('pietje');
-      expect(await refusal(`welkom-${username}-thuis`, username)).to.deep.equal({ code: 'password.contains_username', left: undefined });
+      expect(await refusal(`welkom-${username}-thuis`, username)).to.deep.equal({
+        code: 'password.contains_username',
+        left: undefined,
+      });
     });
 
     it('refuses an over-long password before any hashing', async () => {
@@ -183,14 +187,22 @@ describe('Password policy (SECURITY-TESTS.md 1-3)', () => {
 
     it('stores the NFC form, so the composed form verifies a password chosen decomposed', async () => {
       const composed = 'crème-brûlée-à-la-façade';
-      const citizen = await addCitizen(deps, { username: uniqueUsername(), password: composed.normalize('NFD'), bsn: nextTestBsn() });
+      const citizen = await addCitizen(deps, {
+        username: uniqueUsername(),
+        password: composed.normalize('NFD'),
+        bsn: nextTestBsn(),
+      });
       const hasher = createPasswordHasher(1);
       expect(await hasher.verify(citizen.passwordHash, composed.normalize('NFC'))).to.equal(true);
     });
 
     it('stores a hash that does not accept a long password with the same first 127 characters', async () => {
       const password = `${'sterrenhemel-'.repeat(9)}abcdefghij`; // 127 characters
-      const citizen = await addCitizen(deps, { username: uniqueUsername(), password: `${password}k`, bsn: nextTestBsn() });
+      const citizen = await addCitizen(deps, {
+        username: uniqueUsername(),
+        password: `${password}k`,
+        bsn: nextTestBsn(),
+      });
       const hasher = createPasswordHasher(1);
       expect(await hasher.verify(citizen.passwordHash, `${password}k`)).to.equal(true);
       expect(await hasher.verify(citizen.passwordHash, `${password}l`)).to.equal(false);

@@ -9,7 +9,15 @@ import { createServices } from '../../src/services.ts';
 import type { Page } from '../support/browser.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { addTestCitizen, browserAt, escapeRegExp, openLoginPage, postPassword, uniqueAddress, uniqueUsername } from './helpers.ts';
+import {
+  addTestCitizen,
+  browserAt,
+  escapeRegExp,
+  openLoginPage,
+  postPassword,
+  uniqueAddress,
+  uniqueUsername,
+} from './helpers.ts';
 
 function codePoints(start: number, count: number, step = 1): string {
   return Array.from({ length: count }, (_, index) => String.fromCodePoint(start + index * step)).join('');
@@ -31,7 +39,10 @@ describe('The password step (SECURITY-TESTS.md 2-4)', () => {
   }
 
   /** One password attempt on a fresh login page; the page that answers it (not followed). */
-  async function attempt(username: string, password: string): Promise<{ answer: Page; attemptId: string; address: string }> {
+  async function attempt(
+    username: string,
+    password: string,
+  ): Promise<{ answer: Page; attemptId: string; address: string }> {
     const address = uniqueAddress();
     const browser = browserAt(address);
     const { page, attemptId } = await openLoginPage(rp, browser);
@@ -65,7 +76,10 @@ describe('The password step (SECURITY-TESTS.md 2-4)', () => {
 
     it('refuses a 129-character password at login with the same answer, audited as password_length', async () => {
       const citizen = await addTestCitizen(server);
-      const { answer, address } = await attempt(citizen.username, `${citizen.password}${'x'.repeat(129 - citizen.password.length)}`);
+      const { answer, address } = await attempt(
+        citizen.username,
+        `${citizen.password}${'x'.repeat(129 - citizen.password.length)}`,
+      );
       expect(answer.status).to.equal(401);
       expect(await auditReasonsFrom(address)).to.deep.equal(['password_length']);
     });
@@ -85,9 +99,17 @@ describe('The password step (SECURITY-TESTS.md 2-4)', () => {
       const citizen = await addTestCitizen(server);
       calls.length = 0;
       for (const username of [citizen.username, uniqueUsername('onbekend')]) {
-        const result = await checkPassword(passwordStep, { username, password: 'a'.repeat(129), clientAddress: uniqueAddress() });
+        const result = await checkPassword(passwordStep, {
+          username,
+          password: 'a'.repeat(129),
+          clientAddress: uniqueAddress(),
+        });
         expect(result).to.deep.equal({ ok: false, reason: 'invalid_credentials' });
-        const huge = await checkPassword(passwordStep, { username, password: 'b'.repeat(15_000), clientAddress: uniqueAddress() });
+        const huge = await checkPassword(passwordStep, {
+          username,
+          password: 'b'.repeat(15_000),
+          clientAddress: uniqueAddress(),
+        });
         expect(huge).to.deep.equal({ ok: false, reason: 'invalid_credentials' });
       }
       expect(calls).to.deep.equal([]);
@@ -130,7 +152,9 @@ describe('The password step (SECURITY-TESTS.md 2-4)', () => {
   describe('one answer for every failure (4)', () => {
     /** The body with what legitimately differs removed: the attempt id and the echoed username. */
     function normalised(answer: Page, attemptId: string, username: string): string {
-      return answer.body.replaceAll(attemptId, 'ATTEMPT').replace(new RegExp(`value="${escapeRegExp(username)}"`, 'g'), 'value="USERNAME"');
+      return answer.body
+        .replaceAll(attemptId, 'ATTEMPT')
+        .replace(new RegExp(`value="${escapeRegExp(username)}"`, 'g'), 'value="USERNAME"');
     }
 
     function headerNames(answer: Page): string[] {
@@ -152,7 +176,12 @@ describe('The password step (SECURITY-TESTS.md 2-4)', () => {
       const reasons: Record<string, Array<string | null>> = {};
       for (const [name, { username, password }] of Object.entries(cases)) {
         const { answer, attemptId, address } = await attempt(username, password);
-        answers[name] = { status: answer.status, headers: headerNames(answer), body: normalised(answer, attemptId, username), location: answer.location };
+        answers[name] = {
+          status: answer.status,
+          headers: headerNames(answer),
+          body: normalised(answer, attemptId, username),
+          location: answer.location,
+        };
         reasons[name] = await auditReasonsFrom(address);
       }
       expect(answers.unknownUsername!.status).to.equal(401);

@@ -4,7 +4,15 @@ import { databaseKinds } from '../support/databases.ts';
 import { openTestStore, type TestStore } from '../support/stores.ts';
 
 const now = 1_700_000_000_000;
-const session = (id: string, citizenId: string, expiresAt = now + 1000): AccountSessionRow => ({ id, citizenId, level: 'basis', createdAt: now, expiresAt, pendingPhone: null, pendingPhoneRef: null });
+const session = (id: string, citizenId: string, expiresAt = now + 1000): AccountSessionRow => ({
+  id,
+  citizenId,
+  level: 'basis',
+  createdAt: now,
+  expiresAt,
+  pendingPhone: null,
+  pendingPhoneRef: null,
+});
 
 for (const kind of databaseKinds) {
   describe(`account session store (${kind})`, () => {
@@ -24,11 +32,21 @@ for (const kind of databaseKinds) {
       await opened.store.insertAccountSession(session('s1', 'c1'));
       await opened.store.touchAccountSession('s1', now + 5000);
       await opened.store.updateAccountSessionPendingPhone('s1', '+31611111111', 'ref');
-      expect(await opened.store.findAccountSession('s1', now + 4000)).to.deep.include({ expiresAt: now + 5000, pendingPhone: '+31611111111', pendingPhoneRef: 'ref' });
+      expect(await opened.store.findAccountSession('s1', now + 4000)).to.deep.include({
+        expiresAt: now + 5000,
+        pendingPhone: '+31611111111',
+        pendingPhoneRef: 'ref',
+      });
     });
 
-    it('deletes the sessions of a citizen except one, and no one else\'s', async () => {
-      for (const [id, citizen] of [['a', 'c1'], ['b', 'c1'], ['c', 'c1'], ['d', 'c2']]) await opened.store.insertAccountSession(session(id!, citizen!));
+    it("deletes the sessions of a citizen except one, and no one else's", async () => {
+      for (const [id, citizen] of [
+        ['a', 'c1'],
+        ['b', 'c1'],
+        ['c', 'c1'],
+        ['d', 'c2'],
+      ])
+        await opened.store.insertAccountSession(session(id!, citizen!));
       expect(await opened.store.deleteAccountSessionsOfCitizen('c1', 'a')).to.equal(2);
       expect(await opened.store.findAccountSession('a', now)).to.not.equal(undefined);
       expect(await opened.store.findAccountSession('d', now)).to.not.equal(undefined);

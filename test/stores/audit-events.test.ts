@@ -31,7 +31,9 @@ for (const kind of databaseKinds) {
     });
 
     it('hashes the content as stored: the database computes the same hash as the verifier', async () => {
-      await opened.store.insertAuditEvent(auditEvent(1, { reason: null, details: { quote: 'a "b" \\ c', emoji: '🚲' } }));
+      await opened.store.insertAuditEvent(
+        auditEvent(1, { reason: null, details: { quote: 'a "b" \\ c', emoji: '🚲' } }),
+      );
       const db = openDatabase(opened.database.url);
       try {
         const row = await db('audit_events').where('id', 1).first();
@@ -59,11 +61,23 @@ for (const kind of databaseKinds) {
 
     it('lists a period for the export, from inclusive and to exclusive, with the chain hash', async () => {
       for (let n = 1; n <= 5; n += 1) await opened.store.insertAuditEvent(auditEvent(n));
-      const rows = await opened.store.listAuditEventsBetween({ from: 1_760_000_000_002, to: 1_760_000_000_005, afterId: 0, limit: 10 });
+      const rows = await opened.store.listAuditEventsBetween({
+        from: 1_760_000_000_002,
+        to: 1_760_000_000_005,
+        afterId: 0,
+        limit: 10,
+      });
       expect(rows.map((row) => row.id)).to.deep.equal([2, 3, 4]);
       expect(rows[0]!.chainHash).to.match(/^[0-9a-f]{64}$/);
       expect(rows[0]!.details).to.deep.equal({ n: 2, note: 'één' });
-      expect(await opened.store.listAuditEventsBetween({ from: 1_760_000_000_002, to: 1_760_000_000_005, afterId: 3, limit: 10 })).to.have.length(1);
+      expect(
+        await opened.store.listAuditEventsBetween({
+          from: 1_760_000_000_002,
+          to: 1_760_000_000_005,
+          afterId: 3,
+          limit: 10,
+        }),
+      ).to.have.length(1);
     });
   });
 }

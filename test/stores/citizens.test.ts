@@ -51,7 +51,9 @@ for (const kind of databaseKinds) {
       const first = citizen();
       await opened.store.insertCitizen(first);
       let error: unknown;
-      await opened.store.insertCitizen(citizen({ username: first.username, bsn: '999990019' })).catch((caught: unknown) => (error = caught));
+      await opened.store
+        .insertCitizen(citizen({ username: first.username, bsn: '999990019' }))
+        .catch((caught: unknown) => (error = caught));
       expect((error as Error)?.message, 'second insert with the same username').to.match(/unique/i);
       expect(await opened.store.countCitizens()).to.equal(1);
     });
@@ -60,7 +62,9 @@ for (const kind of databaseKinds) {
       await opened.store.insertCitizen(citizen({ bsn: '999991905', status: 'active' }));
       for (const status of ['active', 'requested', 'suspended'] satisfies CitizenStatus[]) {
         let error: unknown;
-        await opened.store.insertCitizen(citizen({ bsn: '999991905', status })).catch((caught: unknown) => (error = caught));
+        await opened.store
+          .insertCitizen(citizen({ bsn: '999991905', status }))
+          .catch((caught: unknown) => (error = caught));
         expect((error as Error)?.message, `a second ${status} account for one BSN`).to.match(/unique/i);
       }
       expect(await opened.store.countCitizens()).to.equal(1);
@@ -77,9 +81,14 @@ for (const kind of databaseKinds) {
     });
 
     it('lets only one of two parallel inserts for one BSN win', async () => {
-      const results = await Promise.allSettled([opened.store.insertCitizen(citizen({ bsn: '999990019' })), opened.another().insertCitizen(citizen({ bsn: '999990019' }))]);
+      const results = await Promise.allSettled([
+        opened.store.insertCitizen(citizen({ bsn: '999990019' })),
+        opened.another().insertCitizen(citizen({ bsn: '999990019' })),
+      ]);
       expect(results.map((result) => result.status).sort()).to.deep.equal(['fulfilled', 'rejected']);
-      expect(String((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason)).to.match(/unique/i);
+      expect(String((results.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason)).to.match(
+        /unique/i,
+      );
       expect(await opened.store.countCitizens()).to.equal(1);
     });
 

@@ -28,11 +28,29 @@ for (const kind of databaseKinds) {
     });
 
     const queries = (on: Database) => ({
-      insert: compiledQuery<Row>(on, (param) => on<Row>('things').insert({ id: param('id'), kind: param('kind'), value: param('value') })),
-      byId: compiledQuery<{ id: string }>(on, (param) => on<Row>('things').where({ id: param('id') }).first()),
-      byKind: compiledQuery<{ kind: string }>(on, (param) => on<Row>('things').where({ kind: param('kind') }).orderBy('id')),
-      setValue: compiledQuery<{ kind: string; value: number }>(on, (param) => on<Row>('things').where({ kind: param('kind') }).update({ value: param('value') })),
-      remove: compiledQuery<{ id: string }>(on, (param) => on<Row>('things').where({ id: param('id') }).delete()),
+      insert: compiledQuery<Row>(on, (param) =>
+        on<Row>('things').insert({ id: param('id'), kind: param('kind'), value: param('value') }),
+      ),
+      byId: compiledQuery<{ id: string }>(on, (param) =>
+        on<Row>('things')
+          .where({ id: param('id') })
+          .first(),
+      ),
+      byKind: compiledQuery<{ kind: string }>(on, (param) =>
+        on<Row>('things')
+          .where({ kind: param('kind') })
+          .orderBy('id'),
+      ),
+      setValue: compiledQuery<{ kind: string; value: number }>(on, (param) =>
+        on<Row>('things')
+          .where({ kind: param('kind') })
+          .update({ value: param('value') }),
+      ),
+      remove: compiledQuery<{ id: string }>(on, (param) =>
+        on<Row>('things')
+          .where({ id: param('id') })
+          .delete(),
+      ),
     });
 
     it('binds fresh values on every call of a query knex compiled once', async () => {
@@ -71,7 +89,11 @@ for (const kind of databaseKinds) {
       await db.schema.alterTable('things', (t) => {
         t.string('note').nullable();
       });
-      expect(await byId.first<Row & { note: string | null }>({ id: 'a' })).to.deep.include({ id: 'a', value: 1, note: null });
+      expect(await byId.first<Row & { note: string | null }>({ id: 'a' })).to.deep.include({
+        id: 'a',
+        value: 1,
+        note: null,
+      });
       expect(await byId.first<Row & { note: string | null }>({ id: 'a' })).to.deep.include({ note: null });
     });
 

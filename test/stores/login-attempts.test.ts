@@ -47,8 +47,19 @@ for (const kind of databaseKinds) {
       const row = attempt();
       await opened.store.insertLoginAttempt(row);
       expect(await opened.store.transitionLoginAttempt(row.id, 'authenticated', 'finished')).to.equal(false);
-      expect(await opened.store.transitionLoginAttempt(row.id, 'pending', 'authenticated', { citizenId: 'citizen-1', levelReached: 'basis', authenticatedAt: start + 5000 })).to.equal(true);
-      expect(await opened.store.findLoginAttempt(row.id)).to.deep.include({ status: 'authenticated', citizenId: 'citizen-1', levelReached: 'basis', authenticatedAt: start + 5000 });
+      expect(
+        await opened.store.transitionLoginAttempt(row.id, 'pending', 'authenticated', {
+          citizenId: 'citizen-1',
+          levelReached: 'basis',
+          authenticatedAt: start + 5000,
+        }),
+      ).to.equal(true);
+      expect(await opened.store.findLoginAttempt(row.id)).to.deep.include({
+        status: 'authenticated',
+        citizenId: 'citizen-1',
+        levelReached: 'basis',
+        authenticatedAt: start + 5000,
+      });
       expect(await opened.store.transitionLoginAttempt(row.id, 'pending', 'cancelled')).to.equal(false);
       expect(await opened.store.transitionLoginAttempt(row.id, 'authenticated', 'finished')).to.equal(true);
       expect((await opened.store.findLoginAttempt(row.id))?.status).to.equal('finished');
@@ -60,12 +71,20 @@ for (const kind of databaseKinds) {
       const other = opened.another();
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, index) =>
-          (index % 2 ? other : opened.store).transitionLoginAttempt(row.id, 'pending', 'authenticated', { citizenId: `citizen-${index}`, levelReached: 'basis', authenticatedAt: start + index }),
+          (index % 2 ? other : opened.store).transitionLoginAttempt(row.id, 'pending', 'authenticated', {
+            citizenId: `citizen-${index}`,
+            levelReached: 'basis',
+            authenticatedAt: start + index,
+          }),
         ),
       );
       expect(results.filter(Boolean)).to.have.length(1);
       const winner = results.indexOf(true);
-      expect(await opened.store.findLoginAttempt(row.id)).to.deep.include({ status: 'authenticated', citizenId: `citizen-${winner}`, authenticatedAt: start + winner });
+      expect(await opened.store.findLoginAttempt(row.id)).to.deep.include({
+        status: 'authenticated',
+        citizenId: `citizen-${winner}`,
+        authenticatedAt: start + winner,
+      });
     });
 
     it('lets a cancel and an authentication race with one winner', async () => {
@@ -73,7 +92,11 @@ for (const kind of databaseKinds) {
       await opened.store.insertLoginAttempt(row);
       const [cancelled, authenticated] = await Promise.all([
         opened.another().transitionLoginAttempt(row.id, 'pending', 'cancelled'),
-        opened.store.transitionLoginAttempt(row.id, 'pending', 'authenticated', { citizenId: 'citizen-1', levelReached: 'basis', authenticatedAt: start }),
+        opened.store.transitionLoginAttempt(row.id, 'pending', 'authenticated', {
+          citizenId: 'citizen-1',
+          levelReached: 'basis',
+          authenticatedAt: start,
+        }),
       ]);
       expect([cancelled, authenticated].filter(Boolean)).to.have.length(1);
       expect((await opened.store.findLoginAttempt(row.id))?.status).to.equal(cancelled ? 'cancelled' : 'authenticated');

@@ -18,9 +18,29 @@ for (const kind of databaseKinds) {
     });
 
     it('switches on for every process, and keeps the first start when the texts change', async () => {
-      await opened.store.upsertMaintenanceMode({ messageNl: 'Onderhoud', messageEn: null, expectedEndAt: now + 3_600_000, startedAt: now, updatedAt: now });
-      await opened.another().upsertMaintenanceMode({ messageNl: 'Langer onderhoud', messageEn: 'Longer maintenance', expectedEndAt: null, startedAt: now + 60_000, updatedAt: now + 60_000 });
-      expect(await opened.another().findMaintenanceMode()).to.deep.equal({ messageNl: 'Langer onderhoud', messageEn: 'Longer maintenance', expectedEndAt: null, startedAt: now, updatedAt: now + 60_000 });
+      await opened.store.upsertMaintenanceMode({
+        messageNl: 'Onderhoud',
+        messageEn: null,
+        expectedEndAt: now + 3_600_000,
+        startedAt: now,
+        updatedAt: now,
+      });
+      await opened
+        .another()
+        .upsertMaintenanceMode({
+          messageNl: 'Langer onderhoud',
+          messageEn: 'Longer maintenance',
+          expectedEndAt: null,
+          startedAt: now + 60_000,
+          updatedAt: now + 60_000,
+        });
+      expect(await opened.another().findMaintenanceMode()).to.deep.equal({
+        messageNl: 'Langer onderhoud',
+        messageEn: 'Longer maintenance',
+        expectedEndAt: null,
+        startedAt: now,
+        updatedAt: now + 60_000,
+      });
     });
 
     it('switches off once: a second off says it was not on', async () => {

@@ -23,10 +23,18 @@ describe('the node:sqlite knex client', () => {
   it('answers first(), limit() and limit().offset() with each limit and offset asked for', async () => {
     expect(await db('numbers').where('n', '>', 4).orderBy('n').first()).to.deep.equal({ n: 5 });
     for (const limit of [1, 3, 1, 20]) {
-      expect((await db('numbers').orderBy('n').limit(limit)).map((row) => row.n)).to.deep.equal([...Array(Math.min(limit, 10)).keys()]);
+      expect((await db('numbers').orderBy('n').limit(limit)).map((row) => row.n)).to.deep.equal([
+        ...Array(Math.min(limit, 10)).keys(),
+      ]);
     }
-    for (const [limit, offset] of [[2, 3], [2, 8], [3, 0]] as const) {
-      expect((await db('numbers').orderBy('n').limit(limit).offset(offset)).map((row) => row.n)).to.deep.equal([...Array(10).keys()].slice(offset, offset + limit));
+    for (const [limit, offset] of [
+      [2, 3],
+      [2, 8],
+      [3, 0],
+    ] as const) {
+      expect((await db('numbers').orderBy('n').limit(limit).offset(offset)).map((row) => row.n)).to.deep.equal(
+        [...Array(10).keys()].slice(offset, offset + limit),
+      );
     }
   });
 

@@ -15,7 +15,11 @@ for (const kind of databaseKinds) {
     it('finds an upserted payload by type and id, not under another type', async () => {
       const payload = { accountId: 'citizen-1', grantId: 'grant-1', nested: { claims: ['acr', 'bsn'] } };
       await opened.store.upsertOidcPayload('AuthorizationCode', 'code-1', payload, now + 60_000);
-      expect(await opened.store.findOidcPayload('AuthorizationCode', 'code-1', now)).to.deep.equal({ payload, consumedAt: null, expiresAt: now + 60_000 });
+      expect(await opened.store.findOidcPayload('AuthorizationCode', 'code-1', now)).to.deep.equal({
+        payload,
+        consumedAt: null,
+        expiresAt: now + 60_000,
+      });
       expect(await opened.store.findOidcPayload('AccessToken', 'code-1', now)).to.equal(undefined);
       expect(await opened.store.findOidcPayload('AuthorizationCode', 'code-2', now)).to.equal(undefined);
     });
@@ -23,7 +27,11 @@ for (const kind of databaseKinds) {
     it('replaces the payload and expiry on a second upsert of the same id, from any process', async () => {
       await opened.store.upsertOidcPayload('Session', 'session-1', { uid: 'uid-1', accountId: 'a' }, now + 1000);
       await opened.another().upsertOidcPayload('Session', 'session-1', { uid: 'uid-2', accountId: 'b' }, now + 5000);
-      expect(await opened.store.findOidcPayload('Session', 'session-1', now)).to.deep.equal({ payload: { uid: 'uid-2', accountId: 'b' }, consumedAt: null, expiresAt: now + 5000 });
+      expect(await opened.store.findOidcPayload('Session', 'session-1', now)).to.deep.equal({
+        payload: { uid: 'uid-2', accountId: 'b' },
+        consumedAt: null,
+        expiresAt: now + 5000,
+      });
       expect(await opened.store.findOidcPayloadByUid('Session', 'uid-2', now)).to.not.equal(undefined);
       expect(await opened.store.findOidcPayloadByUid('Session', 'uid-1', now)).to.equal(undefined);
     });
@@ -31,33 +39,63 @@ for (const kind of databaseKinds) {
     it('finds by uid and by user code', async () => {
       await opened.store.upsertOidcPayload('Session', 'session-1', { uid: 'uid-1' }, now + 1000);
       await opened.store.upsertOidcPayload('DeviceCode', 'device-1', { userCode: 'ABCD-EFGH' }, now + 1000);
-      expect((await opened.store.findOidcPayloadByUid('Session', 'uid-1', now))?.payload).to.deep.equal({ uid: 'uid-1' });
-      expect((await opened.store.findOidcPayloadByUserCode('DeviceCode', 'ABCD-EFGH', now))?.payload).to.deep.equal({ userCode: 'ABCD-EFGH' });
+      expect((await opened.store.findOidcPayloadByUid('Session', 'uid-1', now))?.payload).to.deep.equal({
+        uid: 'uid-1',
+      });
+      expect((await opened.store.findOidcPayloadByUserCode('DeviceCode', 'ABCD-EFGH', now))?.payload).to.deep.equal({
+        userCode: 'ABCD-EFGH',
+      });
       expect(await opened.store.findOidcPayloadByUid('Interaction', 'uid-1', now)).to.equal(undefined);
     });
 
     it('marks a payload consumed at a time, and a later upsert does not undo that', async () => {
       await opened.store.upsertOidcPayload('AuthorizationCode', 'code-1', { grantId: 'grant-1' }, now + 60_000);
       await opened.store.consumeOidcPayload('AuthorizationCode', 'code-1', now + 10);
-      expect((await opened.store.findOidcPayload('AuthorizationCode', 'code-1', now + 20))?.consumedAt).to.equal(now + 10);
-      await opened.store.upsertOidcPayload('AuthorizationCode', 'code-1', { grantId: 'grant-1', extra: true }, now + 60_000);
-      expect((await opened.store.findOidcPayload('AuthorizationCode', 'code-1', now + 20))?.consumedAt).to.equal(now + 10);
+      expect((await opened.store.findOidcPayload('AuthorizationCode', 'code-1', now + 20))?.consumedAt).to.equal(
+        now + 10,
+      );
+      await opened.store.upsertOidcPayload(
+        'AuthorizationCode',
+        'code-1',
+        { grantId: 'grant-1', extra: true },
+        now + 60_000,
+      );
+      expect((await opened.store.findOidcPayload('AuthorizationCode', 'code-1', now + 20))?.consumedAt).to.equal(
+        now + 10,
+      );
     });
 
     it('hides a payload from the moment it expires, and keeps one without expiry', async () => {
-      await opened.store.upsertOidcPayload('Interaction', 'interaction-1', { uid: 'uid-1', userCode: 'CODE' }, now + 1000);
+      await opened.store.upsertOidcPayload(
+        'Interaction',
+        'interaction-1',
+        { uid: 'uid-1', userCode: 'CODE' },
+        now + 1000,
+      );
       await opened.store.upsertOidcPayload('Grant', 'grant-1', { accountId: 'a' }, null);
       expect(await opened.store.findOidcPayload('Interaction', 'interaction-1', now + 999)).to.not.equal(undefined);
       expect(await opened.store.findOidcPayload('Interaction', 'interaction-1', now + 1000)).to.equal(undefined);
       expect(await opened.store.findOidcPayloadByUid('Interaction', 'uid-1', now + 1000)).to.equal(undefined);
       expect(await opened.store.findOidcPayloadByUserCode('Interaction', 'CODE', now + 1000)).to.equal(undefined);
-      expect(await opened.store.findOidcPayload('Grant', 'grant-1', now + 10 ** 9)).to.deep.include({ expiresAt: null });
+      expect(await opened.store.findOidcPayload('Grant', 'grant-1', now + 10 ** 9)).to.deep.include({
+        expiresAt: null,
+      });
     });
 
     it('deletes every Session of an account, also after the account changed on a later upsert, and nothing else', async () => {
       await opened.store.upsertOidcPayload('Session', 'anonymous-then-citizen', { uid: 'uid-1' }, now + 1000);
-      await opened.store.upsertOidcPayload('Session', 'anonymous-then-citizen', { uid: 'uid-1', accountId: 'citizen-1' }, now + 1000);
-      await opened.store.upsertOidcPayload('Session', 'other-citizen', { uid: 'uid-2', accountId: 'citizen-2' }, now + 1000);
+      await opened.store.upsertOidcPayload(
+        'Session',
+        'anonymous-then-citizen',
+        { uid: 'uid-1', accountId: 'citizen-1' },
+        now + 1000,
+      );
+      await opened.store.upsertOidcPayload(
+        'Session',
+        'other-citizen',
+        { uid: 'uid-2', accountId: 'citizen-2' },
+        now + 1000,
+      );
       await opened.store.upsertOidcPayload('AccessToken', 'token-1', { accountId: 'citizen-1' }, now + 1000);
       expect(await opened.another().deleteOidcSessionsOfAccount('citizen-1')).to.equal(1);
       expect(await opened.store.findOidcPayload('Session', 'anonymous-then-citizen', now)).to.equal(undefined);

@@ -5,7 +5,15 @@ import { openTestStore, type TestStore } from '../support/stores.ts';
 
 const hour = 3_600_000;
 const now = 1_800_000_000_000;
-const disruption = (startsAt: number, endsAt: number, title: string) => ({ startsAt, endsAt, titleNl: title, titleEn: `${title} (en)`, descriptionNl: null, descriptionEn: 'Details', createdAt: now });
+const disruption = (startsAt: number, endsAt: number, title: string) => ({
+  startsAt,
+  endsAt,
+  titleNl: title,
+  titleEn: `${title} (en)`,
+  descriptionNl: null,
+  descriptionEn: 'Details',
+  createdAt: now,
+});
 
 for (const kind of databaseKinds) {
   describe(`status disruption store (${kind})`, () => {
@@ -24,7 +32,11 @@ for (const kind of databaseKinds) {
       const open = await opened.another().listStatusDisruptions({ endingAfter: now });
       expect(open.map((row) => row.titleNl)).to.deep.equal(['current', 'later']);
       expect(open[0]).to.deep.equal(current);
-      expect((await opened.store.listStatusDisruptions()).map((row) => row.titleNl)).to.deep.equal(['ended', 'current', 'later']);
+      expect((await opened.store.listStatusDisruptions()).map((row) => row.titleNl)).to.deep.equal([
+        'ended',
+        'current',
+        'later',
+      ]);
     });
 
     it('removes a disruption by id, and says so when there is none', async () => {

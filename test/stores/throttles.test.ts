@@ -15,17 +15,31 @@ for (const kind of databaseKinds) {
 
     it('starts a new key at one failure in a window that starts now', async () => {
       const row = await opened.store.incrementThrottleFailures('account:a', start, start - 60 * minute);
-      expect(row).to.deep.equal({ key: 'account:a', failures: 1, consecutiveFailures: 1, windowStartedAt: start, blockedUntil: 0 });
+      expect(row).to.deep.equal({
+        key: 'account:a',
+        failures: 1,
+        consecutiveFailures: 1,
+        windowStartedAt: start,
+        blockedUntil: 0,
+      });
       expect(await opened.store.findThrottle('account:a')).to.deep.equal(row);
     });
 
     it('counts every one of 20 parallel failures, also from two processes', async () => {
       const other = opened.another();
       const rows = await Promise.all(
-        Array.from({ length: 20 }, (_, index) => (index % 2 ? other : opened.store).incrementThrottleFailures('account:parallel', start + index, start - 60 * minute)),
+        Array.from({ length: 20 }, (_, index) =>
+          (index % 2 ? other : opened.store).incrementThrottleFailures(
+            'account:parallel',
+            start + index,
+            start - 60 * minute,
+          ),
+        ),
       );
       // Each increment saw its own count: no two read the same value and wrote the same next one.
-      expect(rows.map((row) => row.failures).sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 20 }, (_, index) => index + 1));
+      expect(rows.map((row) => row.failures).sort((a, b) => a - b)).to.deep.equal(
+        Array.from({ length: 20 }, (_, index) => index + 1),
+      );
       const stored = await opened.store.findThrottle('account:parallel');
       expect(stored?.failures).to.equal(20);
       expect(stored?.consecutiveFailures).to.equal(20);
@@ -34,7 +48,11 @@ for (const kind of databaseKinds) {
     it('keeps counting within the window and starts again at one after it, keeping the consecutive count', async () => {
       const windowMs = 60 * minute;
       await opened.store.incrementThrottleFailures('address:x', start, start - windowMs);
-      const second = await opened.store.incrementThrottleFailures('address:x', start + 30 * minute, start + 30 * minute - windowMs);
+      const second = await opened.store.incrementThrottleFailures(
+        'address:x',
+        start + 30 * minute,
+        start + 30 * minute - windowMs,
+      );
       expect(second.failures).to.equal(2);
       expect(second.windowStartedAt).to.equal(start);
       const later = start + 61 * minute;
@@ -60,7 +78,9 @@ for (const kind of databaseKinds) {
       expect(next.blockedUntil).to.equal(start + 4000);
       await opened.store.clearThrottle('account:c');
       expect(await opened.store.findThrottle('account:c')).to.equal(undefined);
-      expect((await opened.store.incrementThrottleFailures('account:c', start + 2000, start + 2000 - minute)).failures).to.equal(1);
+      expect(
+        (await opened.store.incrementThrottleFailures('account:c', start + 2000, start + 2000 - minute)).failures,
+      ).to.equal(1);
     });
   });
 }

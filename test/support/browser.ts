@@ -14,7 +14,10 @@ export class TestBrowser {
   readonly jar = new CookieJar();
   constructor(readonly headers: Record<string, string> = {}) {}
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Page> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Page> {
     const headers: Record<string, string> = { accept: 'text/html', ...this.headers, ...init.headers };
     const cookie = await this.jar.getCookieString(url);
     if (cookie) headers.cookie = cookie;
@@ -24,10 +27,22 @@ export class TestBrowser {
       headers.origin ??= new URL(url).origin;
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(url, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
-    for (const setCookie of response.headers.getSetCookie()) await this.jar.setCookie(setCookie, url, { ignoreError: true });
+    const response = await fetch(url, {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
+    for (const setCookie of response.headers.getSetCookie())
+      await this.jar.setCookie(setCookie, url, { ignoreError: true });
     const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, url, headers: response.headers, body: await response.text(), location: location && new URL(location, url).href };
+    return {
+      status: response.status,
+      url,
+      headers: response.headers,
+      body: await response.text(),
+      location: location && new URL(location, url).href,
+    };
   }
 
   get(url: string): Promise<Page> {
@@ -59,7 +74,9 @@ export function formAction(html: string, fieldName: string, base: string): strin
 }
 
 export function formActionEndingWith(html: string, suffix: string, base: string): string {
-  const action = [...html.matchAll(/action="([^"]*)"/g)].map((match) => match[1]!).find((candidate) => candidate.endsWith(suffix));
+  const action = [...html.matchAll(/action="([^"]*)"/g)]
+    .map((match) => match[1]!)
+    .find((candidate) => candidate.endsWith(suffix));
   if (!action) throw new Error(`no form action ending with ${suffix}`);
   return new URL(action, base).href;
 }

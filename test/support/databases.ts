@@ -13,7 +13,9 @@ export interface TestDatabase {
 
 const tmpDir = join(process.cwd(), '.tmp');
 
-export const databaseKinds: Array<'sqlite' | 'postgres'> = process.env.TEST_POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+export const databaseKinds: Array<'sqlite' | 'postgres'> = process.env.TEST_POSTGRES_URL
+  ? ['sqlite', 'postgres']
+  : ['sqlite'];
 
 export async function createTestDatabase(kind: 'sqlite' | 'postgres' = 'sqlite'): Promise<TestDatabase> {
   const name = `pw_test_${randomBytes(6).toString('hex')}`;

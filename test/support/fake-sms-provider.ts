@@ -41,7 +41,11 @@ export async function start(options: { mode?: FakeSmsProviderMode } = {}): Promi
       }
       const status = mode === 'ok' ? 200 : 503;
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(mode === 'ok' ? { status: 'accepted', id: String(received.length) } : { error: 'service unavailable' }));
+      res.end(
+        JSON.stringify(
+          mode === 'ok' ? { status: 'accepted', id: String(received.length) } : { error: 'service unavailable' },
+        ),
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {

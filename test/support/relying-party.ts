@@ -34,19 +34,32 @@ export class RelyingParty {
 
   static async register(server: TestServer, options: WebdienstOptions = {}): Promise<RelyingParty> {
     const { adminDeps } = createServices(server.config, server.store, systemClock);
-    const organisation = await addOrganisation(adminDeps, { name: `Organisatie ${randomBytes(3).toString('hex')}`, oin: uniqueOin(), bsnEntitled: options.bsnEntitled ?? true });
-    const redirectUri = `http://127.0.0.1:9/${randomBytes(4).toString('hex')}/callback`;
-    const registered = await addOidcWebdienst({ ...adminDeps, environment: server.config.environment }, {
-      organisationOin: organisation.oin,
-      name: options.name ?? 'Testwebdienst',
-      redirectUris: [redirectUri],
-      postLogoutRedirectUris: [`http://127.0.0.1:9/logged-out`],
-      auth: 'client_secret_basic',
-      level: options.level,
-      federation: options.federation,
-      ...options.registration,
+    const organisation = await addOrganisation(adminDeps, {
+      name: `Organisatie ${randomBytes(3).toString('hex')}`,
+      oin: uniqueOin(),
+      bsnEntitled: options.bsnEntitled ?? true,
     });
-    const configuration = await oidc.discovery(new URL(server.url), registered.clientId, undefined, oidc.ClientSecretBasic(registered.clientSecret!), { execute: [oidc.allowInsecureRequests] });
+    const redirectUri = `http://127.0.0.1:9/${randomBytes(4).toString('hex')}/callback`;
+    const registered = await addOidcWebdienst(
+      { ...adminDeps, environment: server.config.environment },
+      {
+        organisationOin: organisation.oin,
+        name: options.name ?? 'Testwebdienst',
+        redirectUris: [redirectUri],
+        postLogoutRedirectUris: [`http://127.0.0.1:9/logged-out`],
+        auth: 'client_secret_basic',
+        level: options.level,
+        federation: options.federation,
+        ...options.registration,
+      },
+    );
+    const configuration = await oidc.discovery(
+      new URL(server.url),
+      registered.clientId,
+      undefined,
+      oidc.ClientSecretBasic(registered.clientSecret!),
+      { execute: [oidc.allowInsecureRequests] },
+    );
     return new RelyingParty(server, registered.clientId, registered.clientSecret!, redirectUri, configuration);
   }
 
@@ -80,14 +93,22 @@ export class RelyingParty {
   }
 
   async redeem(callbackUrl: string, request: { verifier: string; state: string; nonce: string }) {
-    return oidc.authorizationCodeGrant(this.configuration, new URL(callbackUrl), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce, idTokenExpected: true });
+    return oidc.authorizationCodeGrant(this.configuration, new URL(callbackUrl), {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+      idTokenExpected: true,
+    });
   }
 
   /** A whole Basis login: authorize, login page, password, back at the webdienst, code for tokens. */
   async login(browser: TestBrowser, username: string, password: string, params: Record<string, string> = {}) {
     const { request, page } = await this.start(browser, params);
     const back = await this.submitPassword(browser, page, username, password);
-    if (!back.location?.startsWith(this.redirectUri)) throw new Error(`login did not return to the webdienst: ${back.status} ${back.location ?? back.body.slice(0, 300)}`);
+    if (!back.location?.startsWith(this.redirectUri))
+      throw new Error(
+        `login did not return to the webdienst: ${back.status} ${back.location ?? back.body.slice(0, 300)}`,
+      );
     return { tokens: await this.redeem(back.location, request), callbackUrl: back.location };
   }
 }

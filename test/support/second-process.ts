@@ -13,7 +13,15 @@ export async function startSecondProcess(server: TestServer): Promise<SecondProc
   const port = await freePort();
   let output = '';
   const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', 'serve'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, POORTWACHTER_ENV: 'development', PORT: String(port), PUBLIC_URL: server.url, DATABASE_URL: server.database.url, LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      POORTWACHTER_ENV: 'development',
+      PORT: String(port),
+      PUBLIC_URL: server.url,
+      DATABASE_URL: server.database.url,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -22,8 +30,12 @@ export async function startSecondProcess(server: TestServer): Promise<SecondProc
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`second process exited (${child.exitCode ?? child.signalCode}):\n${output}`);
-    const ready = await fetch(`${url}/.well-known/openid-configuration`).then((response) => response.ok, () => false);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`second process exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+    const ready = await fetch(`${url}/.well-known/openid-configuration`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return { child, url, output: () => output };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

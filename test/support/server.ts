@@ -36,16 +36,23 @@ export interface TestServerOptions {
 }
 
 /** Test configuration: development, trusted proxy headers so a test can pose as another client address. */
-export async function testConfig(databaseUrl: string, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = {}): Promise<Config> {
+export async function testConfig(
+  databaseUrl: string,
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<Config> {
   const port = overrides.port ?? (await freePort());
-  return loadConfig({ POORTWACHTER_ENV: 'development', ...env }, {
-    port,
-    publicUrl: `http://127.0.0.1:${port}`,
-    databaseUrl,
-    trustProxy: true,
-    logLevel: 'info',
-    ...overrides,
-  });
+  return loadConfig(
+    { POORTWACHTER_ENV: 'development', ...env },
+    {
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
+      databaseUrl,
+      trustProxy: true,
+      logLevel: 'info',
+      ...overrides,
+    },
+  );
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {

@@ -11,7 +11,10 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
-export async function openTestStore(kind: 'sqlite' | 'postgres', options: { migrate?: boolean } = {}): Promise<TestStore> {
+export async function openTestStore(
+  kind: 'sqlite' | 'postgres',
+  options: { migrate?: boolean } = {},
+): Promise<TestStore> {
   const database = await createTestDatabase(kind);
   const store = openStore(database.url);
   const others: Store[] = [];

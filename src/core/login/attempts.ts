@@ -13,7 +13,14 @@ export interface StartedAttempt {
   browserBinding: string;
 }
 
-export type AttemptStore = Pick<Store, 'insertLoginAttempt' | 'findLoginAttempt' | 'findLatestLoginAttemptByProtocolRef' | 'transitionLoginAttempt' | 'updateLoginAttemptStage'>;
+export type AttemptStore = Pick<
+  Store,
+  | 'insertLoginAttempt'
+  | 'findLoginAttempt'
+  | 'findLatestLoginAttemptByProtocolRef'
+  | 'transitionLoginAttempt'
+  | 'updateLoginAttemptStage'
+>;
 
 export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSeconds: number) {
   return {
@@ -29,7 +36,7 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
         forceAuthentication: request.forceAuthentication,
         resumeUrl: request.resumeUrl,
         status: 'pending',
-        citizenId: request.forceAuthentication ? null : request.stepUpCitizenId ?? null,
+        citizenId: request.forceAuthentication ? null : (request.stepUpCitizenId ?? null),
         levelReached: null,
         authenticatedAt: null,
         createdAt: now,
@@ -50,17 +57,39 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
     },
 
     /** authenticatedAt: when the citizen gave the credentials (earlier than now for a reused SSO session). */
-    async markAuthenticated(attempt: LoginAttemptRow, citizenId: string, levelName: string, authenticatedAt = clock.now()): Promise<boolean> {
-      return store.transitionLoginAttempt(attempt.id, 'pending', 'authenticated', { citizenId, levelReached: levelName, authenticatedAt });
+    async markAuthenticated(
+      attempt: LoginAttemptRow,
+      citizenId: string,
+      levelName: string,
+      authenticatedAt = clock.now(),
+    ): Promise<boolean> {
+      return store.transitionLoginAttempt(attempt.id, 'pending', 'authenticated', {
+        citizenId,
+        levelReached: levelName,
+        authenticatedAt,
+      });
     },
 
     /** Cancel by the citizen; where no second factor exists the webdienst hears the level was unmet. */
     async markCancelled(attempt: LoginAttemptRow): Promise<boolean> {
-      return store.transitionLoginAttempt(attempt.id, 'pending', attempt.stage === 'no_second_factor' ? 'unmet' : 'cancelled');
+      return store.transitionLoginAttempt(
+        attempt.id,
+        'pending',
+        attempt.stage === 'no_second_factor' ? 'unmet' : 'cancelled',
+      );
     },
 
-    async moveToStage(attempt: LoginAttemptRow, stage: LoginStage, citizenId: string, method: SecondFactorMethod | null): Promise<LoginAttemptRow> {
-      if (!(await store.updateLoginAttemptStage(attempt.id, stage, citizenId, method))) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt finished while moving stage' });
+    async moveToStage(
+      attempt: LoginAttemptRow,
+      stage: LoginStage,
+      citizenId: string,
+      method: SecondFactorMethod | null,
+    ): Promise<LoginAttemptRow> {
+      if (!(await store.updateLoginAttemptStage(attempt.id, stage, citizenId, method)))
+        throw new PoortwachterError('login.expired', {
+          status: 400,
+          logMessage: 'login attempt finished while moving stage',
+        });
       return { ...attempt, stage, citizenId, secondFactorMethod: method };
     },
 
@@ -72,11 +101,18 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
       const attempt = await store.findLatestLoginAttemptByProtocolRef(protocol, protocolRef);
       if (!attempt || attempt.expiresAt <= clock.now()) return undefined;
       if (attempt.status === 'cancelled' || attempt.status === 'unmet') {
-        return (await store.transitionLoginAttempt(attempt.id, attempt.status, 'finished')) ? { outcome: attempt.status } : undefined;
+        return (await store.transitionLoginAttempt(attempt.id, attempt.status, 'finished'))
+          ? { outcome: attempt.status }
+          : undefined;
       }
       if (attempt.status !== 'authenticated' || !attempt.citizenId || !attempt.levelReached) return undefined;
       if (!(await store.transitionLoginAttempt(attempt.id, 'authenticated', 'finished'))) return undefined;
-      return { outcome: 'authenticated', citizenId: attempt.citizenId, level: levelByName(attempt.levelReached), authenticatedAt: attempt.authenticatedAt ?? clock.now() };
+      return {
+        outcome: 'authenticated',
+        citizenId: attempt.citizenId,
+        level: levelByName(attempt.levelReached),
+        authenticatedAt: attempt.authenticatedAt ?? clock.now(),
+      };
     },
   };
 }

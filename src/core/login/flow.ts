@@ -13,7 +13,12 @@ export interface CookiePolicy {
 }
 
 /** Starts the login layer for a front-end's request; returns the path of the first login page. */
-export async function startLoginAttempt(ctx: Context, attempts: LoginAttempts, request: LoginRequest, cookies: CookiePolicy): Promise<string> {
+export async function startLoginAttempt(
+  ctx: Context,
+  attempts: LoginAttempts,
+  request: LoginRequest,
+  cookies: CookiePolicy,
+): Promise<string> {
   const { attempt, browserBinding } = await attempts.start(request);
   ctx.cookies.set(attemptCookieName, browserBinding, {
     path: loginPath(attempt.id),
@@ -27,7 +32,12 @@ export async function startLoginAttempt(ctx: Context, attempts: LoginAttempts, r
 }
 
 /** Starts the login layer for a front-end's request and redirects the browser to the first page. */
-export async function redirectToLogin(ctx: Context, attempts: LoginAttempts, request: LoginRequest, cookies: CookiePolicy): Promise<void> {
+export async function redirectToLogin(
+  ctx: Context,
+  attempts: LoginAttempts,
+  request: LoginRequest,
+  cookies: CookiePolicy,
+): Promise<void> {
   const path = await startLoginAttempt(ctx, attempts, request, cookies);
   ctx.status = 303;
   ctx.redirect(path);

@@ -42,7 +42,11 @@ export async function checkPassword(deps: PasswordStepDeps, attempt: PasswordAtt
     const verdict = await deps.throttle.check(key);
     if (key === accountKey) accountHasFailures = verdict.hasFailures;
     if (verdict.blocked) {
-      await deps.audit.record({ ...event, outcome: 'failure', reason: key === accountKey ? 'throttled_account' : 'throttled_address' });
+      await deps.audit.record({
+        ...event,
+        outcome: 'failure',
+        reason: key === accountKey ? 'throttled_account' : 'throttled_address',
+      });
       return { ok: false, reason: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
     }
   }
@@ -51,9 +55,19 @@ export async function checkPassword(deps: PasswordStepDeps, attempt: PasswordAtt
     await deps.throttle.recordFailure(addressKey, deps.config.throttle.address);
     const count = await deps.throttle.recordFailure(accountKey, deps.config.throttle.account);
     await deps.audit.record({ ...event, outcome: 'failure', reason, citizenId: citizen?.id });
-    if (citizen && !citizen.passwordRecoveryRequired && count.consecutiveFailures >= deps.config.throttle.recoveryAfterFailures) {
+    if (
+      citizen &&
+      !citizen.passwordRecoveryRequired &&
+      count.consecutiveFailures >= deps.config.throttle.recoveryAfterFailures
+    ) {
       await deps.store.markPasswordRecoveryRequired(citizen.id, deps.clock.now());
-      await deps.audit.record({ type: 'citizen.password_recovery_required', outcome: 'info', citizenId: citizen.id, reason: 'consecutive_failures', details: { failures: count.consecutiveFailures } });
+      await deps.audit.record({
+        type: 'citizen.password_recovery_required',
+        outcome: 'info',
+        citizenId: citizen.id,
+        reason: 'consecutive_failures',
+        details: { failures: count.consecutiveFailures },
+      });
     }
     return { ok: false, reason: 'invalid_credentials' };
   };

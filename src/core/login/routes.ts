@@ -34,7 +34,13 @@ export interface LoginRouteDeps {
 export interface LoginPages {
   deps: LoginRouteDeps;
   pendingAttempt(ctx: Context): Promise<LoginAttemptRow>;
-  show(ctx: Context, template: string, attempt: LoginAttemptRow, extra?: Record<string, unknown>, status?: number): Promise<void>;
+  show(
+    ctx: Context,
+    template: string,
+    attempt: LoginAttemptRow,
+    extra?: Record<string, unknown>,
+    status?: number,
+  ): Promise<void>;
   finish(ctx: Context, attempt: LoginAttemptRow, citizen: CitizenRow, levelName: string): Promise<void>;
 }
 
@@ -46,13 +52,26 @@ export function needsSecondFactor(attempt: LoginAttemptRow, citizen: CitizenRow)
 export function loginRoutes(deps: LoginRouteDeps): Router {
   const router = new Router({ prefix: '/inloggen' });
   const sameOrigin = requireSameOrigin(deps.publicUrl);
-  const ssoStep: SsoStepDeps = { ...deps.sso, store: deps.store, attempts: deps.attempts, audit: deps.audit, resumers: deps.resumers };
+  const ssoStep: SsoStepDeps = {
+    ...deps.sso,
+    store: deps.store,
+    attempts: deps.attempts,
+    audit: deps.audit,
+    resumers: deps.resumers,
+  };
 
   const pages: LoginPages = {
     deps,
     async pendingAttempt(ctx) {
-      const attempt = await deps.attempts.findPending(String(ctx.params.attemptId), ctx.cookies.get(attemptCookieName, { signed: false }));
-      if (!attempt) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt unknown, expired, finished or not bound to this browser' });
+      const attempt = await deps.attempts.findPending(
+        String(ctx.params.attemptId),
+        ctx.cookies.get(attemptCookieName, { signed: false }),
+      );
+      if (!attempt)
+        throw new PoortwachterError('login.expired', {
+          status: 400,
+          logMessage: 'login attempt unknown, expired, finished or not bound to this browser',
+        });
       return attempt;
     },
     async show(ctx, template, attempt, extra = {}, status = 200) {
@@ -61,9 +80,19 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     },
     async finish(ctx, attempt, citizen, levelName) {
       if (!(await deps.attempts.markAuthenticated(attempt, citizen.id, levelName))) {
-        throw new PoortwachterError('login.expired', { status: 400, logMessage: 'login attempt finished by a parallel request' });
+        throw new PoortwachterError('login.expired', {
+          status: 400,
+          logMessage: 'login attempt finished by a parallel request',
+        });
       }
-      await deps.audit.record({ type: 'login.authenticated', outcome: 'success', citizenId: citizen.id, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, details: { level: levelName } });
+      await deps.audit.record({
+        type: 'login.authenticated',
+        outcome: 'success',
+        citizenId: citizen.id,
+        webdienstId: attempt.webdienstId,
+        clientAddress: ctx.ip,
+        details: { level: levelName },
+      });
       await recordSsoAuthentication(ctx, ssoStep, attempt, citizen.id, levelName);
       await returnToFrontend(ctx, attempt, deps.resumers);
     },
@@ -76,23 +105,40 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
     await pages.show(ctx, 'login/password.njk', attempt);
   });
 
-  router.post('/:attemptId/doorgaan', sameOrigin, async (ctx) => continueWithSso(ctx, ssoStep, await pages.pendingAttempt(ctx)));
-  router.post('/:attemptId/uitloggen', sameOrigin, async (ctx) => logOutFromSso(ctx, ssoStep, await pages.pendingAttempt(ctx)));
+  router.post('/:attemptId/doorgaan', sameOrigin, async (ctx) =>
+    continueWithSso(ctx, ssoStep, await pages.pendingAttempt(ctx)),
+  );
+  router.post('/:attemptId/uitloggen', sameOrigin, async (ctx) =>
+    logOutFromSso(ctx, ssoStep, await pages.pendingAttempt(ctx)),
+  );
 
   router.post('/:attemptId', sameOrigin, async (ctx) => {
     const attempt = await pages.pendingAttempt(ctx);
-    if (attempt.stage !== 'password') throw new PoortwachterError('login.expired', { status: 400, logMessage: 'password posted at another stage' });
+    if (attempt.stage !== 'password')
+      throw new PoortwachterError('login.expired', { status: 400, logMessage: 'password posted at another stage' });
     const form = await readForm(ctx);
     const username = form.username ?? '';
-    const result = await checkPassword(deps.passwordStep, { username, password: form.password ?? '', clientAddress: ctx.ip, webdienstId: attempt.webdienstId });
+    const result = await checkPassword(deps.passwordStep, {
+      username,
+      password: form.password ?? '',
+      clientAddress: ctx.ip,
+      webdienstId: attempt.webdienstId,
+    });
     if (!result.ok) {
       if (result.reason === 'throttled') {
         ctx.set('Retry-After', String(result.retryAfterSeconds));
-        return pages.show(ctx, 'login/password.njk', attempt, { username, error: 'login.throttled', errorParams: { seconds: result.retryAfterSeconds } }, 429);
+        return pages.show(
+          ctx,
+          'login/password.njk',
+          attempt,
+          { username, error: 'login.throttled', errorParams: { seconds: result.retryAfterSeconds } },
+          429,
+        );
       }
       return pages.show(ctx, 'login/password.njk', attempt, { username, error: 'login.invalid_credentials' }, 401);
     }
-    if (!needsSecondFactor(attempt, result.citizen)) return pages.finish(ctx, attempt, result.citizen, levels.basis.name);
+    if (!needsSecondFactor(attempt, result.citizen))
+      return pages.finish(ctx, attempt, result.citizen, levels.basis.name);
     await deps.attempts.moveToStage(attempt, 'second_factor', result.citizen.id, null);
     ctx.status = 303;
     ctx.redirect(`${loginPath(attempt.id)}/code`);
@@ -101,7 +147,13 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
   router.post('/:attemptId/annuleren', sameOrigin, async (ctx) => {
     const attempt = await pages.pendingAttempt(ctx);
     await deps.attempts.markCancelled(attempt);
-    await deps.audit.record({ type: 'login.cancelled', outcome: 'info', webdienstId: attempt.webdienstId, clientAddress: ctx.ip, reason: attempt.stage });
+    await deps.audit.record({
+      type: 'login.cancelled',
+      outcome: 'info',
+      webdienstId: attempt.webdienstId,
+      clientAddress: ctx.ip,
+      reason: attempt.stage,
+    });
     await returnToFrontend(ctx, attempt, deps.resumers);
   });
 

@@ -17,36 +17,74 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
   const { deps } = pages;
 
   function methodsOf(citizen: CitizenRow): SecondFactorMethod[] {
-    return [...(deps.oneTimeCodes.isNumberAllowed(citizen.phone) ? ['sms' as const] : []), ...(citizen.totpSecret ? ['app' as const] : [])];
+    return [
+      ...(deps.oneTimeCodes.isNumberAllowed(citizen.phone) ? ['sms' as const] : []),
+      ...(citizen.totpSecret ? ['app' as const] : []),
+    ];
   }
 
   /** The attempt at the second-factor stage, its citizen, and the method in use (chosen now if none yet). */
   async function secondFactorState(ctx: Context) {
     let attempt = await pages.pendingAttempt(ctx);
-    if (attempt.stage === 'password' || !attempt.citizenId) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'second factor asked before the password' });
+    if (attempt.stage === 'password' || !attempt.citizenId)
+      throw new PoortwachterError('login.expired', {
+        status: 400,
+        logMessage: 'second factor asked before the password',
+      });
     const citizen = await deps.store.findCitizenById(attempt.citizenId);
-    if (!citizen || citizen.status !== 'active') throw new PoortwachterError('login.expired', { status: 400, logMessage: 'citizen of the attempt is no longer active' });
+    if (!citizen || citizen.status !== 'active')
+      throw new PoortwachterError('login.expired', {
+        status: 400,
+        logMessage: 'citizen of the attempt is no longer active',
+      });
     const methods = methodsOf(citizen);
-    if (methods.length === 0 && attempt.stage !== 'no_second_factor') attempt = await deps.attempts.moveToStage(attempt, 'no_second_factor', citizen.id, null);
-    if (methods.length && !attempt.secondFactorMethod) attempt = await deps.attempts.moveToStage(attempt, 'second_factor', citizen.id, methods[0]!);
+    if (methods.length === 0 && attempt.stage !== 'no_second_factor')
+      attempt = await deps.attempts.moveToStage(attempt, 'no_second_factor', citizen.id, null);
+    if (methods.length && !attempt.secondFactorMethod)
+      attempt = await deps.attempts.moveToStage(attempt, 'second_factor', citizen.id, methods[0]!);
     return { attempt, citizen, methods, method: attempt.secondFactorMethod };
   }
 
-  async function sendCode(ctx: Context, attempt: LoginAttemptRow, citizen: CitizenRow, methods: SecondFactorMethod[]): Promise<boolean> {
+  async function sendCode(
+    ctx: Context,
+    attempt: LoginAttemptRow,
+    citizen: CitizenRow,
+    methods: SecondFactorMethod[],
+  ): Promise<boolean> {
     const sent = await deps.oneTimeCodes.send(attempt, citizen, ctx.ip);
     if (sent.ok) return true;
     if (sent.reason === 'send_limit') ctx.set('Retry-After', String(sent.retryAfterSeconds));
     const status = sent.reason === 'gateway_down' ? 503 : sent.reason === 'send_limit' ? 429 : 400;
     const error = `second_factor.${sent.reason}`;
-    await pages.show(ctx, codePage, attempt, { method: 'sms', methods, error, errorParams: { seconds: 'retryAfterSeconds' in sent ? sent.retryAfterSeconds : 0 } }, status);
+    await pages.show(
+      ctx,
+      codePage,
+      attempt,
+      {
+        method: 'sms',
+        methods,
+        error,
+        errorParams: { seconds: 'retryAfterSeconds' in sent ? sent.retryAfterSeconds : 0 },
+      },
+      status,
+    );
     return false;
   }
 
   router.get('/:attemptId/code', async (ctx) => {
     const { attempt, citizen, methods, method } = await secondFactorState(ctx);
     if (!method) return pages.show(ctx, 'login/no-second-factor.njk', attempt);
-    if (method === 'sms' && !(await deps.oneTimeCodes.hasLiveCode(attempt)) && !(await sendCode(ctx, attempt, citizen, methods))) return;
-    await pages.show(ctx, codePage, attempt, { method, methods, maskedNumber: method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined });
+    if (
+      method === 'sms' &&
+      !(await deps.oneTimeCodes.hasLiveCode(attempt)) &&
+      !(await sendCode(ctx, attempt, citizen, methods))
+    )
+      return;
+    await pages.show(ctx, codePage, attempt, {
+      method,
+      methods,
+      maskedNumber: method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined,
+    });
   });
 
   router.post('/:attemptId/code', sameOrigin, async (ctx) => {
@@ -62,25 +100,56 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
       error = 'second_factor.code_wrong';
     }
     if (error) {
-      await deps.audit.record({ type: 'login.second_factor', outcome: 'failure', reason: error.replace('second_factor.', ''), citizenId: citizen.id, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, details: { method } });
-      return pages.show(ctx, codePage, attempt, { method, methods, error, maskedNumber: method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined }, 401);
+      await deps.audit.record({
+        type: 'login.second_factor',
+        outcome: 'failure',
+        reason: error.replace('second_factor.', ''),
+        citizenId: citizen.id,
+        webdienstId: attempt.webdienstId,
+        clientAddress: ctx.ip,
+        details: { method },
+      });
+      return pages.show(
+        ctx,
+        codePage,
+        attempt,
+        { method, methods, error, maskedNumber: method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined },
+        401,
+      );
     }
-    await deps.audit.record({ type: 'login.second_factor', outcome: 'success', citizenId: citizen.id, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, details: { method } });
+    await deps.audit.record({
+      type: 'login.second_factor',
+      outcome: 'success',
+      citizenId: citizen.id,
+      webdienstId: attempt.webdienstId,
+      clientAddress: ctx.ip,
+      details: { method },
+    });
     await pages.finish(ctx, attempt, citizen, levels.midden.name);
   });
 
   router.post('/:attemptId/code/opnieuw', sameOrigin, async (ctx) => {
     const { attempt, citizen, methods, method } = await secondFactorState(ctx);
-    if (method !== 'sms') throw new PoortwachterError('error.bad_request', { status: 400, logMessage: 'resend asked without SMS' });
+    if (method !== 'sms')
+      throw new PoortwachterError('error.bad_request', { status: 400, logMessage: 'resend asked without SMS' });
     if (!(await sendCode(ctx, attempt, citizen, methods))) return;
-    await pages.show(ctx, codePage, attempt, { method, methods, notice: 'second_factor.code_resent', maskedNumber: maskedPhone(citizen.phone ?? '') });
+    await pages.show(ctx, codePage, attempt, {
+      method,
+      methods,
+      notice: 'second_factor.code_resent',
+      maskedNumber: maskedPhone(citizen.phone ?? ''),
+    });
   });
 
   router.post('/:attemptId/methode', sameOrigin, async (ctx) => {
     const { attempt, citizen, methods } = await secondFactorState(ctx);
     const form = await readForm(ctx);
     const chosen = methods.find((candidate) => candidate === form.method);
-    if (!chosen) throw new PoortwachterError('error.bad_request', { status: 400, logMessage: 'unknown second-factor method chosen' });
+    if (!chosen)
+      throw new PoortwachterError('error.bad_request', {
+        status: 400,
+        logMessage: 'unknown second-factor method chosen',
+      });
     await deps.attempts.moveToStage(attempt, 'second_factor', citizen.id, chosen);
     ctx.status = 303;
     ctx.redirect(`${loginPath(attempt.id)}/code`);

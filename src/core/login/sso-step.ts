@@ -46,7 +46,14 @@ export async function offerSso(ctx: Context, deps: SsoStepDeps, attempt: LoginAt
   if (decision.kind === 'authenticate') return false;
   if (decision.kind === 'step_up') {
     await deps.attempts.moveToStage(attempt, 'second_factor', decision.session.citizenId, null);
-    await deps.audit.record({ type: 'login.sso_step_up', outcome: 'info', citizenId: decision.session.citizenId, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, details: { from: decision.session.level, to: attempt.requiredLevel } });
+    await deps.audit.record({
+      type: 'login.sso_step_up',
+      outcome: 'info',
+      citizenId: decision.session.citizenId,
+      webdienstId: attempt.webdienstId,
+      clientAddress: ctx.ip,
+      details: { from: decision.session.level, to: attempt.requiredLevel },
+    });
     ctx.status = 303;
     ctx.redirect(`${loginPath(attempt.id)}/code`);
     return true;
@@ -55,7 +62,10 @@ export async function offerSso(ctx: Context, deps: SsoStepDeps, attempt: LoginAt
     await continueWithSession(ctx, deps, attempt, decision.session);
     return true;
   }
-  const [webdienst, citizen] = await Promise.all([deps.store.findWebdienstById(attempt.webdienstId), deps.store.findCitizenById(decision.session.citizenId)]);
+  const [webdienst, citizen] = await Promise.all([
+    deps.store.findWebdienstById(attempt.webdienstId),
+    deps.store.findCitizenById(decision.session.citizenId),
+  ]);
   render(ctx, 'login/sso-continue.njk', { attempt, webdienst, username: citizen?.username });
   return true;
 }
@@ -82,10 +92,23 @@ export async function logOutFromSso(ctx: Context, deps: SsoStepDeps, attempt: Lo
   render(ctx, 'login/password.njk', { attempt, webdienst, logoutReport: report });
 }
 
-async function continueWithSession(ctx: Context, deps: SsoStepDeps, attempt: LoginAttemptRow, session: SsoSessionRow): Promise<void> {
-  if (!(await deps.attempts.markAuthenticated(attempt, session.citizenId, session.level, session.authenticatedAt))) return;
+async function continueWithSession(
+  ctx: Context,
+  deps: SsoStepDeps,
+  attempt: LoginAttemptRow,
+  session: SsoSessionRow,
+): Promise<void> {
+  if (!(await deps.attempts.markAuthenticated(attempt, session.citizenId, session.level, session.authenticatedAt)))
+    return;
   await deps.sso.touch(session);
-  await deps.audit.record({ type: 'login.sso_reused', outcome: 'success', citizenId: session.citizenId, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, details: { level: session.level } });
+  await deps.audit.record({
+    type: 'login.sso_reused',
+    outcome: 'success',
+    citizenId: session.citizenId,
+    webdienstId: attempt.webdienstId,
+    clientAddress: ctx.ip,
+    details: { level: session.level },
+  });
   await returnToFrontend(ctx, attempt, deps.resumers);
 }
 
@@ -93,18 +116,40 @@ async function continueWithSession(ctx: Context, deps: SsoStepDeps, attempt: Log
  * A passive request (SAML IsPassive) may show no page: the SSO session answers it as it is, or
  * nothing does (undefined; the front-end answers with its protocol's "no passive" error).
  */
-export async function passiveSsoLogin(ctx: Context, deps: Pick<SsoStepDeps, 'sso' | 'audit'>, webdienst: Pick<WebdienstRow, 'id' | 'federation'>, request: Omit<SsoRequest, 'clientAddress'>): Promise<SsoSessionRow | undefined> {
+export async function passiveSsoLogin(
+  ctx: Context,
+  deps: Pick<SsoStepDeps, 'sso' | 'audit'>,
+  webdienst: Pick<WebdienstRow, 'id' | 'federation'>,
+  request: Omit<SsoRequest, 'clientAddress'>,
+): Promise<SsoSessionRow | undefined> {
   const decision = await deps.sso.decide(readSsoCookie(ctx), webdienst, { ...request, clientAddress: ctx.ip });
   if (decision.kind !== 'reuse') return undefined;
   await deps.sso.touch(decision.session);
-  await deps.audit.record({ type: 'login.sso_reused', outcome: 'success', citizenId: decision.session.citizenId, webdienstId: webdienst.id, clientAddress: ctx.ip, details: { level: decision.session.level, passive: true } });
+  await deps.audit.record({
+    type: 'login.sso_reused',
+    outcome: 'success',
+    citizenId: decision.session.citizenId,
+    webdienstId: webdienst.id,
+    clientAddress: ctx.ip,
+    details: { level: decision.session.level, passive: true },
+  });
   return decision.session;
 }
 
 /** A completed login becomes (or renews) the browser's SSO session in the webdienst's federation. */
-export async function recordSsoAuthentication(ctx: Context, deps: SsoStepDeps, attempt: LoginAttemptRow, citizenId: string, levelName: string): Promise<void> {
+export async function recordSsoAuthentication(
+  ctx: Context,
+  deps: SsoStepDeps,
+  attempt: LoginAttemptRow,
+  citizenId: string,
+  levelName: string,
+): Promise<void> {
   const webdienst = await deps.store.findWebdienstById(attempt.webdienstId);
   if (!webdienst) return;
-  const recorded = await deps.sso.recordAuthentication(readSsoCookie(ctx), webdienst, { citizenId, level: levelByName(levelName), clientAddress: ctx.ip });
+  const recorded = await deps.sso.recordAuthentication(readSsoCookie(ctx), webdienst, {
+    citizenId,
+    level: levelByName(levelName),
+    clientAddress: ctx.ip,
+  });
   if (recorded) writeSsoCookie(ctx, recorded.browserToken, deps.cookies);
 }

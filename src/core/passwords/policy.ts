@@ -26,7 +26,11 @@ export function exceedsMaximumLength(password: string, rules: PasswordRules): bo
 }
 
 /** Throws a ValidationError naming the reason when the password may not be chosen. */
-export function assertAcceptablePassword(password: string, rules: PasswordRules, context: { username?: string } = {}): void {
+export function assertAcceptablePassword(
+  password: string,
+  rules: PasswordRules,
+  context: { username?: string } = {},
+): void {
   const normalised = normalisePassword(password);
   if (exceedsMaximumLength(password, rules)) {
     throw new ValidationError('password.too_long', 'password longer than the maximum', { max: rules.maxLength });

@@ -23,13 +23,19 @@ export function createAuthenticatorApp(deps: AuthenticatorAppDeps) {
     async check(citizen: CitizenRow, submitted: string): Promise<boolean> {
       const token = submitted.replace(/\s+/g, '');
       if (!citizen.totpSecret || !/^\d{6}$/.test(token)) return false;
-      const result = await verify({ secret: citizen.totpSecret, token, epoch: Math.floor(deps.clock.now() / 1000), epochTolerance: 30 } as Parameters<typeof verify>[0]);
+      const result = await verify({
+        secret: citizen.totpSecret,
+        token,
+        epoch: Math.floor(deps.clock.now() / 1000),
+        epochTolerance: 30,
+      } as Parameters<typeof verify>[0]);
       if (!result.valid || !('timeStep' in result)) return false;
       return deps.store.claimTotpStep(citizen.id, Number(result.timeStep));
     },
 
     /** The current code of a secret (tests and the bench use it the way an app would). */
-    currentCode: (secret: string, at: number): Promise<string> => generate({ secret, epoch: Math.floor(at / 1000) } as Parameters<typeof generate>[0]),
+    currentCode: (secret: string, at: number): Promise<string> =>
+      generate({ secret, epoch: Math.floor(at / 1000) } as Parameters<typeof generate>[0]),
   };
 }
 export type AuthenticatorApp = ReturnType<typeof createAuthenticatorApp>;

@@ -19,7 +19,15 @@ export type SendResult =
 export type CodeCheck = { ok: true } | { ok: false; reason: 'wrong' | 'expired' | 'dead' | 'used' | 'none' };
 
 export interface OneTimeCodeDeps {
-  store: Pick<Store, 'insertOneTimeCode' | 'findLatestOneTimeCode' | 'countWrongOneTimeCodeTry' | 'useOneTimeCode' | 'incrementThrottleFailures' | 'findThrottle'>;
+  store: Pick<
+    Store,
+    | 'insertOneTimeCode'
+    | 'findLatestOneTimeCode'
+    | 'countWrongOneTimeCodeTry'
+    | 'useOneTimeCode'
+    | 'incrementThrottleFailures'
+    | 'findThrottle'
+  >;
   clock: Clock;
   audit: AuditLog;
   sms: SmsGateway;
@@ -31,10 +39,14 @@ export interface OneTimeCodeDeps {
 
 export function createOneTimeCodes(deps: OneTimeCodeDeps) {
   const { settings } = deps;
-  const hashOf = (attemptId: string, code: string): string => createHmac('sha256', deps.codeHashKey).update(`${attemptId}:${code}`).digest('hex');
+  const hashOf = (attemptId: string, code: string): string =>
+    createHmac('sha256', deps.codeHashKey).update(`${attemptId}:${code}`).digest('hex');
 
   /** Counts one send against a limit; true when the limit allows it. Counting first keeps parallel sends honest. */
-  async function withinLimit(key: string, limit: { max: number; windowSeconds: number }): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+  async function withinLimit(
+    key: string,
+    limit: { max: number; windowSeconds: number },
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
     const now = deps.clock.now();
     const row = await deps.store.incrementThrottleFailures(key, now, now - limit.windowSeconds * 1000);
     const retryAfterSeconds = Math.max(1, Math.ceil((row.windowStartedAt + limit.windowSeconds * 1000 - now) / 1000));
@@ -47,16 +59,28 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
     },
 
     async send(attempt: LoginAttemptRow, citizen: CitizenRow, clientAddress: string): Promise<SendResult> {
-      const event = { type: 'second_factor.sms_sent', citizenId: citizen.id, webdienstId: attempt.webdienstId, clientAddress };
+      const event = {
+        type: 'second_factor.sms_sent',
+        citizenId: citizen.id,
+        webdienstId: attempt.webdienstId,
+        clientAddress,
+      };
       // SECURITY-TESTS.md 10: the number always comes from the account, never from the request.
       if (!this.isNumberAllowed(citizen.phone)) {
         await deps.audit.record({ ...event, outcome: 'failure', reason: 'number_not_allowed' });
         return { ok: false, reason: 'number_not_allowed' };
       }
-      for (const [key, limit] of [[`sms:account:${citizen.id}`, settings.sendsPerAccount], [`sms:address:${clientAddress}`, settings.sendsPerAddress]] as const) {
+      for (const [key, limit] of [
+        [`sms:account:${citizen.id}`, settings.sendsPerAccount],
+        [`sms:address:${clientAddress}`, settings.sendsPerAddress],
+      ] as const) {
         const verdict = await withinLimit(key, limit);
         if (!verdict.allowed) {
-          await deps.audit.record({ ...event, outcome: 'failure', reason: key.startsWith('sms:account') ? 'send_limit_account' : 'send_limit_address' });
+          await deps.audit.record({
+            ...event,
+            outcome: 'failure',
+            reason: key.startsWith('sms:account') ? 'send_limit_account' : 'send_limit_address',
+          });
           return { ok: false, reason: 'send_limit', retryAfterSeconds: verdict.retryAfterSeconds };
         }
       }
@@ -65,7 +89,12 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
         await deps.sms.send({ to: citizen.phone, text: deps.messageText(code, citizen.locale), purpose: 'login_code' });
       } catch (error) {
         // SECURITY-TESTS.md 12: fail closed with a retry message; the unsent code is never stored.
-        await deps.audit.record({ ...event, outcome: 'failure', reason: 'gateway_down', details: { error: String((error as Error).name) } });
+        await deps.audit.record({
+          ...event,
+          outcome: 'failure',
+          reason: 'gateway_down',
+          details: { error: String((error as Error).name) },
+        });
         return { ok: false, reason: 'gateway_down' };
       }
       const now = deps.clock.now();
@@ -85,7 +114,12 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
 
     async hasLiveCode(attempt: LoginAttemptRow): Promise<boolean> {
       const latest = await deps.store.findLatestOneTimeCode(attempt.id);
-      return Boolean(latest && latest.usedAt === null && latest.wrongTries < settings.maxWrongTries && latest.expiresAt > deps.clock.now());
+      return Boolean(
+        latest &&
+        latest.usedAt === null &&
+        latest.wrongTries < settings.maxWrongTries &&
+        latest.expiresAt > deps.clock.now(),
+      );
     },
 
     async check(attempt: LoginAttemptRow, submitted: string): Promise<CodeCheck> {
@@ -101,7 +135,9 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
         const tries = await deps.store.countWrongOneTimeCodeTry(latest.id, settings.maxWrongTries);
         return { ok: false, reason: tries !== undefined && tries >= settings.maxWrongTries ? 'dead' : 'wrong' };
       }
-      return (await deps.store.useOneTimeCode(latest.id, now, settings.maxWrongTries)) ? { ok: true } : { ok: false, reason: 'used' };
+      return (await deps.store.useOneTimeCode(latest.id, now, settings.maxWrongTries))
+        ? { ok: true }
+        : { ok: false, reason: 'used' };
     },
   };
 }

@@ -11,5 +11,12 @@ export function readSsoCookie(ctx: Pick<Context, 'cookies'>): string | undefined
 export function writeSsoCookie(ctx: Pick<Context, 'cookies'>, browserToken: string, cookies: CookiePolicy): void {
   // SameSite=Lax: sent on the top-level GET to the login page even when a webdienst started the
   // login from another site (SAML POST binding), never on cross-site subrequests.
-  ctx.cookies.set(ssoCookieName, browserToken, { path: '/', httpOnly: true, sameSite: 'lax', secure: cookies.secure, signed: false, overwrite: true });
+  ctx.cookies.set(ssoCookieName, browserToken, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: cookies.secure,
+    signed: false,
+    overwrite: true,
+  });
 }

@@ -21,7 +21,8 @@ export interface SsoRequest {
   clientAddress: string;
 }
 
-export type AuthenticateReason = 'no_session' | 'no_federation' | 'ended' | 'idle' | 'absolute' | 'address_changed' | 'forced' | 'max_age';
+export type AuthenticateReason =
+  'no_session' | 'no_federation' | 'ended' | 'idle' | 'absolute' | 'address_changed' | 'forced' | 'max_age';
 
 export type SsoDecision =
   | { kind: 'authenticate'; reason: AuthenticateReason }
@@ -30,17 +31,29 @@ export type SsoDecision =
   | { kind: 'reuse'; session: SsoSessionRow };
 
 export function isLive(session: SsoSessionRow, now: number, timeouts: SsoTimeouts): boolean {
-  return session.endedAt === null && now - session.lastActivityAt < timeouts.idleSeconds * 1000 && now - session.authenticatedAt < timeouts.absoluteSeconds * 1000;
+  return (
+    session.endedAt === null &&
+    now - session.lastActivityAt < timeouts.idleSeconds * 1000 &&
+    now - session.authenticatedAt < timeouts.absoluteSeconds * 1000
+  );
 }
 
-export function decideSso(session: SsoSessionRow | undefined, request: SsoRequest, now: number, timeouts: SsoTimeouts): SsoDecision {
+export function decideSso(
+  session: SsoSessionRow | undefined,
+  request: SsoRequest,
+  now: number,
+  timeouts: SsoTimeouts,
+): SsoDecision {
   if (!session) return { kind: 'authenticate', reason: 'no_session' };
   if (session.endedAt !== null) return { kind: 'authenticate', reason: 'ended' };
-  if (now - session.authenticatedAt >= timeouts.absoluteSeconds * 1000) return { kind: 'authenticate', reason: 'absolute' };
+  if (now - session.authenticatedAt >= timeouts.absoluteSeconds * 1000)
+    return { kind: 'authenticate', reason: 'absolute' };
   if (now - session.lastActivityAt >= timeouts.idleSeconds * 1000) return { kind: 'authenticate', reason: 'idle' };
-  if (timeouts.endOnAddressChange && session.clientAddress !== request.clientAddress) return { kind: 'authenticate', reason: 'address_changed' };
+  if (timeouts.endOnAddressChange && session.clientAddress !== request.clientAddress)
+    return { kind: 'authenticate', reason: 'address_changed' };
   if (request.forceAuthentication) return { kind: 'authenticate', reason: 'forced' };
-  if (request.maxAgeSeconds !== undefined && now - session.authenticatedAt > request.maxAgeSeconds * 1000) return { kind: 'authenticate', reason: 'max_age' };
+  if (request.maxAgeSeconds !== undefined && now - session.authenticatedAt > request.maxAgeSeconds * 1000)
+    return { kind: 'authenticate', reason: 'max_age' };
   const reached = levelByName(session.level);
   return reached.rank >= request.requiredLevel.rank ? { kind: 'reuse', session } : { kind: 'step_up', session };
 }

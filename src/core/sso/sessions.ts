@@ -10,7 +10,17 @@ import { decideSso, isLive, type SsoDecision, type SsoRequest, type SsoTimeouts 
 
 export const ssoCookieName = 'pw_sso';
 
-type SsoStore = Pick<Store, 'findSsoSession' | 'listOpenSsoSessionsOfBrowser' | 'saveSsoAuthentication' | 'touchSsoSession' | 'endSsoSession' | 'addSsoParticipant' | 'listSsoParticipants' | 'findSsoSessionByParticipant'>;
+type SsoStore = Pick<
+  Store,
+  | 'findSsoSession'
+  | 'listOpenSsoSessionsOfBrowser'
+  | 'saveSsoAuthentication'
+  | 'touchSsoSession'
+  | 'endSsoSession'
+  | 'addSsoParticipant'
+  | 'listSsoParticipants'
+  | 'findSsoSessionByParticipant'
+>;
 
 export function ssoSessionId(browserToken: string, federation: string): string {
   return createHash('sha256').update(`${browserToken}\n${federation}`).digest('base64url');
@@ -29,10 +39,16 @@ export function createSsoSessions(store: SsoStore, clock: Clock, timeouts: SsoTi
     timeouts,
 
     /** What to do for this request given the browser's session in the webdienst's federation. */
-    async decide(browserToken: string | undefined, webdienst: Pick<WebdienstRow, 'federation'>, request: SsoRequest): Promise<SsoDecision> {
+    async decide(
+      browserToken: string | undefined,
+      webdienst: Pick<WebdienstRow, 'federation'>,
+      request: SsoRequest,
+    ): Promise<SsoDecision> {
       // A webdienst without a federation never reuses a session (issue 5).
       if (!webdienst.federation) return { kind: 'authenticate', reason: 'no_federation' };
-      const session = browserToken ? await store.findSsoSession(ssoSessionId(browserToken, webdienst.federation)) : undefined;
+      const session = browserToken
+        ? await store.findSsoSession(ssoSessionId(browserToken, webdienst.federation))
+        : undefined;
       return decideSso(session, request, clock.now(), timeouts);
     },
 
@@ -41,7 +57,11 @@ export function createSsoSessions(store: SsoStore, clock: Clock, timeouts: SsoTi
      * webdienst's federation; returns the browser token to keep in the cookie and the session.
      * Undefined for a webdienst without a federation: it shares no session.
      */
-    async recordAuthentication(browserToken: string | undefined, webdienst: Pick<WebdienstRow, 'federation'>, authentication: Authentication): Promise<{ browserToken: string; session: SsoSessionRow } | undefined> {
+    async recordAuthentication(
+      browserToken: string | undefined,
+      webdienst: Pick<WebdienstRow, 'federation'>,
+      authentication: Authentication,
+    ): Promise<{ browserToken: string; session: SsoSessionRow } | undefined> {
       if (!webdienst.federation) return undefined;
       const token = browserToken ?? newToken();
       const now = clock.now();
@@ -66,12 +86,26 @@ export function createSsoSessions(store: SsoStore, clock: Clock, timeouts: SsoTi
       await store.touchSsoSession(session.id, clock.now());
     },
 
-    async join(session: SsoSessionRow, webdienst: Pick<WebdienstRow, 'id'>, protocol: WebdienstProtocol, sessionRef: string): Promise<void> {
-      await store.addSsoParticipant({ sessionId: session.id, webdienstId: webdienst.id, protocol, sessionRef, joinedAt: clock.now() });
+    async join(
+      session: SsoSessionRow,
+      webdienst: Pick<WebdienstRow, 'id'>,
+      protocol: WebdienstProtocol,
+      sessionRef: string,
+    ): Promise<void> {
+      await store.addSsoParticipant({
+        sessionId: session.id,
+        webdienstId: webdienst.id,
+        protocol,
+        sessionRef,
+        joinedAt: clock.now(),
+      });
     },
 
     /** The live session of this browser in this federation, or undefined. */
-    async findLive(browserToken: string | undefined, webdienst: Pick<WebdienstRow, 'federation'>): Promise<SsoSessionRow | undefined> {
+    async findLive(
+      browserToken: string | undefined,
+      webdienst: Pick<WebdienstRow, 'federation'>,
+    ): Promise<SsoSessionRow | undefined> {
       if (!browserToken || !webdienst.federation) return undefined;
       const session = await store.findSsoSession(ssoSessionId(browserToken, webdienst.federation));
       return session && isLive(session, clock.now(), timeouts) ? session : undefined;
@@ -80,7 +114,9 @@ export function createSsoSessions(store: SsoStore, clock: Clock, timeouts: SsoTi
     /** Every live session of this browser, one per federation (a logout that ends them all). */
     async findAllLive(browserToken: string | undefined): Promise<SsoSessionRow[]> {
       if (!browserToken) return [];
-      return (await store.listOpenSsoSessionsOfBrowser(browserIdOf(browserToken))).filter((session) => isLive(session, clock.now(), timeouts));
+      return (await store.listOpenSsoSessionsOfBrowser(browserIdOf(browserToken))).filter((session) =>
+        isLive(session, clock.now(), timeouts),
+      );
     },
 
     async findByParticipant(webdienstId: string, sessionRef: string): Promise<SsoSessionRow | undefined> {

@@ -2,12 +2,22 @@
 // received an authentication from it is told, whatever protocol it speaks. Each front-end brings the
 // notifier for its protocol (OIDC back-channel logout token, SAML SOAP LogoutRequest). The session
 // ends even when a webdienst cannot be reached; the report says which ones did not confirm.
-import type { SsoParticipantRow, SsoSessionRow, Store, WebdienstProtocol, WebdienstWithOrganisation } from '../../stores/index.ts';
+import type {
+  SsoParticipantRow,
+  SsoSessionRow,
+  Store,
+  WebdienstProtocol,
+  WebdienstWithOrganisation,
+} from '../../stores/index.ts';
 import type { AuditLog } from '../audit.ts';
 import type { SsoSessions } from './sessions.ts';
 
 /** Tells one webdienst that the session ended; true when the webdienst confirmed. */
-export type LogoutNotifier = (participant: SsoParticipantRow, webdienst: WebdienstWithOrganisation, session: SsoSessionRow) => Promise<boolean>;
+export type LogoutNotifier = (
+  participant: SsoParticipantRow,
+  webdienst: WebdienstWithOrganisation,
+  session: SsoSessionRow,
+) => Promise<boolean>;
 export type LogoutNotifiers = Partial<Record<WebdienstProtocol, LogoutNotifier>>;
 
 export interface LogoutOutcome {
@@ -34,11 +44,17 @@ export function createSingleLogout(deps: SingleLogoutDeps) {
    * its front-end, not notified; `notifiedAlready` protocols were told by their front-end (oidc-provider
    * sends back-channel logout tokens itself on RP-initiated logout).
    */
-  return async function endEverywhere(session: SsoSessionRow, options: { initiatorWebdienstId?: string; notifiedAlready?: WebdienstProtocol[] } = {}): Promise<LogoutReport> {
+  return async function endEverywhere(
+    session: SsoSessionRow,
+    options: { initiatorWebdienstId?: string; notifiedAlready?: WebdienstProtocol[] } = {},
+  ): Promise<LogoutReport> {
     const { initiatorWebdienstId, notifiedAlready = [] } = options;
     const participants = await deps.sso.end(session);
     if (!participants) return { ended: false, outcomes: [] };
-    const others = participants.filter((participant) => participant.webdienstId !== initiatorWebdienstId && !notifiedAlready.includes(participant.protocol));
+    const others = participants.filter(
+      (participant) =>
+        participant.webdienstId !== initiatorWebdienstId && !notifiedAlready.includes(participant.protocol),
+    );
     const outcomes = await Promise.all(others.map((participant) => notify(deps, participant, session)));
     const unconfirmed = outcomes.filter((outcome) => !outcome.confirmed).map((outcome) => outcome.webdienst.id);
     await deps.audit.record({
@@ -54,9 +70,17 @@ export function createSingleLogout(deps: SingleLogoutDeps) {
 }
 export type SingleLogout = ReturnType<typeof createSingleLogout>;
 
-async function notify(deps: SingleLogoutDeps, participant: SsoParticipantRow, session: SsoSessionRow): Promise<LogoutOutcome> {
+async function notify(
+  deps: SingleLogoutDeps,
+  participant: SsoParticipantRow,
+  session: SsoSessionRow,
+): Promise<LogoutOutcome> {
   const webdienst = await deps.store.findWebdienstById(participant.webdienstId);
-  if (!webdienst) return { webdienst: { id: participant.webdienstId, name: participant.webdienstId, protocol: participant.protocol }, confirmed: false };
+  if (!webdienst)
+    return {
+      webdienst: { id: participant.webdienstId, name: participant.webdienstId, protocol: participant.protocol },
+      confirmed: false,
+    };
   const notifier = deps.notifiers[participant.protocol];
   // A webdienst without a way to be told (no back-channel URI, no SLO endpoint) has nothing to end.
   const confirmed = notifier ? await notifier(participant, webdienst, session).catch(() => false) : true;

@@ -11,7 +11,10 @@ export function pairwiseSubject(salt: string) {
     createHmac('sha256', salt).update(`${client.clientId}\u0000${accountId}`).digest('base64url');
 }
 
-export function accountFinder(store: Pick<Store, 'findCitizenById' | 'findWebdienstByClientId'>, audit: AuditLog): FindAccount {
+export function accountFinder(
+  store: Pick<Store, 'findCitizenById' | 'findWebdienstByClientId'>,
+  audit: AuditLog,
+): FindAccount {
   return async (ctx, accountId): Promise<Account | undefined> => {
     const citizen = await store.findCitizenById(accountId);
     if (!citizen || citizen.status !== 'active') return undefined;
@@ -22,7 +25,13 @@ export function accountFinder(store: Pick<Store, 'findCitizenById' | 'findWebdie
         const webdienst = clientId ? await store.findWebdienstByClientId(clientId) : undefined;
         if (!webdienst?.organisation.bsnEntitled) return { sub: accountId };
         // Every release of a BSN to a webdienst is audited (issue 6), never the BSN itself.
-        await audit.record({ type: 'bsn.released', outcome: 'info', citizenId: accountId, webdienstId: webdienst.id, details: { protocol: 'oidc' } });
+        await audit.record({
+          type: 'bsn.released',
+          outcome: 'info',
+          citizenId: accountId,
+          webdienstId: webdienst.id,
+          details: { protocol: 'oidc' },
+        });
         return { sub: accountId, bsn: citizen.bsn };
       },
     };

@@ -6,19 +6,36 @@ import type { Clock } from '../../core/clock.ts';
 import type { Store } from '../../stores/index.ts';
 import { clientMetadataFor } from './client-metadata.ts';
 
-type AdapterStore = Pick<Store,
-  'upsertOidcPayload' | 'findOidcPayload' | 'findOidcPayloadByUid' | 'findOidcPayloadByUserCode' | 'consumeOidcPayload'
-  | 'deleteOidcPayload' | 'deleteOidcPayloadsByGrantId' | 'findWebdienstByClientId'>;
+type AdapterStore = Pick<
+  Store,
+  | 'upsertOidcPayload'
+  | 'findOidcPayload'
+  | 'findOidcPayloadByUid'
+  | 'findOidcPayloadByUserCode'
+  | 'consumeOidcPayload'
+  | 'deleteOidcPayload'
+  | 'deleteOidcPayloadsByGrantId'
+  | 'findWebdienstByClientId'
+>;
 
 export function createAdapterClass(store: AdapterStore, clock: Clock) {
   const withConsumed = (stored: Awaited<ReturnType<AdapterStore['findOidcPayload']>>): AdapterPayload | undefined =>
-    stored && ({ ...stored.payload, ...(stored.consumedAt ? { consumed: Math.floor(stored.consumedAt / 1000) } : {}) } as AdapterPayload);
+    stored &&
+    ({
+      ...stored.payload,
+      ...(stored.consumedAt ? { consumed: Math.floor(stored.consumedAt / 1000) } : {}),
+    } as AdapterPayload);
 
   return class DatabaseAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-      await store.upsertOidcPayload(this.model, id, payload as Record<string, unknown>, expiresIn ? clock.now() + expiresIn * 1000 : null);
+      await store.upsertOidcPayload(
+        this.model,
+        id,
+        payload as Record<string, unknown>,
+        expiresIn ? clock.now() + expiresIn * 1000 : null,
+      );
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {

@@ -16,7 +16,10 @@ export function answerDatabaseUnavailable(provider: Provider): Middleware {
     ctx.set('Retry-After', '5');
     if (ctx.body && typeof ctx.body === 'object' && 'error' in ctx.body) {
       ctx.status = 503;
-      ctx.body = { error: 'temporarily_unavailable', error_description: 'the service is briefly unavailable; try again in a few seconds' };
+      ctx.body = {
+        error: 'temporarily_unavailable',
+        error_description: 'the service is briefly unavailable; try again in a few seconds',
+      };
     } else {
       render(ctx, 'errors/error.njk', { code: 'error.unavailable' }, 503);
     }

@@ -5,7 +5,12 @@ import type { Grant, KoaContextWithOIDC } from 'oidc-provider';
 
 const grantedClaims = ['sub', 'acr', 'auth_time', 'sid', 'bsn'];
 
-export async function fullGrant(provider: Provider, clientId: string, accountId: string, existingGrantId?: string): Promise<Grant> {
+export async function fullGrant(
+  provider: Provider,
+  clientId: string,
+  accountId: string,
+  existingGrantId?: string,
+): Promise<Grant> {
   const existing = existingGrantId ? await provider.Grant.find(existingGrantId) : undefined;
   const grant = existing ?? new provider.Grant({ clientId, accountId });
   grant.addOIDCScope('openid');

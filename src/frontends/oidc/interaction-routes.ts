@@ -22,7 +22,9 @@ export function oidcInteractionRoutes(deps: InteractionDeps): Router {
   const router = new Router();
 
   async function finish(ctx: Context, result: InteractionResults): Promise<void> {
-    const returnTo = await deps.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+    const returnTo = await deps.provider.interactionResult(ctx.req, ctx.res, result, {
+      mergeWithLastSubmission: false,
+    });
     ctx.status = 303;
     ctx.redirect(returnTo);
   }
@@ -32,22 +34,39 @@ export function oidcInteractionRoutes(deps: InteractionDeps): Router {
     try {
       interaction = await deps.provider.interactionDetails(ctx.req, ctx.res);
     } catch {
-      throw new PoortwachterError('login.expired', { status: 400, logMessage: 'OIDC interaction cookie missing or interaction expired' });
+      throw new PoortwachterError('login.expired', {
+        status: 400,
+        logMessage: 'OIDC interaction cookie missing or interaction expired',
+      });
     }
-    if (interaction.uid !== ctx.params.uid) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'OIDC interaction uid does not match the cookie' });
+    if (interaction.uid !== ctx.params.uid)
+      throw new PoortwachterError('login.expired', {
+        status: 400,
+        logMessage: 'OIDC interaction uid does not match the cookie',
+      });
 
     const result = await deps.attempts.takeResult('oidc', interaction.uid);
     if (result) return finish(ctx, toInteractionResult(result));
 
     if (interaction.prompt.name === 'consent') {
       const accountId = interaction.session?.accountId;
-      if (!accountId) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'consent prompt without a session' });
-      const grant = await fullGrant(deps.provider, String(interaction.params.client_id), accountId, interaction.grantId);
+      if (!accountId)
+        throw new PoortwachterError('login.expired', { status: 400, logMessage: 'consent prompt without a session' });
+      const grant = await fullGrant(
+        deps.provider,
+        String(interaction.params.client_id),
+        accountId,
+        interaction.grantId,
+      );
       return finish(ctx, { consent: { grantId: grant.jti } });
     }
 
     const webdienst = await deps.store.findWebdienstByClientId(String(interaction.params.client_id));
-    if (!webdienst) throw new PoortwachterError('error.bad_request', { status: 400, logMessage: 'interaction for a client that is no longer registered' });
+    if (!webdienst)
+      throw new PoortwachterError('error.bad_request', {
+        status: 400,
+        logMessage: 'interaction for a client that is no longer registered',
+      });
     await redirectToLogin(ctx, deps.attempts, loginRequestFor(interaction, webdienst, ctx.ip), deps.cookies);
   });
 

@@ -28,7 +28,10 @@ export function requiredLevelLookup(store: Pick<Store, 'findWebdienstByClientId'
   };
 }
 
-export function levelAwarePolicy(levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>, ssoChecks?: { session: InstanceType<typeof Check>; maxAge: InstanceType<typeof Check> }) {
+export function levelAwarePolicy(
+  levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>,
+  ssoChecks?: { session: InstanceType<typeof Check>; maxAge: InstanceType<typeof Check> },
+) {
   const policy = base();
   const login = policy.get('login')!;
   if (ssoChecks) {
@@ -42,7 +45,8 @@ export function levelAwarePolicy(levelFor: (ctx: KoaContextWithOIDC) => Promise<
   login.checks.add(
     new Check('level_not_offered', 'the requested level of assurance cannot be met', async (ctx) => {
       const level = await levelFor(ctx);
-      if (level && !level.offered) throw new errors.UnmetAuthenticationRequirements(`level ${level.name} is not offered`);
+      if (level && !level.offered)
+        throw new errors.UnmetAuthenticationRequirements(`level ${level.name} is not offered`);
       return Check.NO_NEED_TO_PROMPT;
     }),
     0,

@@ -17,7 +17,11 @@ export const interactionPath = (uid: string): string => `/interaction/${uid}`;
 
 type InteractionLike = Pick<Interaction, 'uid' | 'prompt' | 'params' | 'session'>;
 
-export function loginRequestFor(interaction: InteractionLike, webdienst: WebdienstWithOrganisation, clientAddress: string): LoginRequest {
+export function loginRequestFor(
+  interaction: InteractionLike,
+  webdienst: WebdienstWithOrganisation,
+  clientAddress: string,
+): LoginRequest {
   const reasons = interaction.prompt.reasons;
   // A session below the level (level_too_low) is stepped up by the login layer's SSO step, which
   // checks the SSO session of the webdienst's federation first (sso-check.ts).
@@ -39,9 +43,19 @@ export function toInteractionResult(result: LoginResult): InteractionResults {
     return { error: 'access_denied', error_description: 'The citizen cancelled the login' };
   }
   if (result.outcome === 'unmet') {
-    return { error: 'unmet_authentication_requirements', error_description: 'The citizen has no second factor for the required level' };
+    return {
+      error: 'unmet_authentication_requirements',
+      error_description: 'The citizen has no second factor for the required level',
+    };
   }
-  return { login: { accountId: result.citizenId, acr: result.level.uri, ts: Math.floor(result.authenticatedAt / 1000), remember: true } };
+  return {
+    login: {
+      accountId: result.citizenId,
+      acr: result.level.uri,
+      ts: Math.floor(result.authenticatedAt / 1000),
+      remember: true,
+    },
+  };
 }
 
 export interface BridgeDeps {
@@ -56,7 +70,12 @@ export function interactionUrl(deps: BridgeDeps) {
     if (interaction.prompt.name !== 'login') return interactionPath(interaction.uid);
     const webdienst = await deps.store.findWebdienstByClientId(String(interaction.params.client_id));
     if (!webdienst) return interactionPath(interaction.uid);
-    return startLoginAttempt(ctx as unknown as Context, deps.attempts, loginRequestFor(interaction, webdienst, ctx.ip), deps.cookies);
+    return startLoginAttempt(
+      ctx as unknown as Context,
+      deps.attempts,
+      loginRequestFor(interaction, webdienst, ctx.ip),
+      deps.cookies,
+    );
   };
 }
 

@@ -32,7 +32,10 @@ export function endSsoOnOidcLogout(deps: LogoutBridgeDeps): Middleware {
     const initiator = clientId ? await deps.store.findWebdienstByClientId(clientId) : undefined;
     const outcomes: LogoutOutcome[] = [];
     for (const session of await deps.sso.findAllLive(browserToken)) {
-      const report = await deps.singleLogout(session, { initiatorWebdienstId: initiator?.id, notifiedAlready: ['oidc'] });
+      const report = await deps.singleLogout(session, {
+        initiatorWebdienstId: initiator?.id,
+        notifiedAlready: ['oidc'],
+      });
       outcomes.push(...report.outcomes);
     }
     if (isRedirectTo(ctx, successPath)) showLoggedOut(ctx, outcomes);

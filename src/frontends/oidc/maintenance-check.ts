@@ -12,7 +12,8 @@ type Policy = ReturnType<typeof interactionPolicy.base>;
 export function refuseDuringMaintenance(policy: Policy, maintenance: MaintenanceMode): Policy {
   policy.get('login')!.checks.add(
     new Check('maintenance', 'the service is down for maintenance', async () => {
-      if (await maintenance.current()) throw new errors.TemporarilyUnavailable('the service is down for maintenance; try again later');
+      if (await maintenance.current())
+        throw new errors.TemporarilyUnavailable('the service is down for maintenance; try again later');
       return Check.NO_NEED_TO_PROMPT;
     }),
     0,

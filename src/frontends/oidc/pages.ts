@@ -7,7 +7,10 @@ const localeOf = (ctx: KoaContextWithOIDC): Locale => (ctx.state?.locale as Loca
 
 export async function renderOidcError(ctx: KoaContextWithOIDC, out: ErrorOut): Promise<void> {
   ctx.type = 'text/html; charset=utf-8';
-  ctx.body = renderView('errors/oidc-error.njk', localeOf(ctx), { error: out.error, description: out.error_description });
+  ctx.body = renderView('errors/oidc-error.njk', localeOf(ctx), {
+    error: out.error,
+    description: out.error_description,
+  });
 }
 
 export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {

@@ -20,8 +20,10 @@ import type { AuditLog } from '../../core/audit.ts';
 import type { MaintenanceMode } from '../../core/maintenance.ts';
 import { refuseDuringMaintenance } from './maintenance-check.ts';
 
-
-export const acrValuesSupported = Object.values(levels).flatMap((level) => [level.uri, ...(level.eidasAlias ? [level.eidasAlias] : [])]);
+export const acrValuesSupported = Object.values(levels).flatMap((level) => [
+  level.uri,
+  ...(level.eidasAlias ? [level.eidasAlias] : []),
+]);
 
 export interface OidcDeps {
   config: Config;
@@ -34,7 +36,16 @@ export interface OidcDeps {
   maintenance: MaintenanceMode;
 }
 
-export function createOidcProvider({ config, store, keys, clock, attempts, sso, audit, maintenance }: OidcDeps): Provider {
+export function createOidcProvider({
+  config,
+  store,
+  keys,
+  clock,
+  attempts,
+  sso,
+  audit,
+  maintenance,
+}: OidcDeps): Provider {
   const production = config.environment === 'production';
   const secure = config.publicUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure };
@@ -60,7 +71,12 @@ export function createOidcProvider({ config, store, keys, clock, attempts, sso, 
     pairwiseIdentifier: pairwiseSubject(keys.pairwiseSalt),
     pkce: { required: () => true },
     clientAuthMethods: production ? ['private_key_jwt'] : ['private_key_jwt', 'client_secret_basic'],
-    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'RS256', token_endpoint_auth_method: 'private_key_jwt' },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'RS256',
+      token_endpoint_auth_method: 'private_key_jwt',
+    },
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'PS256'],
       userinfoSigningAlgValues: ['RS256', 'PS256'],
@@ -94,8 +110,22 @@ export function createOidcProvider({ config, store, keys, clock, attempts, sso, 
     issueRefreshToken: async () => false,
     // oidc-provider refuses special-use addresses on its outgoing calls (SSRF) by passing its own
     // dispatcher; without it, calls to webdiensten on this machine or a private network go through.
-    ...(config.allowPrivateNetworkCalls ? { fetch: (url: string | URL | Request, options?: RequestInit) => globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit) } : {}),
-    interactions: { url: interactionUrl({ store, attempts, cookies: { secure } }), policy: refuseDuringMaintenance(levelAwarePolicy(requiredLevelLookup(store), { session: ssoSessionCheck(store, sso, config.sso.skipInterstitialFederations), maxAge: maxAgeCheck(clock) }), maintenance) },
+    ...(config.allowPrivateNetworkCalls
+      ? {
+          fetch: (url: string | URL | Request, options?: RequestInit) =>
+            globalThis.fetch(url, { ...options, dispatcher: undefined } as RequestInit),
+        }
+      : {}),
+    interactions: {
+      url: interactionUrl({ store, attempts, cookies: { secure } }),
+      policy: refuseDuringMaintenance(
+        levelAwarePolicy(requiredLevelLookup(store), {
+          session: ssoSessionCheck(store, sso, config.sso.skipInterstitialFederations),
+          maxAge: maxAgeCheck(clock),
+        }),
+        maintenance,
+      ),
+    },
     findAccount: accountFinder(store, audit),
     loadExistingGrant: grantEverythingRequested,
     renderError: renderOidcError,

@@ -9,7 +9,9 @@ export function levelAskedFor(params: Record<string, unknown>): Level | undefine
   if (typeof params.acr_values === 'string') asked.push(...params.acr_values.split(' ').filter(Boolean));
   if (typeof params.claims === 'string') {
     try {
-      const acr = (JSON.parse(params.claims) as { id_token?: { acr?: { essential?: boolean; value?: string; values?: string[] } } }).id_token?.acr;
+      const acr = (
+        JSON.parse(params.claims) as { id_token?: { acr?: { essential?: boolean; value?: string; values?: string[] } } }
+      ).id_token?.acr;
       if (acr?.essential) asked.push(...(acr.values ?? []), ...(acr.value ? [acr.value] : []));
     } catch {
       // oidc-provider has already refused an unreadable claims parameter before any interaction.

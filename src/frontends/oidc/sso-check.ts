@@ -21,32 +21,49 @@ export const ssoSessionMissing = 'sso_session_missing';
  * Replaces oidc-provider's built-in check of the same name, so its reason stays `max_age`.
  */
 export function maxAgeCheck(clock: Clock) {
-  return new Check('max_age', 'End-User authentication could not be obtained', 'login_required', async (ctx: KoaContextWithOIDC) => {
-    const { session, params, result } = ctx.oidc;
-    if (params?.max_age === undefined) return Check.NO_NEED_TO_PROMPT;
-    if (!session?.accountId) return Check.REQUEST_PROMPT;
-    if (result?.login) return Check.NO_NEED_TO_PROMPT;
-    const authenticatedAt = session.authTime();
-    return authenticatedAt === undefined || clock.now() - authenticatedAt * 1000 > Number(params.max_age) * 1000 ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
-  });
+  return new Check(
+    'max_age',
+    'End-User authentication could not be obtained',
+    'login_required',
+    async (ctx: KoaContextWithOIDC) => {
+      const { session, params, result } = ctx.oidc;
+      if (params?.max_age === undefined) return Check.NO_NEED_TO_PROMPT;
+      if (!session?.accountId) return Check.REQUEST_PROMPT;
+      if (result?.login) return Check.NO_NEED_TO_PROMPT;
+      const authenticatedAt = session.authTime();
+      return authenticatedAt === undefined || clock.now() - authenticatedAt * 1000 > Number(params.max_age) * 1000
+        ? Check.REQUEST_PROMPT
+        : Check.NO_NEED_TO_PROMPT;
+    },
+  );
 }
 
-export function ssoSessionCheck(store: Pick<Store, 'findWebdienstByClientId'>, sso: SsoSessions, skipInterstitialFederations: readonly string[]) {
-  return new Check(ssoSessionMissing, 'no single sign-on session for this webdienst', 'login_required', async (ctx: KoaContextWithOIDC) => {
-    const { session, result, client } = ctx.oidc;
-    if (!session?.accountId || !client) return Check.NO_NEED_TO_PROMPT; // no_session asks for a login already
-    const webdienst = await store.findWebdienstByClientId(client.clientId);
-    if (!webdienst) throw new errors.InvalidClient('unknown webdienst');
-    const freshLogin = result?.login?.accountId === session.accountId;
-    const live = await sso.findLive(readSsoCookie(ctx), webdienst);
-    if (!live || live.citizenId !== session.accountId) {
-      // A login just done stands (a webdienst without a federation has no SSO session at all).
-      return freshLogin ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
-    }
-    const interstitial = !freshLogin && !ctx.oidc.prompts.has('none') && !skipInterstitialFederations.includes(live.federation);
-    if (interstitial) return Check.REQUEST_PROMPT;
-    await sso.join(live, webdienst, 'oidc', session.sidFor(client.clientId) ?? session.uid);
-    if (!freshLogin) await sso.touch(live);
-    return Check.NO_NEED_TO_PROMPT;
-  });
+export function ssoSessionCheck(
+  store: Pick<Store, 'findWebdienstByClientId'>,
+  sso: SsoSessions,
+  skipInterstitialFederations: readonly string[],
+) {
+  return new Check(
+    ssoSessionMissing,
+    'no single sign-on session for this webdienst',
+    'login_required',
+    async (ctx: KoaContextWithOIDC) => {
+      const { session, result, client } = ctx.oidc;
+      if (!session?.accountId || !client) return Check.NO_NEED_TO_PROMPT; // no_session asks for a login already
+      const webdienst = await store.findWebdienstByClientId(client.clientId);
+      if (!webdienst) throw new errors.InvalidClient('unknown webdienst');
+      const freshLogin = result?.login?.accountId === session.accountId;
+      const live = await sso.findLive(readSsoCookie(ctx), webdienst);
+      if (!live || live.citizenId !== session.accountId) {
+        // A login just done stands (a webdienst without a federation has no SSO session at all).
+        return freshLogin ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      }
+      const interstitial =
+        !freshLogin && !ctx.oidc.prompts.has('none') && !skipInterstitialFederations.includes(live.federation);
+      if (interstitial) return Check.REQUEST_PROMPT;
+      await sso.join(live, webdienst, 'oidc', session.sidFor(client.clientId) ?? session.uid);
+      if (!freshLogin) await sso.touch(live);
+      return Check.NO_NEED_TO_PROMPT;
+    },
+  );
 }

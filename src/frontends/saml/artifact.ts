@@ -22,9 +22,19 @@ export function newArtifact(idp: SamlIdp): string {
   return bytes.toString('base64');
 }
 
-export async function issueArtifact(deps: { idp: SamlIdp; store: Pick<Store, 'insertSamlArtifact'>; now: number; ttlMs: number }, webdienstId: string, responseXml: string): Promise<string> {
+export async function issueArtifact(
+  deps: { idp: SamlIdp; store: Pick<Store, 'insertSamlArtifact'>; now: number; ttlMs: number },
+  webdienstId: string,
+  responseXml: string,
+): Promise<string> {
   const artifact = newArtifact(deps.idp);
-  await deps.store.insertSamlArtifact({ id: artifactKey(artifact), webdienstId, responseXml, createdAt: deps.now, expiresAt: deps.now + deps.ttlMs });
+  await deps.store.insertSamlArtifact({
+    id: artifactKey(artifact),
+    webdienstId,
+    responseXml,
+    createdAt: deps.now,
+    expiresAt: deps.now + deps.ttlMs,
+  });
   return artifact;
 }
 
@@ -34,9 +44,11 @@ export interface ArtifactResolveDeps {
   now: number;
 }
 
-
 /** Answers a SOAP ArtifactResolve: the signed ArtifactResponse, with the Response once, or RequestDenied. */
-export async function resolveArtifact(body: string, deps: ArtifactResolveDeps): Promise<{ xml: string; webdienst: WebdienstWithOrganisation; resolved: boolean }> {
+export async function resolveArtifact(
+  body: string,
+  deps: ArtifactResolveDeps,
+): Promise<{ xml: string; webdienst: WebdienstWithOrganisation; resolved: boolean }> {
   const doc = parseXml(body);
   const message = soapBodyMessage(doc, 'ArtifactResolve');
   const issuer = text(child(message, ns.saml, 'Issuer'));
@@ -61,5 +73,9 @@ export async function resolveArtifact(body: string, deps: ArtifactResolveDeps): 
   const artifactResponse =
     `<samlp:ArtifactResponse xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="${samlId()}" Version="2.0" IssueInstant="${samlInstant(deps.now)}" InResponseTo="${escapeXml(element.getAttribute('ID') ?? '')}">` +
     `<saml:Issuer>${escapeXml(deps.idp.entityId)}</saml:Issuer>${status}${responseXml ?? ''}</samlp:ArtifactResponse>`;
-  return { xml: soapEnvelope(signElement(artifactResponse, deps.idp.signing, `/*[local-name(.)='ArtifactResponse']`)), webdienst, resolved: !!responseXml };
+  return {
+    xml: soapEnvelope(signElement(artifactResponse, deps.idp.signing, `/*[local-name(.)='ArtifactResponse']`)),
+    webdienst,
+    resolved: !!responseXml,
+  };
 }

@@ -37,7 +37,10 @@ export async function readRedirectRequest(querystring: string, deps: RequestChec
 }
 
 /** HTTP-POST binding (SAML Bindings 3.5): an enveloped XML signature; fields read from the signed bytes. */
-export async function readPostRequest(form: Record<string, string>, deps: RequestCheckDeps): Promise<VerifiedAuthnRequest> {
+export async function readPostRequest(
+  form: Record<string, string>,
+  deps: RequestCheckDeps,
+): Promise<VerifiedAuthnRequest> {
   return checkFields(await readPostMessage(form, 'AuthnRequest', deps), deps);
 }
 
@@ -47,29 +50,46 @@ export async function readPostRequest(form: Record<string, string>, deps: Reques
  * ProtocolBinding alone names no endpoint, so one we do not answer with is an invalid request answered
  * at the default ACS (SAML core 3.4.1: without an ACS in the request the metadata's default is used).
  */
-function chooseAcs(request: Element, registration: SamlRegistration): { acs: AssertionConsumerService; invalid?: string } {
-  const allowed = (acs: AssertionConsumerService) => acs.binding === bindings.artifact || (acs.binding === bindings.post && registration.responseBinding === 'post');
+function chooseAcs(
+  request: Element,
+  registration: SamlRegistration,
+): { acs: AssertionConsumerService; invalid?: string } {
+  const allowed = (acs: AssertionConsumerService) =>
+    acs.binding === bindings.artifact || (acs.binding === bindings.post && registration.responseBinding === 'post');
   const indexValue = attribute(request, 'AssertionConsumerServiceIndex');
   const url = attribute(request, 'AssertionConsumerServiceURL');
   const protocolBinding = attribute(request, 'ProtocolBinding');
-  if (indexValue !== undefined && (url !== undefined || protocolBinding !== undefined)) throw new SamlRefused('acs_index_and_url'); // SAML core 3.4.1
+  if (indexValue !== undefined && (url !== undefined || protocolBinding !== undefined))
+    throw new SamlRefused('acs_index_and_url'); // SAML core 3.4.1
   let acs: AssertionConsumerService | undefined;
   if (indexValue !== undefined) {
     acs = registration.assertionConsumerServices.find((candidate) => String(candidate.index) === indexValue);
     if (!acs) throw new SamlRefused('acs_index_unknown');
   } else if (url !== undefined) {
     // SECURITY-TESTS.md 27: exactly a registered URL, and with the binding the metadata gives it.
-    const matches = registration.assertionConsumerServices.filter((candidate) => candidate.location === url && (protocolBinding === undefined || candidate.binding === protocolBinding));
+    const matches = registration.assertionConsumerServices.filter(
+      (candidate) =>
+        candidate.location === url && (protocolBinding === undefined || candidate.binding === protocolBinding),
+    );
     acs = matches.find(allowed) ?? matches[0];
     if (!acs) throw new SamlRefused('acs_url_not_registered');
   } else {
     const usable = registration.assertionConsumerServices.filter(allowed);
-    const preferred = usable.filter((candidate) => candidate.binding === (protocolBinding ?? (registration.responseBinding === 'post' ? bindings.post : bindings.artifact)));
-    const fallback = usable.filter((candidate) => candidate.binding === (registration.responseBinding === 'post' ? bindings.post : bindings.artifact));
-    const pick = (candidates: AssertionConsumerService[]) => candidates.find((candidate) => candidate.isDefault) ?? [...candidates].sort((a, b) => a.index - b.index)[0];
+    const preferred = usable.filter(
+      (candidate) =>
+        candidate.binding ===
+        (protocolBinding ?? (registration.responseBinding === 'post' ? bindings.post : bindings.artifact)),
+    );
+    const fallback = usable.filter(
+      (candidate) =>
+        candidate.binding === (registration.responseBinding === 'post' ? bindings.post : bindings.artifact),
+    );
+    const pick = (candidates: AssertionConsumerService[]) =>
+      candidates.find((candidate) => candidate.isDefault) ?? [...candidates].sort((a, b) => a.index - b.index)[0];
     acs = pick(preferred) ?? pick(fallback) ?? usable[0];
     if (!acs) throw new SamlRefused('no_usable_acs');
-    if (protocolBinding !== undefined && acs.binding !== protocolBinding) return { acs, invalid: 'unsupported_protocol_binding' };
+    if (protocolBinding !== undefined && acs.binding !== protocolBinding)
+      return { acs, invalid: 'unsupported_protocol_binding' };
   }
   if (!allowed(acs)) throw new SamlRefused('acs_binding_not_allowed');
   return { acs };
@@ -86,7 +106,10 @@ function requestedLevel(request: Element, webdienst: WebdienstWithOrganisation):
   const comparison = attribute(context, 'Comparison') ?? 'exact';
   let level: Level | undefined;
   if (comparison === 'exact' || comparison === 'minimum') level = known[0];
-  else if (comparison === 'better') level = Object.values(levels).filter((candidate) => candidate.rank > known[0]!.rank).sort((a, b) => a.rank - b.rank)[0];
+  else if (comparison === 'better')
+    level = Object.values(levels)
+      .filter((candidate) => candidate.rank > known[0]!.rank)
+      .sort((a, b) => a.rank - b.rank)[0];
   else if (comparison === 'maximum') level = minimum.rank <= known[known.length - 1]!.rank ? minimum : undefined;
   if (!level) return 'unmet';
   const required = highestLevel(minimum, level);
@@ -101,7 +124,10 @@ function requestedLevel(request: Element, webdienst: WebdienstWithOrganisation):
  * A signed request from a known webdienst with a usable ACS that we cannot serve is an invalid request:
  * `Requester`/`NoSupportedIDP`, delivered like any answer ("an error is still delivered as an artifact").
  */
-function checkFields({ message: request, webdienst, registration, relayState }: SignedMessage, deps: RequestCheckDeps): VerifiedAuthnRequest {
+function checkFields(
+  { message: request, webdienst, registration, relayState }: SignedMessage,
+  deps: RequestCheckDeps,
+): VerifiedAuthnRequest {
   const requestId = attribute(request, 'ID') ?? '';
   if (!requestId || requestId.length > 256) throw new SamlRefused('bad_id');
   // SAML Bindings 3.4.5.2 / 3.5.5.2: a signed request names where it was sent.
@@ -112,7 +138,8 @@ function checkFields({ message: request, webdienst, registration, relayState }: 
   const issuerFormat = issuerElement && attribute(issuerElement, 'Format');
   let invalid = acsInvalid;
   if (attribute(request, 'Version') !== '2.0') invalid ??= 'version';
-  if (issuerFormat !== undefined && issuerFormat !== 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity') invalid ??= 'issuer_format';
+  if (issuerFormat !== undefined && issuerFormat !== 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity')
+    invalid ??= 'issuer_format';
   invalid ??= issueInstantProblem(request, deps);
   const bool = (name: string) => {
     const value = attribute(request, name);

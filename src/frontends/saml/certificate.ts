@@ -36,7 +36,8 @@ function time(date: Date): Buffer {
   return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(iso.slice(2))) : tlv(0x18, Buffer.from(iso));
 }
 
-const name = (commonName: string) => sequence(tlv(0x31, sequence(oid('2.5.4.3'), tlv(0x0c, Buffer.from(commonName, 'utf8')))));
+const name = (commonName: string) =>
+  sequence(tlv(0x31, sequence(oid('2.5.4.3'), tlv(0x0c, Buffer.from(commonName, 'utf8')))));
 
 /** PEM of a self-signed certificate for this RSA private key, valid from a day ago for `years`. */
 export function selfSignedCertificate(privateKey: KeyObject, commonName: string, now: number, years = 10): string {
@@ -57,7 +58,10 @@ export function selfSignedCertificate(privateKey: KeyObject, commonName: string,
   );
   const signature = sign('sha256', tbs, privateKey);
   const der = sequence(tbs, algorithm, tlv(0x03, Buffer.from([0]), signature));
-  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const pem = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
   const check = new X509Certificate(pem);
   if (!check.verify(createPublicKey(privateKey))) throw new Error('generated certificate does not verify');
   return pem;

@@ -24,7 +24,10 @@ export function encryptAssertion(assertionXml: string, certificate: string): str
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const content = Buffer.concat([iv, cipher.update(assertionXml, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   const publicKey = new X509Certificate(pemCertificate(certificate)).publicKey;
-  const encryptedKey = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, key);
+  const encryptedKey = publicEncrypt(
+    { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+    key,
+  );
   return (
     `<saml:EncryptedAssertion xmlns:saml="${ns.saml}">` +
     `<xenc:EncryptedData xmlns:xenc="${xenc}" Type="${encryptionAlgorithms.element}">` +

@@ -46,20 +46,40 @@ export interface SamlIdp {
   metadataXml(): string;
 }
 
-async function certificateFor(jwk: JWK, privateKey: KeyObject, config: Config, index: number, store: Pick<Store, 'insertInstanceSecretIfAbsent'>, clock: Clock): Promise<string> {
+async function certificateFor(
+  jwk: JWK,
+  privateKey: KeyObject,
+  config: Config,
+  index: number,
+  store: Pick<Store, 'insertInstanceSecretIfAbsent'>,
+  clock: Clock,
+): Promise<string> {
   if (config.keys.signingKeyFiles.length) {
     const path = config.keys.signingCertificateFiles[index];
-    if (!path) throw new Error(`keys.signingCertificateFiles needs a certificate for signing key file ${index + 1} (SAML metadata)`);
+    if (!path)
+      throw new Error(
+        `keys.signingCertificateFiles needs a certificate for signing key file ${index + 1} (SAML metadata)`,
+      );
     const pem = readFileSync(path, 'utf8');
     const certificate = new X509Certificate(pem);
-    const matches = certificate.publicKey.export({ format: 'jwk' }).n === createPublicKey(privateKey).export({ format: 'jwk' }).n;
+    const matches =
+      certificate.publicKey.export({ format: 'jwk' }).n === createPublicKey(privateKey).export({ format: 'jwk' }).n;
     if (!matches) throw new Error(`certificate file ${path} does not belong to signing key file ${index + 1}`);
     return certificate.toString();
   }
-  return store.insertInstanceSecretIfAbsent(`saml-certificate:${jwk.kid}`, selfSignedCertificate(privateKey, 'Poortwachter SAML IdP', clock.now()), clock.now());
+  return store.insertInstanceSecretIfAbsent(
+    `saml-certificate:${jwk.kid}`,
+    selfSignedCertificate(privateKey, 'Poortwachter SAML IdP', clock.now()),
+    clock.now(),
+  );
 }
 
-export async function createSamlIdp(config: Config, keys: InstanceKeys, store: Pick<Store, 'insertInstanceSecretIfAbsent'>, clock: Clock): Promise<SamlIdp> {
+export async function createSamlIdp(
+  config: Config,
+  keys: InstanceKeys,
+  store: Pick<Store, 'insertInstanceSecretIfAbsent'>,
+  clock: Clock,
+): Promise<SamlIdp> {
   const signingKeys = await Promise.all(
     keys.signingKeys.map(async (jwk, index) => {
       const privateKey = createPrivateKey({ key: jwk as never, format: 'jwk' });
@@ -80,7 +100,8 @@ export async function createSamlIdp(config: Config, keys: InstanceKeys, store: P
     ...idp,
     metadataXml() {
       const now = clock.now();
-      if (!cached || cached.until <= now) cached = { xml: metadata(idp, config.publicUrl, now), until: now + 3600 * 1000 };
+      if (!cached || cached.until <= now)
+        cached = { xml: metadata(idp, config.publicUrl, now), until: now + 3600 * 1000 };
       return cached.xml;
     },
   };
@@ -88,7 +109,10 @@ export async function createSamlIdp(config: Config, keys: InstanceKeys, store: P
 
 function metadata(idp: Omit<SamlIdp, 'metadataXml'>, publicUrl: string, now: number): string {
   const keyDescriptors = idp.certificates
-    .map((pem) => `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certificateBody(pem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`)
+    .map(
+      (pem) =>
+        `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certificateBody(pem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
+    )
     .join('');
   const slo = `${publicUrl}${samlPaths.slo}`;
   const xml =

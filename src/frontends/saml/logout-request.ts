@@ -3,7 +3,14 @@
 // ID, Version, Destination, the IssueInstant window and NotOnOrAfter (28), and who is to be logged out:
 // the NameID and the SessionIndexes the webdienst was given in our assertion.
 import type { WebdienstWithOrganisation } from '../../stores/index.ts';
-import { issueInstantProblem, readPostMessage, readRedirectMessage, readSoapMessage, type SignedMessage, type SignedMessageDeps } from './signed-message.ts';
+import {
+  issueInstantProblem,
+  readPostMessage,
+  readRedirectMessage,
+  readSoapMessage,
+  type SignedMessage,
+  type SignedMessageDeps,
+} from './signed-message.ts';
 import type { SamlRegistration } from './sp-metadata.ts';
 import { attribute, child, children, ns, parseInstant, SamlRefused, text } from './xml.ts';
 
@@ -30,14 +37,19 @@ export interface LogoutRequestCheckDeps extends SignedMessageDeps {
 const maxSessionIndexes = 20;
 
 /** The checks on what a verified LogoutRequest says; any failure is refused (an error page, nothing ended). */
-function checkFields({ message, webdienst, registration, relayState }: SignedMessage, binding: LogoutBinding, deps: LogoutRequestCheckDeps): VerifiedLogoutRequest {
+function checkFields(
+  { message, webdienst, registration, relayState }: SignedMessage,
+  binding: LogoutBinding,
+  deps: LogoutRequestCheckDeps,
+): VerifiedLogoutRequest {
   const requestId = attribute(message, 'ID') ?? '';
   if (!requestId || requestId.length > 256) throw new SamlRefused('bad_id');
   if (attribute(message, 'Version') !== '2.0') throw new SamlRefused('version');
   // SAML Bindings 3.4.5.2 / 3.5.5.2: a signed message names where it was sent; on SOAP it may be left
   // out (like an ArtifactResolve, DESIGN.md section 5), but it is never another endpoint.
   const destination = attribute(message, 'Destination');
-  if (destination !== deps.sloUrl && !(binding === 'soap' && destination === undefined)) throw new SamlRefused('wrong_destination');
+  if (destination !== deps.sloUrl && !(binding === 'soap' && destination === undefined))
+    throw new SamlRefused('wrong_destination');
   const stale = issueInstantProblem(message, deps);
   if (stale) throw new SamlRefused(stale);
   const notOnOrAfter = attribute(message, 'NotOnOrAfter');
@@ -49,18 +61,36 @@ function checkFields({ message, webdienst, registration, relayState }: SignedMes
   const nameId = text(child(message, ns.saml, 'NameID'));
   if (!nameId) throw new SamlRefused('no_name_id');
   const sessionIndexes = children(message, ns.samlp, 'SessionIndex').map((element) => text(element) ?? '');
-  if (sessionIndexes.length > maxSessionIndexes || sessionIndexes.some((index) => !index || index.length > 256)) throw new SamlRefused('bad_session_index');
-  return { webdienst, registration, binding, requestId, ...(relayState !== undefined ? { relayState } : {}), nameId, sessionIndexes };
+  if (sessionIndexes.length > maxSessionIndexes || sessionIndexes.some((index) => !index || index.length > 256))
+    throw new SamlRefused('bad_session_index');
+  return {
+    webdienst,
+    registration,
+    binding,
+    requestId,
+    ...(relayState !== undefined ? { relayState } : {}),
+    nameId,
+    sessionIndexes,
+  };
 }
 
-export async function readRedirectLogoutRequest(querystring: string, deps: LogoutRequestCheckDeps): Promise<VerifiedLogoutRequest> {
+export async function readRedirectLogoutRequest(
+  querystring: string,
+  deps: LogoutRequestCheckDeps,
+): Promise<VerifiedLogoutRequest> {
   return checkFields(await readRedirectMessage(querystring, 'LogoutRequest', deps), 'redirect', deps);
 }
 
-export async function readPostLogoutRequest(form: Record<string, string>, deps: LogoutRequestCheckDeps): Promise<VerifiedLogoutRequest> {
+export async function readPostLogoutRequest(
+  form: Record<string, string>,
+  deps: LogoutRequestCheckDeps,
+): Promise<VerifiedLogoutRequest> {
   return checkFields(await readPostMessage(form, 'LogoutRequest', deps), 'post', deps);
 }
 
-export async function readSoapLogoutRequest(body: string, deps: LogoutRequestCheckDeps): Promise<VerifiedLogoutRequest> {
+export async function readSoapLogoutRequest(
+  body: string,
+  deps: LogoutRequestCheckDeps,
+): Promise<VerifiedLogoutRequest> {
   return checkFields(await readSoapMessage(body, 'LogoutRequest', deps), 'soap', deps);
 }

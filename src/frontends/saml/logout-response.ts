@@ -32,8 +32,12 @@ export function signedLogoutResponse(input: LogoutResponseInput): string {
 }
 
 /** For HTTP-Redirect: the URL with the deflated LogoutResponse, RelayState, SigAlg and Signature. */
-export function logoutResponseRedirectUrl(input: LogoutResponseInput & { destination: string; relayState?: string }): string {
-  const parts = [`SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(logoutResponseXml(input), 'utf8')).toString('base64'))}`];
+export function logoutResponseRedirectUrl(
+  input: LogoutResponseInput & { destination: string; relayState?: string },
+): string {
+  const parts = [
+    `SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(logoutResponseXml(input), 'utf8')).toString('base64'))}`,
+  ];
   if (input.relayState !== undefined) parts.push(`RelayState=${encodeURIComponent(input.relayState)}`);
   parts.push(`SigAlg=${encodeURIComponent(algorithms.rsaSha256)}`);
   const signature = sign('sha256', Buffer.from(parts.join('&'), 'utf8'), input.idp.signing.privateKey);

@@ -17,7 +17,12 @@ import { readForm } from '../../http/form-body.ts';
 import { render } from '../../http/views.ts';
 import type { Store } from '../../stores/index.ts';
 import { bindings, samlPaths, type SamlIdp } from './idp.ts';
-import { readPostLogoutRequest, readRedirectLogoutRequest, readSoapLogoutRequest, type VerifiedLogoutRequest } from './logout-request.ts';
+import {
+  readPostLogoutRequest,
+  readRedirectLogoutRequest,
+  readSoapLogoutRequest,
+  type VerifiedLogoutRequest,
+} from './logout-request.ts';
 import { logoutResponseRedirectUrl, signedLogoutResponse } from './logout-response.ts';
 import { createSamlLogout, type SamlLogoutResult } from './logout-session.ts';
 import { statusCodes } from './response.ts';
@@ -41,7 +46,8 @@ async function refusedAsLogout<T>(reading: Promise<T>): Promise<T> {
   try {
     return await reading;
   } catch (error) {
-    if (error instanceof SamlRefused) throw new PoortwachterError('saml.invalid_logout_request', { status: error.status, logMessage: error.message });
+    if (error instanceof SamlRefused)
+      throw new PoortwachterError('saml.invalid_logout_request', { status: error.status, logMessage: error.message });
     throw error;
   }
 }
@@ -49,21 +55,41 @@ async function refusedAsLogout<T>(reading: Promise<T>): Promise<T> {
 /** Where the initiator gets its LogoutResponse in the browser: HTTP-Redirect first, else HTTP-POST. */
 function answerEndpoint(registration: SamlRegistration): { binding: string; destination: string } | undefined {
   const services = registration.singleLogoutServices ?? [];
-  const endpoint = services.find((service) => service.binding === bindings.redirect) ?? services.find((service) => service.binding === bindings.post);
+  const endpoint =
+    services.find((service) => service.binding === bindings.redirect) ??
+    services.find((service) => service.binding === bindings.post);
   return endpoint && { binding: endpoint.binding, destination: endpoint.responseLocation ?? endpoint.location };
 }
 
 export function samlLogoutRoutes(deps: SamlLogoutRouteDeps): Router {
   const router = new Router();
   const logOut = createSamlLogout(deps);
-  const checkDeps = () => ({ store: deps.store, sloUrl: `${deps.config.publicUrl}${samlPaths.slo}`, now: deps.clock.now(), maxAgeMs: deps.config.saml.requestMaxAgeSeconds * 1000, clockSkewMs: deps.config.saml.clockSkewSeconds * 1000 });
+  const checkDeps = () => ({
+    store: deps.store,
+    sloUrl: `${deps.config.publicUrl}${samlPaths.slo}`,
+    now: deps.clock.now(),
+    maxAgeMs: deps.config.saml.requestMaxAgeSeconds * 1000,
+    clockSkewMs: deps.config.saml.clockSkewSeconds * 1000,
+  });
 
   /** SECURITY-TESTS.md 28: a LogoutRequest ID works once per webdienst, in every process (the AuthnRequest table). */
   async function refuseReplay(request: VerifiedLogoutRequest): Promise<void> {
     const now = deps.clock.now();
     const expiresAt = now + (deps.config.saml.requestMaxAgeSeconds + deps.config.saml.clockSkewSeconds) * 1000;
-    const stored = await deps.store.insertSamlRequest({ id: newToken(), webdienstId: request.webdienst.id, requestId: request.requestId, browserBinding: newToken(), payload: { logoutRequest: true }, createdAt: now, expiresAt });
-    if (!stored) throw new PoortwachterError('saml.invalid_logout_request', { status: 400, logMessage: 'SAML message refused: replayed_request_id' });
+    const stored = await deps.store.insertSamlRequest({
+      id: newToken(),
+      webdienstId: request.webdienst.id,
+      requestId: request.requestId,
+      browserBinding: newToken(),
+      payload: { logoutRequest: true },
+      createdAt: now,
+      expiresAt,
+    });
+    if (!stored)
+      throw new PoortwachterError('saml.invalid_logout_request', {
+        status: 400,
+        logMessage: 'SAML message refused: replayed_request_id',
+      });
   }
 
   async function audit(ctx: Context, request: VerifiedLogoutRequest, result: SamlLogoutResult): Promise<void> {
@@ -87,15 +113,29 @@ export function samlLogoutRoutes(deps: SamlLogoutRouteDeps): Router {
     const endpoint = answerEndpoint(request.registration);
     // No front-channel SingleLogoutService in the metadata: nowhere to send the answer, so our own page.
     if (!endpoint) return render(ctx, 'logout/done.njk', { logoutReport });
-    const response = { idp: deps.idp, inResponseTo: request.requestId, destination: endpoint.destination, now: deps.clock.now(), status: result.status };
+    const response = {
+      idp: deps.idp,
+      inResponseTo: request.requestId,
+      destination: endpoint.destination,
+      now: deps.clock.now(),
+      status: result.status,
+    };
     const partial = result.status.subCode === statusCodes.partialLogout;
     if (endpoint.binding === bindings.redirect) {
-      const redirectUrl = logoutResponseRedirectUrl({ ...response, ...(request.relayState !== undefined ? { relayState: request.relayState } : {}) });
-      if (partial) return render(ctx, 'saml/logout-partial.njk', { logoutReport, webdienst: request.webdienst, redirectUrl });
+      const redirectUrl = logoutResponseRedirectUrl({
+        ...response,
+        ...(request.relayState !== undefined ? { relayState: request.relayState } : {}),
+      });
+      if (partial)
+        return render(ctx, 'saml/logout-partial.njk', { logoutReport, webdienst: request.webdienst, redirectUrl });
       ctx.status = 303;
       return ctx.redirect(redirectUrl);
     }
-    const post = { action: endpoint.destination, samlResponse: Buffer.from(signedLogoutResponse(response), 'utf8').toString('base64'), relayState: request.relayState };
+    const post = {
+      action: endpoint.destination,
+      samlResponse: Buffer.from(signedLogoutResponse(response), 'utf8').toString('base64'),
+      relayState: request.relayState,
+    };
     if (partial) return render(ctx, 'saml/logout-partial.njk', { logoutReport, webdienst: request.webdienst, post });
     return render(ctx, 'saml/post.njk', post);
   }
@@ -109,21 +149,47 @@ export function samlLogoutRoutes(deps: SamlLogoutRouteDeps): Router {
       await refuseReplay(request);
       const result: SamlLogoutResult = request.sessionIndexes.length
         ? await logOut(request, undefined)
-        : { status: { code: statusCodes.requester, subCode: statusCodes.requestUnsupported, message: 'A SessionIndex is required on the SOAP binding' }, outcomes: [] };
+        : {
+            status: {
+              code: statusCodes.requester,
+              subCode: statusCodes.requestUnsupported,
+              message: 'A SessionIndex is required on the SOAP binding',
+            },
+            outcomes: [],
+          };
       await audit(ctx, request, result);
       ctx.status = 200;
-      ctx.body = soapEnvelope(signedLogoutResponse({ idp: deps.idp, inResponseTo: request.requestId, now: deps.clock.now(), status: result.status }));
+      ctx.body = soapEnvelope(
+        signedLogoutResponse({
+          idp: deps.idp,
+          inResponseTo: request.requestId,
+          now: deps.clock.now(),
+          status: result.status,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof PoortwachterError)) throw error;
       const reason = (error instanceof SamlRefused ? error.reason : error.code).slice(0, 60);
-      await deps.audit.record({ type: 'saml.logout_request', outcome: 'failure', reason, clientAddress: ctx.ip, details: { binding: 'soap' } });
+      await deps.audit.record({
+        type: 'saml.logout_request',
+        outcome: 'failure',
+        reason,
+        clientAddress: ctx.ip,
+        details: { binding: 'soap' },
+      });
       ctx.status = error.status;
       ctx.type = 'text/xml; charset=utf-8';
       ctx.body = soapFault('LogoutRequest refused');
     }
   }
 
-  router.get(samlPaths.slo, async (ctx) => answerBrowser(ctx, await refusedAsLogout(readRedirectLogoutRequest(ctx.querystring, checkDeps()))));
-  router.post(samlPaths.slo, async (ctx) => (isSoapRequest(ctx) ? answerSoap(ctx) : answerBrowser(ctx, await refusedAsLogout(readPostLogoutRequest(await readForm(ctx), checkDeps())))));
+  router.get(samlPaths.slo, async (ctx) =>
+    answerBrowser(ctx, await refusedAsLogout(readRedirectLogoutRequest(ctx.querystring, checkDeps()))),
+  );
+  router.post(samlPaths.slo, async (ctx) =>
+    isSoapRequest(ctx)
+      ? answerSoap(ctx)
+      : answerBrowser(ctx, await refusedAsLogout(readPostLogoutRequest(await readForm(ctx), checkDeps()))),
+  );
   return router;
 }

@@ -23,7 +23,11 @@ export interface SamlLogoutResult {
   citizenId?: string;
 }
 
-async function sessionFor(request: VerifiedLogoutRequest, browserToken: string | undefined, deps: SamlLogoutDeps): Promise<SsoSessionRow | undefined> {
+async function sessionFor(
+  request: VerifiedLogoutRequest,
+  browserToken: string | undefined,
+  deps: SamlLogoutDeps,
+): Promise<SsoSessionRow | undefined> {
   for (const sessionIndex of request.sessionIndexes) {
     const session = await deps.sso.findByParticipant(request.webdienst.id, sessionIndex);
     if (session) return session;
@@ -32,18 +36,31 @@ async function sessionFor(request: VerifiedLogoutRequest, browserToken: string |
 }
 
 export function createSamlLogout(deps: SamlLogoutDeps) {
-  return async function logOut(request: VerifiedLogoutRequest, browserToken: string | undefined): Promise<SamlLogoutResult> {
+  return async function logOut(
+    request: VerifiedLogoutRequest,
+    browserToken: string | undefined,
+  ): Promise<SamlLogoutResult> {
     const session = await sessionFor(request, browserToken, deps);
     // Nothing left to end (timed out, ended by another logout): the webdienst may end its own session.
     if (!session) return { status: { code: statusCodes.success }, outcomes: [], reason: 'no_live_session' };
     const citizen = await deps.store.findCitizenById(session.citizenId);
     if (!citizen || nameIdFor(citizen, request.webdienst, deps.pairwiseSalt).nameId !== request.nameId) {
-      return { status: { code: statusCodes.requester, subCode: statusCodes.unknownPrincipal }, outcomes: [], reason: 'unknown_principal' };
+      return {
+        status: { code: statusCodes.requester, subCode: statusCodes.unknownPrincipal },
+        outcomes: [],
+        reason: 'unknown_principal',
+      };
     }
     const report = await deps.singleLogout(session, { initiatorWebdienstId: request.webdienst.id });
     // SAML core 3.7.3.2: Success, with the second-level PartialLogout when a webdienst did not confirm (DESIGN.md section 5).
     const partial = report.outcomes.some((outcome) => !outcome.confirmed);
-    return { status: partial ? { code: statusCodes.success, subCode: statusCodes.partialLogout } : { code: statusCodes.success }, outcomes: report.outcomes, citizenId: session.citizenId };
+    return {
+      status: partial
+        ? { code: statusCodes.success, subCode: statusCodes.partialLogout }
+        : { code: statusCodes.success },
+      outcomes: report.outcomes,
+      citizenId: session.citizenId,
+    };
   };
 }
 export type SamlLogout = ReturnType<typeof createSamlLogout>;

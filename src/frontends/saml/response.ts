@@ -58,10 +58,17 @@ export const samlId = (): string => `_${randomBytes(20).toString('hex')}`;
 export const persistentFormat = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
 
 /** The NameID a webdienst gets for a citizen (DESIGN.md section 5, NameIDPolicy is not consulted). */
-export function nameIdFor(citizen: { id: string; bsn: string }, webdienst: { clientId: string; organisation: { bsnEntitled: boolean } }, pairwiseSalt: string): { nameId: string; nameIdFormat?: string } {
+export function nameIdFor(
+  citizen: { id: string; bsn: string },
+  webdienst: { clientId: string; organisation: { bsnEntitled: boolean } },
+  pairwiseSalt: string,
+): { nameId: string; nameIdFormat?: string } {
   if (webdienst.organisation.bsnEntitled) return { nameId: `s00000000:${citizen.bsn}` };
   // The same derivation as the OIDC pairwise sub: the webdienst's identifier is the sector.
-  return { nameId: createHmac('sha256', pairwiseSalt).update(`${webdienst.clientId}\u0000${citizen.id}`).digest('base64url'), nameIdFormat: persistentFormat };
+  return {
+    nameId: createHmac('sha256', pairwiseSalt).update(`${webdienst.clientId}\u0000${citizen.id}`).digest('base64url'),
+    nameIdFormat: persistentFormat,
+  };
 }
 
 export function statusXml(status: SamlStatus): string {
@@ -70,8 +77,14 @@ export function statusXml(status: SamlStatus): string {
 }
 
 /** The NameID element as the webdienst got it in the assertion (and gets it again in a LogoutRequest). */
-export function nameIdXml(nameId: { nameId: string; nameIdFormat?: string }, idp: Pick<SamlIdp, 'entityId'>, audience: string): string {
-  const format = nameId.nameIdFormat ? ` Format="${escapeXml(nameId.nameIdFormat)}" NameQualifier="${escapeXml(idp.entityId)}" SPNameQualifier="${escapeXml(audience)}"` : '';
+export function nameIdXml(
+  nameId: { nameId: string; nameIdFormat?: string },
+  idp: Pick<SamlIdp, 'entityId'>,
+  audience: string,
+): string {
+  const format = nameId.nameIdFormat
+    ? ` Format="${escapeXml(nameId.nameIdFormat)}" NameQualifier="${escapeXml(idp.entityId)}" SPNameQualifier="${escapeXml(audience)}"`
+    : '';
   return `<saml:NameID${format}>${escapeXml(nameId.nameId)}</saml:NameID>`;
 }
 
@@ -98,8 +111,14 @@ export function buildResponse(input: ResponseInput): string {
     `<saml:Issuer>${escapeXml(input.idp.entityId)}</saml:Issuer>${statusXml(input.status)}`;
   let xml = `${open}${input.assertion ? `<!--assertion-->` : ''}</samlp:Response>`;
   if (input.assertion) {
-    const assertion = signElement(assertionXml(input, input.assertion, assertionId), input.idp.signing, `/*[local-name(.)='Assertion']`);
-    xml = xml.replace('<!--assertion-->', () => (input.encryptFor ? encryptAssertion(assertion, input.encryptFor) : assertion));
+    const assertion = signElement(
+      assertionXml(input, input.assertion, assertionId),
+      input.idp.signing,
+      `/*[local-name(.)='Assertion']`,
+    );
+    xml = xml.replace('<!--assertion-->', () =>
+      input.encryptFor ? encryptAssertion(assertion, input.encryptFor) : assertion,
+    );
   }
   return signElement(xml, input.idp.signing, `/*[local-name(.)='Response']`);
 }

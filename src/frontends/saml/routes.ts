@@ -29,7 +29,16 @@ import { SamlRefused } from './xml.ts';
 
 export interface SamlRouteDeps {
   idp: SamlIdp;
-  store: Pick<Store, 'findWebdienstByClientId' | 'findWebdienstById' | 'findCitizenById' | 'insertSamlRequest' | 'findSamlRequest' | 'insertSamlArtifact' | 'takeSamlArtifact'>;
+  store: Pick<
+    Store,
+    | 'findWebdienstByClientId'
+    | 'findWebdienstById'
+    | 'findCitizenById'
+    | 'insertSamlRequest'
+    | 'findSamlRequest'
+    | 'insertSamlArtifact'
+    | 'takeSamlArtifact'
+  >;
   attempts: LoginAttempts;
   audit: AuditLog;
   clock: Clock;
@@ -53,7 +62,13 @@ const resumeCookie = 'poortwachter_saml';
 
 export function samlRoutes(deps: SamlRouteDeps): Router {
   const router = new Router();
-  const checkDeps = () => ({ idp: deps.idp, store: deps.store, now: deps.clock.now(), maxAgeMs: deps.config.saml.requestMaxAgeSeconds * 1000, clockSkewMs: deps.config.saml.clockSkewSeconds * 1000 });
+  const checkDeps = () => ({
+    idp: deps.idp,
+    store: deps.store,
+    now: deps.clock.now(),
+    maxAgeMs: deps.config.saml.requestMaxAgeSeconds * 1000,
+    clockSkewMs: deps.config.saml.clockSkewSeconds * 1000,
+  });
 
   router.get(samlPaths.metadata, (ctx) => {
     ctx.type = 'application/samlmetadata+xml';
@@ -61,17 +76,53 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     ctx.body = deps.idp.metadataXml();
   });
 
-  async function deliver(ctx: Context, webdienst: WebdienstWithOrganisation, pending: PendingRequest, status: SamlStatus, assertion?: AssertionContent): Promise<void> {
+  async function deliver(
+    ctx: Context,
+    webdienst: WebdienstWithOrganisation,
+    pending: PendingRequest,
+    status: SamlStatus,
+    assertion?: AssertionContent,
+  ): Promise<void> {
     const now = deps.clock.now();
-    const encryptFor = pending.acsBinding === bindings.post ? (webdienst.protocolMetadata as unknown as SamlRegistration).encryptionCertificates?.[0] : undefined;
-    const xml = buildResponse({ idp: deps.idp, inResponseTo: pending.requestId, destination: pending.acsUrl, audience: webdienst.clientId, now, status, ...(assertion ? { assertion } : {}), ...(encryptFor ? { encryptFor } : {}) });
-    await deps.audit.record({ type: 'saml.response', outcome: status.code === statusCodes.success ? 'success' : 'failure', reason: status.subCode?.split(':').pop(), webdienstId: webdienst.id, clientAddress: ctx.ip, details: { binding: pending.acsBinding === bindings.post ? 'post' : 'artifact' } });
+    const encryptFor =
+      pending.acsBinding === bindings.post
+        ? (webdienst.protocolMetadata as unknown as SamlRegistration).encryptionCertificates?.[0]
+        : undefined;
+    const xml = buildResponse({
+      idp: deps.idp,
+      inResponseTo: pending.requestId,
+      destination: pending.acsUrl,
+      audience: webdienst.clientId,
+      now,
+      status,
+      ...(assertion ? { assertion } : {}),
+      ...(encryptFor ? { encryptFor } : {}),
+    });
+    await deps.audit.record({
+      type: 'saml.response',
+      outcome: status.code === statusCodes.success ? 'success' : 'failure',
+      reason: status.subCode?.split(':').pop(),
+      webdienstId: webdienst.id,
+      clientAddress: ctx.ip,
+      details: { binding: pending.acsBinding === bindings.post ? 'post' : 'artifact' },
+    });
     ctx.set('Cache-Control', 'no-store');
     if (pending.acsBinding === bindings.post) {
-      return render(ctx, 'saml/post.njk', { action: pending.acsUrl, samlResponse: Buffer.from(xml, 'utf8').toString('base64'), relayState: pending.relayState });
+      return render(ctx, 'saml/post.njk', {
+        action: pending.acsUrl,
+        samlResponse: Buffer.from(xml, 'utf8').toString('base64'),
+        relayState: pending.relayState,
+      });
     }
-    const artifact = await issueArtifact({ idp: deps.idp, store: deps.store, now, ttlMs: deps.config.saml.artifactTtlSeconds * 1000 }, webdienst.id, xml);
-    const query = new URLSearchParams({ SAMLart: artifact, ...(pending.relayState ? { RelayState: pending.relayState } : {}) });
+    const artifact = await issueArtifact(
+      { idp: deps.idp, store: deps.store, now, ttlMs: deps.config.saml.artifactTtlSeconds * 1000 },
+      webdienst.id,
+      xml,
+    );
+    const query = new URLSearchParams({
+      SAMLart: artifact,
+      ...(pending.relayState ? { RelayState: pending.relayState } : {}),
+    });
     ctx.status = 303;
     ctx.redirect(`${pending.acsUrl}${pending.acsUrl.includes('?') ? '&' : '?'}${query.toString()}`);
   }
@@ -88,35 +139,100 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       level: request.level === 'unmet' ? levels.hoog.name : request.level.name,
     };
     // SECURITY-TESTS.md 28: the (webdienst, ID) pair is unique in the database shared by every process.
-    const stored = await deps.store.insertSamlRequest({ id: ref, webdienstId: request.webdienst.id, requestId: request.requestId, browserBinding, payload: pending as unknown as Record<string, unknown>, createdAt: now, expiresAt: now + Math.max(deps.config.login.attemptTtlSeconds, deps.config.saml.requestMaxAgeSeconds + deps.config.saml.clockSkewSeconds) * 1000 });
+    const stored = await deps.store.insertSamlRequest({
+      id: ref,
+      webdienstId: request.webdienst.id,
+      requestId: request.requestId,
+      browserBinding,
+      payload: pending as unknown as Record<string, unknown>,
+      createdAt: now,
+      expiresAt:
+        now +
+        Math.max(
+          deps.config.login.attemptTtlSeconds,
+          deps.config.saml.requestMaxAgeSeconds + deps.config.saml.clockSkewSeconds,
+        ) *
+          1000,
+    });
     if (!stored) throw new SamlRefused('replayed_request_id');
-    await deps.audit.record({ type: 'saml.request', outcome: request.invalid ? 'failure' : 'success', reason: request.invalid, webdienstId: request.webdienst.id, clientAddress: ctx.ip, details: { binding: request.acs.binding === bindings.post ? 'post' : 'artifact', forceAuthn: request.forceAuthn, isPassive: request.isPassive } });
+    await deps.audit.record({
+      type: 'saml.request',
+      outcome: request.invalid ? 'failure' : 'success',
+      reason: request.invalid,
+      webdienstId: request.webdienst.id,
+      clientAddress: ctx.ip,
+      details: {
+        binding: request.acs.binding === bindings.post ? 'post' : 'artifact',
+        forceAuthn: request.forceAuthn,
+        isPassive: request.isPassive,
+      },
+    });
 
     // authn-request.ts checkFields: signed, from a known webdienst, a usable ACS, but not servable.
-    if (request.invalid) return deliver(ctx, request.webdienst, pending, { code: statusCodes.requester, subCode: statusCodes.noSupportedIdp, message: 'Invalid request' });
+    if (request.invalid)
+      return deliver(ctx, request.webdienst, pending, {
+        code: statusCodes.requester,
+        subCode: statusCodes.noSupportedIdp,
+        message: 'Invalid request',
+      });
 
     // Issue 6: in maintenance the webdienst gets the answer at once, as a Response it knows how to read.
-    if (await deps.maintenance.current()) return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, message: 'Temporarily unavailable: the identity provider is down for maintenance' });
+    if (await deps.maintenance.current())
+      return deliver(ctx, request.webdienst, pending, {
+        code: statusCodes.responder,
+        message: 'Temporarily unavailable: the identity provider is down for maintenance',
+      });
 
     // DESIGN.md section 2: a level we cannot deliver is the standard error, without a login.
-    if (request.level === 'unmet') return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext, message: 'The requested level of assurance cannot be delivered' });
+    if (request.level === 'unmet')
+      return deliver(ctx, request.webdienst, pending, {
+        code: statusCodes.responder,
+        subCode: statusCodes.noAuthnContext,
+        message: 'The requested level of assurance cannot be delivered',
+      });
     // SAML core 3.4.1: IsPassive allows no page; only an SSO session that suffices as it is can answer.
     if (request.isPassive) {
-      const session = await passiveSsoLogin(ctx, { sso: deps.sso, audit: deps.audit }, request.webdienst, { requiredLevel: request.level, forceAuthentication: request.forceAuthn });
-      if (!session) return deliver(ctx, request.webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noPassive });
-      return answerAuthenticated(ctx, request.webdienst, pending, session.citizenId, levelByName(session.level), session.authenticatedAt);
+      const session = await passiveSsoLogin(ctx, { sso: deps.sso, audit: deps.audit }, request.webdienst, {
+        requiredLevel: request.level,
+        forceAuthentication: request.forceAuthn,
+      });
+      if (!session)
+        return deliver(ctx, request.webdienst, pending, {
+          code: statusCodes.responder,
+          subCode: statusCodes.noPassive,
+        });
+      return answerAuthenticated(
+        ctx,
+        request.webdienst,
+        pending,
+        session.citizenId,
+        levelByName(session.level),
+        session.authenticatedAt,
+      );
     }
 
-    ctx.cookies.set(resumeCookie, browserBinding, { path: samlPaths.resume(ref), httpOnly: true, sameSite: 'lax', secure: deps.cookies.secure, signed: false, overwrite: true });
-    await redirectToLogin(ctx, deps.attempts, {
-      protocol: 'saml',
-      protocolRef: ref,
-      webdienst: request.webdienst,
-      requiredLevel: request.level,
-      forceAuthentication: request.forceAuthn,
-      resumeUrl: samlPaths.resume(ref),
-      clientAddress: ctx.ip,
-    }, deps.cookies);
+    ctx.cookies.set(resumeCookie, browserBinding, {
+      path: samlPaths.resume(ref),
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.cookies.secure,
+      signed: false,
+      overwrite: true,
+    });
+    await redirectToLogin(
+      ctx,
+      deps.attempts,
+      {
+        protocol: 'saml',
+        protocolRef: ref,
+        webdienst: request.webdienst,
+        requiredLevel: request.level,
+        forceAuthentication: request.forceAuthn,
+        resumeUrl: samlPaths.resume(ref),
+        clientAddress: ctx.ip,
+      },
+      deps.cookies,
+    );
   }
 
   router.get(samlPaths.sso, async (ctx) => startLogin(ctx, await readRedirectRequest(ctx.querystring, checkDeps())));
@@ -127,45 +243,95 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     const request = ref.length <= 64 ? await deps.store.findSamlRequest(ref) : undefined;
     const binding = ctx.cookies.get(resumeCookie, { signed: false });
     if (!request || request.expiresAt <= deps.clock.now() || !binding || binding !== request.browserBinding) {
-      throw new PoortwachterError('login.expired', { status: 400, logMessage: 'SAML resume: unknown or expired request, or another browser' });
+      throw new PoortwachterError('login.expired', {
+        status: 400,
+        logMessage: 'SAML resume: unknown or expired request, or another browser',
+      });
     }
     const result: LoginResult | undefined = await deps.attempts.takeResult('saml', ref);
-    if (!result) throw new PoortwachterError('login.expired', { status: 400, logMessage: 'SAML resume without a login result (replayed or unfinished)' });
+    if (!result)
+      throw new PoortwachterError('login.expired', {
+        status: 400,
+        logMessage: 'SAML resume without a login result (replayed or unfinished)',
+      });
     ctx.cookies.set(resumeCookie, null, { path: samlPaths.resume(ref), signed: false, overwrite: true });
     const webdienst = await deps.store.findWebdienstById(request.webdienstId);
-    if (!webdienst) throw new PoortwachterError('error.bad_request', { status: 400, logMessage: 'SAML webdienst no longer registered' });
+    if (!webdienst)
+      throw new PoortwachterError('error.bad_request', {
+        status: 400,
+        logMessage: 'SAML webdienst no longer registered',
+      });
     const pending = request.payload as unknown as PendingRequest;
-    if (result.outcome === 'cancelled') return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.authnFailed, message: 'Authentication cancelled' });
-    if (result.outcome === 'unmet') return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
+    if (result.outcome === 'cancelled')
+      return deliver(ctx, webdienst, pending, {
+        code: statusCodes.responder,
+        subCode: statusCodes.authnFailed,
+        message: 'Authentication cancelled',
+      });
+    if (result.outcome === 'unmet')
+      return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
     return answerAuthenticated(ctx, webdienst, pending, result.citizenId, result.level, result.authenticatedAt);
   });
 
   /** The assertion for an authenticated citizen; the webdienst joins the browser's SSO session under its SessionIndex (single logout). */
-  async function answerAuthenticated(ctx: Context, webdienst: WebdienstWithOrganisation, pending: PendingRequest, citizenId: string, level: Level, authenticatedAt: number): Promise<void> {
+  async function answerAuthenticated(
+    ctx: Context,
+    webdienst: WebdienstWithOrganisation,
+    pending: PendingRequest,
+    citizenId: string,
+    level: Level,
+    authenticatedAt: number,
+  ): Promise<void> {
     const citizen = await deps.store.findCitizenById(citizenId);
-    if (!citizen || citizen.status !== 'active') return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.requestDenied });
-    if (level.rank < levelByName(pending.level).rank) return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
+    if (!citizen || citizen.status !== 'active')
+      return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.requestDenied });
+    if (level.rank < levelByName(pending.level).rank)
+      return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
     const sessionIndex = samlId();
     const released = nameIdFor(citizen, webdienst, deps.pairwiseSalt);
     // Every release of a BSN to a webdienst is audited (issue 6), never the BSN itself.
-    if (webdienst.organisation.bsnEntitled) await deps.audit.record({ type: 'bsn.released', outcome: 'info', citizenId: citizen.id, webdienstId: webdienst.id, clientAddress: ctx.ip, details: { protocol: 'saml' } });
+    if (webdienst.organisation.bsnEntitled)
+      await deps.audit.record({
+        type: 'bsn.released',
+        outcome: 'info',
+        citizenId: citizen.id,
+        webdienstId: webdienst.id,
+        clientAddress: ctx.ip,
+        details: { protocol: 'saml' },
+      });
     const ssoSession = await deps.sso.findLive(readSsoCookie(ctx), webdienst);
     if (ssoSession?.citizenId === citizen.id) await deps.sso.join(ssoSession, webdienst, 'saml', sessionIndex);
-    return deliver(ctx, webdienst, pending, { code: statusCodes.success }, {
-      ...released,
-      levelUri: level.uri,
-      authnInstant: authenticatedAt,
-      sessionIndex,
-      clientAddress: ctx.ip,
-    });
+    return deliver(
+      ctx,
+      webdienst,
+      pending,
+      { code: statusCodes.success },
+      {
+        ...released,
+        levelUri: level.uri,
+        authnInstant: authenticatedAt,
+        sessionIndex,
+        clientAddress: ctx.ip,
+      },
+    );
   }
 
   router.post(samlPaths.artifact, async (ctx) => {
     ctx.type = 'text/xml; charset=utf-8';
     ctx.set('Cache-Control', 'no-store');
     try {
-      const { xml, webdienst, resolved } = await resolveArtifact(await readSoapBody(ctx), { idp: deps.idp, store: deps.store, now: deps.clock.now() });
-      await deps.audit.record({ type: 'saml.artifact_resolve', outcome: resolved ? 'success' : 'failure', reason: resolved ? undefined : 'unknown_used_or_expired', webdienstId: webdienst.id, clientAddress: ctx.ip });
+      const { xml, webdienst, resolved } = await resolveArtifact(await readSoapBody(ctx), {
+        idp: deps.idp,
+        store: deps.store,
+        now: deps.clock.now(),
+      });
+      await deps.audit.record({
+        type: 'saml.artifact_resolve',
+        outcome: resolved ? 'success' : 'failure',
+        reason: resolved ? undefined : 'unknown_used_or_expired',
+        webdienstId: webdienst.id,
+        clientAddress: ctx.ip,
+      });
       ctx.status = 200;
       ctx.body = xml;
     } catch (error) {

@@ -6,7 +6,14 @@
 import { createRequire } from 'node:module';
 import { XmlBufferInputProvider, XmlDocument, XsdValidator, xmlRegisterInputProvider } from 'libxml2-wasm';
 
-const schemaFiles = ['saml-schema-protocol-2.0.xsd', 'saml-schema-assertion-2.0.xsd', 'xmldsig-core-schema.xsd', 'xenc-schema.xsd', 'XMLSchema.dtd', 'datatypes.dtd'];
+const schemaFiles = [
+  'saml-schema-protocol-2.0.xsd',
+  'saml-schema-assertion-2.0.xsd',
+  'xmldsig-core-schema.xsd',
+  'xenc-schema.xsd',
+  'XMLSchema.dtd',
+  'datatypes.dtd',
+];
 
 let validator: XsdValidator | undefined;
 
@@ -21,7 +28,9 @@ function samlValidator(): XsdValidator {
   // The schemas import each other by relative file name; they resolve inside this set and nowhere else.
   xmlRegisterInputProvider(new XmlBufferInputProvider(files));
   // Kept for the life of the process, like the validator compiled from it.
-  const protocol = XmlDocument.fromBuffer(files['saml-schemas/saml-schema-protocol-2.0.xsd']!, { url: 'saml-schemas/saml-schema-protocol-2.0.xsd' });
+  const protocol = XmlDocument.fromBuffer(files['saml-schemas/saml-schema-protocol-2.0.xsd']!, {
+    url: 'saml-schemas/saml-schema-protocol-2.0.xsd',
+  });
   validator = XsdValidator.fromDoc(protocol);
   return validator;
 }

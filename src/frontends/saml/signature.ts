@@ -23,7 +23,7 @@ const allowedTransforms = new Set<string>([algorithms.enveloped, algorithms.excC
 
 function algorithmOf(parent: Element, localName: string): string | undefined {
   const found = children(parent, ns.ds, localName);
-  return found.length === 1 ? found[0]!.getAttribute('Algorithm') ?? undefined : undefined;
+  return found.length === 1 ? (found[0]!.getAttribute('Algorithm') ?? undefined) : undefined;
 }
 
 function allElements(root: Element): Element[] {
@@ -36,7 +36,12 @@ function allElements(root: Element): Element[] {
  * Verifies the enveloped signature of `signed` (an element of `doc`, parsed from `xml`) and returns the
  * signed element re-parsed from the signed, canonical bytes (signature removed): read fields from it only.
  */
-export function verifyEnvelopedSignature(xml: string, doc: Document, signed: Element, certificates: string[]): { element: Element; canonical: string } {
+export function verifyEnvelopedSignature(
+  xml: string,
+  doc: Document,
+  signed: Element,
+  certificates: string[],
+): { element: Element; canonical: string } {
   const signatures = doc.getElementsByTagNameNS(ns.ds, 'Signature');
   if (signatures.length === 0) throw new SamlRefused('unsigned');
   if (signatures.length > 1) throw new SamlRefused('several_signatures');
@@ -44,24 +49,30 @@ export function verifyEnvelopedSignature(xml: string, doc: Document, signed: Ele
   if (signature.parentNode !== signed) throw new SamlRefused('signature_not_on_processed_element');
   const id = signed.getAttribute('ID');
   if (!id) throw new SamlRefused('signed_element_without_id');
-  const withId = allElements(doc.documentElement).filter((element) => ['ID', 'Id', 'id'].some((name) => element.getAttribute(name) === id));
+  const withId = allElements(doc.documentElement).filter((element) =>
+    ['ID', 'Id', 'id'].some((name) => element.getAttribute(name) === id),
+  );
   if (withId.length !== 1) throw new SamlRefused('duplicate_id');
 
   const signedInfo = children(signature, ns.ds, 'SignedInfo');
   if (signedInfo.length !== 1) throw new SamlRefused('bad_signed_info');
-  if (algorithmOf(signedInfo[0]!, 'CanonicalizationMethod') !== algorithms.excC14n) throw new SamlRefused('canonicalisation_not_allowed');
-  if (!allowedSignatureAlgorithms.has(algorithmOf(signedInfo[0]!, 'SignatureMethod') ?? '')) throw new SamlRefused('signature_algorithm_not_allowed');
+  if (algorithmOf(signedInfo[0]!, 'CanonicalizationMethod') !== algorithms.excC14n)
+    throw new SamlRefused('canonicalisation_not_allowed');
+  if (!allowedSignatureAlgorithms.has(algorithmOf(signedInfo[0]!, 'SignatureMethod') ?? ''))
+    throw new SamlRefused('signature_algorithm_not_allowed');
   const references = children(signedInfo[0]!, ns.ds, 'Reference');
   if (references.length !== 1) throw new SamlRefused('not_one_reference');
   const reference = references[0]!;
   if (reference.getAttribute('URI') !== `#${id}`) throw new SamlRefused('reference_not_to_processed_element');
   if (!allowedDigests.has(algorithmOf(reference, 'DigestMethod') ?? '')) throw new SamlRefused('digest_not_allowed');
   const transforms = children(reference, ns.ds, 'Transforms').flatMap((list) => children(list, ns.ds, 'Transform'));
-  if (transforms.some((transform) => !allowedTransforms.has(transform.getAttribute('Algorithm') ?? ''))) throw new SamlRefused('transform_not_allowed');
+  if (transforms.some((transform) => !allowedTransforms.has(transform.getAttribute('Algorithm') ?? '')))
+    throw new SamlRefused('transform_not_allowed');
   if (children(signature, ns.ds, 'Object').length) throw new SamlRefused('signature_object');
   // A comment inside DigestValue/SignatureValue would change what is compared (CVE-2017-11428 family).
   for (const element of allElements(signature)) {
-    for (let node = element.firstChild; node; node = node.nextSibling) if (node.nodeType === 8) throw new SamlRefused('comment_in_signature');
+    for (let node = element.firstChild; node; node = node.nextSibling)
+      if (node.nodeType === 8) throw new SamlRefused('comment_in_signature');
   }
 
   for (const certificate of certificates) {
@@ -78,7 +89,12 @@ export function verifyEnvelopedSignature(xml: string, doc: Document, signed: Ele
     if (signedReferences.length !== 1) throw new SamlRefused('not_one_reference');
     const canonical = signedReferences[0]!;
     const element = parseXml(canonical).documentElement;
-    if (element.namespaceURI !== signed.namespaceURI || element.localName !== signed.localName || element.getAttribute('ID') !== id) throw new SamlRefused('signed_bytes_mismatch');
+    if (
+      element.namespaceURI !== signed.namespaceURI ||
+      element.localName !== signed.localName ||
+      element.getAttribute('ID') !== id
+    )
+      throw new SamlRefused('signed_bytes_mismatch');
     return { element, canonical };
   }
   throw new SamlRefused('bad_signature');
@@ -103,17 +119,30 @@ export interface SigningKey {
  * Signs the element at `elementXpath` of `xml` (enveloped, exc-c14n, RSA-SHA256), placing the signature
  * after the element's Issuer (SAML core 5.4.1: the Signature follows the Issuer), or first (metadata).
  */
-export function signElement(xml: string, key: SigningKey, elementXpath: string, placement: 'afterIssuer' | 'first' = 'afterIssuer'): string {
+export function signElement(
+  xml: string,
+  key: SigningKey,
+  elementXpath: string,
+  placement: 'afterIssuer' | 'first' = 'afterIssuer',
+): string {
   const signer = new SignedXml({
     privateKey: key.privateKey as unknown as string,
     publicCert: key.certificatePem,
     signatureAlgorithm: algorithms.rsaSha256,
     canonicalizationAlgorithm: algorithms.excC14n,
   });
-  signer.addReference({ xpath: elementXpath, digestAlgorithm: algorithms.sha256, transforms: [algorithms.enveloped, algorithms.excC14n] });
-  const location = placement === 'first'
-    ? { reference: elementXpath, action: 'prepend' as const }
-    : { reference: `${elementXpath}/*[local-name(.)='Issuer' and namespace-uri(.)='${ns.saml}']`, action: 'after' as const };
+  signer.addReference({
+    xpath: elementXpath,
+    digestAlgorithm: algorithms.sha256,
+    transforms: [algorithms.enveloped, algorithms.excC14n],
+  });
+  const location =
+    placement === 'first'
+      ? { reference: elementXpath, action: 'prepend' as const }
+      : {
+          reference: `${elementXpath}/*[local-name(.)='Issuer' and namespace-uri(.)='${ns.saml}']`,
+          action: 'after' as const,
+        };
   signer.computeSignature(xml, { prefix: 'ds', location });
   return signer.getSignedXml();
 }

@@ -10,7 +10,17 @@ import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { algorithms, pemCertificate, verifyEnvelopedSignature } from './signature.ts';
 import { soapBodyMessage } from './soap.ts';
 import type { SamlRegistration } from './sp-metadata.ts';
-import { assertSchemaValid, attribute, child, maxXmlBytes, ns, parseInstant, parseXml, SamlRefused, text } from './xml.ts';
+import {
+  assertSchemaValid,
+  attribute,
+  child,
+  maxXmlBytes,
+  ns,
+  parseInstant,
+  parseXml,
+  SamlRefused,
+  text,
+} from './xml.ts';
 
 export const maxRelayStateBytes = 80;
 const maxEncodedBytes = 48 * 1024;
@@ -65,23 +75,40 @@ function checkRelayState(relayState: string | undefined): string | undefined {
 }
 
 /** The webdienst named by the message's Issuer; DESIGN.md section 5: an unknown one gets the error page. */
-async function senderOf(message: Element, name: RequestName, deps: SignedMessageDeps): Promise<{ webdienst: WebdienstWithOrganisation; registration: SamlRegistration }> {
-  if (message.namespaceURI !== ns.samlp || message.localName !== name) throw new SamlRefused(`not_a_${name === 'AuthnRequest' ? 'authn' : 'logout'}_request`);
+async function senderOf(
+  message: Element,
+  name: RequestName,
+  deps: SignedMessageDeps,
+): Promise<{ webdienst: WebdienstWithOrganisation; registration: SamlRegistration }> {
+  if (message.namespaceURI !== ns.samlp || message.localName !== name)
+    throw new SamlRefused(`not_a_${name === 'AuthnRequest' ? 'authn' : 'logout'}_request`);
   const issuer = text(child(message, ns.saml, 'Issuer'));
   if (!issuer) throw new SamlRefused('no_issuer');
   const webdienst = await deps.store.findWebdienstByClientId(issuer);
-  if (!webdienst || webdienst.protocol !== 'saml') throw new PoortwachterError('saml.unknown_webdienst', { status: 404, logMessage: 'SAML message refused: unknown_issuer' });
+  if (!webdienst || webdienst.protocol !== 'saml')
+    throw new PoortwachterError('saml.unknown_webdienst', {
+      status: 404,
+      logMessage: 'SAML message refused: unknown_issuer',
+    });
   return { webdienst, registration: webdienst.protocolMetadata as unknown as SamlRegistration };
 }
 
 /** HTTP-Redirect binding (SAML Bindings 3.4): deflated message, signature over the query string. */
-export async function readRedirectMessage(querystring: string, name: RequestName, deps: SignedMessageDeps): Promise<SignedMessage> {
+export async function readRedirectMessage(
+  querystring: string,
+  name: RequestName,
+  deps: SignedMessageDeps,
+): Promise<SignedMessage> {
   if (querystring.length > maxEncodedBytes * 3 + 4096) throw new SamlRefused('query_too_large', 414);
   const query = rawQuery(querystring);
   const rawRequest = query.get('SAMLRequest');
   if (!rawRequest) throw new SamlRefused('no_saml_request');
   const encoding = query.get('SAMLEncoding');
-  if (encoding !== undefined && decodeParameter(encoding) !== 'urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE') throw new SamlRefused('unknown_encoding');
+  if (
+    encoding !== undefined &&
+    decodeParameter(encoding) !== 'urn:oasis:names:tc:SAML:2.0:bindings:URL-Encoding:DEFLATE'
+  )
+    throw new SamlRefused('unknown_encoding');
   const relayState = checkRelayState(query.has('RelayState') ? decodeParameter(query.get('RelayState')!) : undefined);
   let xml: string;
   try {
@@ -89,7 +116,10 @@ export async function readRedirectMessage(querystring: string, name: RequestName
     xml = inflateRawSync(base64Bytes(decodeParameter(rawRequest)), { maxOutputLength: maxXmlBytes }).toString('utf8');
   } catch (error) {
     if (error instanceof SamlRefused) throw error;
-    throw new SamlRefused((error as Error).name === 'RangeError' ? 'inflate_limit' : 'bad_deflate', (error as Error).name === 'RangeError' ? 413 : 400);
+    throw new SamlRefused(
+      (error as Error).name === 'RangeError' ? 'inflate_limit' : 'bad_deflate',
+      (error as Error).name === 'RangeError' ? 413 : 400,
+    );
   }
   const doc = parseXml(xml);
   const { webdienst, registration } = await senderOf(doc.documentElement, name, deps);
@@ -101,7 +131,14 @@ export async function readRedirectMessage(querystring: string, name: RequestName
   const hash = sigAlg === algorithms.rsaSha256 ? 'sha256' : sigAlg === algorithms.rsaSha512 ? 'sha512' : undefined;
   if (!hash) throw new SamlRefused('signature_algorithm_not_allowed');
   // SAML Bindings 3.4.4.1: the signed octets are the parameters as they appear in the query string.
-  const signedOctets = Buffer.from([`SAMLRequest=${rawRequest}`, ...(query.has('RelayState') ? [`RelayState=${query.get('RelayState')}`] : []), `SigAlg=${rawSigAlg}`].join('&'), 'utf8');
+  const signedOctets = Buffer.from(
+    [
+      `SAMLRequest=${rawRequest}`,
+      ...(query.has('RelayState') ? [`RelayState=${query.get('RelayState')}`] : []),
+      `SigAlg=${rawSigAlg}`,
+    ].join('&'),
+    'utf8',
+  );
   const signature = base64Bytes(decodeParameter(rawSignature));
   const valid = registration.signingCertificates.some((certificate) => {
     try {
@@ -116,7 +153,13 @@ export async function readRedirectMessage(querystring: string, name: RequestName
 }
 
 /** An enveloped signature on `message` (an element of `doc`, parsed from `xml`); the fields come from the signed bytes. */
-async function verifiedEnveloped(xml: string, doc: Document, message: Element, name: RequestName, deps: SignedMessageDeps): Promise<Omit<SignedMessage, 'relayState'>> {
+async function verifiedEnveloped(
+  xml: string,
+  doc: Document,
+  message: Element,
+  name: RequestName,
+  deps: SignedMessageDeps,
+): Promise<Omit<SignedMessage, 'relayState'>> {
   const { webdienst, registration } = await senderOf(message, name, deps);
   const { element, canonical } = verifyEnvelopedSignature(xml, doc, message, registration.signingCertificates);
   assertSchemaValid(canonical);
@@ -125,23 +168,37 @@ async function verifiedEnveloped(xml: string, doc: Document, message: Element, n
 }
 
 /** HTTP-POST binding (SAML Bindings 3.5): an enveloped XML signature. */
-export async function readPostMessage(form: Record<string, string>, name: RequestName, deps: SignedMessageDeps): Promise<SignedMessage> {
+export async function readPostMessage(
+  form: Record<string, string>,
+  name: RequestName,
+  deps: SignedMessageDeps,
+): Promise<SignedMessage> {
   const encoded = form.SAMLRequest;
   if (!encoded) throw new SamlRefused('no_saml_request');
   const relayState = checkRelayState(form.RelayState);
   const xml = base64Bytes(encoded).toString('utf8');
   const doc = parseXml(xml);
-  return { ...(await verifiedEnveloped(xml, doc, doc.documentElement, name, deps)), ...(relayState !== undefined ? { relayState } : {}) };
+  return {
+    ...(await verifiedEnveloped(xml, doc, doc.documentElement, name, deps)),
+    ...(relayState !== undefined ? { relayState } : {}),
+  };
 }
 
 /** SOAP binding (SAML Bindings 3.2): the message is the only child of the SOAP Body, signed enveloped. */
-export async function readSoapMessage(body: string, name: RequestName, deps: SignedMessageDeps): Promise<SignedMessage> {
+export async function readSoapMessage(
+  body: string,
+  name: RequestName,
+  deps: SignedMessageDeps,
+): Promise<SignedMessage> {
   const doc = parseXml(body);
   return verifiedEnveloped(body, doc, soapBodyMessage(doc, name), name, deps);
 }
 
 /** SECURITY-TESTS.md 28: a request is fresh, within the configured age and clock skew; the problem, if any. */
-export function issueInstantProblem(message: Element, window: { now: number; maxAgeMs: number; clockSkewMs: number }): string | undefined {
+export function issueInstantProblem(
+  message: Element,
+  window: { now: number; maxAgeMs: number; clockSkewMs: number },
+): string | undefined {
   const issued = parseInstant(attribute(message, 'IssueInstant'));
   if (issued === undefined) return 'issue_instant_not_utc';
   if (issued < window.now - window.maxAgeMs) return 'issue_instant_too_old';

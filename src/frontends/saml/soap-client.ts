@@ -32,19 +32,27 @@ export async function postSoap(url: string, envelope: string, options: SoapCallO
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const signal = AbortSignal.timeout(options.timeoutMs);
   return new Promise<string>((resolve, reject) => {
-    const request = send(target, {
-      method: 'POST',
-      signal,
-      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: 'http://www.oasis-open.org/committees/security', 'content-length': Buffer.byteLength(envelope) },
-      ...(options.allowPrivateNetwork ? {} : { lookup: publicOnlyLookup }),
-    }, (response) => {
-      if (response.statusCode !== 200) {
-        response.resume();
-        reject(new SoapCallFailed(`HTTP ${response.statusCode}`));
-        return;
-      }
-      readBody(response).then(resolve, reject);
-    });
+    const request = send(
+      target,
+      {
+        method: 'POST',
+        signal,
+        headers: {
+          'content-type': 'text/xml; charset=utf-8',
+          soapaction: 'http://www.oasis-open.org/committees/security',
+          'content-length': Buffer.byteLength(envelope),
+        },
+        ...(options.allowPrivateNetwork ? {} : { lookup: publicOnlyLookup }),
+      },
+      (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          reject(new SoapCallFailed(`HTTP ${response.statusCode}`));
+          return;
+        }
+        readBody(response).then(resolve, reject);
+      },
+    );
     request.on('error', (error) => reject(signal.aborted ? new SoapCallFailed('timeout') : error));
     request.end(envelope);
   });

@@ -12,7 +12,18 @@ import { signElement, verifyEnvelopedSignature } from './signature.ts';
 import { postSoap } from './soap-client.ts';
 import { soapBodyMessage, soapEnvelope } from './soap.ts';
 import type { SamlRegistration } from './sp-metadata.ts';
-import { assertSchemaValid, attribute, child, descendants, escapeXml, ns, parseXml, SamlRefused, samlInstant, text } from './xml.ts';
+import {
+  assertSchemaValid,
+  attribute,
+  child,
+  descendants,
+  escapeXml,
+  ns,
+  parseXml,
+  SamlRefused,
+  samlInstant,
+  text,
+} from './xml.ts';
 
 export interface SoapLogoutDeps {
   idp: SamlIdp;
@@ -28,7 +39,16 @@ const answerTimeoutMs = 5_000;
 /** SAML core 3.7.1 NotOnOrAfter: the request is worthless after this. */
 const requestLifetimeMs = 5 * 60_000;
 
-function logoutRequestXml(deps: SoapLogoutDeps, input: { id: string; destination: string; nameId: { nameId: string; nameIdFormat?: string }; audience: string; sessionIndex: string }): string {
+function logoutRequestXml(
+  deps: SoapLogoutDeps,
+  input: {
+    id: string;
+    destination: string;
+    nameId: { nameId: string; nameIdFormat?: string };
+    audience: string;
+    sessionIndex: string;
+  },
+): string {
   const now = deps.clock.now();
   return (
     `<samlp:LogoutRequest xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="${input.id}" Version="2.0" IssueInstant="${samlInstant(now)}" Destination="${escapeXml(input.destination)}" NotOnOrAfter="${samlInstant(now + requestLifetimeMs)}" Reason="urn:oasis:names:tc:SAML:2.0:logout:user">` +
@@ -44,7 +64,12 @@ function logoutRequestXml(deps: SoapLogoutDeps, input: { id: string; destination
  * SAML Bindings 3.2.2.2 lets the SOAP exchange rely on the TLS connection we opened to the endpoint
  * from the metadata (https in production, webdiensten.ts).
  */
-async function confirms(answer: string, requestId: string, webdienst: WebdienstWithOrganisation, registration: SamlRegistration): Promise<boolean> {
+async function confirms(
+  answer: string,
+  requestId: string,
+  webdienst: WebdienstWithOrganisation,
+  registration: SamlRegistration,
+): Promise<boolean> {
   const doc = parseXml(answer);
   let response = soapBodyMessage(doc, 'LogoutResponse');
   if (descendants(doc, ns.ds, 'Signature').length > 0) {
@@ -69,12 +94,22 @@ export function soapLogoutNotifier(deps: SoapLogoutDeps): LogoutNotifier {
     const citizen = await deps.store.findCitizenById(session.citizenId);
     if (!citizen) return false;
     const id = samlId();
-    const request = logoutRequestXml(deps, { id, destination: endpoint.location, nameId: nameIdFor(citizen, webdienst, deps.pairwiseSalt), audience: webdienst.clientId, sessionIndex: participant.sessionRef });
+    const request = logoutRequestXml(deps, {
+      id,
+      destination: endpoint.location,
+      nameId: nameIdFor(citizen, webdienst, deps.pairwiseSalt),
+      audience: webdienst.clientId,
+      sessionIndex: participant.sessionRef,
+    });
     try {
       const signed = signElement(request, deps.idp.signing, `/*[local-name(.)='LogoutRequest']`);
-      const answer = await postSoap(endpoint.location, soapEnvelope(signed), { timeoutMs: answerTimeoutMs, allowPrivateNetwork: deps.allowPrivateNetworkCalls });
+      const answer = await postSoap(endpoint.location, soapEnvelope(signed), {
+        timeoutMs: answerTimeoutMs,
+        allowPrivateNetwork: deps.allowPrivateNetworkCalls,
+      });
       const confirmed = await confirms(answer, id, webdienst, registration);
-      if (!confirmed) deps.logger.warn({ webdienstId: webdienst.id }, 'SAML SOAP logout: the webdienst answered without Success');
+      if (!confirmed)
+        deps.logger.warn({ webdienstId: webdienst.id }, 'SAML SOAP logout: the webdienst answered without Success');
       return confirmed;
     } catch (error) {
       const reason = error instanceof SamlRefused ? error.reason : (error as Error).message.slice(0, 120);

@@ -3,10 +3,13 @@
 import type { Context } from 'koa';
 import { elements, escapeXml, isElement, maxXmlBytes, ns, SamlRefused } from './xml.ts';
 
-export const soapEnvelope = (body: string): string => `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${ns.soap}"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+export const soapEnvelope = (body: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${ns.soap}"><soap:Body>${body}</soap:Body></soap:Envelope>`;
 
 export function soapFault(reason: string): string {
-  return soapEnvelope(`<soap:Fault><faultcode>soap:Client</faultcode><faultstring>${escapeXml(reason)}</faultstring></soap:Fault>`);
+  return soapEnvelope(
+    `<soap:Fault><faultcode>soap:Client</faultcode><faultstring>${escapeXml(reason)}</faultstring></soap:Fault>`,
+  );
 }
 
 /** The SAML message in a SOAP envelope: the only element of the only Body, with this name. */
@@ -16,7 +19,8 @@ export function soapBodyMessage(doc: Document, name: string): Element {
   const soapBodies = elements(envelope).filter((element) => isElement(element, ns.soap, 'Body'));
   if (soapBodies.length !== 1) throw new SamlRefused('not_one_soap_body');
   const messages = elements(soapBodies[0]!);
-  if (messages.length !== 1 || !isElement(messages[0], ns.samlp, name)) throw new SamlRefused(`not_a_${name.toLowerCase()}`);
+  if (messages.length !== 1 || !isElement(messages[0], ns.samlp, name))
+    throw new SamlRefused(`not_a_${name.toLowerCase()}`);
   return messages[0]!;
 }
 

@@ -30,7 +30,10 @@ export interface SamlRegistration {
 
 const invalid = (what: string) => new ValidationError('admin.invalid_saml_metadata', `invalid SAML metadata: ${what}`);
 
-export function parseSpMetadata(xml: string, options: { responseBinding: ResponseBinding; checkUrl: (url: string, what: string) => string }): SamlRegistration {
+export function parseSpMetadata(
+  xml: string,
+  options: { responseBinding: ResponseBinding; checkUrl: (url: string, what: string) => string },
+): SamlRegistration {
   let doc: Document;
   try {
     doc = parseXml(xml);
@@ -38,7 +41,8 @@ export function parseSpMetadata(xml: string, options: { responseBinding: Respons
     throw invalid(error instanceof SamlRefused ? `not readable XML (${error.reason})` : 'not readable XML');
   }
   const root = doc.documentElement;
-  if (root.namespaceURI !== ns.md || root.localName !== 'EntityDescriptor') throw invalid(`the root element must be md:EntityDescriptor, not ${root.localName}`);
+  if (root.namespaceURI !== ns.md || root.localName !== 'EntityDescriptor')
+    throw invalid(`the root element must be md:EntityDescriptor, not ${root.localName}`);
   const entityId = attribute(root, 'entityID')?.trim();
   if (!entityId || entityId.length > 1024) throw invalid('entityID is missing or longer than 1024 characters');
   let sp: Element | undefined;
@@ -48,13 +52,16 @@ export function parseSpMetadata(xml: string, options: { responseBinding: Respons
     throw invalid('more than one SPSSODescriptor');
   }
   if (!sp) throw invalid('no SPSSODescriptor (is this IdP metadata?)');
-  if (!(attribute(sp, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(ns.samlp)) throw invalid('SPSSODescriptor does not support the SAML 2.0 protocol');
+  if (!(attribute(sp, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(ns.samlp))
+    throw invalid('SPSSODescriptor does not support the SAML 2.0 protocol');
 
   const signingCertificates: string[] = [];
   const encryptionCertificates: string[] = [];
   for (const descriptor of children(sp, ns.md, 'KeyDescriptor')) {
     const use = attribute(descriptor, 'use');
-    const certificates = descendants(descriptor, ns.ds, 'X509Certificate').map((element) => (text(element) ?? '').replace(/\s+/g, ''));
+    const certificates = descendants(descriptor, ns.ds, 'X509Certificate').map((element) =>
+      (text(element) ?? '').replace(/\s+/g, ''),
+    );
     for (const body of certificates) {
       let certificate: X509Certificate;
       try {
@@ -63,34 +70,42 @@ export function parseSpMetadata(xml: string, options: { responseBinding: Respons
         throw invalid('a KeyDescriptor holds an X509Certificate that cannot be read');
       }
       const details = certificate.publicKey.asymmetricKeyDetails;
-      if (certificate.publicKey.asymmetricKeyType !== 'rsa' || (details?.modulusLength ?? 0) < 2048) throw invalid('certificates must hold RSA keys of at least 2048 bits');
+      if (certificate.publicKey.asymmetricKeyType !== 'rsa' || (details?.modulusLength ?? 0) < 2048)
+        throw invalid('certificates must hold RSA keys of at least 2048 bits');
       if (use !== 'encryption' && !signingCertificates.includes(body)) signingCertificates.push(body);
       if (use !== 'signing' && !encryptionCertificates.includes(body)) encryptionCertificates.push(body);
     }
   }
   // DESIGN.md section 5: AuthnRequests are always signed, so we need the key that checks them.
-  if (signingCertificates.length === 0) throw invalid('no signing certificate (KeyDescriptor use="signing" or without use): AuthnRequests must be signed');
+  if (signingCertificates.length === 0)
+    throw invalid('no signing certificate (KeyDescriptor use="signing" or without use): AuthnRequests must be signed');
 
   const assertionConsumerServices: AssertionConsumerService[] = [];
   for (const acs of children(sp, ns.md, 'AssertionConsumerService')) {
     const binding = attribute(acs, 'Binding') ?? '';
     const index = Number(attribute(acs, 'index'));
-    if (!Number.isInteger(index) || index < 0 || index > 65535) throw invalid(`AssertionConsumerService has no valid index: ${attribute(acs, 'index') ?? '(none)'}`);
-    if (assertionConsumerServices.some((existing) => existing.index === index)) throw invalid(`two AssertionConsumerServices with index ${index}`);
+    if (!Number.isInteger(index) || index < 0 || index > 65535)
+      throw invalid(`AssertionConsumerService has no valid index: ${attribute(acs, 'index') ?? '(none)'}`);
+    if (assertionConsumerServices.some((existing) => existing.index === index))
+      throw invalid(`two AssertionConsumerServices with index ${index}`);
     if (binding !== bindings.post && binding !== bindings.artifact) continue; // e.g. PAOS: not offered by us
     const location = options.checkUrl(attribute(acs, 'Location') ?? '', `AssertionConsumerService ${index}`);
     assertionConsumerServices.push({ index, binding, location, isDefault: attribute(acs, 'isDefault') === 'true' });
   }
   const wanted = options.responseBinding === 'post' ? bindings.post : bindings.artifact;
   if (!assertionConsumerServices.some((acs) => acs.binding === wanted)) {
-    throw invalid(`no AssertionConsumerService with the ${options.responseBinding === 'post' ? 'HTTP-POST' : 'HTTP-Artifact'} binding (--response-binding ${options.responseBinding})`);
+    throw invalid(
+      `no AssertionConsumerService with the ${options.responseBinding === 'post' ? 'HTTP-POST' : 'HTTP-Artifact'} binding (--response-binding ${options.responseBinding})`,
+    );
   }
   const singleLogoutServices = children(sp, ns.md, 'SingleLogoutService').map((slo) => {
     const responseLocation = attribute(slo, 'ResponseLocation');
     return {
       binding: attribute(slo, 'Binding') ?? '',
       location: options.checkUrl(attribute(slo, 'Location') ?? '', 'SingleLogoutService'),
-      ...(responseLocation ? { responseLocation: options.checkUrl(responseLocation, 'SingleLogoutService ResponseLocation') } : {}),
+      ...(responseLocation
+        ? { responseLocation: options.checkUrl(responseLocation, 'SingleLogoutService ResponseLocation') }
+        : {}),
     };
   });
   return {

@@ -17,7 +17,10 @@ export const maxXmlBytes = 64 * 1024;
 
 /** A refused SAML message: an error page at the IdP (DESIGN.md section 5), the reason in the log. */
 export class SamlRefused extends PoortwachterError {
-  constructor(readonly reason: string, status = 400) {
+  constructor(
+    readonly reason: string,
+    status = 400,
+  ) {
     super('saml.invalid_request', { status, logMessage: `SAML message refused: ${reason}` });
   }
 }
@@ -32,7 +35,10 @@ export function parseXml(xml: string): Document {
   };
   let doc: Document;
   try {
-    doc = new DOMParser({ errorHandler: { warning: () => undefined, error: fail, fatalError: fail } }).parseFromString(xml, 'text/xml') as unknown as Document;
+    doc = new DOMParser({ errorHandler: { warning: () => undefined, error: fail, fatalError: fail } }).parseFromString(
+      xml,
+      'text/xml',
+    ) as unknown as Document;
   } catch (error) {
     if (error instanceof SamlRefused) throw error;
     throw new SamlRefused('unreadable_xml');
@@ -86,7 +92,12 @@ export function attribute(element: Element, name: string): string | undefined {
 }
 
 export function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 export function samlInstant(ms: number): string {

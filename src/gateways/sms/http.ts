@@ -9,9 +9,11 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 function substitute(value: Json, message: SmsMessage): Json {
   // One pass, so a text that itself contains "{{to}}" is not substituted again.
-  if (typeof value === 'string') return value.replace(/\{\{(to|text)\}\}/g, (_whole, name: 'to' | 'text') => message[name]);
+  if (typeof value === 'string')
+    return value.replace(/\{\{(to|text)\}\}/g, (_whole, name: 'to' | 'text') => message[name]);
   if (Array.isArray(value)) return value.map((item) => substitute(item, message));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, message)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, message)]));
   return value;
 }
 
@@ -36,7 +38,11 @@ export function createHttpSmsGateway(settings: HttpSmsSettings, fetchImpl: typeo
       try {
         response = await fetchImpl(settings.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json', [settings.authHeaderName]: settings.authHeaderValue },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            [settings.authHeaderName]: settings.authHeaderValue,
+          },
           body: renderSmsBody(settings.bodyTemplate, message),
           // A redirect would resend the authentication header to wherever it points: not followed.
           redirect: 'manual',
@@ -44,15 +50,26 @@ export function createHttpSmsGateway(settings: HttpSmsSettings, fetchImpl: typeo
         });
       } catch (error) {
         if (error instanceof Error && error.name === 'TimeoutError') {
-          throw new SmsGatewayError('timeout', `SMS provider ${provider} did not answer within ${settings.timeoutMs} ms (message to ${to})`);
+          throw new SmsGatewayError(
+            'timeout',
+            `SMS provider ${provider} did not answer within ${settings.timeoutMs} ms (message to ${to})`,
+          );
         }
         const code = (error as { cause?: { code?: unknown } }).cause?.code;
-        throw new SmsGatewayError('network', `SMS provider ${provider} could not be reached${typeof code === 'string' ? ` (${code})` : ''} (message to ${to})`, { cause: error });
+        throw new SmsGatewayError(
+          'network',
+          `SMS provider ${provider} could not be reached${typeof code === 'string' ? ` (${code})` : ''} (message to ${to})`,
+          { cause: error },
+        );
       }
       // The answer's body is not read: a provider may echo the message, and only the status counts.
       await response.body?.cancel().catch(() => undefined);
       if (response.status < 200 || response.status > 299) {
-        throw new SmsGatewayError('http_status', `SMS provider ${provider} answered HTTP ${response.status} (message to ${to})`, { httpStatus: response.status });
+        throw new SmsGatewayError(
+          'http_status',
+          `SMS provider ${provider} answered HTTP ${response.status} (message to ${to})`,
+          { httpStatus: response.status },
+        );
       }
     },
   };

@@ -19,7 +19,10 @@ function onlyAllowedPrefixes(gateway: SmsGateway, allowedPrefixes: readonly stri
     kind: gateway.kind,
     async send(message) {
       if (!hasAllowedCountryPrefix(message.to, allowedPrefixes)) {
-        throw new SmsGatewayError('number_not_allowed', `no SMS to ${maskPhoneNumber(message.to)}: not an E.164 number with an allowed country prefix (${allowedPrefixes.join(', ')})`);
+        throw new SmsGatewayError(
+          'number_not_allowed',
+          `no SMS to ${maskPhoneNumber(message.to)}: not an E.164 number with an allowed country prefix (${allowedPrefixes.join(', ')})`,
+        );
       }
       await gateway.send(message);
     },

@@ -9,9 +9,16 @@ export function createOutboxSmsGateway(store: Pick<Store, 'insertOutboxSms'>, cl
     kind: 'outbox',
     async send(message) {
       try {
-        await store.insertOutboxSms({ to: message.to, text: message.text, purpose: message.purpose, createdAt: clock.now() });
+        await store.insertOutboxSms({
+          to: message.to,
+          text: message.text,
+          purpose: message.purpose,
+          createdAt: clock.now(),
+        });
       } catch (error) {
-        throw new SmsGatewayError('outbox', `storing an SMS for ${maskPhoneNumber(message.to)} in the outbox failed`, { cause: error });
+        throw new SmsGatewayError('outbox', `storing an SMS for ${maskPhoneNumber(message.to)} in the outbox failed`, {
+          cause: error,
+        });
       }
     },
   };

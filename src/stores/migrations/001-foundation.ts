@@ -101,7 +101,17 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
-  for (const table of ['instance_secrets', 'signing_keys', 'oidc_payloads', 'login_attempts', 'throttles', 'audit_events', 'citizens', 'webdiensten', 'organisations']) {
+  for (const table of [
+    'instance_secrets',
+    'signing_keys',
+    'oidc_payloads',
+    'login_attempts',
+    'throttles',
+    'audit_events',
+    'citizens',
+    'webdiensten',
+    'organisations',
+  ]) {
     await db.schema.dropTableIfExists(table);
   }
 }

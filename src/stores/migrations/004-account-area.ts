@@ -47,7 +47,8 @@ export async function up(db: Knex): Promise<void> {
   const sessions = await db('oidc_payloads').where({ type: 'Session' }).select('id', 'payload');
   for (const { id, payload } of sessions as Array<{ id: string; payload: string }>) {
     const accountId = (JSON.parse(payload) as { accountId?: unknown }).accountId;
-    if (typeof accountId === 'string') await db('oidc_payloads').where({ type: 'Session', id }).update({ account_id: accountId });
+    if (typeof accountId === 'string')
+      await db('oidc_payloads').where({ type: 'Session', id }).update({ account_id: accountId });
   }
 }
 

@@ -16,7 +16,9 @@ export async function up(db: Knex): Promise<void> {
   let lastId = 0;
   let lastHash = genesisHash;
   for (;;) {
-    const rows = (await db('audit_events').where('id', '>', lastId).orderBy('id', 'asc').limit(1000)) as Array<AuditContentColumns & { id: number | string }>;
+    const rows = (await db('audit_events').where('id', '>', lastId).orderBy('id', 'asc').limit(1000)) as Array<
+      AuditContentColumns & { id: number | string }
+    >;
     if (rows.length === 0) break;
     for (const row of rows) {
       lastId = Number(row.id);

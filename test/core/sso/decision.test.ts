@@ -19,7 +19,12 @@ const session = (changes: Partial<SsoSessionRow> = {}): SsoSessionRow => ({
   endedAt: null,
   ...changes,
 });
-const request = (changes: Partial<SsoRequest> = {}): SsoRequest => ({ requiredLevel: levels.basis, forceAuthentication: false, clientAddress: '192.0.2.1', ...changes });
+const request = (changes: Partial<SsoRequest> = {}): SsoRequest => ({
+  requiredLevel: levels.basis,
+  forceAuthentication: false,
+  clientAddress: '192.0.2.1',
+  ...changes,
+});
 
 describe('SSO decision (src/core/sso/decision.ts, DESIGN.md section 6)', () => {
   it('reuses a live session at the required level or higher', () => {
@@ -33,13 +38,22 @@ describe('SSO decision (src/core/sso/decision.ts, DESIGN.md section 6)', () => {
   });
 
   it('asks for credentials without a session and after logout', () => {
-    expect(decideSso(undefined, request(), start, timeouts)).to.deep.equal({ kind: 'authenticate', reason: 'no_session' });
-    expect(decideSso(session({ endedAt: start }), request(), start + 1, timeouts)).to.deep.equal({ kind: 'authenticate', reason: 'ended' });
+    expect(decideSso(undefined, request(), start, timeouts)).to.deep.equal({
+      kind: 'authenticate',
+      reason: 'no_session',
+    });
+    expect(decideSso(session({ endedAt: start }), request(), start + 1, timeouts)).to.deep.equal({
+      kind: 'authenticate',
+      reason: 'ended',
+    });
   });
 
   it('ends at the idle timeout, counted from the last activity', () => {
     expect(decideSso(session(), request(), start + 15 * minute - 1, timeouts).kind).to.equal('reuse');
-    expect(decideSso(session(), request(), start + 15 * minute, timeouts)).to.deep.equal({ kind: 'authenticate', reason: 'idle' });
+    expect(decideSso(session(), request(), start + 15 * minute, timeouts)).to.deep.equal({
+      kind: 'authenticate',
+      reason: 'idle',
+    });
     const active = session({ lastActivityAt: start + 14 * minute });
     expect(decideSso(active, request(), start + 28 * minute, timeouts).kind).to.equal('reuse');
   });
@@ -47,19 +61,31 @@ describe('SSO decision (src/core/sso/decision.ts, DESIGN.md section 6)', () => {
   it('ends at the absolute timeout, whatever the activity', () => {
     const busy = session({ lastActivityAt: start + 3 * 60 * minute - minute });
     expect(decideSso(busy, request(), start + 3 * 60 * minute - 1, timeouts).kind).to.equal('reuse');
-    expect(decideSso(busy, request(), start + 3 * 60 * minute, timeouts)).to.deep.equal({ kind: 'authenticate', reason: 'absolute' });
+    expect(decideSso(busy, request(), start + 3 * 60 * minute, timeouts)).to.deep.equal({
+      kind: 'authenticate',
+      reason: 'absolute',
+    });
     expect(isLive(busy, start + 3 * 60 * minute, timeouts)).to.equal(false);
   });
 
   it('re-authenticates when forced (ForceAuthn, prompt=login) and when max_age is exceeded', () => {
-    expect(decideSso(session(), request({ forceAuthentication: true }), start + minute, timeouts)).to.deep.equal({ kind: 'authenticate', reason: 'forced' });
+    expect(decideSso(session(), request({ forceAuthentication: true }), start + minute, timeouts)).to.deep.equal({
+      kind: 'authenticate',
+      reason: 'forced',
+    });
     expect(decideSso(session(), request({ maxAgeSeconds: 60 }), start + minute, timeouts).kind).to.equal('reuse');
-    expect(decideSso(session(), request({ maxAgeSeconds: 60 }), start + minute + 1, timeouts)).to.deep.equal({ kind: 'authenticate', reason: 'max_age' });
+    expect(decideSso(session(), request({ maxAgeSeconds: 60 }), start + minute + 1, timeouts)).to.deep.equal({
+      kind: 'authenticate',
+      reason: 'max_age',
+    });
   });
 
   it('ends on a changed client address only when configured', () => {
     const elsewhere = request({ clientAddress: '198.51.100.7' });
     expect(decideSso(session(), elsewhere, start + minute, timeouts).kind).to.equal('reuse');
-    expect(decideSso(session(), elsewhere, start + minute, { ...timeouts, endOnAddressChange: true })).to.deep.equal({ kind: 'authenticate', reason: 'address_changed' });
+    expect(decideSso(session(), elsewhere, start + minute, { ...timeouts, endOnAddressChange: true })).to.deep.equal({
+      kind: 'authenticate',
+      reason: 'address_changed',
+    });
   });
 });

@@ -20,16 +20,31 @@ async function startCliServer(server: TestServer): Promise<{ child: ChildProcess
   const port = await freePort();
   let output = '';
   const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', 'serve'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, POORTWACHTER_ENV: 'development', PORT: String(port), PUBLIC_URL: server.url, DATABASE_URL: server.database.url, LOG_LEVEL: 'warn', SAML_ARTIFACT_TTL_SECONDS: String(shortTtlSeconds) },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      POORTWACHTER_ENV: 'development',
+      PORT: String(port),
+      PUBLIC_URL: server.url,
+      DATABASE_URL: server.database.url,
+      LOG_LEVEL: 'warn',
+      SAML_ARTIFACT_TTL_SECONDS: String(shortTtlSeconds),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     if (child.exitCode !== null) throw new Error(`second process exited:\n${output}`);
-    if (await fetch(`${url}/saml/metadata`).then((response) => response.ok, () => false)) return { child, url };
+    if (
+      await fetch(`${url}/saml/metadata`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return { child, url };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await stopCliServer(child);
@@ -69,10 +84,13 @@ for (const kind of databaseKinds) {
 
     /** The same SP talking to another process: same public URL (Destination), another port. */
     const at = (url: string, target: string) => url.replace(processA.url, target);
-    const resolveAt = (resolver: TestSp, artifact: string, target: string) => resolver.resolve(artifact, { at: target });
+    const resolveAt = (resolver: TestSp, artifact: string, target: string) =>
+      resolver.resolve(artifact, { at: target });
     const loginAtA = async () => {
       const browser = new TestBrowser();
-      const start = await browser.get(sp.redirectUrl(sp.authnRequest({ issueInstant: new Date(clock.now()).toISOString() }).xml));
+      const start = await browser.get(
+        sp.redirectUrl(sp.authnRequest({ issueInstant: new Date(clock.now()).toISOString() }).xml),
+      );
       return artifactFrom(await sp.login(browser, start, citizen.username, citizen.password)).artifact;
     };
 
@@ -80,18 +98,32 @@ for (const kind of databaseKinds) {
       const artifact = await loginAtA();
       const atB = responseFromArtifactResponse((await resolveAt(sp, artifact, processB.url)).xml, certificate);
       expect(atB.status).to.equal(status('Success'));
-      expect(first(first(atB.response!, ns.saml, 'Assertion')!, ns.saml, 'NameID')!.textContent).to.equal(`s00000000:${citizen.bsn}`);
+      expect(first(first(atB.response!, ns.saml, 'Assertion')!, ns.saml, 'NameID')!.textContent).to.equal(
+        `s00000000:${citizen.bsn}`,
+      );
       for (const target of [processA.url, processB.url]) {
         const again = responseFromArtifactResponse((await resolveAt(sp, artifact, target)).xml, certificate);
-        expect(again).to.deep.include({ status: status('Requester'), subStatus: status('RequestDenied'), response: undefined });
+        expect(again).to.deep.include({
+          status: status('Requester'),
+          subStatus: status('RequestDenied'),
+          response: undefined,
+        });
       }
     });
 
     it('refuses at B an artifact of A resolved by another webdienst, which does not use it up for its own', async () => {
       const artifact = await loginAtA();
       const byOther = responseFromArtifactResponse((await resolveAt(other, artifact, processB.url)).xml, certificate);
-      expect(byOther).to.deep.include({ status: status('Requester'), subStatus: status('RequestDenied'), response: undefined });
-      const unsignedAtB = await fetch(`${processB.url}/saml/artifact`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><samlp:ArtifactResolve xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_x1" Version="2.0" IssueInstant="${new Date().toISOString()}"><saml:Issuer>${sp.entityId}</saml:Issuer><samlp:Artifact>${artifact}</samlp:Artifact></samlp:ArtifactResolve></soap:Body></soap:Envelope>` });
+      expect(byOther).to.deep.include({
+        status: status('Requester'),
+        subStatus: status('RequestDenied'),
+        response: undefined,
+      });
+      const unsignedAtB = await fetch(`${processB.url}/saml/artifact`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><samlp:ArtifactResolve xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_x1" Version="2.0" IssueInstant="${new Date().toISOString()}"><saml:Issuer>${sp.entityId}</saml:Issuer><samlp:Artifact>${artifact}</samlp:Artifact></samlp:ArtifactResolve></soap:Body></soap:Envelope>`,
+      });
       expect(unsignedAtB.status).to.equal(400);
       expect(await unsignedAtB.text()).to.not.include('Assertion');
       const bySp = responseFromArtifactResponse((await resolveAt(sp, artifact, processA.url)).xml, certificate);
@@ -104,11 +136,19 @@ for (const kind of databaseKinds) {
       const loginPage = await browser.follow(start);
       expect(loginPage.url.startsWith(processB.url), loginPage.url).to.equal(true);
       // Both processes serve one public URL (behind a load balancer), so that is the Origin a browser sends.
-      const submitted = await browser.post(formAction(loginPage.body, 'password', loginPage.url), { username: citizen.username, password: citizen.password }, { origin: processA.url });
+      const submitted = await browser.post(
+        formAction(loginPage.body, 'password', loginPage.url),
+        { username: citizen.username, password: citizen.password },
+        { origin: processA.url },
+      );
       const { artifact } = artifactFrom(await browser.get(submitted.location!));
       clock.advance(Math.max(0, Date.now() - clock.now()) + (shortTtlSeconds + 1) * 1000);
       const late = responseFromArtifactResponse((await resolveAt(sp, artifact, processA.url)).xml, certificate);
-      expect(late).to.deep.include({ status: status('Requester'), subStatus: status('RequestDenied'), response: undefined });
+      expect(late).to.deep.include({
+        status: status('Requester'),
+        subStatus: status('RequestDenied'),
+        response: undefined,
+      });
     });
   });
 }

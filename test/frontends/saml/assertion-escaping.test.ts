@@ -9,7 +9,16 @@ import { testCitizens } from '../../../seeds/development.ts';
 import { TestBrowser } from '../../support/browser.ts';
 import { databaseKinds } from '../../support/databases.ts';
 import type { TestServer } from '../../support/server.ts';
-import { all, artifactFrom, expectSignedBy, first, ns, responseFromArtifactResponse, TestSp, startSamlTestServer } from './test-sp.ts';
+import {
+  all,
+  artifactFrom,
+  expectSignedBy,
+  first,
+  ns,
+  responseFromArtifactResponse,
+  TestSp,
+  startSamlTestServer,
+} from './test-sp.ts';
 
 const citizen = testCitizens[0];
 const crafted = {
@@ -28,15 +37,26 @@ for (const kind of databaseKinds) {
     after(() => server.stop());
 
     it('escapes a crafted entityID, client address, names and RelayState; the signatures still verify and every field reads back exactly', async () => {
-      const sp = await TestSp.register(server, { entityId: crafted.entityId, name: crafted.name, organisationName: `Organisatie ${crafted.name}` });
+      const sp = await TestSp.register(server, {
+        entityId: crafted.entityId,
+        name: crafted.name,
+        organisationName: `Organisatie ${crafted.name}`,
+      });
       const browser = new TestBrowser({ 'x-forwarded-for': crafted.clientAddress });
-      const loginPage = await browser.follow(await browser.get(sp.redirectUrl(sp.authnRequest().xml, { relayState: crafted.relayState })));
+      const loginPage = await browser.follow(
+        await browser.get(sp.redirectUrl(sp.authnRequest().xml, { relayState: crafted.relayState })),
+      );
       expect(loginPage.status).to.equal(200);
       expect(loginPage.body).to.not.include('<script>alert(1)</script>');
       expect(loginPage.body).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
 
       const request = sp.authnRequest();
-      const answer = await sp.login(browser, await browser.get(sp.redirectUrl(request.xml, { relayState: crafted.relayState })), citizen.username, citizen.password);
+      const answer = await sp.login(
+        browser,
+        await browser.get(sp.redirectUrl(request.xml, { relayState: crafted.relayState })),
+        citizen.username,
+        citizen.password,
+      );
       expect(answer.headers.get('location')).to.not.match(/[<>"]/);
       const redirect = artifactFrom(answer);
       expect(redirect.relayState).to.equal(crafted.relayState);
@@ -48,9 +68,13 @@ for (const kind of databaseKinds) {
       expectSignedBy(resolved.xml, response!, certificate);
       const assertion = first(response!, ns.saml, 'Assertion')!;
       expectSignedBy(resolved.xml, assertion, certificate);
-      expect(first(first(assertion, ns.saml, 'Conditions')!, ns.saml, 'Audience')!.textContent).to.equal(crafted.entityId);
+      expect(first(first(assertion, ns.saml, 'Conditions')!, ns.saml, 'Audience')!.textContent).to.equal(
+        crafted.entityId,
+      );
       // A forwarded address that is not an IP address never gets this far (src/http/client-address.ts).
-      expect(first(assertion, ns.saml, 'SubjectLocality')!.getAttribute('Address')).to.match(/^(::ffff:)?127\.0\.0\.1$/);
+      expect(first(assertion, ns.saml, 'SubjectLocality')!.getAttribute('Address')).to.match(
+        /^(::ffff:)?127\.0\.0\.1$/,
+      );
       expect(all(response!, ns.saml, 'AttributeStatement')).to.have.length(0);
       expect(all(response!, ns.saml, 'Attribute')).to.have.length(0);
       expect(all(assertion, ns.saml, 'AuthnStatement')).to.have.length(1);

@@ -9,14 +9,27 @@ import { testCitizens } from '../../../seeds/development.ts';
 import { TestBrowser } from '../../support/browser.ts';
 import { databaseKinds } from '../../support/databases.ts';
 import type { TestServer } from '../../support/server.ts';
-import { all, artifactFrom, expectSignedBy, first, ns, parse, postedResponse, responseFromArtifactResponse, TestSp, startSamlTestServer } from './test-sp.ts';
+import {
+  all,
+  artifactFrom,
+  expectSignedBy,
+  first,
+  ns,
+  parse,
+  postedResponse,
+  responseFromArtifactResponse,
+  TestSp,
+  startSamlTestServer,
+} from './test-sp.ts';
 
 const citizen = testCitizens[0];
 const xenc = 'http://www.w3.org/2001/04/xmlenc#';
 // samlify is CommonJS with an `exports.default`: depending on the loader SamlLib is a named export or
 // sits under `default` (STACK.md notes the same split).
 type SamlLib = { decryptAssertion(entity: unknown, xml: string): Promise<[string, string]> };
-const samlLib: SamlLib = (samlify as unknown as { SamlLib?: SamlLib }).SamlLib ?? (samlify as unknown as { default: { SamlLib: SamlLib } }).default.SamlLib;
+const samlLib: SamlLib =
+  (samlify as unknown as { SamlLib?: SamlLib }).SamlLib ??
+  (samlify as unknown as { default: { SamlLib: SamlLib } }).default.SamlLib;
 
 for (const kind of databaseKinds) {
   describe(`SAML HTTP-POST with an encrypted Assertion (${kind})`, () => {
@@ -26,11 +39,17 @@ for (const kind of databaseKinds) {
     after(() => server.stop());
 
     /** samlify's own XML Encryption code (SamlLib.decryptAssertion) with the SP's private key. */
-    async function decrypt(responseXml: string, key: KeyObject): Promise<{ documentXml: string; assertionXml: string }> {
+    async function decrypt(
+      responseXml: string,
+      key: KeyObject,
+    ): Promise<{ documentXml: string; assertionXml: string }> {
       const original = console.error;
       console.error = () => undefined; // samlify prints the error of a failed decryption before it rejects
       try {
-        const [documentXml, assertionXml] = await samlLib.decryptAssertion({ entitySetting: { encPrivateKey: key.export({ type: 'pkcs8', format: 'pem' }).toString() } }, responseXml);
+        const [documentXml, assertionXml] = await samlLib.decryptAssertion(
+          { entitySetting: { encPrivateKey: key.export({ type: 'pkcs8', format: 'pem' }).toString() } },
+          responseXml,
+        );
         return { documentXml, assertionXml };
       } finally {
         console.error = original;
@@ -40,7 +59,9 @@ for (const kind of databaseKinds) {
     async function postLogin(sp: TestSp): Promise<{ id: string; xml: string }> {
       const browser = new TestBrowser();
       const { id, xml } = sp.authnRequest({ acsIndex: 1 });
-      const posted = postedResponse(await sp.login(browser, await browser.get(sp.redirectUrl(xml)), citizen.username, citizen.password));
+      const posted = postedResponse(
+        await sp.login(browser, await browser.get(sp.redirectUrl(xml)), citizen.username, citizen.password),
+      );
       expect(posted.action).to.equal(sp.postAcs);
       return { id, xml: posted.xml };
     }
@@ -53,7 +74,10 @@ for (const kind of databaseKinds) {
       expect(all(response, ns.saml, 'Assertion')).to.have.length(0);
       const encrypted = first(response, ns.saml, 'EncryptedAssertion')!;
       expect(encrypted, xml.slice(0, 500)).to.not.equal(undefined);
-      expect(all(encrypted, xenc, 'EncryptionMethod').map((method) => method.getAttribute('Algorithm'))).to.deep.equal(['http://www.w3.org/2009/xmlenc11#aes256-gcm', 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p']);
+      expect(all(encrypted, xenc, 'EncryptionMethod').map((method) => method.getAttribute('Algorithm'))).to.deep.equal([
+        'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+        'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+      ]);
       expect(xml).to.not.include(citizen.bsn);
       expect(xml).to.not.include('s00000000');
 
@@ -74,11 +98,19 @@ for (const kind of databaseKinds) {
       expect(String(refused), 'decrypted with the wrong key').to.include('ERR_EXCEPTION_OF_ASSERTION_DECRYPTION');
 
       const content = all(parse(xml).documentElement, xenc, 'CipherValue').map((value) => value.textContent!)[1]!;
-      const flipped = xml.replace(content, `${content.slice(0, 20)}${content[20] === 'A' ? 'B' : 'A'}${content.slice(21)}`);
+      const flipped = xml.replace(
+        content,
+        `${content.slice(0, 20)}${content[20] === 'A' ? 'B' : 'A'}${content.slice(21)}`,
+      );
       refused = undefined;
       await decrypt(flipped, sp.encryptionKey.privateKey).catch((error: unknown) => (refused = error));
-      expect(String(refused), 'AES-GCM accepted a changed ciphertext').to.include('ERR_EXCEPTION_OF_ASSERTION_DECRYPTION');
-      expect(() => expectSignedBy(flipped, parse(flipped).documentElement, certificate), 'the Response signature covers the ciphertext').to.throw();
+      expect(String(refused), 'AES-GCM accepted a changed ciphertext').to.include(
+        'ERR_EXCEPTION_OF_ASSERTION_DECRYPTION',
+      );
+      expect(
+        () => expectSignedBy(flipped, parse(flipped).documentElement, certificate),
+        'the Response signature covers the ciphertext',
+      ).to.throw();
     });
 
     it('sends the Assertion unencrypted (but signed) to a POST webdienst without an encryption certificate, and never encrypts the artifact answer', async () => {
@@ -91,9 +123,18 @@ for (const kind of databaseKinds) {
       // The artifact answer travels on the signed back channel, never through the browser: not encrypted.
       const artifactSp = await TestSp.register(server, { responseBinding: 'artifact', encryption: true });
       const browser = new TestBrowser();
-      const { artifact } = artifactFrom(await artifactSp.login(browser, await browser.get(artifactSp.redirectUrl(artifactSp.authnRequest().xml)), citizen.username, citizen.password));
+      const { artifact } = artifactFrom(
+        await artifactSp.login(
+          browser,
+          await browser.get(artifactSp.redirectUrl(artifactSp.authnRequest().xml)),
+          citizen.username,
+          citizen.password,
+        ),
+      );
       const { response } = responseFromArtifactResponse((await artifactSp.resolve(artifact)).xml, certificate);
-      expect(first(first(response!, ns.saml, 'Assertion')!, ns.saml, 'NameID')!.textContent).to.equal(`s00000000:${citizen.bsn}`);
+      expect(first(first(response!, ns.saml, 'Assertion')!, ns.saml, 'NameID')!.textContent).to.equal(
+        `s00000000:${citizen.bsn}`,
+      );
     });
   });
 }

@@ -45,17 +45,27 @@ describe('SAML IdP signing certificates', () => {
   it('reads configured certificate files in the order of the key files, and refuses one of another key', async () => {
     const pair = () => {
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      return { key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, certificate: selfSignedCertificate(privateKey, 'configured', Date.now()) };
+      return {
+        key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+        certificate: selfSignedCertificate(privateKey, 'configured', Date.now()),
+      };
     };
     const [a, b] = [pair(), pair()];
     writeFileSync(join(dir, 'a.pem'), a.key);
     writeFileSync(join(dir, 'b.pem'), b.key);
     writeFileSync(join(dir, 'a.crt'), a.certificate);
     writeFileSync(join(dir, 'b.crt'), b.certificate);
-    const env = (certificates: string) => ({ POORTWACHTER_ENV: 'development', DATABASE_URL: database.url, SIGNING_KEY_FILES: `${join(dir, 'a.pem')},${join(dir, 'b.pem')}`, SIGNING_CERTIFICATE_FILES: certificates });
+    const env = (certificates: string) => ({
+      POORTWACHTER_ENV: 'development',
+      DATABASE_URL: database.url,
+      SIGNING_KEY_FILES: `${join(dir, 'a.pem')},${join(dir, 'b.pem')}`,
+      SIGNING_CERTIFICATE_FILES: certificates,
+    });
     const config = loadConfig(env(`${join(dir, 'a.crt')},${join(dir, 'b.crt')}`));
     const idp = await createSamlIdp(config, await loadInstanceKeys(config, store, systemClock), store, systemClock);
-    expect(idp.certificates.map((pem) => new X509Certificate(pem).fingerprint256)).to.deep.equal([a, b].map((p) => new X509Certificate(p.certificate).fingerprint256));
+    expect(idp.certificates.map((pem) => new X509Certificate(pem).fingerprint256)).to.deep.equal(
+      [a, b].map((p) => new X509Certificate(p.certificate).fingerprint256),
+    );
     const swapped = loadConfig(env(`${join(dir, 'b.crt')},${join(dir, 'a.crt')}`));
     let caught: Error | undefined;
     try {

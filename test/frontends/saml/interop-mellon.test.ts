@@ -39,21 +39,38 @@ describe('SAML interop: mod_auth_mellon (Debian) as service provider', function 
     work = mkdtempSync(join(tmpdir(), 'mellon-sp-'));
     spPort = await freePort();
     entityId = `http://127.0.0.1:${spPort}/mellon-sp`;
-    env = { WORK: work, SP_PORT: String(spPort), SP_ENTITY_ID: entityId, IDP_BASE: server.url, TEST_USER: basisCitizen.username, TEST_PASSWORD: basisCitizen.password, EXPECT_BSN: basisCitizen.bsn };
+    env = {
+      WORK: work,
+      SP_PORT: String(spPort),
+      SP_ENTITY_ID: entityId,
+      IDP_BASE: server.url,
+      TEST_USER: basisCitizen.username,
+      TEST_PASSWORD: basisCitizen.password,
+      EXPECT_BSN: basisCitizen.bsn,
+    };
     // The SP's key and metadata first, made by mellon's own tool as run.sh does (it skips this step
     // when sp-metadata.xml exists): the IdP imports the metadata before the login (interop/README.md).
-    const created = spawnSync('mellon_create_metadata', [entityId, `http://127.0.0.1:${spPort}/mellon`], { cwd: work, stdio: 'ignore' });
+    const created = spawnSync('mellon_create_metadata', [entityId, `http://127.0.0.1:${spPort}/mellon`], {
+      cwd: work,
+      stdio: 'ignore',
+    });
     expect(created.status, 'mellon_create_metadata').to.equal(0);
     const base = entityId.replace(/[^0-9A-Za-z.]/g, '_').replace(/__+/g, '_');
     renameSync(join(work, `${base}.xml`), join(work, 'sp-metadata.xml'));
     renameSync(join(work, `${base}.key`), join(work, 'sp.key'));
     renameSync(join(work, `${base}.cert`), join(work, 'sp.cert'));
-    const signingOnly = readFileSync(join(work, 'sp-metadata.xml'), 'utf8').replace(/<KeyDescriptor use="encryption">[\s\S]*?<\/KeyDescriptor>/, '');
+    const signingOnly = readFileSync(join(work, 'sp-metadata.xml'), 'utf8').replace(
+      /<KeyDescriptor use="encryption">[\s\S]*?<\/KeyDescriptor>/,
+      '',
+    );
     expect(signingOnly).to.not.include('use="encryption"');
     const { adminDeps } = createServices(server.config, server.store, systemClock);
     const oin = nextOin();
     await addOrganisation(adminDeps, { name: 'Gemeente Interop', oin, bsnEntitled: true });
-    await addSamlWebdienst({ ...adminDeps, environment: 'development' }, { organisationOin: oin, name: 'mellon SP', metadataXml: signingOnly, responseBinding: 'post' });
+    await addSamlWebdienst(
+      { ...adminDeps, environment: 'development' },
+      { organisationOin: oin, name: 'mellon SP', metadataXml: signingOnly, responseBinding: 'post' },
+    );
   });
   after(async () => {
     await server?.stop();
@@ -62,7 +79,9 @@ describe('SAML interop: mod_auth_mellon (Debian) as service provider', function 
 
   it('Basis (run.sh): logs test-basis in (REMOTE_USER s00000000:<BSN>) and mellon refuses a Response whose BSN was changed in transit', async () => {
     const result = await run('bash', [join(interopDir, 'saml-mod_auth_mellon', 'run.sh')], env, 200_000);
-    expect(result.output, result.output.slice(-3000)).to.include(`PASS: mod_auth_mellon logged in as s00000000:${basisCitizen.bsn}`);
+    expect(result.output, result.output.slice(-3000)).to.include(
+      `PASS: mod_auth_mellon logged in as s00000000:${basisCitizen.bsn}`,
+    );
     expect(result.output, result.output.slice(-3000)).to.include('PASS (negative): tampered SAMLResponse was rejected');
     expect(result.code).to.equal(0);
   });
@@ -71,19 +90,34 @@ describe('SAML interop: mod_auth_mellon (Debian) as service provider', function 
     const conf = () => join(work, 'httpd-midden.conf');
     before(async () => {
       const { adminDeps } = createServices(server.config, server.store, systemClock);
-      const { registration } = await updateSamlWebdienst({ ...adminDeps, environment: 'development' }, { entityId, metadata: join(work, 'sp-metadata.xml') });
+      const { registration } = await updateSamlWebdienst(
+        { ...adminDeps, environment: 'development' },
+        { entityId, metadata: join(work, 'sp-metadata.xml') },
+      );
       expect(registration.encryptionCertificates).to.have.length(1);
       // run.sh left the IdP metadata and whoami.cgi in WORK; the same template, and mellon asks for Midden.
       copyFileSync(join(interopDir, 'lib', 'whoami.cgi'), join(work, 'whoami.cgi'));
       writeFileSync(join(work, 'idp-metadata.xml'), await (await fetch(`${server.url}/saml/metadata`)).text());
       const httpdConf = readFileSync(join(interopDir, 'saml-mod_auth_mellon', 'httpd.conf.tmpl'), 'utf8')
-        .replaceAll('@@WORK@@', work).replaceAll('@@SP_PORT@@', String(spPort)).replaceAll('@@SP_ENTITY_ID@@', entityId).replaceAll('@@MELLON_USER@@', 'NAME_ID')
+        .replaceAll('@@WORK@@', work)
+        .replaceAll('@@SP_PORT@@', String(spPort))
+        .replaceAll('@@SP_ENTITY_ID@@', entityId)
+        .replaceAll('@@MELLON_USER@@', 'NAME_ID')
         .replace('MellonEnable info', `MellonEnable info\n    MellonAuthnContextClassRef "${levels.midden.uri}"`);
       expect(httpdConf).to.include('MellonAuthnContextClassRef');
       writeFileSync(conf(), httpdConf);
       const started = spawnSync('apache2', ['-f', conf(), '-k', 'start'], { encoding: 'utf8' });
       expect(started.status, started.stderr).to.equal(0);
-      for (let i = 0; i < 50 && !(await fetch(`http://127.0.0.1:${spPort}/`).then(() => true, () => false)); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (
+        let i = 0;
+        i < 50 &&
+        !(await fetch(`http://127.0.0.1:${spPort}/`).then(
+          () => true,
+          () => false,
+        ));
+        i += 1
+      )
+        await new Promise((resolve) => setTimeout(resolve, 100));
     });
     after(() => {
       spawnSync('apache2', ['-f', conf(), '-k', 'stop'], { stdio: 'ignore' });
@@ -91,25 +125,46 @@ describe('SAML interop: mod_auth_mellon (Debian) as service provider', function 
 
     it('logs test-midden in with password and SMS code; mellon decrypts the Assertion (REMOTE_USER s00000000:<BSN>)', async () => {
       let carried = '';
-      const { page, codeAsked } = await browserLogin(server, `http://127.0.0.1:${spPort}/protected/whoami`, { username: middenCitizen.username, password: middenCitizen.password, smsTo: middenCitizen.phone, observe: (xml) => (carried = xml) });
+      const { page, codeAsked } = await browserLogin(server, `http://127.0.0.1:${spPort}/protected/whoami`, {
+        username: middenCitizen.username,
+        password: middenCitizen.password,
+        smsTo: middenCitizen.phone,
+        observe: (xml) => (carried = xml),
+      });
       expect(codeAsked, 'the SMS code was asked').to.equal(true);
       expect(carried).to.include('EncryptedAssertion').and.not.include(middenCitizen.bsn);
-      expect(page.status, `${page.url}\n${readFileSync(join(work, 'error.log'), 'utf8').split('\n').filter((line) => /error|warn/i.test(line)).slice(-8).join('\n')}`).to.equal(200);
+      expect(
+        page.status,
+        `${page.url}\n${readFileSync(join(work, 'error.log'), 'utf8')
+          .split('\n')
+          .filter((line) => /error|warn/i.test(line))
+          .slice(-8)
+          .join('\n')}`,
+      ).to.equal(200);
       expect(page.body).to.match(new RegExp(`AUTHENTICATED-AS: s00000000:${middenCitizen.bsn}\\b`));
     });
 
     it('refuses a Response whose encrypted Assertion was changed in transit', async () => {
-      const errorsBefore = readFileSync(join(work, 'error.log'), 'utf8').split('\n').filter((line) => line.includes('[auth_mellon:error]')).length;
+      const errorsBefore = readFileSync(join(work, 'error.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('[auth_mellon:error]')).length;
       const { page, tampered } = await browserLogin(server, `http://127.0.0.1:${spPort}/protected/whoami`, {
         username: middenCitizen.username,
         password: middenCitizen.password,
         smsTo: middenCitizen.phone,
-        tamper: (xml) => xml.replace(/(<xenc:CipherData><xenc:CipherValue>[^<]{40})([^<])([^<]*<\/xenc:CipherValue><\/xenc:CipherData><\/xenc:EncryptedData>)/, (_, head: string, char: string, tail: string) => `${head}${char === 'A' ? 'B' : 'A'}${tail}`),
+        tamper: (xml) =>
+          xml.replace(
+            /(<xenc:CipherData><xenc:CipherValue>[^<]{40})([^<])([^<]*<\/xenc:CipherValue><\/xenc:CipherData><\/xenc:EncryptedData>)/,
+            (_, head: string, char: string, tail: string) => `${head}${char === 'A' ? 'B' : 'A'}${tail}`,
+          ),
       });
       expect(tampered).to.equal(true);
       expect(page.body).to.not.include('AUTHENTICATED-AS');
       expect(page.status).to.be.at.least(400);
-      const errors = readFileSync(join(work, 'error.log'), 'utf8').split('\n').filter((line) => line.includes('[auth_mellon:error]')).slice(errorsBefore);
+      const errors = readFileSync(join(work, 'error.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('[auth_mellon:error]'))
+        .slice(errorsBefore);
       expect(errors.join('\n'), 'mellon refused it for the tampering, not for something else').to.match(/Lasso error/);
     });
   });

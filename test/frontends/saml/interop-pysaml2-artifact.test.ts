@@ -24,18 +24,32 @@ const middenCitizen = testCitizens[1];
  * A reverse proxy that is the IdP's public URL for one test server: it passes every request through,
  * and while `tamper` is set it changes the answers of the ArtifactResolutionService (the back channel).
  */
-async function startTamperingProxy(port: number, target: () => string): Promise<{ tamper?: (xml: string) => string; close(): Promise<void> }> {
+async function startTamperingProxy(
+  port: number,
+  target: () => string,
+): Promise<{ tamper?: (xml: string) => string; close(): Promise<void> }> {
   const proxy: { tamper?: (xml: string) => string; close(): Promise<void> } = { close: async () => undefined };
   const http = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)).map(([name, value]) => [name, String(value)]));
-    const answer = await fetch(`${target()}${request.url}`, { method: request.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' });
+    const headers = Object.fromEntries(
+      Object.entries(request.headers)
+        .filter(([name]) => !['host', 'connection', 'content-length'].includes(name))
+        .map(([name, value]) => [name, String(value)]),
+    );
+    const answer = await fetch(`${target()}${request.url}`, {
+      method: request.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+      redirect: 'manual',
+    });
     let body = Buffer.from(await answer.arrayBuffer());
-    if (proxy.tamper && request.url === '/saml/artifact') body = Buffer.from(proxy.tamper(body.toString('utf8')), 'utf8');
+    if (proxy.tamper && request.url === '/saml/artifact')
+      body = Buffer.from(proxy.tamper(body.toString('utf8')), 'utf8');
     const out: Record<string, string | string[]> = {};
     answer.headers.forEach((value, name) => {
-      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'set-cookie'].includes(name)) out[name] = value;
+      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'set-cookie'].includes(name))
+        out[name] = value;
     });
     if (answer.headers.getSetCookie().length) out['set-cookie'] = answer.headers.getSetCookie();
     response.writeHead(answer.status, out);
@@ -61,12 +75,26 @@ describe('SAML interop: pysaml2 (Debian) resolving artifacts', function () {
     const spPort = await freePort();
     spUrl = `http://127.0.0.1:${spPort}`;
     env = { WORK: work, SP_PORT: String(spPort) };
-    await preparePysaml2Sp(server, { script: spScript, work, env, registration: { organisationName: 'Gemeente Artefact', name: 'pysaml2 artifact SP', responseBinding: 'artifact' } });
-    sp = spawn('/usr/bin/python3', [spScript, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    await preparePysaml2Sp(server, {
+      script: spScript,
+      work,
+      env,
+      registration: { organisationName: 'Gemeente Artefact', name: 'pysaml2 artifact SP', responseBinding: 'artifact' },
+    });
+    sp = spawn('/usr/bin/python3', [spScript, 'serve'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     sp.stdout!.on('data', (chunk) => (spLog += chunk));
     sp.stderr!.on('data', (chunk) => (spLog += chunk));
     for (let i = 0; i < 100; i += 1) {
-      if (await fetch(`${spUrl}/`).then(() => true, () => false)) break;
+      if (
+        await fetch(`${spUrl}/`).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   });
@@ -81,7 +109,22 @@ describe('SAML interop: pysaml2 (Debian) resolving artifacts', function () {
   });
 
   it('logs test-basis in: pysaml2 resolves the artifact and sees NameID s00000000:<BSN>; a replayed SAMLart gets nothing', async () => {
-    const result = await run('/usr/bin/python3', [join(interopDir, 'lib', 'browserless_login.py'), '--start', `${spUrl}/protected/whoami`, '--user', citizen.username, '--password', citizen.password, '--expect', `AUTHENTICATED-AS: s00000000:${citizen.bsn}\\b`], {}, 120_000);
+    const result = await run(
+      '/usr/bin/python3',
+      [
+        join(interopDir, 'lib', 'browserless_login.py'),
+        '--start',
+        `${spUrl}/protected/whoami`,
+        '--user',
+        citizen.username,
+        '--password',
+        citizen.password,
+        '--expect',
+        `AUTHENTICATED-AS: s00000000:${citizen.bsn}\\b`,
+      ],
+      {},
+      120_000,
+    );
     expect(result.code, `${result.output.slice(-2000)}\n--- SP log ---\n${spLog.slice(-2000)}`).to.equal(0);
     expect(spLog).to.include(`ACS accepted artifact: name_id=s00000000:${citizen.bsn}`);
 
@@ -113,7 +156,11 @@ describe('SAML interop: pysaml2 (Debian) resolving artifacts', function () {
     });
 
     it('logs test-midden in: password and SMS code; pysaml2 resolves the artifact and sees NameID s00000000:<BSN>', async () => {
-      const { page, codeAsked } = await browserLogin(proxied, `${middenSp.url}/protected/whoami`, { username: middenCitizen.username, password: middenCitizen.password, smsTo: middenCitizen.phone });
+      const { page, codeAsked } = await browserLogin(proxied, `${middenSp.url}/protected/whoami`, {
+        username: middenCitizen.username,
+        password: middenCitizen.password,
+        smsTo: middenCitizen.phone,
+      });
       expect(codeAsked, 'the SMS code was asked').to.equal(true);
       expect(page.status, `${page.body.slice(0, 300)}\n${middenSp.process.log().slice(-1500)}`).to.equal(200);
       expect(page.body).to.match(new RegExp(`AUTHENTICATED-AS: s00000000:${middenCitizen.bsn}\\b`));
@@ -122,12 +169,17 @@ describe('SAML interop: pysaml2 (Debian) resolving artifacts', function () {
 
     it('refuses an ArtifactResponse whose BSN was changed on the back channel', async () => {
       let changed = 0;
-      proxy.tamper = (xml) => xml.replaceAll(middenCitizen.bsn, () => {
-        changed += 1;
-        return '999990027';
-      });
+      proxy.tamper = (xml) =>
+        xml.replaceAll(middenCitizen.bsn, () => {
+          changed += 1;
+          return '999990027';
+        });
       try {
-        const { page } = await browserLogin(proxied, `${middenSp.url}/protected/whoami`, { username: middenCitizen.username, password: middenCitizen.password, smsTo: middenCitizen.phone });
+        const { page } = await browserLogin(proxied, `${middenSp.url}/protected/whoami`, {
+          username: middenCitizen.username,
+          password: middenCitizen.password,
+          smsTo: middenCitizen.phone,
+        });
         expect(changed, 'the BSN was in the ArtifactResponse and was changed').to.be.at.least(1);
         expect(page.status).to.equal(403);
         expect(page.body).to.include('SAML artifact rejected').and.not.include('AUTHENTICATED-AS');

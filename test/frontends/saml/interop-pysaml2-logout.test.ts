@@ -36,7 +36,10 @@ describe('SAML interop: pysaml2 (Debian) receiving our SOAP LogoutRequest', func
     work = mkdtempSync(join(tmpdir(), 'pysaml2-logout-sp-'));
     // The SP's SOAP SingleLogoutService: each request goes through pysaml2, its answer goes back.
     endpoint = createServer((request, response) => {
-      const python = spawn('/usr/bin/python3', [spScript, 'soap'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const python = spawn('/usr/bin/python3', [spScript, 'soap'], {
+        env: { ...process.env, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let out = '';
       python.stdout.on('data', (chunk) => (out += chunk));
       python.stderr.on('data', (chunk) => pysaml2Said.push(String(chunk)));
@@ -59,22 +62,58 @@ describe('SAML interop: pysaml2 (Debian) receiving our SOAP LogoutRequest', func
     const { adminDeps } = createServices(server.config, server.store, systemClock);
     const oin = nextOin();
     await addOrganisation(adminDeps, { name: 'Gemeente Uitlog', oin, bsnEntitled: true });
-    const pysaml2 = await addSamlWebdienst({ ...adminDeps, environment: 'development' }, { organisationOin: oin, name: 'pysaml2 uitlogdienst', metadata: join(work, 'sp-metadata.xml'), federation, responseBinding: 'post' });
-    const initiator = await TestSp.register(server, { federation, name: 'Initiator', singleLogoutServices: (self) => [frontChannelSlo(self)] });
+    const pysaml2 = await addSamlWebdienst(
+      { ...adminDeps, environment: 'development' },
+      {
+        organisationOin: oin,
+        name: 'pysaml2 uitlogdienst',
+        metadata: join(work, 'sp-metadata.xml'),
+        federation,
+        responseBinding: 'post',
+      },
+    );
+    const initiator = await TestSp.register(server, {
+      federation,
+      name: 'Initiator',
+      singleLogoutServices: (self) => [frontChannelSlo(self)],
+    });
 
     const browser = new TestBrowser();
-    const answer = await initiator.login(browser, await browser.get(initiator.redirectUrl(initiator.authnRequest().xml)), citizen.username, citizen.password);
-    const assertion = first(responseFromArtifactResponse((await initiator.resolve(artifactFrom(answer).artifact)).xml, await idpCertificate(server)).response!, ns.saml, 'Assertion')!;
+    const answer = await initiator.login(
+      browser,
+      await browser.get(initiator.redirectUrl(initiator.authnRequest().xml)),
+      citizen.username,
+      citizen.password,
+    );
+    const assertion = first(
+      responseFromArtifactResponse(
+        (await initiator.resolve(artifactFrom(answer).artifact)).xml,
+        await idpCertificate(server),
+      ).response!,
+      ns.saml,
+      'Assertion',
+    )!;
     const nameId = first(assertion, ns.saml, 'NameID')!.textContent!;
     const sessionIndex = first(assertion, ns.saml, 'AuthnStatement')!.getAttribute('SessionIndex')!;
     // pysaml2 logged in through the same session: its participant row, as a SAML login would write it.
     const initiatorRow = await server.store.findWebdienstByClientId(initiator.entityId);
     const session = await server.store.findSsoSessionByParticipant(initiatorRow!.id, sessionIndex);
-    await server.store.addSsoParticipant({ sessionId: session!.id, webdienstId: pysaml2.webdienst.id, protocol: 'saml', sessionRef: '_pysaml2-index', joinedAt: Date.now() });
+    await server.store.addSsoParticipant({
+      sessionId: session!.id,
+      webdienstId: pysaml2.webdienst.id,
+      protocol: 'saml',
+      sessionRef: '_pysaml2-index',
+      joinedAt: Date.now(),
+    });
 
-    const logout = await browser.get(logoutRedirectUrl(initiator, logoutRequestXml(initiator, { nameId, sessionIndexes: [sessionIndex] }).xml));
+    const logout = await browser.get(
+      logoutRedirectUrl(initiator, logoutRequestXml(initiator, { nameId, sessionIndexes: [sessionIndex] }).xml),
+    );
     expect(logout.status, `${logout.body.slice(0, 200)}\n${pysaml2Said.join('')}`).to.equal(303);
-    expect(redirectedLogoutResponse(logout.location!, await idpCertificate(server)).statusCodes, pysaml2Said.join('')).to.deep.equal(['urn:oasis:names:tc:SAML:2.0:status:Success']);
+    expect(
+      redirectedLogoutResponse(logout.location!, await idpCertificate(server)).statusCodes,
+      pysaml2Said.join(''),
+    ).to.deep.equal(['urn:oasis:names:tc:SAML:2.0:status:Success']);
     expect(pysaml2Said.join('')).to.include(`NAMEID s00000000:${citizen.bsn} SESSIONINDEX ['_pysaml2-index']`);
   });
 });

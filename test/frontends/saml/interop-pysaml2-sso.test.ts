@@ -26,7 +26,6 @@ const spScript = join(process.cwd(), 'test', 'interop', 'pysaml2_sso_sp.py');
 const citizen = testCitizens[1]; // test-midden: password and SMS code, so the level is more than the SP's minimum
 const success = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
-
 type Answer = Record<string, unknown> & { error?: string };
 
 /** pysaml2_sso_sp.py drive: one Saml2Client (with its identity cache) for the whole test, a JSON line per step. */
@@ -37,12 +36,18 @@ class Pysaml2Driver {
     createInterface({ input: child.stdout }).on('line', (line) => this.answers.shift()?.(JSON.parse(line) as Answer));
     child.stderr.on('data', (chunk) => (this.stderr += chunk));
     child.on('exit', () => {
-      for (const waiting of this.answers.splice(0)) waiting({ error: `pysaml2 driver exited:\n${this.stderr.slice(-2000)}` });
+      for (const waiting of this.answers.splice(0))
+        waiting({ error: `pysaml2 driver exited:\n${this.stderr.slice(-2000)}` });
     });
   }
 
   static start(env: NodeJS.ProcessEnv): Pysaml2Driver {
-    return new Pysaml2Driver(spawn('/usr/bin/python3', [spScript, 'drive'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] }));
+    return new Pysaml2Driver(
+      spawn('/usr/bin/python3', [spScript, 'drive'], {
+        env: { ...process.env, ...env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
   }
 
   log(): string {
@@ -76,9 +81,16 @@ class Pysaml2Driver {
 function postForm(page: Page): { action: string; fields: Record<string, string> } {
   const form = page.body.match(/<form[^>]*id="saml-post"[\s\S]*?<\/form>/)?.[0];
   if (!form) throw new Error(`no SAML POST form: ${page.status} ${page.location ?? page.body.slice(0, 300)}`);
-  const unescape = (value: string) => value.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  const unescape = (value: string) =>
+    value
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
   const fields: Record<string, string> = {};
-  for (const input of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[input[1]!] = unescape(input[2]!);
+  for (const input of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields[input[1]!] = unescape(input[2]!);
   return { action: new URL(unescape(form.match(/action="([^"]*)"/)![1]!), page.url).href, fields };
 }
 
@@ -99,7 +111,17 @@ for (const kind of databaseKinds) {
       // The browser stops at the SP's endpoints and hands what it carries to the driver: nothing listens there.
       spBase = `http://127.0.0.1:9/pysaml2-sso-${kind}`;
       const env = { WORK: work, SP_ENTITY_ID: `${spBase}/metadata`, SP_BASE: spBase };
-      await preparePysaml2Sp(server, { script: spScript, work, env, registration: { organisationName: 'Gemeente Eenmalig', name: 'pysaml2 SSO-dienst', federation, responseBinding: 'post' } });
+      await preparePysaml2Sp(server, {
+        script: spScript,
+        work,
+        env,
+        registration: {
+          organisationName: 'Gemeente Eenmalig',
+          name: 'pysaml2 SSO-dienst',
+          federation,
+          responseBinding: 'post',
+        },
+      });
       pysaml2 = Pysaml2Driver.start(env);
     });
     after(async () => {
@@ -111,10 +133,17 @@ for (const kind of databaseKinds) {
 
     it('OIDC login, then SSO at pysaml2 without a password at the same level; pysaml2 logs out everywhere by Redirect and accepts our LogoutResponse', async () => {
       // 1. The OIDC webdienst at Midden: password and SMS code.
-      const rp = await RelyingParty.register(server, { federation, level: 'midden', name: 'OIDC-dienst', registration: { backchannelLogoutUri: receiver.url } });
+      const rp = await RelyingParty.register(server, {
+        federation,
+        level: 'midden',
+        name: 'OIDC-dienst',
+        registration: { backchannelLogoutUri: receiver.url },
+      });
       const browser = new TestBrowser();
       const { request, page: loginPage } = await rp.start(browser);
-      const codePage = await browser.follow(await rp.submitPassword(browser, loginPage, citizen.username, citizen.password));
+      const codePage = await browser.follow(
+        await rp.submitPassword(browser, loginPage, citizen.username, citizen.password),
+      );
       const back = await submitCode(browser, rp, codePage, await lastSmsCode(server, citizen.phone));
       expect(back.location?.startsWith(rp.redirectUri), back.body.slice(0, 300)).to.equal(true);
       const idClaims = (await rp.redeem(back.location!, request)).claims()!;
@@ -127,12 +156,20 @@ for (const kind of databaseKinds) {
       expect(interstitial.status, interstitial.body.slice(0, 300)).to.equal(200);
       expect(interstitial.body, 'no password asked').to.not.include('name="password"');
       expect(interstitial.body).to.include(citizen.username).and.include('pysaml2 SSO-dienst');
-      const answer = await browser.follow(await browser.post(formActionEndingWith(interstitial.body, '/doorgaan', interstitial.url), {}));
+      const answer = await browser.follow(
+        await browser.post(formActionEndingWith(interstitial.body, '/doorgaan', interstitial.url), {}),
+      );
       const { action, fields } = postForm(answer);
       expect(action).to.equal(`${spBase}/acs`);
       const accepted = await pysaml2.send({ op: 'acs', ...fields });
-      expect(accepted).to.deep.include({ name_id_text: `s00000000:${citizen.bsn}`, issuer: `${server.url}/saml/metadata`, in_response_to: login.request_id });
-      expect(accepted.known_to, 'the session is in pysaml2\'s identity cache').to.deep.equal([`${server.url}/saml/metadata`]);
+      expect(accepted).to.deep.include({
+        name_id_text: `s00000000:${citizen.bsn}`,
+        issuer: `${server.url}/saml/metadata`,
+        in_response_to: login.request_id,
+      });
+      expect(accepted.known_to, "the session is in pysaml2's identity cache").to.deep.equal([
+        `${server.url}/saml/metadata`,
+      ]);
       expect(accepted.authn_context, 'the level of the OIDC login').to.deep.equal([levels.midden.uri]);
       expect(accepted.session_index).to.be.a('string').and.not.equal('');
 
@@ -141,11 +178,22 @@ for (const kind of databaseKinds) {
       const logout = await pysaml2.send({ op: 'logout', name_id: accepted.name_id });
       const logoutUrl = new URL(String(logout.url));
       expect(`${logoutUrl.origin}${logoutUrl.pathname}`).to.equal(`${server.url}/saml/slo`);
-      expect([...logoutUrl.searchParams.keys()].sort()).to.deep.equal(['RelayState', 'SAMLRequest', 'SigAlg', 'Signature']);
+      expect([...logoutUrl.searchParams.keys()].sort()).to.deep.equal([
+        'RelayState',
+        'SAMLRequest',
+        'SigAlg',
+        'Signature',
+      ]);
       expect(logoutUrl.searchParams.get('SigAlg')).to.equal('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
-      const logoutRequest = inflateRawSync(Buffer.from(logoutUrl.searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
-      expect(logoutRequest, 'the NameID pysaml2 got').to.match(new RegExp(`<(\\w+:)?NameID[^>]*>s00000000:${citizen.bsn}</`));
-      expect(logoutRequest.match(/<(?:\w+:)?SessionIndex>([^<]*)</)?.[1], 'the SessionIndex pysaml2 got').to.equal(accepted.session_index);
+      const logoutRequest = inflateRawSync(Buffer.from(logoutUrl.searchParams.get('SAMLRequest')!, 'base64')).toString(
+        'utf8',
+      );
+      expect(logoutRequest, 'the NameID pysaml2 got').to.match(
+        new RegExp(`<(\\w+:)?NameID[^>]*>s00000000:${citizen.bsn}</`),
+      );
+      expect(logoutRequest.match(/<(?:\w+:)?SessionIndex>([^<]*)</)?.[1], 'the SessionIndex pysaml2 got').to.equal(
+        accepted.session_index,
+      );
       expect(logoutRequest).to.include(`Destination="${server.url}/saml/slo"`);
       const afterLogout = await browser.get(logoutUrl.href);
       expect(afterLogout.status, `${afterLogout.body.slice(0, 500)}\n${pysaml2.log()}`).to.equal(303);
@@ -153,7 +201,10 @@ for (const kind of databaseKinds) {
 
       // The OIDC webdienst: a valid back-channel logout token for the sub and sid of its ID token.
       expect(receiver.tokens.length, 'one logout token for the OIDC webdienst').to.equal(tokensBefore + 1);
-      const { payload } = await jwtVerify(receiver.tokens.at(-1)!, createRemoteJWKSet(new URL(`${server.url}/jwks`)), { issuer: server.url, audience: rp.clientId });
+      const { payload } = await jwtVerify(receiver.tokens.at(-1)!, createRemoteJWKSet(new URL(`${server.url}/jwks`)), {
+        issuer: server.url,
+        audience: rp.clientId,
+      });
       expect(payload.sub).to.equal(idClaims.sub);
       expect(payload.sid).to.equal(idClaims.sid);
       expect(payload.events).to.deep.equal({ 'http://schemas.openid.net/event/backchannel-logout': {} });
@@ -162,13 +213,26 @@ for (const kind of databaseKinds) {
       // the LogoutResponse handled, the citizen out of its cache.
       const tampered = new URL(afterLogout.location!);
       tampered.searchParams.set('RelayState', `${tampered.searchParams.get('RelayState')}x`);
-      expect((await pysaml2.attempt({ op: 'logout_response', url: tampered.href })).error).to.match(/redirect signature .* does not verify/);
+      expect((await pysaml2.attempt({ op: 'logout_response', url: tampered.href })).error).to.match(
+        /redirect signature .* does not verify/,
+      );
       const done = await pysaml2.send({ op: 'logout_response', url: afterLogout.location });
-      expect(done).to.deep.include({ status: success, sub_status: null, in_response_to: logout.request_id, issuer: `${server.url}/saml/metadata`, destination: `${spBase}/slo`, relay_state: logout.relay_state, handled: '200 Ok' });
+      expect(done).to.deep.include({
+        status: success,
+        sub_status: null,
+        in_response_to: logout.request_id,
+        issuer: `${server.url}/saml/metadata`,
+        destination: `${spBase}/slo`,
+        relay_state: logout.relay_state,
+        handled: '200 Ok',
+      });
       expect(done.known_to, 'pysaml2 ended its own session').to.deep.equal([]);
 
       const initiator = await server.store.findWebdienstByClientId(`${spBase}/metadata`);
-      expect((await server.store.listAuditEvents({ type: 'saml.logout_request' })).at(-1)).to.deep.include({ outcome: 'success', webdienstId: initiator!.id });
+      expect((await server.store.listAuditEvents({ type: 'saml.logout_request' })).at(-1)).to.deep.include({
+        outcome: 'success',
+        webdienstId: initiator!.id,
+      });
 
       // The old cookie gives no SSO.
       const silent = await rp.start(browser, { prompt: 'none' });
@@ -180,7 +244,10 @@ for (const kind of databaseKinds) {
       const login = await pysaml2.send({ op: 'login' });
       const loginPage = await browser.follow(await browser.get(String(login.url)));
       expect(loginPage.body).to.include('name="password"');
-      const posted = await browser.post(formAction(loginPage.body, 'password', loginPage.url), { username: citizen.username, password: citizen.password });
+      const posted = await browser.post(formAction(loginPage.body, 'password', loginPage.url), {
+        username: citizen.username,
+        password: citizen.password,
+      });
       const { fields } = postForm(await browser.follow(posted));
       const accepted = await pysaml2.send({ op: 'acs', ...fields });
       expect(accepted).to.deep.include({ name_id_text: `s00000000:${citizen.bsn}`, in_response_to: login.request_id });
@@ -189,7 +256,10 @@ for (const kind of databaseKinds) {
       const rp = await RelyingParty.register(server, { federation, name: 'OIDC-dienst na SAML' });
       const { request, page } = await rp.start(browser);
       expect(page.body, 'no password asked').to.not.include('name="password"');
-      const back = await browser.follow(await browser.post(formActionEndingWith(page.body, '/doorgaan', page.url), {}), (url) => url.startsWith(rp.redirectUri));
+      const back = await browser.follow(
+        await browser.post(formActionEndingWith(page.body, '/doorgaan', page.url), {}),
+        (url) => url.startsWith(rp.redirectUri),
+      );
       const claims = (await rp.redeem(back.location!, request)).claims()!;
       expect(claims).to.deep.include({ acr: levels.basis.uri, bsn: citizen.bsn });
     });

@@ -36,7 +36,12 @@ describe('SAML interop: pysaml2 (Debian) as service provider', function () {
       EXPECT_BSN: citizen.bsn,
     };
     // The SP's key and metadata first: the IdP imports the metadata before the login (interop/README.md).
-    await preparePysaml2Sp(server, { script: recipeSp, work, env, registration: { organisationName: 'Gemeente Interop', name: 'pysaml2 SP', responseBinding: 'post' } });
+    await preparePysaml2Sp(server, {
+      script: recipeSp,
+      work,
+      env,
+      registration: { organisationName: 'Gemeente Interop', name: 'pysaml2 SP', responseBinding: 'post' },
+    });
   });
   after(async () => {
     await server?.stop();
@@ -45,7 +50,9 @@ describe('SAML interop: pysaml2 (Debian) as service provider', function () {
 
   it('logs test-basis in (NameID s00000000:<BSN>) and the SP refuses a tampered Response', async () => {
     const result = await run('bash', [join(interopDir, 'saml-pysaml2', 'run.sh')], env, 200_000);
-    expect(result.output, result.output.slice(-3000)).to.include(`PASS: pysaml2 SP logged in as s00000000:${citizen.bsn}`);
+    expect(result.output, result.output.slice(-3000)).to.include(
+      `PASS: pysaml2 SP logged in as s00000000:${citizen.bsn}`,
+    );
     expect(result.output, result.output.slice(-3000)).to.include('PASS (negative): tampered SAMLResponse was rejected');
     expect(result.code).to.equal(0);
   });
@@ -53,7 +60,11 @@ describe('SAML interop: pysaml2 (Debian) as service provider', function () {
   it('logs test-midden in at a Midden webdienst: password and SMS code, NameID s00000000:<BSN>', async () => {
     const sp = await startPysaml2Sp(server, { script: recipeSp, level: 'midden', responseBinding: 'post' });
     try {
-      const { page, codeAsked } = await browserLogin(server, `${sp.url}/protected/whoami`, { username: middenCitizen.username, password: middenCitizen.password, smsTo: middenCitizen.phone });
+      const { page, codeAsked } = await browserLogin(server, `${sp.url}/protected/whoami`, {
+        username: middenCitizen.username,
+        password: middenCitizen.password,
+        smsTo: middenCitizen.phone,
+      });
       expect(codeAsked, 'the SMS code was asked').to.equal(true);
       expect(page.status, `${page.body.slice(0, 300)}\n${sp.process.log().slice(-1500)}`).to.equal(200);
       expect(page.body).to.match(new RegExp(`AUTHENTICATED-AS: s00000000:${middenCitizen.bsn}\\b`));

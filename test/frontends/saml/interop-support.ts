@@ -18,7 +18,12 @@ import { nextOin } from './test-sp.ts';
 
 export const interopDir = process.env.POORTWACHTER_INTEROP_DIR ?? '/work/shared/interop';
 
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -39,7 +44,12 @@ export interface SpProcess {
 }
 
 /** Starts a long-running SP (pysaml2's WSGI server) and waits until `readyUrl` answers. */
-export async function startSpProcess(command: string, args: string[], env: NodeJS.ProcessEnv, readyUrl: string): Promise<SpProcess> {
+export async function startSpProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  readyUrl: string,
+): Promise<SpProcess> {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (chunk) => (log += chunk));
@@ -51,7 +61,13 @@ export async function startSpProcess(command: string, args: string[], env: NodeJ
     await exited;
   };
   for (let i = 0; i < 100; i += 1) {
-    if (await fetch(readyUrl).then(() => true, () => false)) return { child, log: () => log, stop };
+    if (
+      await fetch(readyUrl).then(
+        () => true,
+        () => false,
+      )
+    )
+      return { child, log: () => log, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();
@@ -87,7 +103,12 @@ class LoopbackBrowser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       headers.origin = new URL(url).origin;
     }
-    const response = await fetch(url, { method: form ? 'POST' : 'GET', headers, body: form ? new URLSearchParams(form).toString() : undefined, redirect: 'manual' });
+    const response = await fetch(url, {
+      method: form ? 'POST' : 'GET',
+      headers,
+      body: form ? new URLSearchParams(form).toString() : undefined,
+      redirect: 'manual',
+    });
     for (const setCookie of response.headers.getSetCookie()) {
       const [pair] = setCookie.split(';');
       const at = pair!.indexOf('=');
@@ -97,7 +118,13 @@ class LoopbackBrowser {
       else jar.set(name, value);
     }
     const location = response.headers.get('location') ?? undefined;
-    return { status: response.status, url, headers: response.headers, body: await response.text(), location: location && new URL(location, url).href };
+    return {
+      status: response.status,
+      url,
+      headers: response.headers,
+      body: await response.text(),
+      location: location && new URL(location, url).href,
+    };
   }
 }
 
@@ -105,7 +132,13 @@ function formFields(html: string): { action: string; fields: Record<string, stri
   const form = html.match(/<form[^>]*id="saml-post"[\s\S]*?<\/form>/)?.[0];
   if (!form) return undefined;
   const fields: Record<string, string> = {};
-  for (const input of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[input[1]!] = input[2]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  for (const input of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+    fields[input[1]!] = input[2]!
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
   return { action: form.match(/action="([^"]*)"/)![1]!.replace(/&amp;/g, '&'), fields };
 }
 
@@ -113,7 +146,11 @@ function formFields(html: string): { action: string; fields: Record<string, stri
  * A citizen's browser from the SP's protected page to the end: redirects on both sides, our login pages
  * (password, then the SMS code when asked), and our auto-submitting HTTP-POST form. Returns the last page.
  */
-export async function browserLogin(server: TestServer, startUrl: string, options: BrowserLoginOptions): Promise<{ page: Page; tampered: boolean; codeAsked: boolean }> {
+export async function browserLogin(
+  server: TestServer,
+  startUrl: string,
+  options: BrowserLoginOptions,
+): Promise<{ page: Page; tampered: boolean; codeAsked: boolean }> {
   const browser = new LoopbackBrowser();
   let page = await browser.request(startUrl);
   let tampered = false;
@@ -137,12 +174,17 @@ export async function browserLogin(server: TestServer, startUrl: string, options
       continue;
     }
     if (page.body.includes('name="password"')) {
-      page = await browser.request(formAction(page.body, 'password', page.url), { username: options.username, password: options.password });
+      page = await browser.request(formAction(page.body, 'password', page.url), {
+        username: options.username,
+        password: options.password,
+      });
       continue;
     }
     if (page.body.includes('name="code"') && options.smsTo) {
       codeAsked = true;
-      page = await browser.request(formAction(page.body, 'code', page.url), { code: await lastSmsCode(server, options.smsTo) });
+      page = await browser.request(formAction(page.body, 'code', page.url), {
+        code: await lastSmsCode(server, options.smsTo),
+      });
       continue;
     }
     return { page, tampered, codeAsked };
@@ -165,9 +207,30 @@ export type Pysaml2Registration = { organisationName: string } & Omit<NewSamlWeb
  * SP registered as a webdienst of a BSN-entitled organisation of its own (the IdP imports the SP's
  * metadata before any login, interop/README.md).
  */
-export async function preparePysaml2Sp(server: TestServer, options: { script: string; work: string; env: NodeJS.ProcessEnv; registration?: Pysaml2Registration }): Promise<void> {
+export async function preparePysaml2Sp(
+  server: TestServer,
+  options: { script: string; work: string; env: NodeJS.ProcessEnv; registration?: Pysaml2Registration },
+): Promise<void> {
   const { script, work, env, registration } = options;
-  const key = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=pysaml2-sp', '-days', '2', '-keyout', join(work, 'sp.key'), '-out', join(work, 'sp.crt')], { stdio: 'ignore' });
+  const key = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=pysaml2-sp',
+      '-days',
+      '2',
+      '-keyout',
+      join(work, 'sp.key'),
+      '-out',
+      join(work, 'sp.crt'),
+    ],
+    { stdio: 'ignore' },
+  );
   expect(key.status, 'openssl req').to.equal(0);
   const metadata = await run('/usr/bin/python3', [script, 'metadata'], env, 60_000);
   expect(metadata.code, metadata.output).to.equal(0);
@@ -176,7 +239,10 @@ export async function preparePysaml2Sp(server: TestServer, options: { script: st
     const { adminDeps } = createServices(server.config, server.store, systemClock);
     const oin = nextOin();
     await addOrganisation(adminDeps, { name: organisationName, oin, bsnEntitled: true });
-    await addSamlWebdienst({ ...adminDeps, environment: 'development' }, { ...webdienst, organisationOin: oin, metadata: join(work, 'sp-metadata.xml') });
+    await addSamlWebdienst(
+      { ...adminDeps, environment: 'development' },
+      { ...webdienst, organisationOin: oin, metadata: join(work, 'sp-metadata.xml') },
+    );
   }
   writeFileSync(join(work, 'idp-metadata.xml'), await (await fetch(`${server.url}/saml/metadata`)).text());
 }
@@ -185,12 +251,25 @@ export async function preparePysaml2Sp(server: TestServer, options: { script: st
  * A pysaml2 SP (the recipe's pysaml2_sp.py, or our artifact variant) of its own: prepared as above,
  * registered at `level`, and its WSGI server on a free port.
  */
-export async function startPysaml2Sp(server: TestServer, options: { script: string; level: string; responseBinding: 'artifact' | 'post' }): Promise<Pysaml2Sp> {
+export async function startPysaml2Sp(
+  server: TestServer,
+  options: { script: string; level: string; responseBinding: 'artifact' | 'post' },
+): Promise<Pysaml2Sp> {
   const work = mkdtempSync(join(tmpdir(), 'pysaml2-sp-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = { WORK: work, SP_PORT: String(port), SP_ENTITY_ID: `${url}/pysaml2-${options.level}` };
-  await preparePysaml2Sp(server, { script: options.script, work, env, registration: { organisationName: 'Gemeente Interop', name: `pysaml2 SP ${options.level}`, responseBinding: options.responseBinding, level: options.level } });
+  await preparePysaml2Sp(server, {
+    script: options.script,
+    work,
+    env,
+    registration: {
+      organisationName: 'Gemeente Interop',
+      name: `pysaml2 SP ${options.level}`,
+      responseBinding: options.responseBinding,
+      level: options.level,
+    },
+  });
   const sp = await startSpProcess('/usr/bin/python3', [options.script, 'serve'], env, `${url}/`);
   return {
     url,

@@ -25,7 +25,8 @@ export interface LogoutRequestOptions {
 
 export function logoutRequestXml(sp: TestSp, options: LogoutRequestOptions): { id: string; xml: string } {
   const id = options.id ?? `_${randomBytes(16).toString('hex')}`;
-  const destination = options.destination === null ? '' : ` Destination="${options.destination ?? sloUrlOf(sp.server)}"`;
+  const destination =
+    options.destination === null ? '' : ` Destination="${options.destination ?? sloUrlOf(sp.server)}"`;
   const notOnOrAfter = options.notOnOrAfter ? ` NotOnOrAfter="${options.notOnOrAfter}"` : '';
   const xml =
     `<samlp:LogoutRequest xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="${id}" Version="2.0" IssueInstant="${options.issueInstant ?? new Date().toISOString()}"${destination}${notOnOrAfter}>` +
@@ -86,7 +87,9 @@ export async function backChannel(idpCertificate: () => string) {
           sessionIndex: first(logoutRequest, ns.samlp, 'SessionIndex')!.textContent!,
           destination: logoutRequest.getAttribute('Destination')!,
         });
-        response.writeHead(200, { 'content-type': 'text/xml' }).end(soapLogoutResponse(attached.sp, logoutRequest.getAttribute('ID')!, attached.answer));
+        response
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end(soapLogoutResponse(attached.sp, logoutRequest.getAttribute('ID')!, attached.answer));
       } catch (error) {
         response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
       }
@@ -108,26 +111,60 @@ export async function backChannel(idpCertificate: () => string) {
 }
 
 function soapLogoutResponse(sp: TestSp, inResponseTo: string, answer: Answer): string {
-  const status = answer === 'responder-error' ? 'urn:oasis:names:tc:SAML:2.0:status:Responder' : 'urn:oasis:names:tc:SAML:2.0:status:Success';
+  const status =
+    answer === 'responder-error'
+      ? 'urn:oasis:names:tc:SAML:2.0:status:Responder'
+      : 'urn:oasis:names:tc:SAML:2.0:status:Success';
   const xml =
     `<samlp:LogoutResponse xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="_${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${new Date().toISOString()}" InResponseTo="${inResponseTo}">` +
     `<saml:Issuer>${sp.entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="${status}"/></samlp:Status></samlp:LogoutResponse>`;
-  const signed = answer === 'unsigned' ? xml : sp.signXml(xml, 'LogoutResponse', answer === 'foreign-key' ? new TestSp(sp.server, 'artifact', true).key.privateKey : sp.key.privateKey);
+  const signed =
+    answer === 'unsigned'
+      ? xml
+      : sp.signXml(
+          xml,
+          'LogoutResponse',
+          answer === 'foreign-key' ? new TestSp(sp.server, 'artifact', true).key.privateKey : sp.key.privateKey,
+        );
   return `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${signed}</soap:Body></soap:Envelope>`;
 }
 
 /** The LogoutResponse in our HTTP-Redirect to the SP, after checking the signature over the query (SAML Bindings 3.4.4.1). */
-export function redirectedLogoutResponse(location: string, certificate: string): { endpoint: string; relayState: string | null; response: Element; statusCodes: Array<string | null> } {
+export function redirectedLogoutResponse(
+  location: string,
+  certificate: string,
+): { endpoint: string; relayState: string | null; response: Element; statusCodes: Array<string | null> } {
   const url = new URL(location);
-  const raw = new Map(url.search.slice(1).split('&').map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1)] as const));
+  const raw = new Map(
+    url.search
+      .slice(1)
+      .split('&')
+      .map((part) => [part.slice(0, part.indexOf('=')), part.slice(part.indexOf('=') + 1)] as const),
+  );
   expect(decodeURIComponent(raw.get('SigAlg')!)).to.equal(rsaSha256);
-  const signed = ['SAMLResponse', 'RelayState', 'SigAlg'].filter((key) => raw.has(key)).map((key) => `${key}=${raw.get(key)}`).join('&');
-  expect(verify('sha256', Buffer.from(signed), certificate, Buffer.from(decodeURIComponent(raw.get('Signature')!), 'base64')), 'Redirect signature').to.equal(true);
+  const signed = ['SAMLResponse', 'RelayState', 'SigAlg']
+    .filter((key) => raw.has(key))
+    .map((key) => `${key}=${raw.get(key)}`)
+    .join('&');
+  expect(
+    verify(
+      'sha256',
+      Buffer.from(signed),
+      certificate,
+      Buffer.from(decodeURIComponent(raw.get('Signature')!), 'base64'),
+    ),
+    'Redirect signature',
+  ).to.equal(true);
   const xml = inflateRawSync(Buffer.from(url.searchParams.get('SAMLResponse')!, 'base64')).toString('utf8');
   const response = parse(xml).documentElement;
   expect(response.localName).to.equal('LogoutResponse');
   expect(first(response, ns.saml, 'NameID'), 'no NameID (BSN) in a URL').to.equal(undefined);
-  return { endpoint: `${url.origin}${url.pathname}`, relayState: url.searchParams.get('RelayState'), response, statusCodes: all(response, ns.samlp, 'StatusCode').map((code) => code.getAttribute('Value')) };
+  return {
+    endpoint: `${url.origin}${url.pathname}`,
+    relayState: url.searchParams.get('RelayState'),
+    response,
+    statusCodes: all(response, ns.samlp, 'StatusCode').map((code) => code.getAttribute('Value')),
+  };
 }
 
 export const frontChannelSlo = (sp: TestSp) => ({ binding: bindings.redirect, location: `${sp.acsBase}/slo` });

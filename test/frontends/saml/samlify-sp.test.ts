@@ -27,8 +27,12 @@ describe('SAML front-end read by samlify as service provider', () => {
     expect(idp.entityMeta.getEntityID()).to.equal(`${server.url}/saml/metadata`);
     const browser = new TestBrowser();
     const { id, xml } = sp.authnRequest({ acsIndex: 1 });
-    const posted = postedResponse(await sp.login(browser, await browser.get(sp.redirectUrl(xml)), citizen.username, citizen.password));
-    const { extract } = await samlifySp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: Buffer.from(posted.xml).toString('base64') } });
+    const posted = postedResponse(
+      await sp.login(browser, await browser.get(sp.redirectUrl(xml)), citizen.username, citizen.password),
+    );
+    const { extract } = await samlifySp.parseLoginResponse(idp, 'post', {
+      body: { SAMLResponse: Buffer.from(posted.xml).toString('base64') },
+    });
     expect(extract.nameID).to.equal(`s00000000:${citizen.bsn}`);
     expect(extract.response?.inResponseTo).to.equal(id);
     expect(extract.audience).to.equal(sp.entityId);

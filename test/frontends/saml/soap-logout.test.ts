@@ -12,9 +12,18 @@ import type { SsoParticipantRow, SsoSessionRow, WebdienstWithOrganisation } from
 import { newKey } from './test-sp.ts';
 
 const idpKey = newKey();
-const idp = { entityId: 'https://poortwachter.example.nl/saml/metadata', signing: { privateKey: idpKey.privateKey, certificatePem: idpKey.certificate } } as unknown as SamlIdp;
+const idp = {
+  entityId: 'https://poortwachter.example.nl/saml/metadata',
+  signing: { privateKey: idpKey.privateKey, certificatePem: idpKey.certificate },
+} as unknown as SamlIdp;
 const session = { id: 's1', citizenId: 'c1' } as SsoSessionRow;
-const participant = { sessionId: 's1', webdienstId: 'w1', protocol: 'saml', sessionRef: '_index', joinedAt: 0 } as SsoParticipantRow;
+const participant = {
+  sessionId: 's1',
+  webdienstId: 'w1',
+  protocol: 'saml',
+  sessionRef: '_index',
+  joinedAt: 0,
+} as SsoParticipantRow;
 const warnings: Array<Record<string, unknown>> = [];
 
 function webdienstWithSlo(location: string): WebdienstWithOrganisation {
@@ -53,10 +62,25 @@ describe('SAML SOAP logout towards a webdienst', () => {
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('knows loopback, private, link-local and mapped addresses as special-use, public ones not', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', 'not-an-address']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      'not-an-address',
+    ]) {
       expect(isSpecialUseAddress(address), address).to.equal(true);
     }
-    for (const address of ['145.21.0.1', '8.8.8.8', '2a00:1450::1', '::ffff:145.21.0.1']) expect(isSpecialUseAddress(address), address).to.equal(false);
+    for (const address of ['145.21.0.1', '8.8.8.8', '2a00:1450::1', '::ffff:145.21.0.1'])
+      expect(isSpecialUseAddress(address), address).to.equal(false);
   });
 
   it('does not call a loopback or private endpoint when private network calls are off, and the logout is not confirmed', async () => {
@@ -78,7 +102,9 @@ describe('SAML SOAP logout towards a webdienst', () => {
 
   it('does not confirm a webdienst without a SOAP SingleLogoutService', async () => {
     const webdienst = webdienstWithSlo(url);
-    (webdienst.protocolMetadata as { singleLogoutServices: unknown[] }).singleLogoutServices = [{ binding: bindings.redirect, location: url }];
+    (webdienst.protocolMetadata as { singleLogoutServices: unknown[] }).singleLogoutServices = [
+      { binding: bindings.redirect, location: url },
+    ];
     expect(await notifier(true)(participant, webdienst, session)).to.equal(false);
   });
 });

@@ -1,7 +1,15 @@
 // A test service provider with real crypto: its own RSA key and certificate, SP metadata registered
 // through the admin function (as `webdienst add-saml` does), signed AuthnRequests for both bindings,
 // signed ArtifactResolves, and a strict check of the Response we get back.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { DOMParser } from '@xmldom/xmldom';
 import { expect } from 'chai';
@@ -55,7 +63,8 @@ export interface RequestOptions {
   issuerFormat?: string;
 }
 
-const xmlEscape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xmlEscape = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export class TestSp {
   entityId = `https://sp-${randomBytes(4).toString('hex')}.example.nl/saml`;
@@ -65,7 +74,12 @@ export class TestSp {
   readonly encryptionKey = newKey();
   /** SingleLogoutService endpoints published in the metadata (single logout tests). */
   singleLogoutServices: Array<{ binding: string; location: string; responseLocation?: string }> = [];
-  constructor(readonly server: TestServer, readonly responseBinding: 'artifact' | 'post', readonly bsnEntitled: boolean, readonly withEncryption = false) {}
+  constructor(
+    readonly server: TestServer,
+    readonly responseBinding: 'artifact' | 'post',
+    readonly bsnEntitled: boolean,
+    readonly withEncryption = false,
+  ) {}
 
   get postAcs() {
     return `${this.acsBase}/post`;
@@ -78,38 +92,74 @@ export class TestSp {
   }
 
   metadata(): string {
-    return `<md:EntityDescriptor xmlns:md="${ns.md}" xmlns:ds="${ns.ds}" entityID="${xmlEscape(this.entityId)}">` +
+    return (
+      `<md:EntityDescriptor xmlns:md="${ns.md}" xmlns:ds="${ns.ds}" entityID="${xmlEscape(this.entityId)}">` +
       `<md:SPSSODescriptor protocolSupportEnumeration="${ns.samlp}" AuthnRequestsSigned="true" WantAssertionsSigned="true">` +
       `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(this.key.certificate)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
-      (this.withEncryption ? `<md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(this.encryptionKey.certificate)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` : '') +
-      this.singleLogoutServices.map((slo) => `<md:SingleLogoutService Binding="${slo.binding}" Location="${slo.location}"${slo.responseLocation ? ` ResponseLocation="${slo.responseLocation}"` : ''}/>`).join('') +
+      (this.withEncryption
+        ? `<md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(this.encryptionKey.certificate)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`
+        : '') +
+      this.singleLogoutServices
+        .map(
+          (slo) =>
+            `<md:SingleLogoutService Binding="${slo.binding}" Location="${slo.location}"${slo.responseLocation ? ` ResponseLocation="${slo.responseLocation}"` : ''}/>`,
+        )
+        .join('') +
       `<md:AssertionConsumerService Binding="${bindings.artifact}" Location="${this.artifactAcs}" index="0" isDefault="${this.responseBinding === 'artifact'}"/>` +
       `<md:AssertionConsumerService Binding="${bindings.post}" Location="${this.postAcs}" index="1"/>` +
-      `</md:SPSSODescriptor></md:EntityDescriptor>`;
+      `</md:SPSSODescriptor></md:EntityDescriptor>`
+    );
   }
 
-  static async register(server: TestServer, options: { responseBinding?: 'artifact' | 'post'; bsnEntitled?: boolean; level?: string; encryption?: boolean; organisationName?: string; name?: string; federation?: string; entityId?: string; singleLogoutServices?: (sp: TestSp) => TestSp['singleLogoutServices'] } = {}): Promise<TestSp> {
-    const sp = new TestSp(server, options.responseBinding ?? 'artifact', options.bsnEntitled ?? true, options.encryption ?? false);
+  static async register(
+    server: TestServer,
+    options: {
+      responseBinding?: 'artifact' | 'post';
+      bsnEntitled?: boolean;
+      level?: string;
+      encryption?: boolean;
+      organisationName?: string;
+      name?: string;
+      federation?: string;
+      entityId?: string;
+      singleLogoutServices?: (sp: TestSp) => TestSp['singleLogoutServices'];
+    } = {},
+  ): Promise<TestSp> {
+    const sp = new TestSp(
+      server,
+      options.responseBinding ?? 'artifact',
+      options.bsnEntitled ?? true,
+      options.encryption ?? false,
+    );
     if (options.entityId) sp.entityId = options.entityId;
     if (options.singleLogoutServices) sp.singleLogoutServices = options.singleLogoutServices(sp);
     const { adminDeps } = createServices(server.config, server.store, systemClock);
     const oin = nextOin();
-    await addOrganisation(adminDeps, { name: options.organisationName ?? `Organisatie ${oin}`, oin, bsnEntitled: sp.bsnEntitled });
-    await addSamlWebdienst({ ...adminDeps, environment: 'development' }, {
-      organisationOin: oin,
-      name: options.name ?? 'SAML testdienst',
-      metadataXml: sp.metadata(),
-      responseBinding: sp.responseBinding,
-      ...(options.level ? { level: options.level } : {}),
-      ...(options.federation ? { federation: options.federation } : {}),
+    await addOrganisation(adminDeps, {
+      name: options.organisationName ?? `Organisatie ${oin}`,
+      oin,
+      bsnEntitled: sp.bsnEntitled,
     });
+    await addSamlWebdienst(
+      { ...adminDeps, environment: 'development' },
+      {
+        organisationOin: oin,
+        name: options.name ?? 'SAML testdienst',
+        metadataXml: sp.metadata(),
+        responseBinding: sp.responseBinding,
+        ...(options.level ? { level: options.level } : {}),
+        ...(options.federation ? { federation: options.federation } : {}),
+      },
+    );
     return sp;
   }
 
   authnRequest(options: RequestOptions = {}): { id: string; xml: string } {
     const id = options.id ?? `_${randomBytes(16).toString('hex')}`;
     const attrs = [
-      `ID="${id}"`, `Version="${options.version ?? '2.0'}"`, `IssueInstant="${options.issueInstant ?? new Date().toISOString()}"`,
+      `ID="${id}"`,
+      `Version="${options.version ?? '2.0'}"`,
+      `IssueInstant="${options.issueInstant ?? new Date().toISOString()}"`,
       ...(options.destination === null ? [] : [`Destination="${options.destination ?? this.ssoUrl}"`]),
       ...(options.acsIndex !== undefined ? [`AssertionConsumerServiceIndex="${options.acsIndex}"`] : []),
       ...(options.acsUrl !== undefined ? [`AssertionConsumerServiceURL="${options.acsUrl}"`] : []),
@@ -125,8 +175,13 @@ export class TestSp {
   }
 
   /** The HTTP-Redirect URL, signed over the query string (SAML Bindings 3.4.4.1). */
-  redirectUrl(xml: string, options: { relayState?: string; key?: KeyObject; sigAlg?: string; unsigned?: boolean; deflated?: Buffer } = {}): string {
-    const parts = [`SAMLRequest=${encodeURIComponent((options.deflated ?? deflateRawSync(Buffer.from(xml))).toString('base64'))}`];
+  redirectUrl(
+    xml: string,
+    options: { relayState?: string; key?: KeyObject; sigAlg?: string; unsigned?: boolean; deflated?: Buffer } = {},
+  ): string {
+    const parts = [
+      `SAMLRequest=${encodeURIComponent((options.deflated ?? deflateRawSync(Buffer.from(xml))).toString('base64'))}`,
+    ];
     if (options.relayState !== undefined) parts.push(`RelayState=${encodeURIComponent(options.relayState)}`);
     if (!options.unsigned) {
       const sigAlg = options.sigAlg ?? rsaSha256;
@@ -139,10 +194,27 @@ export class TestSp {
   }
 
   /** An enveloped signature over the root element, after its Issuer. */
-  signXml(xml: string, rootName: string, key: KeyObject = this.key.privateKey, options: { canonicalization?: string } = {}): string {
-    const signer = new SignedXml({ privateKey: key as unknown as string, publicCert: this.key.certificate, signatureAlgorithm: rsaSha256, canonicalizationAlgorithm: options.canonicalization ?? 'http://www.w3.org/2001/10/xml-exc-c14n#' });
-    signer.addReference({ xpath: `/*[local-name(.)='${rootName}']`, digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256', transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'] });
-    signer.computeSignature(xml, { prefix: 'ds', location: { reference: `/*[local-name(.)='${rootName}']/*[local-name(.)='Issuer']`, action: 'after' } });
+  signXml(
+    xml: string,
+    rootName: string,
+    key: KeyObject = this.key.privateKey,
+    options: { canonicalization?: string } = {},
+  ): string {
+    const signer = new SignedXml({
+      privateKey: key as unknown as string,
+      publicCert: this.key.certificate,
+      signatureAlgorithm: rsaSha256,
+      canonicalizationAlgorithm: options.canonicalization ?? 'http://www.w3.org/2001/10/xml-exc-c14n#',
+    });
+    signer.addReference({
+      xpath: `/*[local-name(.)='${rootName}']`,
+      digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    });
+    signer.computeSignature(xml, {
+      prefix: 'ds',
+      location: { reference: `/*[local-name(.)='${rootName}']/*[local-name(.)='Issuer']`, action: 'after' },
+    });
     return signer.getSignedXml();
   }
 
@@ -158,11 +230,18 @@ export class TestSp {
   }
 
   /** Resolves an artifact with a signed SOAP ArtifactResolve (at `at`: another process); returns the HTTP status and the body. */
-  async resolve(artifact: string, options: { key?: KeyObject; issuer?: string; unsigned?: boolean; destination?: string; at?: string } = {}): Promise<{ status: number; xml: string }> {
+  async resolve(
+    artifact: string,
+    options: { key?: KeyObject; issuer?: string; unsigned?: boolean; destination?: string; at?: string } = {},
+  ): Promise<{ status: number; xml: string }> {
     const resolve = `<samlp:ArtifactResolve xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="_${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${new Date().toISOString()}"${options.destination ? ` Destination="${options.destination}"` : ''}><saml:Issuer>${options.issuer ?? xmlEscape(this.entityId)}</saml:Issuer><samlp:Artifact>${artifact}</samlp:Artifact></samlp:ArtifactResolve>`;
     const signed = options.unsigned ? resolve : this.signXml(resolve, 'ArtifactResolve', options.key);
     const envelope = `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${signed}</soap:Body></soap:Envelope>`;
-    const response = await fetch(`${options.at ?? this.server.url}/saml/artifact`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: 'http://www.oasis-open.org/committees/security' }, body: envelope });
+    const response = await fetch(`${options.at ?? this.server.url}/saml/artifact`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml', soapaction: 'http://www.oasis-open.org/committees/security' },
+      body: envelope,
+    });
     return { status: response.status, xml: await response.text() };
   }
 }
@@ -185,7 +264,9 @@ export function statusCodesOf(element: Element): Array<string | null> {
 }
 
 /** A test server and the IdP certificate from its metadata, for a describe block's before hook. */
-export async function startSamlTestServer(kind: 'sqlite' | 'postgres'): Promise<{ server: TestServer; certificate: string }> {
+export async function startSamlTestServer(
+  kind: 'sqlite' | 'postgres',
+): Promise<{ server: TestServer; certificate: string }> {
   const server = await startTestServer({ kind });
   return { server, certificate: await idpCertificate(server) };
 }
@@ -209,20 +290,32 @@ export function expectSignedBy(xml: string, element: Element, certificate: strin
 }
 
 /** The Response inside a SOAP ArtifactResponse, or undefined; checks the ArtifactResponse signature. */
-export function responseFromArtifactResponse(soapXml: string, certificate: string): { status: string; subStatus?: string; response?: Element; responseXml?: string } {
+export function responseFromArtifactResponse(
+  soapXml: string,
+  certificate: string,
+): { status: string; subStatus?: string; response?: Element; responseXml?: string } {
   const doc = parse(soapXml);
   const artifactResponse = first(doc, ns.samlp, 'ArtifactResponse')!;
   expect(artifactResponse, soapXml.slice(0, 400)).to.not.equal(undefined);
   expectSignedBy(soapXml, artifactResponse, certificate);
   const statusCodes = all(artifactResponse, ns.samlp, 'StatusCode');
   const response = first(artifactResponse, ns.samlp, 'Response');
-  return { status: statusCodes[0]!.getAttribute('Value')!, subStatus: statusCodes[1]?.getAttribute('Value') ?? undefined, response, responseXml: response ? soapXml : undefined };
+  return {
+    status: statusCodes[0]!.getAttribute('Value')!,
+    subStatus: statusCodes[1]?.getAttribute('Value') ?? undefined,
+    response,
+    responseXml: response ? soapXml : undefined,
+  };
 }
 
 export function artifactFrom(page: Page): { artifact: string; relayState: string | null; acs: string } {
   expect(page.status, page.body.slice(0, 300)).to.equal(303);
   const url = new URL(page.location!);
-  return { artifact: url.searchParams.get('SAMLart')!, relayState: url.searchParams.get('RelayState'), acs: `${url.origin}${url.pathname}` };
+  return {
+    artifact: url.searchParams.get('SAMLart')!,
+    relayState: url.searchParams.get('RelayState'),
+    acs: `${url.origin}${url.pathname}`,
+  };
 }
 
 /** Resolves the artifact of a redirect to the ACS; returns the status codes of the Response in it. */
@@ -237,7 +330,11 @@ export function postedResponse(page: Page): { xml: string; relayState?: string; 
   const action = page.body.match(/<form id="saml-post" method="post" action="([^"]*)"/)![1]!.replace(/&amp;/g, '&');
   const value = page.body.match(/name="SAMLResponse" value="([^"]*)"/)![1]!;
   const relay = page.body.match(/name="RelayState" value="([^"]*)"/)?.[1];
-  return { xml: Buffer.from(value, 'base64').toString('utf8'), action, ...(relay !== undefined ? { relayState: relay } : {}) };
+  return {
+    xml: Buffer.from(value, 'base64').toString('utf8'),
+    action,
+    ...(relay !== undefined ? { relayState: relay } : {}),
+  };
 }
 
 export { createPrivateKey, createPublicKey, X509Certificate };

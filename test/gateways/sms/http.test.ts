@@ -47,7 +47,11 @@ describe('HTTP SMS gateway', () => {
     const [request] = provider.received;
     expect(request!.headers['x-api-key']).to.equal('test-api-key');
     expect(request!.headers['content-type']).to.equal('application/json');
-    expect(request!.body).to.deep.equal({ recipient: '+31612345678', message: 'Uw code is 123456', sender: 'Poortwachter' });
+    expect(request!.body).to.deep.equal({
+      recipient: '+31612345678',
+      message: 'Uw code is 123456',
+      sender: 'Poortwachter',
+    });
   });
 
   it('keeps quotes, backslashes and newlines in the text as string content: no JSON injection', async () => {
@@ -61,7 +65,11 @@ describe('HTTP SMS gateway', () => {
 
   it('fills placeholders inside longer strings and nested objects of the template', () => {
     const body = renderSmsBody('{"to":["{{to}}"],"content":{"body":"Poortwachter: {{text}}"},"flash":false}', message);
-    expect(JSON.parse(body)).to.deep.equal({ to: ['+31612345678'], content: { body: 'Poortwachter: Uw code is 123456' }, flash: false });
+    expect(JSON.parse(body)).to.deep.equal({
+      to: ['+31612345678'],
+      content: { body: 'Poortwachter: Uw code is 123456' },
+      flash: false,
+    });
   });
 
   it('throws SmsGatewayError http_status when the provider answers 503, without the text or number', async () => {
@@ -77,7 +85,11 @@ describe('HTTP SMS gateway', () => {
 
   it('throws SmsGatewayError http_status on any answer outside 2xx, redirects included', async () => {
     for (const status of [302, 400, 401]) {
-      const fakeFetch = (async () => new Response(null, { status, headers: status === 302 ? { location: 'https://elsewhere.example/' } : {} })) as typeof fetch;
+      const fakeFetch = (async () =>
+        new Response(null, {
+          status,
+          headers: status === 302 ? { location: 'https://elsewhere.example/' } : {},
+        })) as typeof fetch;
       const error = await failure(createHttpSmsGateway(settings('https://sms.example/send'), fakeFetch).send(message));
       expect(error.reason).to.equal('http_status');
       expect(error.httpStatus).to.equal(status);
@@ -97,13 +109,17 @@ describe('HTTP SMS gateway', () => {
 
   it('throws SmsGatewayError network when the connection is refused', async () => {
     const closedPort = await freePort();
-    const error = await failure(createHttpSmsGateway(settings(`http://127.0.0.1:${closedPort}/messages`)).send(message));
+    const error = await failure(
+      createHttpSmsGateway(settings(`http://127.0.0.1:${closedPort}/messages`)).send(message),
+    );
     expect(error.reason).to.equal('network');
     expect(error.message).to.include('ECONNREFUSED');
     expectNoSecrets(error);
   });
 
   it('refuses a template that is not JSON when it is created, not at the first login', () => {
-    expect(() => createHttpSmsGateway(settings(provider.url, { bodyTemplate: '{"to":{{to}},"text":"{{text}}"}' }))).to.throw(SyntaxError);
+    expect(() =>
+      createHttpSmsGateway(settings(provider.url, { bodyTemplate: '{"to":{{to}},"text":"{{text}}"}' })),
+    ).to.throw(SyntaxError);
   });
 });

@@ -9,7 +9,11 @@ describe('metered SMS gateway (src/gateways/sms/metered.ts)', () => {
 
   function meter() {
     const counted: string[] = [];
-    return { counted, sent: (gateway: string) => counted.push(`sent ${gateway}`), failed: (gateway: string, reason: string) => counted.push(`failed ${gateway} ${reason}`) };
+    return {
+      counted,
+      sent: (gateway: string) => counted.push(`sent ${gateway}`),
+      failed: (gateway: string, reason: string) => counted.push(`failed ${gateway} ${reason}`),
+    };
   }
 
   it('counts an accepted message and hands the message over unchanged', async () => {
@@ -28,7 +32,12 @@ describe('metered SMS gateway (src/gateways/sms/metered.ts)', () => {
         throw new SmsGatewayError('timeout', 'SMS provider did not answer');
       },
     };
-    const error = await meteredSmsGateway(failing, counts).send(message).then(() => undefined, (caught: unknown) => caught);
+    const error = await meteredSmsGateway(failing, counts)
+      .send(message)
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
     expect(error).to.be.instanceOf(SmsGatewayError);
     expect(counts.counted).to.deep.equal(['failed http timeout']);
   });

@@ -11,9 +11,14 @@ interface CliResult {
 
 function poortwachter(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile('node_modules/.bin/tsx', ['src/cli.ts', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node_modules/.bin/tsx',
+      ['src/cli.ts', ...args],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -26,9 +31,24 @@ describe('poortwachter outbox sms', () => {
     env = { POORTWACHTER_ENV: 'development', DATABASE_URL: database.url };
     const store = openStore(database.url);
     await store.migrate();
-    await store.insertOutboxSms({ to: '+31611111111', text: 'Uw code is 111111', purpose: 'login_code', createdAt: Date.UTC(2025, 0, 6, 9, 0) });
-    await store.insertOutboxSms({ to: '+31622222222', text: 'Uw code is 222222', purpose: 'login_code', createdAt: Date.UTC(2025, 0, 6, 9, 1) });
-    await store.insertOutboxSms({ to: '+31611111111', text: 'Uw code is 333333', purpose: 'resend', createdAt: Date.UTC(2025, 0, 6, 9, 2) });
+    await store.insertOutboxSms({
+      to: '+31611111111',
+      text: 'Uw code is 111111',
+      purpose: 'login_code',
+      createdAt: Date.UTC(2025, 0, 6, 9, 0),
+    });
+    await store.insertOutboxSms({
+      to: '+31622222222',
+      text: 'Uw code is 222222',
+      purpose: 'login_code',
+      createdAt: Date.UTC(2025, 0, 6, 9, 1),
+    });
+    await store.insertOutboxSms({
+      to: '+31611111111',
+      text: 'Uw code is 333333',
+      purpose: 'resend',
+      createdAt: Date.UTC(2025, 0, 6, 9, 2),
+    });
     await store.close();
   });
   after(() => database.drop());
@@ -46,7 +66,9 @@ describe('poortwachter outbox sms', () => {
   it('shows only the messages to one number with --to, and no more than --limit', async () => {
     const result = await poortwachter(['outbox', 'sms', '--to', '+31611111111', '--limit', '1'], env);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout.trim().split('\n')).to.deep.equal(['to=+31611111111  text=Uw code is 333333  purpose=resend  created_at=2025-01-06T09:02:00.000Z']);
+    expect(result.stdout.trim().split('\n')).to.deep.equal([
+      'to=+31611111111  text=Uw code is 333333  purpose=resend  created_at=2025-01-06T09:02:00.000Z',
+    ]);
   });
 
   it('refuses a --limit that is not a whole number from 1 to 1000', async () => {

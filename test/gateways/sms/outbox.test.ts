@@ -28,7 +28,12 @@ for (const kind of databaseKinds) {
       await gateway.send({ to: '+31612345678', text: 'Uw code is 123456', purpose: 'login_code' });
       const [stored, ...others] = await store.listOutboxSms();
       expect(others).to.be.empty;
-      expect(stored).to.deep.include({ to: '+31612345678', text: 'Uw code is 123456', purpose: 'login_code', createdAt: now });
+      expect(stored).to.deep.include({
+        to: '+31612345678',
+        text: 'Uw code is 123456',
+        purpose: 'login_code',
+        createdAt: now,
+      });
       expect(stored!.id).to.be.a('number');
     });
 
@@ -39,7 +44,10 @@ for (const kind of databaseKinds) {
       await gateway.send({ to: '+31622222222', text: 'second', purpose: 'login_code' });
       await gateway.send({ to: '+31611111111', text: 'third', purpose: 'login_code' });
       expect((await store.listOutboxSms()).map((row) => row.text)).to.deep.equal(['third', 'second', 'first']);
-      expect((await store.listOutboxSms({ to: '+31611111111' })).map((row) => row.text)).to.deep.equal(['third', 'first']);
+      expect((await store.listOutboxSms({ to: '+31611111111' })).map((row) => row.text)).to.deep.equal([
+        'third',
+        'first',
+      ]);
       expect((await store.listOutboxSms({ limit: 1 })).map((row) => row.text)).to.deep.equal(['third']);
       expect(await store.listOutboxSms({ to: '+31699999999' })).to.deep.equal([]);
     });
@@ -59,7 +67,9 @@ for (const kind of databaseKinds) {
       );
       expect(error).to.be.instanceOf(SmsGatewayError);
       expect((error as SmsGatewayError).reason).to.equal('outbox');
-      expect((error as SmsGatewayError).message).to.not.include('123456').and.not.include('+31612345678');
+      expect((error as SmsGatewayError).message)
+        .to.not.include('123456')
+        .and.not.include('+31612345678');
       store = openStore(database.url); // for afterEach
     });
   });

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../../config/index.ts';
-import { createSmsGateway, hasAllowedCountryPrefix, maskPhoneNumber, SmsGatewayError } from '../../../src/gateways/sms/index.ts';
+import {
+  createSmsGateway,
+  hasAllowedCountryPrefix,
+  maskPhoneNumber,
+  SmsGatewayError,
+} from '../../../src/gateways/sms/index.ts';
 import type { SmsOutboxRow } from '../../../src/stores/index.ts';
 
 describe('SMS gateway choice and guards', () => {
@@ -26,8 +31,13 @@ describe('SMS gateway choice and guards', () => {
     const gateway = createSmsGateway(loadConfig({ POORTWACHTER_ENV: 'development' }), store, { now: () => 42 });
     expect(gateway.kind).to.equal('outbox');
     await gateway.send({ to: '+31612345678', text: 'Uw code is 123456', purpose: 'login_code' });
-    expect(stored).to.deep.equal([{ to: '+31612345678', text: 'Uw code is 123456', purpose: 'login_code', createdAt: 42 }]);
-    const error = await gateway.send({ to: '+882123456789', text: 'Uw code is 123456', purpose: 'login_code' }).then(() => undefined, (caught: unknown) => caught);
+    expect(stored).to.deep.equal([
+      { to: '+31612345678', text: 'Uw code is 123456', purpose: 'login_code', createdAt: 42 },
+    ]);
+    const error = await gateway.send({ to: '+882123456789', text: 'Uw code is 123456', purpose: 'login_code' }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).to.be.instanceOf(SmsGatewayError);
     expect((error as SmsGatewayError).reason).to.equal('number_not_allowed');
     expect((error as SmsGatewayError).code).to.equal('sms.number_not_allowed');
@@ -47,7 +57,12 @@ describe('SMS gateway choice and guards', () => {
       calls.push([url, init]);
       return new Response(null, { status: 202 });
     }) as typeof fetch;
-    const gateway = createSmsGateway(config, { insertOutboxSms: async () => expect.fail('no outbox') }, { now: () => 0 }, fakeFetch);
+    const gateway = createSmsGateway(
+      config,
+      { insertOutboxSms: async () => expect.fail('no outbox') },
+      { now: () => 0 },
+      fakeFetch,
+    );
     expect(gateway.kind).to.equal('http');
     await gateway.send({ to: '+31612345678', text: 'Uw code is 123456', purpose: 'login_code' });
     expect(calls).to.have.length(1);

@@ -22,15 +22,26 @@ for (const kind of databaseKinds) {
     it('writes the built-in webdienst "Mijn Poortwachter" of an organisation that may not have the BSN', async () => {
       opened = await openTestStore(kind);
       const webdienst = await opened.store.findWebdienstByClientId(accountWebdienstClientId);
-      expect(webdienst).to.deep.include({ name: 'Mijn Poortwachter', protocol: 'account', minimumLevel: 'basis', federation: null });
-      expect(webdienst!.organisation).to.deep.include({ oin: builtInOrganisationOin, name: 'Poortwachter', bsnEntitled: false });
+      expect(webdienst).to.deep.include({
+        name: 'Mijn Poortwachter',
+        protocol: 'account',
+        minimumLevel: 'basis',
+        federation: null,
+      });
+      expect(webdienst!.organisation).to.deep.include({
+        oin: builtInOrganisationOin,
+        name: 'Poortwachter',
+        bsnEntitled: false,
+      });
     });
 
     it('leaves the built-in rows out of the lists of connected organisations and webdiensten', async () => {
       opened = await openTestStore(kind);
       expect(await opened.store.listOrganisations()).to.deep.equal([]);
       expect(await opened.store.listWebdiensten()).to.deep.equal([]);
-      expect(await opened.store.findOrganisationByOin(builtInOrganisationOin), 'the OIN stays taken').to.not.equal(undefined);
+      expect(await opened.store.findOrganisationByOin(builtInOrganisationOin), 'the OIN stays taken').to.not.equal(
+        undefined,
+      );
     });
 
     it('fills account_id of oidc sessions stored before it', async () => {
@@ -39,12 +50,20 @@ for (const kind of databaseKinds) {
       try {
         for (const migration of [foundation, smsOutbox, secondFactor]) await migration.up(db);
         await db('oidc_payloads').insert([
-          { id: 'before', type: 'Session', payload: JSON.stringify({ accountId: 'citizen-1', uid: 'u1' }), expires_at: null },
+          {
+            id: 'before',
+            type: 'Session',
+            payload: JSON.stringify({ accountId: 'citizen-1', uid: 'u1' }),
+            expires_at: null,
+          },
           { id: 'anonymous', type: 'Session', payload: JSON.stringify({ uid: 'u2' }), expires_at: null },
         ]);
         await accountArea.up(db);
         const rows = await db('oidc_payloads').select('id', 'account_id').orderBy('id');
-        expect(rows).to.deep.equal([{ id: 'anonymous', account_id: null }, { id: 'before', account_id: 'citizen-1' }]);
+        expect(rows).to.deep.equal([
+          { id: 'anonymous', account_id: null },
+          { id: 'before', account_id: 'citizen-1' },
+        ]);
       } finally {
         await db.destroy();
         await database.drop();

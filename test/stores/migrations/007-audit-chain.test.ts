@@ -15,7 +15,17 @@ for (const kind of databaseKinds) {
       const db = openDatabase(database.url);
       try {
         await foundation.up(db);
-        const event = (id: number) => ({ id, at: 1_700_000_000_000 + id, type: 'citizen.created', outcome: 'success', reason: null, citizen_id: `c${id}`, webdienst_id: null, client_address: null, details: '{}' });
+        const event = (id: number) => ({
+          id,
+          at: 1_700_000_000_000 + id,
+          type: 'citizen.created',
+          outcome: 'success',
+          reason: null,
+          citizen_id: `c${id}`,
+          webdienst_id: null,
+          client_address: null,
+          details: '{}',
+        });
         await db('audit_events').insert([event(1), event(2), event(5)]);
         await auditChain.up(db);
         expect(await db('audit_events').whereNull('chain_hash').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
@@ -25,7 +35,16 @@ for (const kind of databaseKinds) {
       const store = openStore(database.url);
       try {
         expect(await store.findAuditChainHead()).to.include({ lastId: 5 });
-        await store.insertAuditEvent({ at: Date.now(), type: 'citizen.created', outcome: 'success', reason: null, citizenId: 'c6', webdienstId: null, clientAddress: null, details: {} });
+        await store.insertAuditEvent({
+          at: Date.now(),
+          type: 'citizen.created',
+          outcome: 'success',
+          reason: null,
+          citizenId: 'c6',
+          webdienstId: null,
+          clientAddress: null,
+          details: {},
+        });
         const verdict = await verifyAuditChain(store);
         expect(verdict.breaks).to.deep.equal([]);
         expect(verdict).to.include({ ok: true, events: 4, lastId: 6 });
