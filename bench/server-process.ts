@@ -1,4 +1,4 @@
-// Runs Poortwachter as its own process for the bench, exactly as `npm start` would (src/cli.ts serve),
+// Runs Poortwachter as its own process for the bench, exactly as `npm start` would (src/cli/main.ts serve),
 // on a free loopback port and a fresh sqlite file under .tmp/, and registers a bench webdienst through
 // the CLI. Also reads the process's CPU time from /proc, so the report can say CPU per flow.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -96,7 +96,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     [
       '--import',
       'tsx',
-      'src/cli.ts',
+      'src/cli/main.ts',
       'serve',
       ...(options.workers && options.workers > 1 ? ['--workers', String(options.workers)] : []),
     ],
@@ -148,14 +148,14 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     env,
     cpuMs: () => processCpuMs(child.pid!),
     async cli<T>(args: string[]): Promise<T> {
-      const result = await runNode(['src/cli.ts', ...args, '--json'], env);
+      const result = await runNode(['src/cli/main.ts', ...args, '--json'], env);
       if (result.code !== 0)
         throw new Error(`poortwachter ${args.join(' ')} failed (${result.code}): ${result.stdout}${result.stderr}`);
       return JSON.parse(result.stdout) as T;
     },
     async stop() {
       if (exited !== undefined) return;
-      // The server stops gracefully on SIGINT (src/cli.ts) and exits through process.exit, so Node writes
+      // The server stops gracefully on SIGINT (src/cli/main.ts) and exits through process.exit, so Node writes
       // a --cpu-prof profile; SIGKILL if it has not gone within 10 s.
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -11,4 +11,4 @@ if (major !== 24 || minor < 11) {
 }
 const { register } = await import('tsx/esm/api');
 register();
-await import('../src/cli.ts');
+await import('../src/cli/main.ts');

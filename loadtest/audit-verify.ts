@@ -16,7 +16,7 @@ export function runAuditVerify(serverEnv: NodeJS.ProcessEnv): Promise<AuditVerif
   return new Promise((resolve) => {
     execFile(
       nodeBinary,
-      ['--import', 'tsx', 'src/cli.ts', 'audit', 'verify', '--json'],
+      ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify', '--json'],
       { cwd: projectRoot, env: serverEnv, timeout: 120_000, maxBuffer: 16 * 2 ** 20 },
       (error, stdout, stderr) => {
         try {

@@ -23,7 +23,7 @@ import { countLogins } from './http/metrics-logins.ts';
 import { metricsServed } from './http/metrics-routes.ts';
 import { createSecondFactorServices, createServices } from './services.ts';
 import { openStore, type Store } from './stores/index.ts';
-import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
+import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 
 export interface RunningServer {
   url: string;

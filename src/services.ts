@@ -9,7 +9,7 @@ import { createThrottle } from './core/throttle.ts';
 import type { InstanceKeys } from './core/keys.ts';
 import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
 import { createOneTimeCodes } from './core/second-factor/one-time-codes.ts';
-import type { SmsGateway } from './gateways/sms/sms-gateway.ts';
+import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 import { isLocale, translator } from './http/i18n.ts';
 import type { Store } from './stores/index.ts';
 

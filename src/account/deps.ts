@@ -3,9 +3,9 @@ import type { Config } from '../../config/index.ts';
 import type { AuditLog } from '../core/audit.ts';
 import type { Clock } from '../core/clock.ts';
 import type { LoginAttempts } from '../core/login/attempts.ts';
-import type { CookiePolicy } from '../core/login/flow.ts';
+import type { CookiePolicy } from '../login/flow.ts';
 import type { OneTimeCodes } from '../core/second-factor/one-time-codes.ts';
-import type { SmsGateway } from '../gateways/sms/sms-gateway.ts';
+import type { SmsGateway } from '../core/second-factor/sms-gateway.ts';
 import type { Store } from '../stores/index.ts';
 import type { AccountSessions } from './account-sessions.ts';
 

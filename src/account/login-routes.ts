@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import { PoortwachterError } from '../core/errors.ts';
 import { newToken } from '../core/ids.ts';
 import { levelByName } from '../core/levels.ts';
-import { redirectToLogin } from '../core/login/flow.ts';
+import { redirectToLogin } from '../login/flow.ts';
 import { accountWebdienstClientId, type WebdienstWithOrganisation } from '../stores/index.ts';
 import type { AccountDeps } from './deps.ts';
 import { accountCookieOf, accountPath, clearAccountCookie, setAccountCookie, signedIn } from './session-cookie.ts';

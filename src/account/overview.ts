@@ -2,7 +2,7 @@
 // latest audit events of this citizen (type, time, outcome: never details, which may name a reason
 // only the log should read).
 import type { CitizenRow, Store } from '../stores/index.ts';
-import { maskPhoneNumber } from '../gateways/sms/sms-gateway.ts';
+import { maskPhoneNumber } from '../core/second-factor/sms-gateway.ts';
 import { hasMessage, type Locale } from '../http/i18n.ts';
 
 const eventCount = 10;

@@ -3,7 +3,7 @@
 // citizen); then the old number hears of it and every other session of the citizen ends, so whoever
 // may have changed it cannot keep using sessions opened before.
 import type { CitizenRow } from '../stores/index.ts';
-import { maskPhoneNumber } from '../gateways/sms/sms-gateway.ts';
+import { maskPhoneNumber } from '../core/second-factor/sms-gateway.ts';
 import { isLocale, translator } from '../http/i18n.ts';
 import type { LoginResult } from '../core/login/login-request.ts';
 import { levels, satisfies } from '../core/levels.ts';

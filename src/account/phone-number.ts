@@ -3,7 +3,7 @@
 // about what it is: valid, within the allowed country prefixes (SECURITY-TESTS.md 10), and for the
 // Netherlands a mobile number (06), because a landline cannot receive the SMS codes.
 import { isValidPhoneNumber } from '../core/citizens.ts';
-import { hasAllowedCountryPrefix } from '../gateways/sms/sms-gateway.ts';
+import { hasAllowedCountryPrefix } from '../core/second-factor/sms-gateway.ts';
 
 export type PhoneNumberProblem =
   'account.phone_missing' | 'account.phone_invalid' | 'account.phone_country_not_allowed' | 'account.phone_not_mobile';

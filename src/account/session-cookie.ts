@@ -3,7 +3,7 @@
 // that need one. A form posted without the cookie is refused (SECURITY-TESTS.md 6 and 13).
 import type { Context, Middleware } from 'koa';
 import { PoortwachterError } from '../core/errors.ts';
-import type { CookiePolicy } from '../core/login/flow.ts';
+import type { CookiePolicy } from '../login/flow.ts';
 import type { AccountSessionRow, CitizenRow } from '../stores/index.ts';
 import type { AccountDeps } from './deps.ts';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { applyPhoneChange, hasSecondFactor, provesSecondFactor } from '../../src/account/phone-change.ts';
 import { createAuditLog } from '../../src/core/audit.ts';
 import { levels } from '../../src/core/levels.ts';
-import { SmsGatewayError, type SmsGateway, type SmsMessage } from '../../src/gateways/sms/sms-gateway.ts';
+import { SmsGatewayError, type SmsGateway, type SmsMessage } from '../../src/core/second-factor/sms-gateway.ts';
 import type { CitizenRow } from '../../src/stores/index.ts';
 import { FakeClock } from '../support/clock.ts';
 import { databaseKinds } from '../support/databases.ts';

@@ -2,7 +2,7 @@
 // scoped to the attempt's path), refuses posts from another origin, and a session id that existed
 // before login is never the one the citizen ends up with (session fixation).
 import { expect } from 'chai';
-import { attemptCookieName } from '../../src/core/login/flow.ts';
+import { attemptCookieName } from '../../src/login/flow.ts';
 import { TestBrowser, formAction, formActionEndingWith, type Page } from '../support/browser.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';

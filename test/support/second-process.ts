@@ -1,5 +1,5 @@
 // Poortwachter as a second process on the same database (DESIGN.md section 1: any process serves any
-// request): `tsx src/cli.ts serve` with the first server's public URL, in its own process group.
+// request): `tsx src/cli/main.ts serve` with the first server's public URL, in its own process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort, type TestServer } from './server.ts';
 
@@ -12,7 +12,7 @@ export interface SecondProcess {
 export async function startSecondProcess(server: TestServer): Promise<SecondProcess> {
   const port = await freePort();
   let output = '';
-  const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', 'serve'], {
+  const child = spawn('node_modules/.bin/tsx', ['src/cli/main.ts', 'serve'], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

@@ -4,12 +4,12 @@
 // address, and go only to the account's own number within the allowed country prefixes.
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../../config/index.ts';
-import type { SmsGateway } from '../../gateways/sms/sms-gateway.ts';
+import type { SmsGateway } from './sms-gateway.ts';
 import type { CitizenRow, LoginAttemptRow, Store } from '../../stores/index.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import { newToken } from '../ids.ts';
-import { maskPhoneNumber as maskedPhone } from '../../gateways/sms/sms-gateway.ts';
+import { maskPhoneNumber as maskedPhone } from './sms-gateway.ts';
 
 export type SendResult =
   | { ok: true; maskedNumber: string }

@@ -6,7 +6,7 @@ import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { PoortwachterError } from '../../core/errors.ts';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
-import { redirectToLogin, type CookiePolicy } from '../../core/login/flow.ts';
+import { redirectToLogin, type CookiePolicy } from '../../login/flow.ts';
 import type { Store } from '../../stores/index.ts';
 import { fullGrant } from './grants.ts';
 import { interactionPath, loginRequestFor, toInteractionResult } from './login-bridge.ts';

@@ -8,7 +8,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Interaction, InteractionResults, KoaContextWithOIDC } from 'oidc-provider';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
-import { startLoginAttempt, type CookiePolicy, type Resumer } from '../../core/login/flow.ts';
+import { startLoginAttempt, type CookiePolicy, type Resumer } from '../../login/flow.ts';
 import type { LoginRequest, LoginResult } from '../../core/login/login-request.ts';
 import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { requestedLevel } from './requested-level.ts';

@@ -5,7 +5,7 @@
 // When the citizen lands on our "logged out" page, it lists where that could not be confirmed.
 import type { Context, Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { readSsoCookie } from '../../core/sso/cookie.ts';
+import { readSsoCookie } from '../../login/sso-cookie.ts';
 import type { SsoSessions } from '../../core/sso/sessions.ts';
 import type { LogoutOutcome, SingleLogout } from '../../core/sso/single-logout.ts';
 import { render } from '../../http/views.ts';

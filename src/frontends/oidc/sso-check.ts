@@ -8,7 +8,7 @@
 import { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Clock } from '../../core/clock.ts';
 import type { SsoSessions } from '../../core/sso/sessions.ts';
-import { readSsoCookie } from '../../core/sso/cookie.ts';
+import { readSsoCookie } from '../../login/sso-cookie.ts';
 import type { Store } from '../../stores/index.ts';
 
 const { Check } = interactionPolicy;

@@ -10,7 +10,7 @@ import type { AuditLog } from '../../core/audit.ts';
 import type { Clock } from '../../core/clock.ts';
 import { PoortwachterError } from '../../core/errors.ts';
 import { newToken } from '../../core/ids.ts';
-import { readSsoCookie } from '../../core/sso/cookie.ts';
+import { readSsoCookie } from '../../login/sso-cookie.ts';
 import type { SsoSessions } from '../../core/sso/sessions.ts';
 import type { SingleLogout } from '../../core/sso/single-logout.ts';
 import { readForm } from '../../http/form-body.ts';

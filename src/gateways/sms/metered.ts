@@ -1,6 +1,6 @@
 // Counts what the SMS gateway accepted and refused, for /metrics (issue 6); the message itself is
 // never looked at.
-import { SmsGatewayError, type SmsGateway } from './sms-gateway.ts';
+import { SmsGatewayError, type SmsGateway } from '../../core/second-factor/sms-gateway.ts';
 
 export interface SmsMeter {
   sent(gateway: string): void;

@@ -2,7 +2,7 @@
 // Only for development and preproduction: config refuses it in production (DESIGN.md section 7).
 import type { Clock } from '../../core/clock.ts';
 import type { Store } from '../../stores/index.ts';
-import { maskPhoneNumber, SmsGatewayError, type SmsGateway } from './sms-gateway.ts';
+import { maskPhoneNumber, SmsGatewayError, type SmsGateway } from '../../core/second-factor/sms-gateway.ts';
 
 export function createOutboxSmsGateway(store: Pick<Store, 'insertOutboxSms'>, clock: Clock): SmsGateway {
   return {

@@ -19,7 +19,7 @@ const shortTtlSeconds = 10;
 async function startCliServer(server: TestServer): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   let output = '';
-  const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', 'serve'], {
+  const child = spawn('node_modules/.bin/tsx', ['src/cli/main.ts', 'serve'], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

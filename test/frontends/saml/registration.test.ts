@@ -63,7 +63,7 @@ describe('SAML webdienst registration (webdienst add-saml, update-saml)', functi
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         'node_modules/.bin/tsx',
-        ['src/cli.ts', ...args],
+        ['src/cli/main.ts', ...args],
         {
           env: {
             PATH: process.env.PATH,

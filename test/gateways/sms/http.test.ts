@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createHttpSmsGateway, renderSmsBody, type HttpSmsSettings } from '../../../src/gateways/sms/http.ts';
-import { SmsGatewayError, type SmsMessage } from '../../../src/gateways/sms/sms-gateway.ts';
+import { SmsGatewayError, type SmsMessage } from '../../../src/core/second-factor/sms-gateway.ts';
 import { start, type FakeSmsProvider } from '../../support/fake-sms-provider.ts';
 import { freePort } from '../../support/server.ts';
 

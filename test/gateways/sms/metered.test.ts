@@ -2,7 +2,7 @@
 // the message passes through unchanged and a failure still reaches the caller.
 import { expect } from 'chai';
 import { meteredSmsGateway } from '../../../src/gateways/sms/metered.ts';
-import { SmsGatewayError, type SmsGateway, type SmsMessage } from '../../../src/gateways/sms/sms-gateway.ts';
+import { SmsGatewayError, type SmsGateway, type SmsMessage } from '../../../src/core/second-factor/sms-gateway.ts';
 
 describe('metered SMS gateway (src/gateways/sms/metered.ts)', () => {
   const message: SmsMessage = { to: '+31612345678', text: 'Uw code is 123456', purpose: 'login_code' };

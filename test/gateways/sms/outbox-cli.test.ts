@@ -13,7 +13,7 @@ function poortwachter(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult
   return new Promise((resolve) => {
     execFile(
       'node_modules/.bin/tsx',
-      ['src/cli.ts', ...args],
+      ['src/cli/main.ts', ...args],
       { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });

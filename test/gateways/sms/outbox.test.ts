@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createOutboxSmsGateway } from '../../../src/gateways/sms/outbox.ts';
-import { SmsGatewayError } from '../../../src/gateways/sms/sms-gateway.ts';
+import { SmsGatewayError } from '../../../src/core/second-factor/sms-gateway.ts';
 import { openStore, type Store } from '../../../src/stores/index.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../support/databases.ts';
 

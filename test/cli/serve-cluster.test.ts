@@ -10,16 +10,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
-import { testCitizens } from '../seeds/development.ts';
-import { loadConfig } from '../config/index.ts';
-import { workerEnvironment } from '../src/serve-cluster.ts';
-import { openStore } from '../src/stores/index.ts';
-import { TestBrowser } from './support/browser.ts';
-import { createTestDatabase, databaseKinds, type TestDatabase } from './support/databases.ts';
-import { RelyingParty } from './support/relying-party.ts';
-import { freePort, testConfig, type TestServer } from './support/server.ts';
-import { startSecondProcess, stopSecondProcess, type SecondProcess } from './support/second-process.ts';
-import { startAlternatingProxy, type AlternatingProxy, type ProxiedRequest } from './support/alternating-proxy.ts';
+import { testCitizens } from '../../seeds/development.ts';
+import { loadConfig } from '../../config/index.ts';
+import { workerEnvironment } from '../../src/cli/serve-cluster.ts';
+import { openStore } from '../../src/stores/index.ts';
+import { TestBrowser } from '../support/browser.ts';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.ts';
+import { RelyingParty } from '../support/relying-party.ts';
+import { freePort, testConfig, type TestServer } from '../support/server.ts';
+import { startSecondProcess, stopSecondProcess, type SecondProcess } from '../support/second-process.ts';
+import { startAlternatingProxy, type AlternatingProxy, type ProxiedRequest } from '../support/alternating-proxy.ts';
 import {
   artifactFrom,
   first,
@@ -27,7 +27,7 @@ import {
   ns,
   responseFromArtifactResponse,
   TestSp,
-} from './frontends/saml/test-sp.ts';
+} from '../frontends/saml/test-sp.ts';
 
 const citizen = testCitizens[0];
 
@@ -48,7 +48,7 @@ describe('poortwachter serve --workers N: what each worker is given', () => {
 
 async function serveWorkers(databaseUrl: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
   let output = '';
-  const child = spawn('node_modules/.bin/tsx', ['src/cli.ts', 'serve', '--workers', '2'], {
+  const child = spawn('node_modules/.bin/tsx', ['src/cli/main.ts', 'serve', '--workers', '2'], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

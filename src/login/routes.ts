@@ -3,18 +3,18 @@
 // Form fields per DESIGN.md section 9: username, password, code.
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { readForm } from '../../http/form-body.ts';
-import { requireSameOrigin } from '../../http/same-origin.ts';
-import { render } from '../../http/views.ts';
-import type { CitizenRow, LoginAttemptRow, Store } from '../../stores/index.ts';
-import type { AuditLog } from '../audit.ts';
-import { PoortwachterError } from '../errors.ts';
-import { levelByName, levels } from '../levels.ts';
-import type { AuthenticatorApp } from '../second-factor/authenticator-app.ts';
-import type { OneTimeCodes } from '../second-factor/one-time-codes.ts';
-import type { LoginAttempts } from './attempts.ts';
+import { readForm } from '../http/form-body.ts';
+import { requireSameOrigin } from '../http/same-origin.ts';
+import { render } from '../http/views.ts';
+import type { CitizenRow, LoginAttemptRow, Store } from '../stores/index.ts';
+import type { AuditLog } from '../core/audit.ts';
+import { PoortwachterError } from '../core/errors.ts';
+import { levelByName, levels } from '../core/levels.ts';
+import type { AuthenticatorApp } from '../core/second-factor/authenticator-app.ts';
+import type { OneTimeCodes } from '../core/second-factor/one-time-codes.ts';
+import type { LoginAttempts } from '../core/login/attempts.ts';
 import { attemptCookieName, loginPath, returnToFrontend, type Resumers } from './flow.ts';
-import { checkPassword, type PasswordStepDeps } from './password-step.ts';
+import { checkPassword, type PasswordStepDeps } from '../core/login/password-step.ts';
 import { addSecondFactorRoutes } from './second-factor-routes.ts';
 import { continueWithSso, logOutFromSso, offerSso, recordSsoAuthentication, type SsoStepDeps } from './sso-step.ts';
 

@@ -3,15 +3,15 @@
 // browser shows up at the login page (the SSO cookie is SameSite=Lax: sent on that top-level GET even
 // when a webdienst started the login by a cross-site POST), and again on "continue".
 import type { Context } from 'koa';
-import { render } from '../../http/views.ts';
-import type { LoginAttemptRow, SsoSessionRow, Store, WebdienstRow } from '../../stores/index.ts';
-import type { AuditLog } from '../audit.ts';
-import { levelByName } from '../levels.ts';
-import { readSsoCookie, writeSsoCookie } from '../sso/cookie.ts';
-import type { SsoDecision, SsoRequest } from '../sso/decision.ts';
-import type { SsoSessions } from '../sso/sessions.ts';
-import type { SingleLogout } from '../sso/single-logout.ts';
-import type { LoginAttempts } from './attempts.ts';
+import { render } from '../http/views.ts';
+import type { LoginAttemptRow, SsoSessionRow, Store, WebdienstRow } from '../stores/index.ts';
+import type { AuditLog } from '../core/audit.ts';
+import { levelByName } from '../core/levels.ts';
+import { readSsoCookie, writeSsoCookie } from './sso-cookie.ts';
+import type { SsoDecision, SsoRequest } from '../core/sso/decision.ts';
+import type { SsoSessions } from '../core/sso/sessions.ts';
+import type { SingleLogout } from '../core/sso/single-logout.ts';
+import type { LoginAttempts } from '../core/login/attempts.ts';
 import { loginPath, returnToFrontend, type CookiePolicy, type Resumers } from './flow.ts';
 
 export interface SsoStepDeps {

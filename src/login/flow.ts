@@ -1,9 +1,9 @@
 // The login layer's side of the browser: start an attempt for a front-end, and send the browser back
 // to the front-end when it is done. Routes live in routes.ts.
 import type { Context } from 'koa';
-import type { LoginAttemptRow, WebdienstProtocol } from '../../stores/index.ts';
-import type { LoginAttempts } from './attempts.ts';
-import type { LoginRequest } from './login-request.ts';
+import type { LoginAttemptRow, WebdienstProtocol } from '../stores/index.ts';
+import type { LoginAttempts } from '../core/login/attempts.ts';
+import type { LoginRequest } from '../core/login/login-request.ts';
 
 export const attemptCookieName = 'poortwachter_login';
 export const loginPath = (attemptId: string): string => `/inloggen/${attemptId}`;

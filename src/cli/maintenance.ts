@@ -1,21 +1,11 @@
-// The operator's commands for maintenance mode and the public status page (issue 6), part of the
-// command line of cli.ts: same configuration, --json, a message and exit status 2 for bad arguments.
-import type { Config } from '../config/index.ts';
-import { switchMaintenanceOff, switchMaintenanceOn } from './admin/maintenance.ts';
-import { addStatusDisruption, removeStatusDisruption } from './admin/status-disruptions.ts';
-import { systemClock } from './core/clock.ts';
-import type { MaintenanceState } from './core/maintenance.ts';
-import { UsageError } from './cli-usage-error.ts';
-import { createServices } from './services.ts';
-import type { StatusDisruptionRow, Store } from './stores/index.ts';
-
-type Options = Record<string, string | boolean | string[] | undefined>;
-interface Command {
-  options: Record<string, { type: 'string' | 'boolean' }>;
-  /** The name of the one positional argument the command takes (`status remove ID`). */
-  positional?: string;
-  run: (ctx: { config: Config; store: Store; options: Options }) => Promise<unknown>;
-}
+// The operator's commands for maintenance mode and the public status page: same configuration as the
+// server, --json, a message and exit status 2 for bad arguments.
+import { switchMaintenanceOff, switchMaintenanceOn } from '../admin/maintenance.ts';
+import { addStatusDisruption, removeStatusDisruption } from '../admin/status-disruptions.ts';
+import { systemClock } from '../core/clock.ts';
+import type { MaintenanceState } from '../core/maintenance.ts';
+import type { StatusDisruptionRow } from '../stores/index.ts';
+import { iso, isoTime, optional, required, services, UsageError, type Commands } from './command.ts';
 
 export const maintenanceUsage = `  maintenance on [--message-nl TEXT] [--message-en TEXT] [--until ISO]   citizens see the maintenance page,
         webdiensten get temporarily_unavailable, /readyz answers 503 "maintenance" (run again to change the texts)
@@ -25,25 +15,6 @@ export const maintenanceUsage = `  maintenance on [--message-nl TEXT] [--message
         a disruption or planned maintenance on the public status page (/status); prints its id
   status list                   the current and planned disruptions
   status remove ID              take a disruption off the status page`;
-
-const optional = (options: Options, name: string) =>
-  typeof options[name] === 'string' ? (options[name] as string) : undefined;
-
-function required(options: Options, name: string): string {
-  const value = optional(options, name);
-  if (value === undefined || value.trim() === '') throw new UsageError(`missing --${name}`);
-  return value;
-}
-
-/** An ISO 8601 date or time (2026-03-01, 2026-03-01T02:00:00+01:00); a date alone is midnight UTC. */
-function isoTime(value: string, option: string): number {
-  const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(at))
-    throw new UsageError(`--${option} must be an ISO 8601 date or time, e.g. 2026-03-01T02:00:00+01:00`);
-  return at;
-}
-
-const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
 
 function maintenanceFields(state: MaintenanceState | undefined) {
   if (!state) return { on: false };
@@ -68,14 +39,12 @@ function disruptionFields(row: StatusDisruptionRow) {
   };
 }
 
-const adminDeps = (config: Config, store: Store) => createServices(config, store, systemClock).adminDeps;
-
-export const maintenanceCommands: Record<string, Command> = {
+export const maintenanceCommands: Commands = {
   'maintenance on': {
     options: { 'message-nl': { type: 'string' }, 'message-en': { type: 'string' }, until: { type: 'string' } },
     run: async ({ config, store, options }) => {
       const until = optional(options, 'until');
-      const state = await switchMaintenanceOn(adminDeps(config, store), {
+      const state = await switchMaintenanceOn(services(config, store).adminDeps, {
         messageNl: optional(options, 'message-nl'),
         messageEn: optional(options, 'message-en'),
         ...(until !== undefined ? { until: isoTime(until, 'until') } : {}),
@@ -86,7 +55,7 @@ export const maintenanceCommands: Record<string, Command> = {
   'maintenance off': {
     options: {},
     run: async ({ config, store }) => {
-      const { wasOn } = await switchMaintenanceOff(adminDeps(config, store));
+      const { wasOn } = await switchMaintenanceOff(services(config, store).adminDeps);
       return { on: false, was_on: wasOn, takes_effect_within_seconds: config.maintenance.refreshSeconds };
     },
   },
@@ -107,7 +76,7 @@ export const maintenanceCommands: Record<string, Command> = {
       const from = isoTime(required(options, 'from'), 'from');
       const to = isoTime(required(options, 'to'), 'to');
       if (from >= to) throw new UsageError('--from must be before --to');
-      const disruption = await addStatusDisruption(adminDeps(config, store), {
+      const disruption = await addStatusDisruption(services(config, store).adminDeps, {
         from,
         to,
         titleNl: required(options, 'title-nl'),
@@ -132,7 +101,7 @@ export const maintenanceCommands: Record<string, Command> = {
         throw new UsageError(
           'status remove takes the id of a disruption, e.g. status remove 3 (see poortwachter status list)',
         );
-      await removeStatusDisruption(adminDeps(config, store), id);
+      await removeStatusDisruption(services(config, store).adminDeps, id);
       return { removed: id };
     },
   },

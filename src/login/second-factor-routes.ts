@@ -3,11 +3,11 @@
 // explanation page for a citizen without any second factor.
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { readForm } from '../../http/form-body.ts';
-import type { CitizenRow, LoginAttemptRow, SecondFactorMethod } from '../../stores/index.ts';
-import { PoortwachterError } from '../errors.ts';
-import { levels } from '../levels.ts';
-import { maskPhoneNumber as maskedPhone } from '../../gateways/sms/sms-gateway.ts';
+import { readForm } from '../http/form-body.ts';
+import type { CitizenRow, LoginAttemptRow, SecondFactorMethod } from '../stores/index.ts';
+import { PoortwachterError } from '../core/errors.ts';
+import { levels } from '../core/levels.ts';
+import { maskPhoneNumber as maskedPhone } from '../core/second-factor/sms-gateway.ts';
 import { loginPath } from './flow.ts';
 import type { LoginPages } from './routes.ts';
 

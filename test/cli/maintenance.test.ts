@@ -3,8 +3,8 @@
 // interval; --json for scripts; exit 2 for bad arguments, 1 for rejected input.
 import { execFile } from 'node:child_process';
 import { expect } from 'chai';
-import { databaseKinds } from './support/databases.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { databaseKinds } from '../support/databases.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 interface Run {
   code: number;
@@ -16,7 +16,7 @@ function poortwachter(args: string[], databaseUrl: string): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       'node_modules/.bin/tsx',
-      ['src/cli.ts', ...args],
+      ['src/cli/main.ts', ...args],
       {
         env: {
           PATH: process.env.PATH,

@@ -2,10 +2,10 @@
 // by the environment, --json for scripts, a clear message and a non-zero exit for bad arguments.
 import { execFile } from 'node:child_process';
 import { expect } from 'chai';
-import { openStore } from '../src/stores/index.ts';
-import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { uniqueOin } from './support/relying-party.ts';
-import { productionEnv } from './support/production-env.ts';
+import { openStore } from '../../src/stores/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { uniqueOin } from '../support/relying-party.ts';
+import { productionEnv } from '../support/production-env.ts';
 
 interface Run {
   code: number;
@@ -17,7 +17,7 @@ function poortwachter(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       'node_modules/.bin/tsx',
-      ['src/cli.ts', ...args],
+      ['src/cli/main.ts', ...args],
       { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
@@ -28,7 +28,7 @@ function poortwachter(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
 
 const strongPassword = 'vuurtoren-kaasschaaf-2026';
 
-describe('command line (src/cli.ts)', function () {
+describe('command line (src/cli/main.ts)', function () {
   this.timeout(60_000);
   let database: TestDatabase;
   let env: NodeJS.ProcessEnv;

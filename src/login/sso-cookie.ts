@@ -1,8 +1,8 @@
 // The browser's SSO cookie: one random token, the same for every federation (sessions.ts hashes it
 // with the federation). A session cookie: closing the browser ends SSO on the citizen's side too.
 import type { Context } from 'koa';
-import type { CookiePolicy } from '../login/flow.ts';
-import { ssoCookieName } from './sessions.ts';
+import type { CookiePolicy } from './flow.ts';
+import { ssoCookieName } from '../core/sso/sessions.ts';
 
 export function readSsoCookie(ctx: Pick<Context, 'cookies'>): string | undefined {
   return ctx.cookies.get(ssoCookieName, { signed: false }) || undefined;

@@ -6,7 +6,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import type { Config } from '../config/index.ts';
+import type { Config } from '../../config/index.ts';
 
 const restartDelayMs = 1000;
 
@@ -42,7 +42,7 @@ export async function superviseWorkers(count: number, config: Config, logger: Lo
   // Handlers first: a SIGTERM while the workers start must stop them too.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
-      // Once: the same signal often arrives twice (process group and relay), see cli.ts.
+      // Once: the same signal often arrives twice (process group and relay), see serve.ts.
       if (stopping) return;
       stopping = true;
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');

@@ -1,7 +1,7 @@
 // The one SMS gateway interface (issue 3): an outbox for development and preproduction, an HTTP
 // adapter for a real provider. The text holds a one-time code and the number is personal data, so
 // neither ever goes into an error or log message: errors name the masked number at most.
-import { PoortwachterError } from '../../core/errors.ts';
+import { PoortwachterError } from '../errors.ts';
 
 export interface SmsMessage {
   /** E.164, e.g. +31612345678; always the number of the account, never one from the request. */
