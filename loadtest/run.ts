@@ -103,7 +103,7 @@ if (args.postgres && !args['pg-ctl-data'])
 
 const account = accountCreation();
 const known: Record<string, Scenario> = { ...benchScenarios, [account.scenario.name]: account.scenario };
-const selected = args.scenario!.split(',').map((name) => {
+const selected = args.scenario.split(',').map((name) => {
   const scenario = known[name.trim()];
   if (!scenario) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(known).join(', ')}`);
   return scenario;
@@ -260,7 +260,7 @@ async function main(): Promise<number> {
     for (const [i, worker] of workers.all().entries())
       say(`\nworker ${i + 1} stderr (last lines):\n${worker.stderrTail().split('\n').slice(-15).join('\n')}`);
   }
-  const out = join(projectRoot, args.out!);
+  const out = join(projectRoot, args.out);
   writeFileSync(out, `${markdown}\n`);
   say(`Report written to ${out}`);
   return verdicts.every((verdict) => verdict.ok) ? 0 : 1;

@@ -26,8 +26,7 @@ export const maintenanceUsage = `  maintenance on [--message-nl TEXT] [--message
   status list                   the current and planned disruptions
   status remove ID              take a disruption off the status page`;
 
-const optional = (options: Options, name: string) =>
-  typeof options[name] === 'string' ? (options[name] as string) : undefined;
+const optional = (options: Options, name: string) => (typeof options[name] === 'string' ? options[name] : undefined);
 
 function required(options: Options, name: string): string {
   const value = optional(options, name);
