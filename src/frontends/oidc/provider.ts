@@ -107,7 +107,7 @@ export function createOidcProvider({
       Session: config.oidc.sessionTtlSeconds,
       Grant: config.oidc.sessionTtlSeconds,
     },
-    issueRefreshToken: async () => false,
+    issueRefreshToken: () => false,
     // oidc-provider refuses special-use addresses on its outgoing calls (SSRF) by passing its own
     // dispatcher; without it, calls to webdiensten on this machine or a private network go through.
     ...(config.allowPrivateNetworkCalls
