@@ -56,7 +56,10 @@ function serveBareProvider(port: number, clientSecret: string): void {
   const app = new Koa();
   app.use(async (ctx, next) => {
     const uid = /^\/interaction\/([^/]+)$/.exec(ctx.path)?.[1];
-    if (!uid) return next();
+    if (!uid) {
+      await next();
+      return;
+    }
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (ctx.method === 'GET') {
       ctx.type = 'html';
