@@ -102,7 +102,7 @@ export class BenchBrowser {
       this.timeoutMs,
     );
     const response = { status: raw.status, headers: raw.headers as IncomingHttpHeaders, body: raw.body };
-    for (const setCookie of (response.headers['set-cookie'] as string[] | undefined) ?? []) this.store(setCookie);
+    for (const setCookie of response.headers['set-cookie'] ?? []) this.store(setCookie);
     const location = response.headers.location;
     return {
       status: response.status,

@@ -98,7 +98,7 @@ export function measureHashRate(options: {
       try {
         resolveRate(JSON.parse(stdout) as HashRate[]);
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
   });

@@ -45,7 +45,7 @@ function serveBareProvider(port: number, clientSecret: string): void {
         response_types: ['code'],
       },
     ],
-    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'floor', alg: 'RS256', use: 'sig' } as never] },
+    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'floor', alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
@@ -56,7 +56,10 @@ function serveBareProvider(port: number, clientSecret: string): void {
   const app = new Koa();
   app.use(async (ctx, next) => {
     const uid = /^\/interaction\/([^/]+)$/.exec(ctx.path)?.[1];
-    if (!uid) return next();
+    if (!uid) {
+      await next();
+      return;
+    }
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (ctx.method === 'GET') {
       ctx.type = 'html';
@@ -137,7 +140,7 @@ if (process.argv.includes('--child') && process.argv[1] === fileURLToPath(import
       `  highest ratio any service on this floor reaches here: ${fixed((verify.cpuMsPerOp / (verify.cpuMsPerOp + serverMs + clientMs)) * 100)}%`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    const out = resolve(projectRoot, args.out!);
+    const out = resolve(projectRoot, args.out);
     writeFileSync(
       out,
       [

@@ -70,20 +70,20 @@ if (args.help) {
   process.exit(0);
 }
 
-const selected: Scenario[] = args.scenario!.split(',').map((name) => {
+const selected: Scenario[] = args.scenario.split(',').map((name) => {
   const scenario = scenarios[name.trim()];
   if (!scenario) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
   return scenario;
 });
-const levels = args
-  .concurrency!.split(',')
+const levels = args.concurrency
+  .split(',')
   .map(Number)
   .filter((n) => Number.isInteger(n) && n > 0 && n <= 256);
 const warmupMs = Number(args.warmup) * 1000;
 const durationMs = Number(args.duration) * 1000;
 const maxFlows = Number(args['max-flows']);
 const hashSeconds = Number(args['hash-seconds']);
-const keepWorkDir = args.keep! || args['cpu-prof']!;
+const keepWorkDir = args.keep || args['cpu-prof'];
 const workers = Number(args.workers);
 if (!Number.isInteger(workers) || workers < 1 || workers > 8)
   throw new Error('--workers must be a whole number from 1 to 8');
@@ -354,7 +354,7 @@ async function main(): Promise<void> {
     ]),
   ].join('\n');
   process.stdout.write(`${text}\n`);
-  const out = resolve(projectRoot, args.out!);
+  const out = resolve(projectRoot, args.out);
   writeFileSync(out, `${markdown}\n`);
   process.stdout.write(`Report written to ${out}\n`);
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npx poortwachter ...`: runs the TypeScript command line through tsx. Checked first, because on an
 // older Node the import of node:sqlite fails with a message that does not say what to do.
+import process from 'node:process';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major !== 24 || minor < 11) {
   process.stderr.write(

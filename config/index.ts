@@ -311,7 +311,7 @@ function merge(base: Record<string, unknown>, override: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined) continue;
-    out[key] = isObject(value) && isObject(out[key]) ? merge(out[key] as Record<string, unknown>, value) : value;
+    out[key] = isObject(value) && isObject(out[key]) ? merge(out[key], value) : value;
   }
   return out;
 }
@@ -359,10 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     setPath(fromEnv, path, parse(value));
     sourceOf[path] = name;
   }
-  const merged = merge(
-    merge(merge(defaults(environment, port) as Record<string, unknown>, file), fromEnv),
-    overrides as Record<string, unknown>,
-  );
+  const merged = merge(merge(merge(defaults(environment, port), file), fromEnv), overrides);
   const result = schema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {

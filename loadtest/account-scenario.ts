@@ -32,7 +32,7 @@ export function accountCreation(): { scenario: Scenario; ledger: CreatedAccount[
   const scenario: Scenario = {
     name: accountScenarioName,
     description: 'a new citizen account (addCitizen on the database, as the CLI does), then its first OIDC Basis login',
-    async prepare(setup) {
+    prepare(setup) {
       const store = openStore(setup.databaseUrl, { poolSize: 2 });
       const { citizenDeps } = createServices(loadConfig(setup.serverEnv), store, systemClock);
       const runId = Date.now().toString(36);
@@ -44,7 +44,7 @@ export function accountCreation(): { scenario: Scenario; ledger: CreatedAccount[
           throw new Error(`the account step used up its BSNs (${firstBsn} to ${lastBsn}): run shorter phases`);
         return String(bsn++);
       };
-      return {
+      return Promise.resolve({
         scenario: {
           ...scenario,
           async run(ctx) {
@@ -58,7 +58,7 @@ export function accountCreation(): { scenario: Scenario; ledger: CreatedAccount[
           },
         },
         close: () => store.close(),
-      };
+      });
     },
     run() {
       return Promise.reject(new Error('the account scenario needs prepare() (its store)'));

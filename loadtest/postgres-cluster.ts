@@ -178,6 +178,6 @@ export function externalServer(adminUrl: string, dataDir: string | undefined): P
         'restart',
       ]);
     },
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
 }

@@ -71,7 +71,7 @@ export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
   const backends: string[] = [];
   const passedOverUntil = new Map<string, number>();
   let next = 0;
-  const proxy: RoundRobinProxy = { url: '', port: 0, backends, badGateways: 0, close: async () => undefined };
+  const proxy: RoundRobinProxy = { url: '', port: 0, backends, badGateways: 0, close: () => Promise.resolve() };
 
   /** The backends in turn from the next one, those passed over last (all of them when all are). */
   const order = (): string[] => {
@@ -84,7 +84,7 @@ export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
     ];
   };
 
-  const server = createServer(async (incoming: IncomingMessage, outgoing: ServerResponse) => {
+  const forward = async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
     const method = incoming.method ?? 'GET';
     const body = await readBody(incoming).catch(() => undefined);
     if (!body) return void outgoing.destroy();
@@ -105,7 +105,9 @@ export async function startRoundRobinProxy(): Promise<RoundRobinProxy> {
     }
     proxy.badGateways += 1;
     outgoing.writeHead(502, { 'content-type': 'text/plain' }).end(`bad gateway (${lastError})`);
-  });
+  };
+  // forward answers a failing backend itself (502); anything else it throws is a bug, left to stop the run.
+  const server = createServer((incoming, outgoing) => void forward(incoming, outgoing));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

@@ -22,7 +22,8 @@
 // flows per scenario); the workers, the proxy, the database and the throwaway cluster are removed at
 // the end. Needs Debian's postgresql package (run .ci/run once, or apt-get install postgresql) and root
 // for the throwaway cluster (initdb and pg_ctl run as the postgres user); it installs nothing itself.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -103,7 +104,7 @@ if (args.postgres && !args['pg-ctl-data'])
 
 const account = accountCreation();
 const known: Record<string, Scenario> = { ...benchScenarios, [account.scenario.name]: account.scenario };
-const selected = args.scenario!.split(',').map((name) => {
+const selected = args.scenario.split(',').map((name) => {
   const scenario = known[name.trim()];
   if (!scenario) throw new Error(`unknown scenario "${name}"; known: ${Object.keys(known).join(', ')}`);
   return scenario;
@@ -151,8 +152,7 @@ async function main(): Promise<number> {
     `loadtest-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..+$/, '')}`,
   );
   mkdirSync(workDir, { recursive: true });
-  if (!args.keep)
-    cleanups.push({ what: 'the work dir', undo: async () => rmSync(workDir, { recursive: true, force: true }) });
+  if (!args.keep) cleanups.push({ what: 'the work dir', undo: () => rm(workDir, { recursive: true, force: true }) });
   const configFile = join(workDir, 'loadtest-config.json');
   writeFileSync(configFile, `${JSON.stringify(mergedServerConfig(selected), null, 2)}\n`);
 
@@ -179,7 +179,7 @@ async function main(): Promise<number> {
   for (const scenario of selected) {
     const ready = scenario.prepare
       ? await scenario.prepare({ target, databaseUrl: database.url, serverEnv, maxConcurrency: concurrency })
-      : { scenario, close: async () => undefined };
+      : { scenario, close: () => Promise.resolve() };
     cleanups.push({ what: `scenario ${scenario.name}`, undo: () => ready.close() });
     prepared.push(ready);
     // Twice, so that each worker has served one before the load starts (the proxy alternates):
@@ -260,7 +260,7 @@ async function main(): Promise<number> {
     for (const [i, worker] of workers.all().entries())
       say(`\nworker ${i + 1} stderr (last lines):\n${worker.stderrTail().split('\n').slice(-15).join('\n')}`);
   }
-  const out = join(projectRoot, args.out!);
+  const out = join(projectRoot, args.out);
   writeFileSync(out, `${markdown}\n`);
   say(`Report written to ${out}`);
   return verdicts.every((verdict) => verdict.ok) ? 0 : 1;
@@ -270,7 +270,7 @@ let exitCode = 1;
 try {
   exitCode = await main();
 } catch (error) {
-  process.stderr.write(`loadtest failed: ${(error as Error).stack ?? error}\n`);
+  process.stderr.write(`loadtest failed: ${(error as Error).stack ?? String(error)}\n`);
 } finally {
   await cleanUp();
 }

@@ -55,7 +55,7 @@ export async function startWorkers(count: number, options: Omit<BenchServerOptio
     },
     async restart(index) {
       workers[index] = await startBenchServer({ ...options, port: workers[index]!.port });
-      return workers[index]!;
+      return workers[index];
     },
     async waitUntilAllReady(timeoutMs) {
       const deadline = Date.now() + timeoutMs;

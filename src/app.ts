@@ -137,7 +137,7 @@ export function createApp(deps: AppDeps): Koa {
       checks: readinessChecks({ store, keys: deps.keys }),
       lifecycle: deps.lifecycle,
       logger: deps.logger,
-      maintenance: deps.maintenance.current,
+      maintenance: () => deps.maintenance.current(),
     }).routes(),
   );
   if (metricsServed(config))

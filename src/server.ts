@@ -104,7 +104,9 @@ export async function startServer(
     ...secondFactor,
   });
 
-  const server: Server = createServer(app.callback());
+  const handle = app.callback();
+  // koa answers every error itself (ctx.onerror), so the promise of a request never rejects.
+  const server: Server = createServer((request, response) => void handle(request, response));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -140,7 +140,7 @@ export const samlArtifactLogin: Scenario = {
       await store.close();
       return {
         scenario: { ...samlArtifactLogin, run: (ctx) => samlArtifactFlow(ctx, sp) },
-        close: async () => undefined,
+        close: () => Promise.resolve(),
       };
     } catch (error) {
       await store.close();

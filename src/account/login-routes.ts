@@ -23,7 +23,7 @@ export async function accountWebdienst(deps: Pick<AccountDeps, 'store'>): Promis
 
 export function accountLoginHandlers(deps: AccountDeps) {
   return {
-    async start(ctx: Context): Promise<void> {
+    start: async (ctx: Context): Promise<void> => {
       const webdienst = await accountWebdienst(deps);
       const protocolRef = newToken();
       ctx.cookies.set(loginCookieName, protocolRef, {
@@ -51,7 +51,7 @@ export function accountLoginHandlers(deps: AccountDeps) {
       );
     },
 
-    async finish(ctx: Context): Promise<void> {
+    finish: async (ctx: Context): Promise<void> => {
       const protocolRef = ctx.cookies.get(loginCookieName, { signed: false });
       ctx.cookies.set(loginCookieName, null, { path: resumePath, signed: false, overwrite: true });
       const result = protocolRef ? await deps.attempts.takeResult('account', protocolRef) : undefined;
@@ -80,7 +80,7 @@ export function accountLoginHandlers(deps: AccountDeps) {
       ctx.redirect(accountPath);
     },
 
-    async logout(ctx: Context): Promise<void> {
+    logout: async (ctx: Context): Promise<void> => {
       const { session } = signedIn(ctx);
       await deps.sessions.end(session);
       clearAccountCookie(ctx);

@@ -38,13 +38,13 @@ export function phoneChangeHandlers(deps: AccountDeps) {
   }
 
   return {
-    async form(ctx: Context): Promise<void> {
+    form: (ctx: Context): void => {
       const account = signedIn(ctx);
       if (!hasSecondFactor(deps, account.citizen)) return withoutSecondFactor(ctx, 200);
       showForm(ctx, account);
     },
 
-    async submit(ctx: Context): Promise<void> {
+    submit: async (ctx: Context): Promise<void> => {
       const account = signedIn(ctx);
       const { session, citizen } = account;
       if (!hasSecondFactor(deps, citizen)) {
@@ -107,7 +107,7 @@ export function phoneChangeHandlers(deps: AccountDeps) {
       );
     },
 
-    async confirm(ctx: Context): Promise<void> {
+    confirm: async (ctx: Context): Promise<void> => {
       const { session, citizen } = signedIn(ctx);
       const result = session.pendingPhoneRef
         ? await deps.attempts.takeResult('account', session.pendingPhoneRef)

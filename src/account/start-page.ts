@@ -13,7 +13,7 @@ const notices = new Map([
 
 export function startPageRoutes({ config }: { store: Store; config: Config }): Router {
   const router = new Router();
-  router.get('/', async (ctx) => {
+  router.get('/', (ctx) => {
     render(ctx, 'start/index.njk', {
       environment: config.environment,
       demo: config.demo.enabled,

@@ -92,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       // `migrate` reports what it applied itself; every other command first brings the schema up to date.
       if (name !== 'migrate') await store.migrate();
-      const result = await command.run({ config, store, options: values as Options });
+      const result = await command.run({ config, store, options: values });
       print(result, json);
       // A check that found a problem (audit verify) says so in its exit status too.
       if ((result as { ok?: unknown } | undefined)?.ok === false) return 1;

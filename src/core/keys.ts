@@ -44,8 +44,8 @@ async function generatedSigningKeys(
   const existing = await store.listSigningKeys();
   if (existing.length) return existing.map((row) => row.privateJwk as JWK);
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = await withKid(privateKey.export({ format: 'jwk' }) as JWK);
-  await store.insertFirstSigningKey(jwk.kid!, jwk as Record<string, unknown>, clock.now());
+  const jwk = await withKid(privateKey.export({ format: 'jwk' }));
+  await store.insertFirstSigningKey(jwk.kid!, jwk, clock.now());
   return (await store.listSigningKeys()).map((row) => row.privateJwk as JWK);
 }
 

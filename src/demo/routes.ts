@@ -99,7 +99,7 @@ export function demoRoutes({
     const claims = tokens.claims()!;
     render(ctx, 'demo/result.njk', {
       claims,
-      level: levelFromUri(String(claims.acr))?.name,
+      level: typeof claims.acr === 'string' ? levelFromUri(claims.acr)?.name : undefined,
       endSessionUrl: `${config.publicUrl}/session/end`,
       postLogoutRedirectUri: `${config.publicUrl}/demo`,
       clientId: demoClientId,

@@ -33,9 +33,11 @@ export function readinessChecks(deps: {
     },
     {
       name: 'keys',
-      async run() {
+      // Nothing to wait for, but still a rejected promise rather than a throw, as ReadinessCheck promises.
+      run() {
         if (deps.keys.signingKeys.length === 0 || deps.keys.cookieKeys.length === 0)
-          throw new Error('no signing or cookie keys loaded');
+          return Promise.reject(new Error('no signing or cookie keys loaded'));
+        return Promise.resolve();
       },
     },
     {

@@ -23,6 +23,8 @@ function withTimeout(check: ReadinessCheck): Promise<void> {
   return Promise.race([check.run(), timeout]).finally(() => clearTimeout(timer));
 }
 
+type CheckResult = { ok: true } | { ok: false; reason: string };
+
 /** Maintenance in force (issue 6), as /readyz reports it; undefined when the service is open. */
 export type MaintenanceProbe = () => Promise<{ expectedEndAt: number | null } | undefined>;
 
@@ -75,12 +77,12 @@ export function healthRoutes(deps: {
         status: 'maintenance',
         reason: 'maintenance mode is on: `poortwachter maintenance off` ends it',
         until: maintenance.expectedEndAt === null ? null : new Date(maintenance.expectedEndAt).toISOString(),
-        checks: Object.fromEntries(results),
+        checks: Object.fromEntries<CheckResult>(results),
       };
       return;
     }
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) };
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries<CheckResult>(results) };
   });
 
   return router;

@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 export const locales = ['nl', 'en'] as const;
 export type Locale = (typeof locales)[number];
 
-const messages: Record<Locale, Record<string, string>> = {
-  nl: JSON.parse(readFileSync(fileURLToPath(new URL('../../locales/nl.json', import.meta.url)), 'utf8')),
-  en: JSON.parse(readFileSync(fileURLToPath(new URL('../../locales/en.json', import.meta.url)), 'utf8')),
+// The language files are ours: each one flat object of key -> text.
+type Messages = Record<string, string>;
+const messages: Record<Locale, Messages> = {
+  nl: JSON.parse(readFileSync(fileURLToPath(new URL('../../locales/nl.json', import.meta.url)), 'utf8')) as Messages,
+  en: JSON.parse(readFileSync(fileURLToPath(new URL('../../locales/en.json', import.meta.url)), 'utf8')) as Messages,
 };
 
 export function isLocale(value: unknown): value is Locale {

@@ -24,9 +24,15 @@ const under = (path: string, prefix: string) => path === prefix || path.startsWi
 export function maintenanceGate(deps: MaintenanceGateDeps): Middleware {
   return async (ctx, next) => {
     const isToken = ctx.path === deps.tokenPath;
-    if (!isToken && !deps.citizenPaths.some((prefix) => under(ctx.path, prefix))) return next();
+    if (!isToken && !deps.citizenPaths.some((prefix) => under(ctx.path, prefix))) {
+      await next();
+      return;
+    }
     const state = await deps.maintenance.current();
-    if (!state) return next();
+    if (!state) {
+      await next();
+      return;
+    }
     const now = deps.clock.now();
     ctx.set('Retry-After', String(retryAfterSeconds(state, now)));
     ctx.set('Cache-Control', 'no-store');

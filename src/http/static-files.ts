@@ -17,7 +17,10 @@ const files: Record<string, { type: string; body: Buffer }> = {
 export function staticFiles(): Middleware {
   return async (ctx, next) => {
     const file = ctx.method === 'GET' ? files[ctx.path] : undefined;
-    if (!file) return next();
+    if (!file) {
+      await next();
+      return;
+    }
     ctx.type = file.type;
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = file.body;

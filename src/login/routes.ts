@@ -31,9 +31,12 @@ export interface LoginRouteDeps {
   sso: Omit<SsoStepDeps, 'store' | 'attempts' | 'audit' | 'resumers'>;
 }
 
+/** The context of a page under /:attemptId, with @koa/router's path parameters. */
+export type AttemptContext = Context & { params: Record<string, string> };
+
 export interface LoginPages {
   deps: LoginRouteDeps;
-  pendingAttempt(ctx: Context): Promise<LoginAttemptRow>;
+  pendingAttempt(ctx: AttemptContext): Promise<LoginAttemptRow>;
   show(
     ctx: Context,
     template: string,

@@ -9,7 +9,7 @@ import { PoortwachterError } from '../core/errors.ts';
 import { levels } from '../core/levels.ts';
 import { maskPhoneNumber as maskedPhone } from '../core/second-factor/sms-gateway.ts';
 import { loginPath } from './flow.ts';
-import type { LoginPages } from './routes.ts';
+import type { AttemptContext, LoginPages } from './routes.ts';
 
 const codePage = 'login/code.njk';
 
@@ -24,7 +24,7 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
   }
 
   /** The attempt at the second-factor stage, its citizen, and the method in use (chosen now if none yet). */
-  async function secondFactorState(ctx: Context) {
+  async function secondFactorState(ctx: AttemptContext) {
     let attempt = await pages.pendingAttempt(ctx);
     if (attempt.stage === 'password' || !attempt.citizenId)
       throw new PoortwachterError('login.expired', {

@@ -1,6 +1,7 @@
 import { auditContent, chainHash, type AuditContentColumns } from './audit-chain.ts';
 import type { Knex } from 'knex';
 import type { Database } from './database.ts';
+import { isPostgres } from './dialect.ts';
 import type { AuditEventRow } from './rows.ts';
 
 interface AuditEventRecord extends AuditContentColumns {
@@ -96,8 +97,8 @@ async function appendChained(
     columns.client_address,
     columns.details,
   ];
-  if (db.client.config.client === 'pg') {
-    const result = (await db.raw(appendOnPostgres, [content, ...values])) as { rowCount: number };
+  if (isPostgres(db)) {
+    const result = await db.raw<{ rowCount: number }>(appendOnPostgres, [content, ...values]);
     if (result.rowCount !== 1) throw new Error('audit chain head missing: run the migrations');
     return;
   }

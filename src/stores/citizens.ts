@@ -96,7 +96,9 @@ export function citizenStore(db: Database) {
     async claimTotpStep(id: string, step: number): Promise<boolean> {
       const changed = await table()
         .where({ id })
-        .andWhere((query) => query.whereNull('totp_last_step').orWhere('totp_last_step', '<', step))
+        .andWhere((query) => {
+          query.whereNull('totp_last_step').orWhere('totp_last_step', '<', step);
+        })
         .update({ totp_last_step: step });
       return changed === 1;
     },

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Database } from './database.ts';
+import { isPostgres } from './dialect.ts';
 
 /** The part of a knex dialect client used here: its pool and its driver call (knex-internal, stable since 0.x). */
 interface DialectClient {
@@ -61,7 +62,7 @@ export function compiledQuery<P extends Params>(
 ): CompiledQuery<P> {
   let compiled: Compiled | undefined;
   const client = db.client as unknown as DialectClient;
-  const isPostgres = db.client.config.client === 'pg';
+  const postgres = isPostgres(db);
 
   function compile(): Compiled {
     const placeholder = ((name: string) => `${placeholderPrefix}${name}`) as unknown as (
@@ -70,7 +71,7 @@ export function compiledQuery<P extends Params>(
     const native = build(placeholder).toSQL().toNative();
     return {
       sql: native.sql,
-      ...(isPostgres
+      ...(postgres
         ? { options: { name: `pw_${createHash('sha256').update(native.sql).digest('hex').slice(0, 24)}` } }
         : {}),
       bindings: native.bindings.map((binding) =>

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
 import { NodeSqliteClient } from './node-sqlite-client.ts';
+import { isPostgres } from './dialect.ts';
 import * as foundation from './migrations/001-foundation.ts';
 import * as smsOutbox from './migrations/002-sms-outbox.ts';
 import * as secondFactor from './migrations/003-second-factor.ts';
@@ -30,9 +31,9 @@ const migrations: Record<string, Knex.Migration> = {
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
-  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrations: () => Promise.resolve(Object.keys(migrations).sort()),
   getMigrationName: (name) => name,
-  getMigration: async (name) => migrations[name]!,
+  getMigration: (name) => Promise.resolve(migrations[name]!),
 };
 
 export function openDatabase(url: string, options: { poolSize?: number } = {}): Database {
@@ -99,7 +100,7 @@ async function createMigrationTables(db: Database): Promise<void> {
       'knex_migrations_lock',
     ]);
   };
-  if (db.client.config.client === 'pg') {
+  if (isPostgres(db)) {
     await db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [migrationLockKey]);
       await run(trx);
@@ -129,6 +130,7 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
 
 export async function pendingMigrations(db: Database): Promise<string[]> {
   await createMigrationTables(db);
-  const [, pending] = (await db.migrate.list({ migrationSource })) as [unknown, Array<{ file?: string } | string>];
-  return pending.map((entry) => (typeof entry === 'string' ? entry : (entry.file ?? String(entry))));
+  // knex lists the pending migrations as migrationSource.getMigrations named them: by their names.
+  const [, pending] = (await db.migrate.list({ migrationSource })) as [unknown, string[]];
+  return pending;
 }

@@ -62,6 +62,14 @@ export interface Store extends Repositories {
   close(): Promise<void>;
 }
 
+/** What poolUse reads of knex's connection pool. */
+interface PoolCounts {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  max: number;
+}
+
 export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
   const db = openDatabase(databaseUrl, options);
   return {
@@ -73,8 +81,8 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
       await db.raw('select 1');
     },
     poolUse: () => {
-      const pool = db.client.pool as
-        { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } | undefined;
+      // knex types its client as any; the pool is knex's own, and gone once the store is closed.
+      const pool = (db.client as { pool?: PoolCounts }).pool;
       return pool
         ? { used: pool.numUsed(), free: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max }
         : { used: 0, free: 0, waiting: 0, max: 0 };

@@ -10,11 +10,12 @@ const require = createRequire(import.meta.url);
 
 // node:sqlite announces itself as experimental once per process; that notice is not for operators.
 function loadNodeSqlite(): typeof import('node:sqlite') {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back as it was, and called with process as this
   const emitWarning = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
     if (String(warning).includes('SQLite is an experimental feature')) return;
     (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
+  };
   try {
     return require('node:sqlite') as typeof import('node:sqlite');
   } finally {

@@ -20,11 +20,31 @@ export interface SamlArtifactRow {
   expiresAt: number;
 }
 
+interface SamlRequestRecord {
+  id: string;
+  webdienst_id: string;
+  request_id: string;
+  browser_binding: string;
+  payload: string;
+  created_at: number;
+  expires_at: number;
+}
+
+interface SamlArtifactRecord {
+  id: string;
+  webdienst_id: string;
+  response_xml: string | null;
+  created_at: number;
+  expires_at: number;
+  resolved_at: number | null;
+}
+
 export function samlStore(db: Database) {
+  const requests = () => db<SamlRequestRecord>('saml_requests');
   return {
     /** Stores a verified request; false when this webdienst already sent this request ID (replay). */
     async insertSamlRequest(row: SamlRequestRow): Promise<boolean> {
-      await db('saml_requests')
+      await requests()
         .insert({
           id: row.id,
           webdienst_id: row.webdienstId,
@@ -36,13 +56,11 @@ export function samlStore(db: Database) {
         })
         .onConflict(['webdienst_id', 'request_id'])
         .ignore();
-      const stored = await db('saml_requests')
-        .where({ webdienst_id: row.webdienstId, request_id: row.requestId })
-        .first('id');
+      const stored = await requests().where({ webdienst_id: row.webdienstId, request_id: row.requestId }).first('id');
       return stored?.id === row.id;
     },
     async findSamlRequest(id: string): Promise<SamlRequestRow | undefined> {
-      const record = await db('saml_requests').where({ id }).first();
+      const record = await requests().where({ id }).first();
       if (!record) return undefined;
       return {
         id: record.id,
@@ -73,9 +91,9 @@ export function samlStore(db: Database) {
           .where('expires_at', '>', now)
           .update({ resolved_at: now });
         if (taken !== 1) return undefined;
-        const record = await trx('saml_artifacts').where({ id }).first('response_xml');
+        const record = await trx<SamlArtifactRecord>('saml_artifacts').where({ id }).first('response_xml');
         await trx('saml_artifacts').where({ id }).update({ response_xml: null });
-        return (record?.response_xml as string | null) ?? undefined;
+        return record?.response_xml ?? undefined;
       });
     },
     async deleteExpiredSamlState(now: number): Promise<void> {

@@ -122,8 +122,8 @@ export function ssoSessionStore(db: Database) {
         .where({ 'sso_participants.webdienst_id': webdienstId, 'sso_participants.session_ref': sessionRef })
         .whereNull('sso_sessions.ended_at')
         .select('sso_sessions.*')
-        .first();
-      return record && toSession(record as SsoSessionRecord);
+        .first<SsoSessionRecord | undefined>();
+      return record && toSession(record);
     },
   };
 }

@@ -37,7 +37,8 @@ export function throttleStore(db: Database) {
      * a window older than windowStartedBefore starts again at one.
      */
     async incrementThrottleFailures(key: string, now: number, windowStartedBefore: number): Promise<ThrottleRow> {
-      const result = await db.raw(
+      // sqlite answers with the rows, PostgreSQL with a result that holds them.
+      const result = await db.raw<ThrottleRecord[] | { rows: ThrottleRecord[] }>(
         `INSERT INTO throttles (key, failures, consecutive_failures, window_started_at, blocked_until)
          VALUES (?, 1, 1, ?, 0)
          ON CONFLICT (key) DO UPDATE SET
@@ -47,7 +48,7 @@ export function throttleStore(db: Database) {
          RETURNING key, failures, consecutive_failures, window_started_at, blocked_until`,
         [key, now, windowStartedBefore, windowStartedBefore, now],
       );
-      const rows = (Array.isArray(result) ? result : result.rows) as ThrottleRecord[];
+      const rows = Array.isArray(result) ? result : result.rows;
       return toRow(rows[0]!);
     },
     async blockThrottleUntil(key: string, blockedUntil: number): Promise<void> {

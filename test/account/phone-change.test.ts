@@ -122,7 +122,13 @@ for (const kind of databaseKinds) {
         });
       }
       const applied = await applyPhoneChange(
-        deps({ kind: 'outbox', send: async (message) => void sent.push(message) }),
+        deps({
+          kind: 'outbox',
+          send: (message) => {
+            sent.push(message);
+            return Promise.resolve();
+          },
+        }),
         {
           citizen: { ...citizen, locale: 'en' },
           newPhone: '+31687654321',
@@ -159,9 +165,7 @@ for (const kind of databaseKinds) {
     it('keeps a change the citizen proved when the gateway cannot deliver the notice, and records that the old number was not told', async () => {
       const failing: SmsGateway = {
         kind: 'http',
-        send: async () => {
-          throw new SmsGatewayError('http_status', 'provider answered 503', { httpStatus: 503 });
-        },
+        send: () => Promise.reject(new SmsGatewayError('http_status', 'provider answered 503', { httpStatus: 503 })),
       };
       const applied = await applyPhoneChange(deps(failing), {
         citizen,

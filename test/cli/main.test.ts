@@ -72,7 +72,7 @@ describe('command line (src/cli/main.ts)', function () {
     it('migrates an empty database, and a second time applies nothing', async () => {
       const first = await run('migrate', '--json');
       expect(first.code, first.stderr).to.equal(0);
-      expect(JSON.parse(first.stdout).applied).to.include('001-foundation');
+      expect((JSON.parse(first.stdout) as { applied: string[] }).applied).to.include('001-foundation');
       const second = await run('migrate', '--json');
       expect(JSON.parse(second.stdout)).to.deep.equal({ applied: [] });
     });
@@ -120,7 +120,12 @@ describe('command line (src/cli/main.ts)', function () {
         '--json',
       );
       expect(result.code, result.stderr).to.equal(0);
-      const printed = JSON.parse(result.stdout);
+      const printed = JSON.parse(result.stdout) as {
+        client_id: string;
+        client_secret: string;
+        level: string;
+        discovery: string;
+      };
       expect(printed.client_id).to.be.a('string').with.length.above(8);
       expect(printed.client_secret).to.be.a('string').with.length.of.at.least(32);
       expect(printed.level).to.equal('midden');
@@ -167,7 +172,7 @@ describe('command line (src/cli/main.ts)', function () {
         '--json',
       );
       expect(result.code, result.stderr).to.equal(0);
-      const printed = JSON.parse(result.stdout);
+      const printed = JSON.parse(result.stdout) as Record<string, unknown>;
       expect(printed).to.deep.include({ username: 'burger-test', status: 'active' });
       expect(printed.phone, 'the number is masked').to.not.equal('+31612345678');
       const store = openStore(database.url);

@@ -61,8 +61,8 @@ async function serveWorkers(databaseUrl: string, port: number): Promise<{ child:
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const deadline = Date.now() + 45_000;
   while (!output.includes('Poortwachter workers listening')) {
     if (child.exitCode !== null || Date.now() > deadline)

@@ -16,9 +16,14 @@ function poortwachter(args: string[], databaseUrl: string): Promise<{ code: numb
       POORTWACHTER_ENV: 'development',
       DATABASE_URL: databaseUrl,
     };
-    execFile('node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node_modules/.bin/tsx',
+      ['src/cli/main.ts', ...args],
+      { env, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -15,7 +15,12 @@ function recordingStore() {
   const rows: Array<Parameters<Store['insertAuditEvent']>[0]> = [];
   return {
     rows,
-    store: { insertAuditEvent: async (row: Parameters<Store['insertAuditEvent']>[0]) => void rows.push(row) },
+    store: {
+      insertAuditEvent: (row: Parameters<Store['insertAuditEvent']>[0]) => {
+        rows.push(row);
+        return Promise.resolve();
+      },
+    },
   };
 }
 

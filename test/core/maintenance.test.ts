@@ -15,7 +15,7 @@ const on: MaintenanceState = {
 
 function countingStore(initial: MaintenanceState | undefined) {
   const store = {
-    state: initial as MaintenanceState | undefined,
+    state: initial,
     reads: 0,
     failing: false,
     async findMaintenanceMode() {

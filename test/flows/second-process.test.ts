@@ -55,12 +55,14 @@ for (const kind of databaseKinds) {
           fetch(`${url}/.well-known/openid-configuration`).then((response) => response.text()),
         ),
       );
-      expect(JSON.parse(other!).issuer).to.equal(server.url);
+      expect((JSON.parse(other!) as { issuer: string }).issuer).to.equal(server.url);
       // oidc-provider names its endpoints after the host a request came to (behind a proxy: the public
       // one); apart from that the two processes describe one provider.
       expect(JSON.parse(other!.replaceAll(second.url, server.url))).to.deep.equal(JSON.parse(first!));
       const [keysFirst, keysOther] = await Promise.all(
-        [server.url, second.url].map((url) => fetch(`${url}/jwks`).then((response) => response.json())),
+        [server.url, second.url].map((url) =>
+          fetch(`${url}/jwks`).then((response) => response.json() as Promise<unknown>),
+        ),
       );
       expect(keysOther).to.deep.equal(keysFirst);
     });

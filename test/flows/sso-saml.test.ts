@@ -98,7 +98,7 @@ for (const kind of databaseKinds) {
       expect(result.status).to.equal(status('Success'));
       const assertion = first(result.response!, ns.saml, 'Assertion')!;
       return {
-        nameId: first(assertion, ns.saml, 'NameID')!.textContent!,
+        nameId: first(assertion, ns.saml, 'NameID')!.textContent,
         sessionIndex: first(assertion, ns.saml, 'AuthnStatement')!.getAttribute('SessionIndex')!,
       };
     }

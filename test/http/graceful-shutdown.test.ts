@@ -43,7 +43,7 @@ describe('graceful shutdown (src/http/graceful-shutdown.ts, server close)', () =
       const socket = connect(server.port, '127.0.0.1');
       await new Promise((resolve) => socket.once('connect', resolve));
       let answer = '';
-      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('data', (chunk) => (answer += chunk.toString()));
       const ended = new Promise((resolve) => socket.once('close', resolve));
       socket.write(
         `POST /token HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,

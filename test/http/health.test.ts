@@ -38,7 +38,14 @@ const keys = { signingKeys: [{ kid: 'k1' }], cookieKeys: ['c'.repeat(32)] };
 describe('health routes (src/http/health.ts)', () => {
   it('answers /readyz 503 with "draining" once shutdown has started, without running the checks', async () => {
     let ran = false;
-    const app = await healthApp([{ name: 'database', run: async () => void (ran = true) }], { draining: true });
+    const check: ReadinessCheck = {
+      name: 'database',
+      run: () => {
+        ran = true;
+        return Promise.resolve();
+      },
+    };
+    const app = await healthApp([check], { draining: true });
     try {
       const { status, body } = await readyz(app.url);
       expect(status).to.equal(503);
@@ -52,12 +59,13 @@ describe('health routes (src/http/health.ts)', () => {
   it('names each failing check with its reason, and the passing ones as ok', async () => {
     const checks = readinessChecks({
       store: {
-        ping: async () => {
-          throw Object.assign(new Error('password authentication failed for user "poortwachter" (geheim-wachtwoord)'), {
-            code: '28P01',
-          });
-        },
-        pendingMigrations: async () => ['009-next'],
+        ping: () =>
+          Promise.reject(
+            Object.assign(new Error('password authentication failed for user "poortwachter" (geheim-wachtwoord)'), {
+              code: '28P01',
+            }),
+          ),
+        pendingMigrations: () => Promise.resolve(['009-next']),
       },
       keys,
     });
@@ -81,7 +89,7 @@ describe('health routes (src/http/health.ts)', () => {
 
   it('fails the keys check when no signing key is loaded', async () => {
     const [, keysCheck] = readinessChecks({
-      store: { ping: async () => {}, pendingMigrations: async () => [] },
+      store: { ping: async () => {}, pendingMigrations: () => Promise.resolve([]) },
       keys: { signingKeys: [], cookieKeys: [] },
     });
     await keysCheck!.run().then(

@@ -31,7 +31,7 @@ const passing: ReadinessCheck = { name: 'database', run: async () => {} };
 describe('/readyz in maintenance (src/http/health.ts)', () => {
   it('answers 503 "maintenance" with the reason and the expected end, the checks passing, /healthz 200', async () => {
     const until = Date.parse('2026-03-07T23:00:00Z');
-    const answer = await probe([passing], async () => ({ expectedEndAt: until }));
+    const answer = await probe([passing], () => Promise.resolve({ expectedEndAt: until }));
     expect(answer.status).to.equal(503);
     expect(answer.body).to.deep.equal({
       status: 'maintenance',
@@ -45,16 +45,14 @@ describe('/readyz in maintenance (src/http/health.ts)', () => {
   it('reports a failing check as not_ready, not as maintenance', async () => {
     const failing: ReadinessCheck = {
       name: 'database',
-      run: async () => {
-        throw new Error('the database does not answer');
-      },
+      run: () => Promise.reject(new Error('the database does not answer')),
     };
-    const answer = await probe([failing], async () => ({ expectedEndAt: null }));
+    const answer = await probe([failing], () => Promise.resolve({ expectedEndAt: null }));
     expect(answer.status).to.equal(503);
     expect(answer.body.status).to.equal('not_ready');
   });
 
   it('is ready when maintenance is off', async () => {
-    expect((await probe([passing], async () => undefined)).status).to.equal(200);
+    expect((await probe([passing], () => Promise.resolve(undefined))).status).to.equal(200);
   });
 });

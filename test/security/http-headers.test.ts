@@ -86,7 +86,7 @@ function expectProtectiveHeaders(page: Page, what: string): void {
   expect(scriptSources, `${what}: script sources`).to.not.include.members(["'unsafe-eval'"]);
   expect(
     scriptSources!.some((source) => source === '*' || source === 'http:' || source === 'https:' || source === 'data:'),
-    `${what}: script sources ${scriptSources}`,
+    `${what}: script sources ${scriptSources!.join(',')}`,
   ).to.equal(false);
   expect(csp.get('frame-ancestors'), `${what}: frame-ancestors`).to.deep.equal(["'none'"]);
   expect(page.headers.get('x-content-type-options'), `${what}: nosniff`).to.equal('nosniff');

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { openDatabase } from '../../src/stores/database.ts';
 import { chainHash, genesisHash } from '../../src/stores/index.ts';
-import { auditContent } from '../../src/stores/audit-chain.ts';
+import { auditContent, type AuditContentColumns } from '../../src/stores/audit-chain.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { auditEvent } from './audit-event-fixture.ts';
 import { openTestStore, type TestStore } from '../support/stores.ts';
@@ -36,8 +36,8 @@ for (const kind of databaseKinds) {
       );
       const db = openDatabase(opened.database.url);
       try {
-        const row = await db('audit_events').where('id', 1).first();
-        expect(row.chain_hash).to.equal(chainHash(genesisHash, 1, auditContent(row)));
+        const row = await db<AuditContentColumns & { chain_hash: string }>('audit_events').where('id', 1).first();
+        expect(row!.chain_hash).to.equal(chainHash(genesisHash, 1, auditContent(row!)));
       } finally {
         await db.destroy();
       }

@@ -25,15 +25,13 @@ for (const kind of databaseKinds) {
         startedAt: now,
         updatedAt: now,
       });
-      await opened
-        .another()
-        .upsertMaintenanceMode({
-          messageNl: 'Langer onderhoud',
-          messageEn: 'Longer maintenance',
-          expectedEndAt: null,
-          startedAt: now + 60_000,
-          updatedAt: now + 60_000,
-        });
+      await opened.another().upsertMaintenanceMode({
+        messageNl: 'Langer onderhoud',
+        messageEn: 'Longer maintenance',
+        expectedEndAt: null,
+        startedAt: now + 60_000,
+        updatedAt: now + 60_000,
+      });
       expect(await opened.another().findMaintenanceMode()).to.deep.equal({
         messageNl: 'Langer onderhoud',
         messageEn: 'Longer maintenance',

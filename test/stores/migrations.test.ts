@@ -23,7 +23,7 @@ for (const kind of databaseKinds) {
 
     it('applies nothing the second time, from the same or another process', async () => {
       opened = await openTestStore(kind, { migrate: false });
-      expect(await opened.store.migrate()).to.not.be.empty;
+      expect(await opened.store.migrate()).to.not.deep.equal([]);
       expect(await opened.store.migrate()).to.deep.equal([]);
       expect(await opened.another().migrate()).to.deep.equal([]);
       expect(await opened.store.pendingMigrations()).to.deep.equal([]);

@@ -5,13 +5,14 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 describe('the node:sqlite knex client', () => {
   let database: TestDatabase;
   let db: Database;
+  const numbers = () => db<{ n: number }>('numbers');
   beforeEach(async () => {
     database = await createTestDatabase('sqlite');
     db = openDatabase(database.url);
     await db.schema.createTable('numbers', (t) => {
       t.integer('n').primary();
     });
-    await db('numbers').insert(Array.from({ length: 10 }, (_, n) => ({ n })));
+    await numbers().insert(Array.from({ length: 10 }, (_, n) => ({ n })));
   });
   afterEach(async () => {
     await db.destroy();
@@ -21,9 +22,9 @@ describe('the node:sqlite knex client', () => {
   // node-sqlite-client.ts writes an integer LIMIT into the SQL (a bound one makes SQLite compile the
   // statement again on every run); the answers must not change, whatever the limit and offset.
   it('answers first(), limit() and limit().offset() with each limit and offset asked for', async () => {
-    expect(await db('numbers').where('n', '>', 4).orderBy('n').first()).to.deep.equal({ n: 5 });
+    expect(await numbers().where('n', '>', 4).orderBy('n').first()).to.deep.equal({ n: 5 });
     for (const limit of [1, 3, 1, 20]) {
-      expect((await db('numbers').orderBy('n').limit(limit)).map((row) => row.n)).to.deep.equal([
+      expect((await numbers().orderBy('n').limit(limit)).map((row) => row.n)).to.deep.equal([
         ...Array(Math.min(limit, 10)).keys(),
       ]);
     }
@@ -32,14 +33,14 @@ describe('the node:sqlite knex client', () => {
       [2, 8],
       [3, 0],
     ] as const) {
-      expect((await db('numbers').orderBy('n').limit(limit).offset(offset)).map((row) => row.n)).to.deep.equal(
+      expect((await numbers().orderBy('n').limit(limit).offset(offset)).map((row) => row.n)).to.deep.equal(
         [...Array(10).keys()].slice(offset, offset + limit),
       );
     }
   });
 
   it('keeps a limit in a subquery as a bound value', async () => {
-    const rows = await db('numbers').whereIn('n', db('numbers').select('n').orderBy('n', 'desc').limit(2)).orderBy('n');
+    const rows = await numbers().whereIn('n', numbers().select('n').orderBy('n', 'desc').limit(2)).orderBy('n');
     expect(rows.map((row) => row.n)).to.deep.equal([8, 9]);
   });
 
@@ -54,13 +55,13 @@ describe('the node:sqlite knex client', () => {
       const ticker = setInterval(() => (ticks += 1), 2);
       const release = setTimeout(() => void holder.commit(), 60);
       const startedAt = Date.now();
-      await db('numbers').insert({ n: 101 });
+      await numbers().insert({ n: 101 });
       const waitedMs = Date.now() - startedAt;
       clearInterval(ticker);
       clearTimeout(release);
       expect(waitedMs).to.be.at.least(50);
       expect(ticks, 'timers ran while the insert waited').to.be.at.least(5);
-      expect((await db('numbers').whereIn('n', [100, 101]).orderBy('n')).map((row) => row.n)).to.deep.equal([100, 101]);
+      expect((await numbers().whereIn('n', [100, 101]).orderBy('n')).map((row) => row.n)).to.deep.equal([100, 101]);
     } finally {
       await other.destroy();
     }

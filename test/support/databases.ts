@@ -1,7 +1,8 @@
 // The databases the suite runs against: always a fresh sqlite file; PostgreSQL too when
 // TEST_POSTGRES_URL names a server (.ci/run starts one), each test server in a database of its own.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -26,7 +27,7 @@ export async function createTestDatabase(kind: 'sqlite' | 'postgres' = 'sqlite')
       kind,
       url: `sqlite:${file}`,
       drop: async () => {
-        for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+        for (const suffix of ['', '-wal', '-shm']) await rm(`${file}${suffix}`, { force: true });
       },
     };
   }

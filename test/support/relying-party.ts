@@ -57,7 +57,7 @@ export class RelyingParty {
       new URL(server.url),
       registered.clientId,
       undefined,
-      oidc.ClientSecretBasic(registered.clientSecret!),
+      oidc.ClientSecretBasic(registered.clientSecret),
       { execute: [oidc.allowInsecureRequests] },
     );
     return new RelyingParty(server, registered.clientId, registered.clientSecret!, redirectUri, configuration);

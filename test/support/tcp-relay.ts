@@ -45,7 +45,7 @@ export async function startTestServerBehindRelay() {
     server,
     relay,
     databasePassword: decodeURIComponent(target.password),
-    async stop() {
+    stop: async () => {
       await server.stop();
       await relay.cut();
       await database.drop();

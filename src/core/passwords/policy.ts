@@ -4,7 +4,7 @@
 import zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { ValidationError } from '../errors.ts';
 
-const commonPasswords = new Set((zxcvbnCommon.dictionary.passwords as string[]).map((word) => word.toLowerCase()));
+const commonPasswords = new Set(zxcvbnCommon.dictionary.passwords.map((word) => word.toLowerCase()));
 
 export interface PasswordRules {
   minLength: number;

@@ -7,7 +7,7 @@ import type { Store } from '../../stores/index.ts';
 
 /** Pairwise per webdienst: the client_id is the sector, so two webdiensten on one host still differ. */
 export function pairwiseSubject(salt: string) {
-  return async (_ctx: KoaContextWithOIDC, accountId: string, client: { clientId: string }): Promise<string> =>
+  return (_ctx: KoaContextWithOIDC, accountId: string, client: { clientId: string }): string =>
     createHmac('sha256', salt).update(`${client.clientId}\u0000${accountId}`).digest('base64url');
 }
 

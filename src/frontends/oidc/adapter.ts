@@ -20,28 +20,22 @@ type AdapterStore = Pick<
 
 export function createAdapterClass(store: AdapterStore, clock: Clock) {
   const withConsumed = (stored: Awaited<ReturnType<AdapterStore['findOidcPayload']>>): AdapterPayload | undefined =>
-    stored &&
-    ({
+    stored && {
       ...stored.payload,
       ...(stored.consumedAt ? { consumed: Math.floor(stored.consumedAt / 1000) } : {}),
-    } as AdapterPayload);
+    };
 
   return class DatabaseAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-      await store.upsertOidcPayload(
-        this.model,
-        id,
-        payload as Record<string, unknown>,
-        expiresIn ? clock.now() + expiresIn * 1000 : null,
-      );
+      await store.upsertOidcPayload(this.model, id, payload, expiresIn ? clock.now() + expiresIn * 1000 : null);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === 'Client') {
         const webdienst = await store.findWebdienstByClientId(id);
-        return webdienst?.protocol === 'oidc' ? (clientMetadataFor(webdienst) as AdapterPayload) : undefined;
+        return webdienst?.protocol === 'oidc' ? clientMetadataFor(webdienst) : undefined;
       }
       return withConsumed(await store.findOidcPayload(this.model, id, clock.now()));
     }

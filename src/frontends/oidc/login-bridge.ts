@@ -4,7 +4,6 @@
 // - when the login layer is done, the result goes into the interaction in-process and the browser
 //   goes straight back to /auth/:uid, where oidc-provider's resume cookie still binds it.
 // /interaction/:uid (interaction-routes.ts) stays for the rest (consent, an expired attempt).
-import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Interaction, InteractionResults, KoaContextWithOIDC } from 'oidc-provider';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
@@ -70,12 +69,7 @@ export function interactionUrl(deps: BridgeDeps) {
     if (interaction.prompt.name !== 'login') return interactionPath(interaction.uid);
     const webdienst = await deps.store.findWebdienstByClientId(String(interaction.params.client_id));
     if (!webdienst) return interactionPath(interaction.uid);
-    return startLoginAttempt(
-      ctx as unknown as Context,
-      deps.attempts,
-      loginRequestFor(interaction, webdienst, ctx.ip),
-      deps.cookies,
-    );
+    return startLoginAttempt(ctx, deps.attempts, loginRequestFor(interaction, webdienst, ctx.ip), deps.cookies);
   };
 }
 

@@ -5,7 +5,7 @@ import { renderView } from '../../http/views.ts';
 
 const localeOf = (ctx: KoaContextWithOIDC): Locale => (ctx.state?.locale as Locale | undefined) ?? 'nl';
 
-export async function renderOidcError(ctx: KoaContextWithOIDC, out: ErrorOut): Promise<void> {
+export function renderOidcError(ctx: KoaContextWithOIDC, out: ErrorOut): void {
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = renderView('errors/oidc-error.njk', localeOf(ctx), {
     error: out.error,
@@ -13,12 +13,12 @@ export async function renderOidcError(ctx: KoaContextWithOIDC, out: ErrorOut): P
   });
 }
 
-export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
+export function logoutSource(ctx: KoaContextWithOIDC, form: string): void {
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = renderView('logout/confirm.njk', localeOf(ctx), { form, clientName: ctx.oidc.client?.clientName });
 }
 
-export async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
+export function postLogoutSuccessSource(ctx: KoaContextWithOIDC): void {
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = renderView('logout/done.njk', localeOf(ctx), { clientName: ctx.oidc.client?.clientName });
 }

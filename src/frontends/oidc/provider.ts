@@ -51,7 +51,7 @@ export function createOidcProvider({
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure };
   const configuration: Configuration = {
     adapter: createAdapterClass(store, clock),
-    jwks: { keys: keys.signingKeys as Configuration['jwks'] extends { keys: infer K } | undefined ? K : never },
+    jwks: { keys: keys.signingKeys },
     cookies: {
       keys: keys.cookieKeys,
       names: { session: 'pw_session', interaction: 'pw_interaction', resume: 'pw_interaction_resume' },
@@ -107,7 +107,7 @@ export function createOidcProvider({
       Session: config.oidc.sessionTtlSeconds,
       Grant: config.oidc.sessionTtlSeconds,
     },
-    issueRefreshToken: async () => false,
+    issueRefreshToken: () => false,
     // oidc-provider refuses special-use addresses on its outgoing calls (SSRF) by passing its own
     // dispatcher; without it, calls to webdiensten on this machine or a private network go through.
     ...(config.allowPrivateNetworkCalls

@@ -25,7 +25,7 @@ export function maxAgeCheck(clock: Clock) {
     'max_age',
     'End-User authentication could not be obtained',
     'login_required',
-    async (ctx: KoaContextWithOIDC) => {
+    (ctx: KoaContextWithOIDC) => {
       const { session, params, result } = ctx.oidc;
       if (params?.max_age === undefined) return Check.NO_NEED_TO_PROMPT;
       if (!session?.accountId) return Check.REQUEST_PROMPT;

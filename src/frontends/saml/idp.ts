@@ -82,7 +82,7 @@ export async function createSamlIdp(
 ): Promise<SamlIdp> {
   const signingKeys = await Promise.all(
     keys.signingKeys.map(async (jwk, index) => {
-      const privateKey = createPrivateKey({ key: jwk as never, format: 'jwk' });
+      const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
       return { privateKey, certificatePem: await certificateFor(jwk, privateKey, config, index, store, clock) };
     }),
   );

@@ -61,8 +61,7 @@ export const publicOnlyLookup: LookupFunction = (hostname, options, callback) =>
   dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, '', 0);
     const usable = addresses.filter((entry) => !isSpecialUseAddress(entry.address));
-    if (usable.length === 0 || usable.length !== addresses.length)
-      return callback(new PrivateAddressRefused() as NodeJS.ErrnoException, '', 0);
+    if (usable.length === 0 || usable.length !== addresses.length) return callback(new PrivateAddressRefused(), '', 0);
     if (options.all) return (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, usable);
     return callback(null, usable[0]!.address, usable[0]!.family);
   });

@@ -64,12 +64,12 @@ function logoutRequestXml(
  * SAML Bindings 3.2.2.2 lets the SOAP exchange rely on the TLS connection we opened to the endpoint
  * from the metadata (https in production, webdiensten.ts).
  */
-async function confirms(
+function confirms(
   answer: string,
   requestId: string,
   webdienst: WebdienstWithOrganisation,
   registration: SamlRegistration,
-): Promise<boolean> {
+): boolean {
   const doc = parseXml(answer);
   let response = soapBodyMessage(doc, 'LogoutResponse');
   if (descendants(doc, ns.ds, 'Signature').length > 0) {
@@ -107,7 +107,7 @@ export function soapLogoutNotifier(deps: SoapLogoutDeps): LogoutNotifier {
         timeoutMs: answerTimeoutMs,
         allowPrivateNetwork: deps.allowPrivateNetworkCalls,
       });
-      const confirmed = await confirms(answer, id, webdienst, registration);
+      const confirmed = confirms(answer, id, webdienst, registration);
       if (!confirmed)
         deps.logger.warn({ webdienstId: webdienst.id }, 'SAML SOAP logout: the webdienst answered without Success');
       return confirmed;

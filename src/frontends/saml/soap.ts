@@ -21,7 +21,7 @@ export function soapBodyMessage(doc: Document, name: string): Element {
   const messages = elements(soapBodies[0]!);
   if (messages.length !== 1 || !isElement(messages[0], ns.samlp, name))
     throw new SamlRefused(`not_a_${name.toLowerCase()}`);
-  return messages[0]!;
+  return messages[0];
 }
 
 export function isSoapRequest(ctx: Pick<Context, 'get'>): boolean {

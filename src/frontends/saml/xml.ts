@@ -38,7 +38,7 @@ export function parseXml(xml: string): Document {
     doc = new DOMParser({ errorHandler: { warning: () => undefined, error: fail, fatalError: fail } }).parseFromString(
       xml,
       'text/xml',
-    ) as unknown as Document;
+    );
   } catch (error) {
     if (error instanceof SamlRefused) throw error;
     throw new SamlRefused('unreadable_xml');

@@ -1,7 +1,12 @@
 // A real SMS provider over HTTP: one POST with an authentication header and a JSON body built from
 // the configured template. Accepted means a 2xx answer within the timeout; anything else throws.
 import type { Config } from '../../../config/index.ts';
-import { maskPhoneNumber, SmsGatewayError, type SmsGateway, type SmsMessage } from '../../core/second-factor/sms-gateway.ts';
+import {
+  maskPhoneNumber,
+  SmsGatewayError,
+  type SmsGateway,
+  type SmsMessage,
+} from '../../core/second-factor/sms-gateway.ts';
 
 export type HttpSmsSettings = NonNullable<Config['sms']['http']>;
 

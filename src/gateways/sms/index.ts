@@ -4,7 +4,12 @@ import type { Clock } from '../../core/clock.ts';
 import type { Store } from '../../stores/index.ts';
 import { createHttpSmsGateway } from './http.ts';
 import { createOutboxSmsGateway } from './outbox.ts';
-import { hasAllowedCountryPrefix, maskPhoneNumber, SmsGatewayError, type SmsGateway } from '../../core/second-factor/sms-gateway.ts';
+import {
+  hasAllowedCountryPrefix,
+  maskPhoneNumber,
+  SmsGatewayError,
+  type SmsGateway,
+} from '../../core/second-factor/sms-gateway.ts';
 
 export * from '../../core/second-factor/sms-gateway.ts';
 export { createHttpSmsGateway, renderSmsBody, type HttpSmsSettings } from './http.ts';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { auditContent, chainHash, genesisHash, type AuditContentColumns } from '../audit-chain.ts';
+import { isPostgres } from '../dialect.ts';
 
 // Issue 6: the audit events become a hash chain (audit-chain.ts). Events written before this migration
 // are chained here, in id order, so `poortwachter audit verify` covers them too.
@@ -28,14 +29,14 @@ export async function up(db: Knex): Promise<void> {
   }
   await db('audit_chain_head').insert({ chain: 'audit', last_id: lastId, last_hash: lastHash });
   // sqlite appends with one conditional INSERT (audit-events.ts); the head follows it in the same statement.
-  if (db.client.config.client !== 'pg') {
+  if (!isPostgres(db)) {
     await db.raw(`create trigger audit_chain_advance after insert on audit_events
       begin update audit_chain_head set last_id = new.id, last_hash = new.chain_hash where chain = 'audit'; end`);
   }
 }
 
 export async function down(db: Knex): Promise<void> {
-  if (db.client.config.client !== 'pg') await db.raw('drop trigger if exists audit_chain_advance');
+  if (!isPostgres(db)) await db.raw('drop trigger if exists audit_chain_advance');
   await db.schema.dropTableIfExists('audit_chain_head');
   await db.schema.alterTable('audit_events', (t) => {
     t.dropColumn('chain_hash');

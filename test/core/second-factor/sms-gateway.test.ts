@@ -27,7 +27,12 @@ describe('SMS gateway choice and guards', () => {
 
   it('uses the outbox by default in development and refuses numbers outside the allowed prefixes', async () => {
     const stored: Array<Omit<SmsOutboxRow, 'id'>> = [];
-    const store = { insertOutboxSms: async (row: Omit<SmsOutboxRow, 'id'>) => void stored.push(row) };
+    const store = {
+      insertOutboxSms: (row: Omit<SmsOutboxRow, 'id'>) => {
+        stored.push(row);
+        return Promise.resolve();
+      },
+    };
     const gateway = createSmsGateway(loadConfig({ POORTWACHTER_ENV: 'development' }), store, { now: () => 42 });
     expect(gateway.kind).to.equal('outbox');
     await gateway.send({ to: '+31612345678', text: 'Uw code is 123456', purpose: 'login_code' });
@@ -53,13 +58,13 @@ describe('SMS gateway choice and guards', () => {
       SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","body":"{{text}}"}',
     });
     const calls: Array<[string, RequestInit | undefined]> = [];
-    const fakeFetch = (async (url: string, init?: RequestInit) => {
+    const fakeFetch = ((url: string, init?: RequestInit) => {
       calls.push([url, init]);
-      return new Response(null, { status: 202 });
+      return Promise.resolve(new Response(null, { status: 202 }));
     }) as typeof fetch;
     const gateway = createSmsGateway(
       config,
-      { insertOutboxSms: async () => expect.fail('no outbox') },
+      { insertOutboxSms: () => expect.fail('no outbox') },
       { now: () => 0 },
       fakeFetch,
     );

@@ -93,7 +93,7 @@ describe('SAML interop: pysaml2 (Debian) receiving our SOAP LogoutRequest', func
       ns.saml,
       'Assertion',
     )!;
-    const nameId = first(assertion, ns.saml, 'NameID')!.textContent!;
+    const nameId = first(assertion, ns.saml, 'NameID')!.textContent;
     const sessionIndex = first(assertion, ns.saml, 'AuthnStatement')!.getAttribute('SessionIndex')!;
     // pysaml2 logged in through the same session: its participant row, as a SAML login would write it.
     const initiatorRow = await server.store.findWebdienstByClientId(initiator.entityId);

@@ -82,9 +82,9 @@ export async function backChannel(idpCertificate: () => string) {
         soapLogouts.push({
           sp: name!,
           requestId: logoutRequest.getAttribute('ID')!,
-          nameId: nameId.textContent!,
+          nameId: nameId.textContent,
           nameIdFormat: nameId.hasAttribute('Format') ? nameId.getAttribute('Format') : null,
-          sessionIndex: first(logoutRequest, ns.samlp, 'SessionIndex')!.textContent!,
+          sessionIndex: first(logoutRequest, ns.samlp, 'SessionIndex')!.textContent,
           destination: logoutRequest.getAttribute('Destination')!,
         });
         response

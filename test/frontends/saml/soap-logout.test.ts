@@ -40,7 +40,7 @@ function webdienstWithSlo(location: string): WebdienstWithOrganisation {
 const notifier = (allowPrivateNetworkCalls: boolean) =>
   soapLogoutNotifier({
     idp,
-    store: { findCitizenById: async () => ({ id: 'c1', bsn: '999990019' }) as never },
+    store: { findCitizenById: () => Promise.resolve({ id: 'c1', bsn: '999990019' } as never) },
     clock: systemClock,
     pairwiseSalt: 'salt',
     allowPrivateNetworkCalls,

@@ -247,7 +247,7 @@ export class TestSp {
 }
 
 export function parse(xml: string): Document {
-  return new DOMParser().parseFromString(xml, 'text/xml') as unknown as Document;
+  return new DOMParser().parseFromString(xml, 'text/xml');
 }
 
 export function all(parent: Document | Element, namespace: string, name: string): Element[] {
@@ -274,7 +274,7 @@ export async function startSamlTestServer(
 /** The IdP's signing certificate, from its published metadata. */
 export async function idpCertificate(server: TestServer): Promise<string> {
   const metadata = await (await fetch(`${server.url}/saml/metadata`)).text();
-  const certificate = first(parse(metadata), ns.ds, 'X509Certificate')!.textContent!.replace(/\s/g, '');
+  const certificate = first(parse(metadata), ns.ds, 'X509Certificate')!.textContent.replace(/\s/g, '');
   return `-----BEGIN CERTIFICATE-----\n${certificate.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 

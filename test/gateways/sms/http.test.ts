@@ -28,7 +28,9 @@ async function failure(promise: Promise<unknown>): Promise<SmsGatewayError> {
 }
 
 function expectNoSecrets(error: SmsGatewayError): void {
-  const logged = `${error.message} ${String(error.cause ?? '')} ${JSON.stringify(error.details)}`;
+  // The cause is what fetch rejected with: an Error, which a log shows by name and message.
+  const cause = error.cause instanceof Error ? String(error.cause) : '';
+  const logged = `${error.message} ${cause} ${JSON.stringify(error.details)}`;
   expect(logged).to.not.include('123456');
   expect(logged).to.not.include(message.to);
   expect(logged).to.not.include('test-api-key');
@@ -85,11 +87,13 @@ describe('HTTP SMS gateway', () => {
 
   it('throws SmsGatewayError http_status on any answer outside 2xx, redirects included', async () => {
     for (const status of [302, 400, 401]) {
-      const fakeFetch = (async () =>
-        new Response(null, {
-          status,
-          headers: status === 302 ? { location: 'https://elsewhere.example/' } : {},
-        })) as typeof fetch;
+      const fakeFetch = (() =>
+        Promise.resolve(
+          new Response(null, {
+            status,
+            headers: status === 302 ? { location: 'https://elsewhere.example/' } : {},
+          }),
+        )) as typeof fetch;
       const error = await failure(createHttpSmsGateway(settings('https://sms.example/send'), fakeFetch).send(message));
       expect(error.reason).to.equal('http_status');
       expect(error.httpStatus).to.equal(status);

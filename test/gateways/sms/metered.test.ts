@@ -19,7 +19,14 @@ describe('metered SMS gateway (src/gateways/sms/metered.ts)', () => {
   it('counts an accepted message and hands the message over unchanged', async () => {
     const delivered: SmsMessage[] = [];
     const counts = meter();
-    await meteredSmsGateway({ kind: 'http', send: async (sent) => void delivered.push(sent) }, counts).send(message);
+    const gateway: SmsGateway = {
+      kind: 'http',
+      send: (sent) => {
+        delivered.push(sent);
+        return Promise.resolve();
+      },
+    };
+    await meteredSmsGateway(gateway, counts).send(message);
     expect(delivered).to.deep.equal([message]);
     expect(counts.counted).to.deep.equal(['sent http']);
   });
@@ -28,9 +35,7 @@ describe('metered SMS gateway (src/gateways/sms/metered.ts)', () => {
     const counts = meter();
     const failing: SmsGateway = {
       kind: 'http',
-      send: async () => {
-        throw new SmsGatewayError('timeout', 'SMS provider did not answer');
-      },
+      send: () => Promise.reject(new SmsGatewayError('timeout', 'SMS provider did not answer')),
     };
     const error = await meteredSmsGateway(failing, counts)
       .send(message)

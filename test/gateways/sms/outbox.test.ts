@@ -27,7 +27,7 @@ for (const kind of databaseKinds) {
       expect(gateway.kind).to.equal('outbox');
       await gateway.send({ to: '+31612345678', text: 'Uw code is 123456', purpose: 'login_code' });
       const [stored, ...others] = await store.listOutboxSms();
-      expect(others).to.be.empty;
+      expect(others).to.deep.equal([]);
       expect(stored).to.deep.include({
         to: '+31612345678',
         text: 'Uw code is 123456',
