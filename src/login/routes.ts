@@ -12,7 +12,7 @@ import { PoortwachterError } from '../core/errors.ts';
 import { levelByName, levels } from '../core/levels.ts';
 import type { AuthenticatorApp } from '../core/second-factor/authenticator-app.ts';
 import type { OneTimeCodes } from '../core/second-factor/one-time-codes.ts';
-import type { LoginAttempts } from '../core/login/attempts.ts';
+import type { AuthenticatedAt, LoginAttempts } from '../core/login/attempts.ts';
 import { attemptCookieName, loginPath, returnToFrontend, type Resumers } from './flow.ts';
 import { checkPassword, type PasswordStepDeps } from '../core/login/password-step.ts';
 import { addSecondFactorRoutes } from './second-factor-routes.ts';
@@ -44,7 +44,13 @@ export interface LoginPages {
     extra?: Record<string, unknown>,
     status?: number,
   ): Promise<void>;
-  finish(ctx: Context, attempt: LoginAttemptRow, citizen: CitizenRow, levelName: string): Promise<void>;
+  finish(
+    ctx: Context,
+    attempt: LoginAttemptRow,
+    from: AuthenticatedAt,
+    citizen: CitizenRow,
+    levelName: string,
+  ): Promise<void>;
 }
 
 /** DESIGN.md section 2: Midden and up need the second factor; so does a citizen who asked for it always. */
@@ -81,8 +87,8 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
       const webdienst = await deps.store.findWebdienstById(attempt.webdienstId);
       render(ctx, template, { attempt, webdienst, ...extra }, status);
     },
-    async finish(ctx, attempt, citizen, levelName) {
-      if (!(await deps.attempts.markAuthenticated(attempt, citizen.id, levelName))) {
+    async finish(ctx, attempt, from, citizen, levelName) {
+      if (!(await deps.attempts.markAuthenticated(attempt, from, citizen.id, levelName))) {
         throw new PoortwachterError('login.expired', {
           status: 400,
           logMessage: 'login attempt finished by a parallel request',
@@ -141,8 +147,8 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
       return pages.show(ctx, 'login/password.njk', attempt, { username, error: 'login.invalid_credentials' }, 401);
     }
     if (!needsSecondFactor(attempt, result.citizen))
-      return pages.finish(ctx, attempt, result.citizen, levels.basis.name);
-    await deps.attempts.moveToStage(attempt, 'second_factor', result.citizen.id, null);
+      return pages.finish(ctx, attempt, 'password', result.citizen, levels.basis.name);
+    await deps.attempts.fixCitizen(attempt, result.citizen.id);
     ctx.status = 303;
     ctx.redirect(`${loginPath(attempt.id)}/code`);
   });

@@ -39,9 +39,9 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
       });
     const methods = methodsOf(citizen);
     if (methods.length === 0 && attempt.stage !== 'no_second_factor')
-      attempt = await deps.attempts.moveToStage(attempt, 'no_second_factor', citizen.id, null);
+      attempt = await deps.attempts.chooseSecondFactor(attempt, null);
     if (methods.length && !attempt.secondFactorMethod)
-      attempt = await deps.attempts.moveToStage(attempt, 'second_factor', citizen.id, methods[0]!);
+      attempt = await deps.attempts.chooseSecondFactor(attempt, methods[0]!);
     return { attempt, citizen, methods, method: attempt.secondFactorMethod };
   }
 
@@ -125,7 +125,7 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
       clientAddress: ctx.ip,
       details: { method },
     });
-    await pages.finish(ctx, attempt, citizen, levels.midden.name);
+    await pages.finish(ctx, attempt, 'second_factor', citizen, levels.midden.name);
   });
 
   router.post('/:attemptId/code/opnieuw', sameOrigin, async (ctx) => {
@@ -142,7 +142,7 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
   });
 
   router.post('/:attemptId/methode', sameOrigin, async (ctx) => {
-    const { attempt, citizen, methods } = await secondFactorState(ctx);
+    const { attempt, methods } = await secondFactorState(ctx);
     const form = await readForm(ctx);
     const chosen = methods.find((candidate) => candidate === form.method);
     if (!chosen)
@@ -150,7 +150,7 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
         status: 400,
         logMessage: 'unknown second-factor method chosen',
       });
-    await deps.attempts.moveToStage(attempt, 'second_factor', citizen.id, chosen);
+    await deps.attempts.chooseSecondFactor(attempt, chosen);
     ctx.status = 303;
     ctx.redirect(`${loginPath(attempt.id)}/code`);
   });

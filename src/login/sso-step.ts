@@ -45,7 +45,7 @@ export async function offerSso(ctx: Context, deps: SsoStepDeps, attempt: LoginAt
   const decision = await decisionFor(ctx, deps, attempt);
   if (decision.kind === 'authenticate') return false;
   if (decision.kind === 'step_up') {
-    await deps.attempts.moveToStage(attempt, 'second_factor', decision.session.citizenId, null);
+    await deps.attempts.fixCitizen(attempt, decision.session.citizenId);
     await deps.audit.record({
       type: 'login.sso_step_up',
       outcome: 'info',
@@ -98,7 +98,15 @@ async function continueWithSession(
   attempt: LoginAttemptRow,
   session: SsoSessionRow,
 ): Promise<void> {
-  if (!(await deps.attempts.markAuthenticated(attempt, session.citizenId, session.level, session.authenticatedAt)))
+  if (
+    !(await deps.attempts.markAuthenticated(
+      attempt,
+      'password',
+      session.citizenId,
+      session.level,
+      session.authenticatedAt,
+    ))
+  )
     return;
   await deps.sso.touch(session);
   await deps.audit.record({

@@ -2,6 +2,23 @@ import { compiledQuery, type CompiledQuery } from './compiled-query.ts';
 import type { Database } from './database.ts';
 import type { LoginAttemptRow, LoginAttemptStatus, LoginStage, SecondFactorMethod, WebdienstProtocol } from './rows.ts';
 
+/** What a conditional update of an attempt requires of it: status, and optionally stage and citizen. */
+export interface AttemptExpectation {
+  status: LoginAttemptStatus;
+  stage?: LoginStage;
+  /** `is`: bound to exactly this citizen; `isOrUnset`: this citizen or none yet. */
+  citizen?: { is: string } | { isOrUnset: string };
+}
+
+export interface AttemptChanges {
+  status?: LoginAttemptStatus;
+  stage?: LoginStage;
+  citizenId?: string;
+  secondFactorMethod?: SecondFactorMethod | null;
+  levelReached?: string;
+  authenticatedAt?: number;
+}
+
 interface LoginAttemptRecord {
   id: string;
   browser_binding: string;
@@ -78,24 +95,43 @@ export function loginAttemptStore(db: Database) {
       .orderBy('created_at', 'desc')
       .first(),
   );
-  const transitions = new Map<string, CompiledQuery<Record<string, unknown>>>();
-  /** One compiled update per set of result columns (a status alone, or with the citizen and level). */
-  const transition = (resultColumns: string[]) => {
-    const key = resultColumns.join(',');
-    let query = transitions.get(key);
+  const advances = new Map<string, CompiledQuery<Record<string, unknown>>>();
+  /** One compiled conditional update per shape: which conditions are checked, which columns are set. */
+  const advance = (expected: AttemptExpectation, changedColumns: string[]) => {
+    const citizenRule = expected.citizen ? ('is' in expected.citizen ? 'is' : 'isOrUnset') : 'any';
+    const key = `${expected.stage ? 'stage' : ''}|${citizenRule}|${changedColumns.join(',')}`;
+    let query = advances.get(key);
     if (!query) {
-      query = compiledQuery<Record<string, unknown>>(db, (param) =>
-        table()
-          .where({ id: param('id'), status: param('from') })
-          .update({
-            status: param('to'),
-            ...Object.fromEntries(resultColumns.map((column) => [column, param(column)])),
-          }),
-      );
-      transitions.set(key, query);
+      query = compiledQuery<Record<string, unknown>>(db, (param) => {
+        const update = table().where({ id: param('id'), status: param('expectedStatus') });
+        if (expected.stage) update.andWhere('stage', param('expectedStage'));
+        if (citizenRule === 'is') update.andWhere('citizen_id', param('expectedCitizen'));
+        if (citizenRule === 'isOrUnset')
+          update.andWhereRaw('(citizen_id IS NULL OR citizen_id = ?)', [param('expectedCitizen')]);
+        return update.update(Object.fromEntries(changedColumns.map((column) => [column, param(column)])));
+      });
+      advances.set(key, query);
     }
     return query;
   };
+  async function advanceAttempt(id: string, expected: AttemptExpectation, changes: AttemptChanges): Promise<boolean> {
+    const values: Record<string, unknown> = {};
+    if (changes.status !== undefined) values.status = changes.status;
+    if (changes.stage !== undefined) values.stage = changes.stage;
+    if (changes.citizenId !== undefined) values.citizen_id = changes.citizenId;
+    if (changes.secondFactorMethod !== undefined) values.second_factor_method = changes.secondFactorMethod;
+    if (changes.levelReached !== undefined) values.level_reached = changes.levelReached;
+    if (changes.authenticatedAt !== undefined) values.authenticated_at = changes.authenticatedAt;
+    const citizen = expected.citizen && ('is' in expected.citizen ? expected.citizen.is : expected.citizen.isOrUnset);
+    const changed = await advance(expected, Object.keys(values)).changes({
+      id,
+      expectedStatus: expected.status,
+      ...(expected.stage ? { expectedStage: expected.stage } : {}),
+      ...(citizen ? { expectedCitizen: citizen } : {}),
+      ...values,
+    });
+    return changed === 1;
+  }
   return {
     async insertLoginAttempt(attempt: LoginAttemptRow): Promise<void> {
       await insert.changes({
@@ -135,26 +171,13 @@ export function loginAttemptStore(db: Database) {
       to: LoginAttemptStatus,
       result: { citizenId?: string; levelReached?: string; authenticatedAt?: number } = {},
     ): Promise<boolean> {
-      const values = {
-        ...(result.citizenId ? { citizen_id: result.citizenId } : {}),
-        ...(result.levelReached ? { level_reached: result.levelReached } : {}),
-        ...(result.authenticatedAt ? { authenticated_at: result.authenticatedAt } : {}),
-      };
-      const changed = await transition(Object.keys(values)).changes({ id, from, to, ...values });
-      return changed === 1;
+      return advanceAttempt(id, { status: from }, { status: to, ...result });
     },
-    /** After the password (or for a step-up), the attempt waits for the second factor of this citizen. */
-    async updateLoginAttemptStage(
-      id: string,
-      stage: LoginStage,
-      citizenId: string,
-      method: SecondFactorMethod | null,
-    ): Promise<boolean> {
-      const changed = await table()
-        .where({ id, status: 'pending' })
-        .update({ stage, citizen_id: citizenId, second_factor_method: method });
-      return changed === 1;
-    },
+    /**
+     * A compare-and-set on the attempt: the changes are written only while the attempt still has the
+     * expected status, stage and citizen; false when another request changed it first.
+     */
+    advanceLoginAttempt: advanceAttempt,
     async deleteExpiredLoginAttempts(now: number): Promise<number> {
       return table().where('expires_at', '<', now).delete();
     },

@@ -50,8 +50,12 @@ export function oneTimeCodeStore(db: Database) {
         used_at: code.usedAt,
       });
     },
-    async findLatestOneTimeCode(attemptId: string): Promise<OneTimeCodeRow | undefined> {
-      const record = await table().where({ attempt_id: attemptId }).orderBy('created_at', 'desc').orderBy('id').first();
+    async findLatestOneTimeCode(attemptId: string, citizenId: string): Promise<OneTimeCodeRow | undefined> {
+      const record = await table()
+        .where({ attempt_id: attemptId, citizen_id: citizenId })
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .first();
       return record && toRow(record);
     },
     /** Counts a wrong try unless the code is already used or dead; returns the tries after counting. */

@@ -139,7 +139,8 @@ describe('One-time codes (SECURITY-TESTS.md 7-11)', () => {
     const { codePage } = await toCodePage(server, browser, rp);
     const code = await lastSmsCode(server, citizen.phone);
     const attemptId = codePage.url.split('/inloggen/')[1]!.split('/')[0]!;
-    const stored = await server.store.findLatestOneTimeCode(attemptId);
+    const attempt = await server.store.findLoginAttempt(attemptId);
+    const stored = await server.store.findLatestOneTimeCode(attemptId, attempt!.citizenId!);
     expect(stored!.codeHash).to.not.include(code);
     expect(stored!.codeHash).to.not.equal(createHash('sha256').update(code).digest('hex'));
     expect(stored!.codeHash).to.not.equal(createHash('sha256').update(`${attemptId}:${code}`).digest('hex'));

@@ -1,7 +1,15 @@
 // A login attempt is one pass through the login layer for one LoginRequest. It lives in the database
 // (any process serves the next step) and is bound to the browser that started it by a random value
 // kept in a cookie (SECURITY-TESTS.md 6: a form posted without that cookie is refused).
-import type { LoginAttemptRow, LoginStage, SecondFactorMethod, Store } from '../../stores/index.ts';
+//
+// Its states, each move a compare-and-set on stage and citizen (never a blind write), so that two
+// requests racing in one attempt cannot mix two citizens:
+//   password ─(password of citizen C, or an SSO session of C to step up)─> second factor of C
+//   password ─(Basis: password, or an SSO session)─────────────────────────> authenticated
+//   second factor of C ─(a code of C)──────────────────────────────────────> authenticated as C
+//   authenticated ─(taken by the front-end)─> finished;  pending ─(cancel)─> cancelled | unmet
+// An attempt past its expiry is dead in every state.
+import type { LoginAttemptRow, SecondFactorMethod, Store } from '../../stores/index.ts';
 import { PoortwachterError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import { levelByName } from '../levels.ts';
@@ -19,8 +27,17 @@ export type AttemptStore = Pick<
   | 'findLoginAttempt'
   | 'findLatestLoginAttemptByProtocolRef'
   | 'transitionLoginAttempt'
-  | 'updateLoginAttemptStage'
+  | 'advanceLoginAttempt'
 >;
+
+/** The stage at which a citizen was authenticated: the password page, or the second factor. */
+export type AuthenticatedAt = 'password' | 'second_factor';
+
+const attemptChanged = () =>
+  new PoortwachterError('login.expired', {
+    status: 400,
+    logMessage: 'login attempt changed by a parallel request',
+  });
 
 export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSeconds: number) {
   return {
@@ -56,18 +73,27 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
       return attempt;
     },
 
-    /** authenticatedAt: when the citizen gave the credentials (earlier than now for a reused SSO session). */
+    /**
+     * Ends the attempt as authenticated: from the password stage for a citizen not yet fixed (or the
+     * same one), from the second-factor stage only for the citizen the attempt is bound to.
+     * authenticatedAt: when the citizen gave the credentials (earlier for a reused SSO session).
+     */
     async markAuthenticated(
       attempt: LoginAttemptRow,
+      from: AuthenticatedAt,
       citizenId: string,
       levelName: string,
       authenticatedAt = clock.now(),
     ): Promise<boolean> {
-      return store.transitionLoginAttempt(attempt.id, 'pending', 'authenticated', {
-        citizenId,
-        levelReached: levelName,
-        authenticatedAt,
-      });
+      return store.advanceLoginAttempt(
+        attempt.id,
+        {
+          status: 'pending',
+          stage: from === 'password' ? 'password' : 'second_factor',
+          citizen: from === 'password' ? { isOrUnset: citizenId } : { is: citizenId },
+        },
+        { status: 'authenticated', citizenId, levelReached: levelName, authenticatedAt },
+      );
     },
 
     /** Cancel by the citizen; where no second factor exists the webdienst hears the level was unmet. */
@@ -79,18 +105,31 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
       );
     },
 
-    async moveToStage(
-      attempt: LoginAttemptRow,
-      stage: LoginStage,
-      citizenId: string,
-      method: SecondFactorMethod | null,
-    ): Promise<LoginAttemptRow> {
-      if (!(await store.updateLoginAttemptStage(attempt.id, stage, citizenId, method)))
-        throw new PoortwachterError('login.expired', {
-          status: 400,
-          logMessage: 'login attempt finished while moving stage',
-        });
-      return { ...attempt, stage, citizenId, secondFactorMethod: method };
+    /**
+     * After the password (or an SSO session that needs a step-up): the attempt is bound to this citizen
+     * for good and waits for their second factor. Refused once another citizen was fixed.
+     */
+    async fixCitizen(attempt: LoginAttemptRow, citizenId: string): Promise<LoginAttemptRow> {
+      const moved = await store.advanceLoginAttempt(
+        attempt.id,
+        { status: 'pending', stage: 'password', citizen: { isOrUnset: citizenId } },
+        { stage: 'second_factor', citizenId, secondFactorMethod: null },
+      );
+      if (!moved) throw attemptChanged();
+      return { ...attempt, stage: 'second_factor', citizenId, secondFactorMethod: null };
+    },
+
+    /** The second factor in use (a method), or none available (null: the citizen has no second factor). */
+    async chooseSecondFactor(attempt: LoginAttemptRow, method: SecondFactorMethod | null): Promise<LoginAttemptRow> {
+      if (attempt.stage === 'password' || !attempt.citizenId) throw attemptChanged();
+      const stage = method ? 'second_factor' : 'no_second_factor';
+      const moved = await store.advanceLoginAttempt(
+        attempt.id,
+        { status: 'pending', stage: attempt.stage, citizen: { is: attempt.citizenId } },
+        { stage, secondFactorMethod: method },
+      );
+      if (!moved) throw attemptChanged();
+      return { ...attempt, stage, secondFactorMethod: method };
     },
 
     /**

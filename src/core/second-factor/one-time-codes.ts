@@ -39,8 +39,11 @@ export interface OneTimeCodeDeps {
 
 export function createOneTimeCodes(deps: OneTimeCodeDeps) {
   const { settings } = deps;
-  const hashOf = (attemptId: string, code: string): string =>
-    createHmac('sha256', deps.codeHashKey).update(`${attemptId}:${code}`).digest('hex');
+  // Bound to the attempt and its citizen: a code sent to one citizen never counts for another.
+  const hashOf = (attemptId: string, citizenId: string, code: string): string =>
+    createHmac('sha256', deps.codeHashKey).update(`${attemptId}:${citizenId}:${code}`).digest('hex');
+  const latestCode = (attempt: LoginAttemptRow) =>
+    attempt.citizenId ? deps.store.findLatestOneTimeCode(attempt.id, attempt.citizenId) : Promise.resolve(undefined);
 
   /** Counts one send against a limit; true when the limit allows it. Counting first keeps parallel sends honest. */
   async function withinLimit(
@@ -102,7 +105,7 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
         id: newToken(),
         attemptId: attempt.id,
         citizenId: citizen.id,
-        codeHash: hashOf(attempt.id, code),
+        codeHash: hashOf(attempt.id, citizen.id, code),
         wrongTries: 0,
         createdAt: now,
         expiresAt: now + settings.codeTtlSeconds * 1000,
@@ -113,7 +116,7 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
     },
 
     async hasLiveCode(attempt: LoginAttemptRow): Promise<boolean> {
-      const latest = await deps.store.findLatestOneTimeCode(attempt.id);
+      const latest = await latestCode(attempt);
       return Boolean(
         latest &&
         latest.usedAt === null &&
@@ -123,14 +126,14 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
     },
 
     async check(attempt: LoginAttemptRow, submitted: string): Promise<CodeCheck> {
-      const latest = await deps.store.findLatestOneTimeCode(attempt.id);
+      const latest = await latestCode(attempt);
       const now = deps.clock.now();
       if (!latest) return { ok: false, reason: 'none' };
       if (latest.usedAt !== null) return { ok: false, reason: 'used' };
       if (latest.wrongTries >= settings.maxWrongTries) return { ok: false, reason: 'dead' };
       if (latest.expiresAt <= now) return { ok: false, reason: 'expired' };
       const expected = Buffer.from(latest.codeHash, 'hex');
-      const given = Buffer.from(hashOf(attempt.id, submitted.replace(/\s+/g, '')), 'hex');
+      const given = Buffer.from(hashOf(attempt.id, latest.citizenId, submitted.replace(/\s+/g, '')), 'hex');
       if (!timingSafeEqual(expected, given)) {
         const tries = await deps.store.countWrongOneTimeCodeTry(latest.id, settings.maxWrongTries);
         return { ok: false, reason: tries !== undefined && tries >= settings.maxWrongTries ? 'dead' : 'wrong' };
