@@ -101,8 +101,12 @@ const schema = z.strictObject({
     hashConcurrency: z.number().int().min(1).max(256).optional(),
   }),
   throttle: z.strictObject({
+    // Guesses at one account from anywhere, from one client network, from anywhere to any account
+    // (one network), and from a browser the citizen logged in with before (device cookie).
     account: throttleProfile,
-    address: throttleProfile,
+    accountNetwork: throttleProfile,
+    network: throttleProfile,
+    device: throttleProfile,
     // NIST SP 800-63B 5.2.2: no more than 100 consecutive failures before the factor needs recovery.
     recoveryAfterFailures: z.number().int().min(10).max(100),
   }),
@@ -141,6 +145,13 @@ const schema = z.strictObject({
     // SECURITY-TESTS.md 7: one-time codes live 5 minutes by default, never more than 10.
     codeTtlSeconds: z.number().int().min(60).max(600),
     maxWrongTries: z.number().int().min(1).max(10),
+    // NIST SP 800-63B 5.2.2: wrong codes are bounded whatever the method (SMS or app): per login
+    // attempt, and per citizen over a window, so new attempts do not buy new guesses.
+    wrongCodesPerAttempt: z.number().int().min(1).max(10),
+    wrongCodesPerCitizen: z.strictObject({
+      max: z.number().int().min(1).max(100),
+      windowSeconds: z.number().int().min(60).max(86400),
+    }),
     sendsPerAccount: z.strictObject({
       max: z.number().int().min(1).max(20),
       windowSeconds: z.number().int().min(60).max(86400),
@@ -214,8 +225,10 @@ function defaults(environment: Environment, port: number): ConfigInput {
     logLevel: 'info',
     password: { minLength: 15, maxLength: 128 },
     throttle: {
-      account: { freeFailures: 5, baseDelaySeconds: 2, maxDelaySeconds: 900, windowSeconds: 24 * 3600 },
-      address: { freeFailures: 50, baseDelaySeconds: 2, maxDelaySeconds: 900, windowSeconds: 3600 },
+      account: { freeFailures: 20, baseDelaySeconds: 2, maxDelaySeconds: 900, windowSeconds: 24 * 3600 },
+      accountNetwork: { freeFailures: 5, baseDelaySeconds: 2, maxDelaySeconds: 900, windowSeconds: 24 * 3600 },
+      network: { freeFailures: 50, baseDelaySeconds: 2, maxDelaySeconds: 900, windowSeconds: 3600 },
+      device: { freeFailures: 5, baseDelaySeconds: 2, maxDelaySeconds: 900, windowSeconds: 24 * 3600 },
       recoveryAfterFailures: 100,
     },
     oidc: {
@@ -235,6 +248,8 @@ function defaults(environment: Environment, port: number): ConfigInput {
     secondFactor: {
       codeTtlSeconds: 300,
       maxWrongTries: 5,
+      wrongCodesPerAttempt: 5,
+      wrongCodesPerCitizen: { max: 10, windowSeconds: 3600 },
       sendsPerAccount: { max: 3, windowSeconds: 600 },
       sendsPerAddress: { max: 30, windowSeconds: 600 },
     },

@@ -42,6 +42,8 @@ import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import type { Store } from './stores/index.ts';
+import type { GuessBudget } from './core/second-factor/guess-budget.ts';
+import type { DeviceCookies } from './core/login/device-cookie.ts';
 
 export interface AppDeps {
   config: Config;
@@ -56,6 +58,8 @@ export interface AppDeps {
   samlIdp: SamlIdp;
   oneTimeCodes: OneTimeCodes;
   authenticatorApp: AuthenticatorApp;
+  guessBudget: GuessBudget;
+  deviceCookies: DeviceCookies;
   sms: SmsGateway;
   metrics: Metrics;
   /** Set by the server when shutdown starts (/readyz then answers 503). */
@@ -83,6 +87,10 @@ export function createApp(deps: AppDeps): Koa {
       passwordStep: deps.passwordStep,
       oneTimeCodes: deps.oneTimeCodes,
       authenticatorApp: deps.authenticatorApp,
+      guessBudget: deps.guessBudget,
+      deviceCookies: deps.deviceCookies,
+      cookies,
+      allowedCountryPrefixes: config.sms.allowedCountryPrefixes,
       audit: deps.audit,
       publicUrl: config.publicUrl,
       resumers: { oidc: oidcResumer(provider, deps.attempts) },

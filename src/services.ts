@@ -9,6 +9,8 @@ import { createThrottle } from './core/throttle.ts';
 import type { InstanceKeys } from './core/keys.ts';
 import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
 import { createOneTimeCodes } from './core/second-factor/one-time-codes.ts';
+import { createGuessBudget } from './core/second-factor/guess-budget.ts';
+import { createDeviceCookies } from './core/login/device-cookie.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 import { isLocale, translator } from './http/i18n.ts';
 import type { Store } from './stores/index.ts';
@@ -61,5 +63,12 @@ export function createSecondFactorServices(
       messageText: (code, locale) => translator(isLocale(locale) ? locale : 'nl')('sms.login_code', { code }),
     }),
     authenticatorApp: createAuthenticatorApp({ store, clock, issuer: 'Poortwachter' }),
+    guessBudget: createGuessBudget({
+      throttle: createThrottle(store, clock),
+      audit,
+      settings: config.secondFactor,
+      attemptTtlSeconds: config.login.attemptTtlSeconds,
+    }),
+    deviceCookies: createDeviceCookies(keys.codeHashKey),
   };
 }

@@ -1,6 +1,7 @@
 // `poortwachter citizen ...`: the help desk's and the developer's handling of citizen accounts.
 import { addCitizen, normaliseUsername, setCitizenPhone } from '../core/citizens.ts';
 import { systemClock } from '../core/clock.ts';
+import { liftPasswordBlock } from '../core/login/password-step.ts';
 import { createAuthenticatorApp } from '../core/second-factor/authenticator-app.ts';
 import { maskPhoneNumber as maskedPhone } from '../core/second-factor/sms-gateway.ts';
 import { required, services, UsageError, type Commands } from './command.ts';
@@ -8,7 +9,8 @@ import { required, services, UsageError, type Commands } from './command.ts';
 export const citizenUsage = `  citizen add --username U --password P --bsn BSN [--phone +31...]   (not in production)
   citizen set-phone --username U --phone +31...    (the number SMS codes go to)
   citizen enrol-app --username U                   (prints the otpauth URI for an authenticator app)
-  citizen always-second-factor --username U [--off]  (ask the second factor on every login)`;
+  citizen always-second-factor --username U [--off]  (ask the second factor on every login)
+  citizen unblock --username U                     (lift the block after many failed passwords, and the delays)`;
 
 export const citizenCommands: Commands = {
   'citizen add': {
@@ -58,6 +60,15 @@ export const citizenCommands: Commands = {
       if (!citizen) throw new UsageError(`no citizen with username ${required(options, 'username')}`);
       await store.updateAlwaysSecondFactor(citizen.id, options.off !== true, systemClock.now());
       return { username: citizen.username, always_second_factor: options.off !== true };
+    },
+  },
+  'citizen unblock': {
+    options: { username: { type: 'string' } },
+    run: async ({ config, store, options }) => {
+      const citizen = await store.findCitizenByUsername(normaliseUsername(required(options, 'username')));
+      if (!citizen) throw new UsageError(`no citizen with username ${required(options, 'username')}`);
+      await liftPasswordBlock(services(config, store).passwordStep, citizen, 'operator');
+      return { username: citizen.username, was_blocked: citizen.passwordRecoveryRequired, blocked: false };
     },
   },
 };

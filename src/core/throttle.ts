@@ -1,50 +1,88 @@
-// Failed-login throttling per account and per client address (DESIGN.md section 8, SECURITY-TESTS.md 5):
-// a few free failures, then a growing delay (doubling, capped), kept in the database so every process
-// sees it. Delays end by themselves: a stranger can slow a citizen down but never lock them out for good.
-import type { Config } from '../../config/index.ts';
-import type { Store } from '../stores/index.ts';
+// Guess limits kept in the database, so every process sees them (NIST SP 800-63B 5.2.2, OWASP
+// authentication cheat sheet). A guess first *reserves* a slot: the failure is counted, and the delay
+// it earns is set, before the guess is checked; parallel guesses therefore never exceed the limit.
+// A guess that turns out right gives its slot back (or clears the key). Delays grow (doubling,
+// capped) and end by themselves.
+import type { Store, ThrottleRow } from '../stores/index.ts';
 import type { Clock } from './clock.ts';
 
-type Profile = Config['throttle']['account'];
-
-export interface ThrottleVerdict {
-  blocked: boolean;
-  retryAfterSeconds: number;
-  /** Whether any failure is on record for the key (so a success has something to clear). */
-  hasFailures: boolean;
+export interface ThrottleRule {
+  /** Failures in a window before each further one waits. */
+  freeFailures: number;
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+  windowSeconds: number;
 }
 
-export interface FailureCount {
-  failures: number;
-  consecutiveFailures: number;
+export type Reservation =
+  | {
+      allowed: true;
+      key: string;
+      /** Consecutive failures on the key, this reservation included. */
+      consecutiveFailures: number;
+      blockedUntilBefore: number;
+      blockedUntilSet: number;
+    }
+  | { allowed: false; key: string; retryAfterSeconds: number };
+
+export type ThrottleStore = Pick<
+  Store,
+  'findThrottle' | 'insertThrottleIfAbsent' | 'replaceThrottle' | 'releaseThrottleReservation' | 'clearThrottle'
+>;
+
+/** Compare-and-set rounds before a reservation under heavy contention gives up (and refuses, briefly). */
+const maxRounds = 50;
+
+export function delayAfter(failures: number, rule: ThrottleRule): number {
+  const excess = failures - rule.freeFailures;
+  if (excess < 0) return 0;
+  return Math.min(rule.baseDelaySeconds * 2 ** Math.min(excess, 20), rule.maxDelaySeconds) * 1000;
 }
 
-export function createThrottle(
-  store: Pick<Store, 'findThrottle' | 'incrementThrottleFailures' | 'blockThrottleUntil' | 'clearThrottle'>,
-  clock: Clock,
-) {
+export function createThrottle(store: ThrottleStore, clock: Clock) {
   return {
-    async check(key: string): Promise<ThrottleVerdict> {
-      const row = await store.findThrottle(key);
-      const remaining = row ? row.blockedUntil - clock.now() : 0;
-      return {
-        blocked: remaining > 0,
-        retryAfterSeconds: remaining > 0 ? Math.ceil(remaining / 1000) : 0,
-        hasFailures: row !== undefined,
-      };
-    },
-    async recordFailure(key: string, profile: Profile): Promise<FailureCount> {
-      const now = clock.now();
-      const row = await store.incrementThrottleFailures(key, now, now - profile.windowSeconds * 1000);
-      // After freeFailures failures the next attempt already waits: baseDelay, then doubling.
-      const excess = row.failures - profile.freeFailures;
-      if (excess >= 0) {
-        const delaySeconds = Math.min(profile.baseDelaySeconds * 2 ** Math.min(excess, 20), profile.maxDelaySeconds);
-        await store.blockThrottleUntil(key, now + delaySeconds * 1000);
+    /** Counts one guess before it is checked; refused while the key waits out a delay. */
+    async reserve(key: string, rule: ThrottleRule): Promise<Reservation> {
+      for (let round = 0; round < maxRounds; round += 1) {
+        const now = clock.now();
+        const seen = await store.findThrottle(key);
+        if (seen && seen.blockedUntil > now)
+          return { allowed: false, key, retryAfterSeconds: Math.ceil((seen.blockedUntil - now) / 1000) };
+        const windowOver = !seen || seen.windowStartedAt < now - rule.windowSeconds * 1000;
+        const failures = windowOver ? 1 : seen.failures + 1;
+        const delay = delayAfter(failures, rule);
+        const next: ThrottleRow = {
+          key,
+          failures,
+          consecutiveFailures: (seen?.consecutiveFailures ?? 0) + 1,
+          windowStartedAt: windowOver ? now : seen.windowStartedAt,
+          blockedUntil: delay ? now + delay : (seen?.blockedUntil ?? 0),
+        };
+        const won = seen ? await store.replaceThrottle(seen, next) : await store.insertThrottleIfAbsent(next);
+        if (won)
+          return {
+            allowed: true,
+            key,
+            consecutiveFailures: next.consecutiveFailures,
+            blockedUntilBefore: seen?.blockedUntil ?? 0,
+            blockedUntilSet: next.blockedUntil,
+          };
       }
-      return { failures: row.failures, consecutiveFailures: row.consecutiveFailures };
+      return { allowed: false, key, retryAfterSeconds: 1 };
     },
-    async recordSuccess(key: string): Promise<void> {
+
+    /** The guess was right: its failure did not happen (counts elsewhere keep their other failures). */
+    async release(reservation: Reservation): Promise<void> {
+      if (!reservation.allowed) return;
+      await store.releaseThrottleReservation(
+        reservation.key,
+        reservation.blockedUntilSet,
+        reservation.blockedUntilBefore,
+      );
+    },
+
+    /** Forgets every failure on the key (a successful login on an account, an operator's unblock). */
+    async clear(key: string): Promise<void> {
       await store.clearThrottle(key);
     },
   };

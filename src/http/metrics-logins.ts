@@ -21,7 +21,8 @@ export function loginOutcomeOf(event: AuditEvent): LoginOutcome | undefined {
       if (event.outcome !== 'failure') return undefined;
       return { level: 'basis', outcome: event.reason?.startsWith('throttled') ? 'throttled' : 'failure' };
     case 'login.second_factor':
-      return event.outcome === 'failure' ? { level: 'midden', outcome: 'failure' } : undefined;
+      if (event.outcome !== 'failure') return undefined;
+      return { level: 'midden', outcome: event.reason === 'budget_spent' ? 'throttled' : 'failure' };
     case 'login.cancelled':
       // The reason is the stage the citizen left: the password page (Basis) or the code page.
       return { level: event.reason === 'password' ? 'basis' : 'midden', outcome: 'cancelled' };

@@ -9,12 +9,15 @@ import { render } from '../http/views.ts';
 import type { CitizenRow, LoginAttemptRow, Store } from '../stores/index.ts';
 import type { AuditLog } from '../core/audit.ts';
 import { PoortwachterError } from '../core/errors.ts';
-import { levelByName, levels } from '../core/levels.ts';
+import { levels } from '../core/levels.ts';
 import type { AuthenticatorApp } from '../core/second-factor/authenticator-app.ts';
 import type { OneTimeCodes } from '../core/second-factor/one-time-codes.ts';
 import type { AuthenticatedAt, LoginAttempts } from '../core/login/attempts.ts';
-import { attemptCookieName, loginPath, returnToFrontend, type Resumers } from './flow.ts';
-import { checkPassword, type PasswordStepDeps } from '../core/login/password-step.ts';
+import { attemptCookieName, loginPath, returnToFrontend, type CookiePolicy, type Resumers } from './flow.ts';
+import { checkPassword, secondFactorNeeded, type PasswordStepDeps } from '../core/login/password-step.ts';
+import type { GuessBudget } from '../core/second-factor/guess-budget.ts';
+import type { DeviceCookies } from '../core/login/device-cookie.ts';
+import { deviceCookieName, rememberDevice } from './device-cookie.ts';
 import { addSecondFactorRoutes } from './second-factor-routes.ts';
 import { continueWithSso, logOutFromSso, offerSso, recordSsoAuthentication, type SsoStepDeps } from './sso-step.ts';
 
@@ -24,6 +27,11 @@ export interface LoginRouteDeps {
   passwordStep: PasswordStepDeps;
   oneTimeCodes: OneTimeCodes;
   authenticatorApp: AuthenticatorApp;
+  guessBudget: GuessBudget;
+  deviceCookies: DeviceCookies;
+  cookies: CookiePolicy;
+  /** Countries whose mobile numbers may receive SMS codes. */
+  allowedCountryPrefixes: string[];
   audit: AuditLog;
   publicUrl: string;
   /** Front-ends that take the result in-process (flow.ts Resumer). */
@@ -51,11 +59,6 @@ export interface LoginPages {
     citizen: CitizenRow,
     levelName: string,
   ): Promise<void>;
-}
-
-/** DESIGN.md section 2: Midden and up need the second factor; so does a citizen who asked for it always. */
-export function needsSecondFactor(attempt: LoginAttemptRow, citizen: CitizenRow): boolean {
-  return levelByName(attempt.requiredLevel).rank >= levels.midden.rank || citizen.alwaysSecondFactor;
 }
 
 export function loginRoutes(deps: LoginRouteDeps): Router {
@@ -102,6 +105,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
         clientAddress: ctx.ip,
         details: { level: levelName },
       });
+      rememberDevice(ctx, deps, citizen.username);
       await recordSsoAuthentication(ctx, ssoStep, attempt, citizen.id, levelName);
       await returnToFrontend(ctx, attempt, deps.resumers);
     },
@@ -132,6 +136,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
       password: form.password ?? '',
       clientAddress: ctx.ip,
       webdienstId: attempt.webdienstId,
+      trustedDevice: deps.deviceCookies.deviceOf(ctx.cookies.get(deviceCookieName, { signed: false }), username),
     });
     if (!result.ok) {
       if (result.reason === 'throttled') {
@@ -146,7 +151,7 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
       }
       return pages.show(ctx, 'login/password.njk', attempt, { username, error: 'login.invalid_credentials' }, 401);
     }
-    if (!needsSecondFactor(attempt, result.citizen))
+    if (!secondFactorNeeded(attempt.requiredLevel, result))
       return pages.finish(ctx, attempt, 'password', result.citizen, levels.basis.name);
     await deps.attempts.fixCitizen(attempt, result.citizen.id);
     ctx.status = 303;

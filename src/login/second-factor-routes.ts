@@ -9,6 +9,8 @@ import { PoortwachterError } from '../core/errors.ts';
 import { levels } from '../core/levels.ts';
 import { maskPhoneNumber as maskedPhone } from '../core/second-factor/sms-gateway.ts';
 import { loginPath } from './flow.ts';
+import { liftPasswordBlock } from '../core/login/password-step.ts';
+import { secondFactorMethodsOf } from '../core/second-factor/methods.ts';
 import type { AttemptContext, LoginPages } from './routes.ts';
 
 const codePage = 'login/code.njk';
@@ -16,12 +18,7 @@ const codePage = 'login/code.njk';
 export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOrigin: Middleware): void {
   const { deps } = pages;
 
-  function methodsOf(citizen: CitizenRow): SecondFactorMethod[] {
-    return [
-      ...(deps.oneTimeCodes.isNumberAllowed(citizen.phone) ? ['sms' as const] : []),
-      ...(citizen.totpSecret ? ['app' as const] : []),
-    ];
-  }
+  const methodsOf = (citizen: CitizenRow) => secondFactorMethodsOf(citizen, deps.allowedCountryPrefixes);
 
   /** The attempt at the second-factor stage, its citizen, and the method in use (chosen now if none yet). */
   async function secondFactorState(ctx: AttemptContext) {
@@ -92,14 +89,32 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
     if (!method) return pages.show(ctx, 'login/no-second-factor.njk', attempt);
     const form = await readForm(ctx);
     const code = (form.code ?? '').slice(0, 20);
-    let error: string | undefined;
-    if (method === 'sms') {
-      const result = await deps.oneTimeCodes.check(attempt, code);
-      if (!result.ok) error = `second_factor.code_${result.reason}`;
-    } else if (!(await deps.authenticatorApp.check(citizen, code))) {
-      error = 'second_factor.code_wrong';
-    }
-    if (error) {
+    const result = await deps.guessBudget.guess(
+      { attemptId: attempt.id, citizenId: citizen.id, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, method },
+      () =>
+        method === 'sms'
+          ? deps.oneTimeCodes.check(attempt, code)
+          : deps.authenticatorApp.check(citizen, code).then((ok) => (ok ? { ok } : { ok, reason: 'wrong' as const })),
+    );
+    if (!result.ok) {
+      const maskedNumber = method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined;
+      if (result.reason === 'budget_spent') {
+        ctx.set('Retry-After', String(result.retryAfterSeconds));
+        return pages.show(
+          ctx,
+          codePage,
+          attempt,
+          {
+            method,
+            methods,
+            maskedNumber,
+            error: 'second_factor.code_budget_spent',
+            errorParams: { minutes: Math.ceil(result.retryAfterSeconds / 60) },
+          },
+          429,
+        );
+      }
+      const error = `second_factor.code_${result.reason}`;
       await deps.audit.record({
         type: 'login.second_factor',
         outcome: 'failure',
@@ -109,13 +124,7 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
         clientAddress: ctx.ip,
         details: { method },
       });
-      return pages.show(
-        ctx,
-        codePage,
-        attempt,
-        { method, methods, error, maskedNumber: method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined },
-        401,
-      );
+      return pages.show(ctx, codePage, attempt, { method, methods, error, maskedNumber }, 401);
     }
     await deps.audit.record({
       type: 'login.second_factor',
@@ -125,6 +134,7 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
       clientAddress: ctx.ip,
       details: { method },
     });
+    await liftPasswordBlock(deps.passwordStep, citizen, 'second_factor');
     await pages.finish(ctx, attempt, 'second_factor', citizen, levels.midden.name);
   });
 

@@ -83,6 +83,9 @@ export function citizenStore(db: Database) {
     async markPasswordRecoveryRequired(id: string, at: number): Promise<void> {
       await table().where({ id }).update({ password_recovery_required: true, updated_at: at });
     },
+    async clearPasswordRecoveryRequired(id: string, at: number): Promise<void> {
+      await table().where({ id }).update({ password_recovery_required: false, updated_at: at });
+    },
     async updateCitizenPhone(id: string, phone: string | null, at: number): Promise<void> {
       await table().where({ id }).update({ phone, updated_at: at });
     },

@@ -51,6 +51,52 @@ export function throttleStore(db: Database) {
       const rows = Array.isArray(result) ? result : result.rows;
       return toRow(rows[0]!);
     },
+    /** A new throttle row with this first reservation; false when another request created it first. */
+    async insertThrottleIfAbsent(row: ThrottleRow): Promise<boolean> {
+      // sqlite answers with the rows, PostgreSQL with a result that holds them.
+      const result = await db.raw<Array<{ key: string }> | { rows: Array<{ key: string }> }>(
+        `INSERT INTO throttles (key, failures, consecutive_failures, window_started_at, blocked_until)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [row.key, row.failures, row.consecutiveFailures, row.windowStartedAt, row.blockedUntil],
+      );
+      const inserted = Array.isArray(result) ? result : result.rows;
+      return inserted.length === 1;
+    },
+    /** Replaces a throttle row only while it is still exactly `seen`: a compare-and-set. */
+    async replaceThrottle(seen: ThrottleRow, next: ThrottleRow): Promise<boolean> {
+      const changed = await db<ThrottleRecord>('throttles')
+        .where({
+          key: seen.key,
+          failures: seen.failures,
+          consecutive_failures: seen.consecutiveFailures,
+          window_started_at: seen.windowStartedAt,
+          blocked_until: seen.blockedUntil,
+        })
+        .update({
+          failures: next.failures,
+          consecutive_failures: next.consecutiveFailures,
+          window_started_at: next.windowStartedAt,
+          blocked_until: next.blockedUntil,
+        });
+      return changed === 1;
+    },
+    /**
+     * Gives one reserved failure back (the attempt it was reserved for succeeded), and lifts the
+     * delay that reservation set, unless a later one set another.
+     */
+    async releaseThrottleReservation(key: string, blockedUntilSet: number, blockedUntilBefore: number): Promise<void> {
+      await db<ThrottleRecord>('throttles')
+        .where({ key })
+        .andWhere('failures', '>', 0)
+        .update({
+          failures: db.raw('failures - 1'),
+          consecutive_failures: db.raw('CASE WHEN consecutive_failures > 0 THEN consecutive_failures - 1 ELSE 0 END'),
+          blocked_until: db.raw('CASE WHEN blocked_until = ? THEN ? ELSE blocked_until END', [
+            blockedUntilSet,
+            blockedUntilBefore,
+          ]),
+        });
+    },
     async blockThrottleUntil(key: string, blockedUntil: number): Promise<void> {
       await db<ThrottleRecord>('throttles').where({ key }).update({ blocked_until: blockedUntil });
     },

@@ -186,6 +186,22 @@ describe('command line (src/cli/main.ts)', function () {
         await store.close();
       }
     });
+
+    it('unblocks a citizen whose password was blocked after many failures, audited as the operator', async () => {
+      const store = openStore(database.url);
+      try {
+        const citizen = (await store.findCitizenByUsername('burger-test'))!;
+        await store.markPasswordRecoveryRequired(citizen.id, Date.now());
+        const result = await run('citizen', 'unblock', '--username', 'burger-test', '--json');
+        expect(result.code, result.stderr).to.equal(0);
+        expect(JSON.parse(result.stdout)).to.deep.equal({ username: 'burger-test', was_blocked: true, blocked: false });
+        expect((await store.findCitizenByUsername('burger-test'))!.passwordRecoveryRequired).to.equal(false);
+        const [lifted] = await store.listAuditEvents({ type: 'citizen.password_block_lifted', citizenId: citizen.id });
+        expect(lifted).to.include({ outcome: 'success', reason: 'operator' });
+      } finally {
+        await store.close();
+      }
+    });
   });
 
   describe('what it refuses, writing nothing', () => {

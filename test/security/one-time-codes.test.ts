@@ -82,7 +82,7 @@ describe('One-time codes (SECURITY-TESTS.md 7-11)', () => {
     expect(results.filter((page) => page.location !== undefined)).to.have.length(1);
   });
 
-  it('9: kills the code after 5 wrong tries, even the right one', async () => {
+  it('9: kills the code after 5 wrong tries, even the right one (the attempt has spent its wrong codes)', async () => {
     const rp = await RelyingParty.register(server);
     const browser = new TestBrowser();
     const { codePage } = await toCodePage(server, browser, rp);
@@ -92,7 +92,7 @@ describe('One-time codes (SECURITY-TESTS.md 7-11)', () => {
     for (let i = 0; i < 5; i += 1) page = await submitCode(browser, rp, codePage, wrong);
     expect(page.status).to.equal(401);
     const refused = await submitCode(browser, rp, codePage, code);
-    expect(refused.status).to.equal(401);
+    expect(refused.status).to.equal(429);
     expect(refused.location).to.equal(undefined);
   });
 

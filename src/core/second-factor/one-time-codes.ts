@@ -10,6 +10,7 @@ import type { AuditLog } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import { newToken } from '../ids.ts';
 import { maskPhoneNumber as maskedPhone } from './sms-gateway.ts';
+import { smsAllowed } from './methods.ts';
 
 export type SendResult =
   | { ok: true; maskedNumber: string }
@@ -58,7 +59,7 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
 
   return {
     isNumberAllowed(phone: string | null): phone is string {
-      return phone !== null && deps.allowedCountryPrefixes.some((prefix) => phone.startsWith(prefix));
+      return smsAllowed(phone, deps.allowedCountryPrefixes);
     },
 
     async send(attempt: LoginAttemptRow, citizen: CitizenRow, clientAddress: string): Promise<SendResult> {
