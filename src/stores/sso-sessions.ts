@@ -79,6 +79,16 @@ export function ssoSessionStore(db: Database) {
         await participants().where({ session_id: session.id }).delete();
       await sessions().where({ id: session.id }).update(record);
     },
+    /** Gives a session a new id and browser (a new cookie token); its participants go with it. */
+    async moveSsoSession(fromId: string, toId: string, toBrowserId: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx<SsoParticipantRecord>('sso_participants').where({ session_id: fromId }).update({ session_id: toId });
+        await trx<SsoSessionRecord>('sso_sessions')
+          .where({ id: fromId })
+          .whereNull('ended_at')
+          .update({ id: toId, browser_id: toBrowserId });
+      });
+    },
     /** Every session of one browser that has not ended (one per federation). */
     async listOpenSsoSessionsOfBrowser(browserId: string): Promise<SsoSessionRow[]> {
       return (await sessions().where({ browser_id: browserId }).whereNull('ended_at')).map(toSession);

@@ -1,6 +1,8 @@
 // The SSO session (DESIGN.md sections 1 and 6): one per browser and federation, in the database. The
 // browser holds one random token in a cookie; the session id is the SHA-256 of that token and the
 // federation, so one browser has a separate session per federation and the table opens nothing.
+// Every login issues a new token (OWASP session management: renew the session id after login), so
+// a token planted in a browser before the login is never the one its session ends up under.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { newToken } from '../ids.ts';
@@ -9,6 +11,8 @@ import type { SsoParticipantRow, SsoSessionRow, Store, WebdienstProtocol, Webdie
 import { decideSso, isLive, type SsoDecision, type SsoRequest, type SsoTimeouts } from './decision.ts';
 
 export const ssoCookieName = 'pw_sso';
+/** On https the cookie is bound to the host (RFC 6265bis 4.1.3.2): no subdomain or http page can plant it. */
+export const secureSsoCookieName = '__Host-pw_sso';
 
 type SsoStore = Pick<
   Store,
@@ -20,6 +24,7 @@ type SsoStore = Pick<
   | 'addSsoParticipant'
   | 'listSsoParticipants'
   | 'findSsoSessionByParticipant'
+  | 'moveSsoSession'
 >;
 
 export function ssoSessionId(browserToken: string, federation: string): string {
@@ -53,9 +58,10 @@ export function createSsoSessions(store: SsoStore, clock: Clock, timeouts: SsoTi
     },
 
     /**
-     * Records a completed login for this browser (a new token when it has none yet) in the
-     * webdienst's federation; returns the browser token to keep in the cookie and the session.
-     * Undefined for a webdienst without a federation: it shares no session.
+     * Records a completed login for this browser in the webdienst's federation under a new token;
+     * the citizen's own live sessions in other federations move to the new token, anything else
+     * under the old one stays behind. Returns the token to keep in the cookie and the session;
+     * undefined for a webdienst without a federation: it shares no session.
      */
     async recordAuthentication(
       browserToken: string | undefined,
@@ -63,7 +69,11 @@ export function createSsoSessions(store: SsoStore, clock: Clock, timeouts: SsoTi
       authentication: Authentication,
     ): Promise<{ browserToken: string; session: SsoSessionRow } | undefined> {
       if (!webdienst.federation) return undefined;
-      const token = browserToken ?? newToken();
+      const token = newToken();
+      for (const earlier of await this.findAllLive(browserToken)) {
+        if (earlier.citizenId !== authentication.citizenId) continue;
+        await store.moveSsoSession(earlier.id, ssoSessionId(token, earlier.federation), browserIdOf(token));
+      }
       const now = clock.now();
       const session: SsoSessionRow = {
         id: ssoSessionId(token, webdienst.federation),
