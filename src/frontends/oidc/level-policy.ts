@@ -30,7 +30,12 @@ export function requiredLevelLookup(store: Pick<Store, 'findWebdienstByClientId'
 
 export function levelAwarePolicy(
   levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>,
-  ssoChecks?: { session: InstanceType<typeof Check>; maxAge: InstanceType<typeof Check> },
+  ssoChecks?: {
+    session: InstanceType<typeof Check>;
+    maxAge: InstanceType<typeof Check>;
+    /** The level of the browser's SSO session in the client's federation (not of the last login anywhere). */
+    sessionLevel: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>;
+  },
 ) {
   const policy = base();
   const login = policy.get('login')!;
@@ -56,7 +61,11 @@ export function levelAwarePolicy(
       const { session, result } = ctx.oidc;
       if (!session?.accountId) return Check.NO_NEED_TO_PROMPT; // no_session asks for a login already
       const level = await levelFor(ctx);
-      const reached = levelFromUri(String(result?.login?.acr ?? session.acr ?? ''));
+      const reached = result?.login
+        ? levelFromUri(String(result.login.acr ?? ''))
+        : ssoChecks
+          ? await ssoChecks.sessionLevel(ctx)
+          : levelFromUri(String(session.acr ?? ''));
       return level && (!reached || reached.rank < level.rank) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
   );

@@ -5,7 +5,7 @@ import Provider, { type Configuration } from 'oidc-provider';
 import type { Config } from '../../../config/index.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { InstanceKeys } from '../../core/keys.ts';
-import { levels } from '../../core/levels.ts';
+import { levelByName, levels } from '../../core/levels.ts';
 import type { Store } from '../../stores/index.ts';
 import { accountFinder, pairwiseSubject } from './account.ts';
 import { createAdapterClass } from './adapter.ts';
@@ -14,7 +14,7 @@ import { levelAwarePolicy, requiredLevelLookup } from './level-policy.ts';
 import { interactionUrl } from './login-bridge.ts';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { logoutSource, postLogoutSuccessSource, renderOidcError } from './pages.ts';
-import { maxAgeCheck, ssoSessionCheck } from './sso-check.ts';
+import { federationSessionLookup, maxAgeCheck, ssoSessionCheck } from './sso-check.ts';
 import type { SsoSessions } from '../../core/sso/sessions.ts';
 import type { AuditLog } from '../../core/audit.ts';
 import type { MaintenanceMode } from '../../core/maintenance.ts';
@@ -49,6 +49,7 @@ export function createOidcProvider({
   const production = config.environment === 'production';
   const secure = config.publicUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure };
+  const federationSession = federationSessionLookup(store, sso);
   const configuration: Configuration = {
     adapter: createAdapterClass(store, clock),
     jwks: { keys: keys.signingKeys },
@@ -120,8 +121,12 @@ export function createOidcProvider({
       url: interactionUrl({ store, attempts, cookies: { secure } }),
       policy: refuseDuringMaintenance(
         levelAwarePolicy(requiredLevelLookup(store), {
-          session: ssoSessionCheck(store, sso, config.sso.skipInterstitialFederations),
+          session: ssoSessionCheck(store, sso, federationSession, config.sso.skipInterstitialFederations),
           maxAge: maxAgeCheck(clock),
+          sessionLevel: async (ctx) => {
+            const live = await federationSession(ctx);
+            return live && levelByName(live.level);
+          },
         }),
         maintenance,
       ),

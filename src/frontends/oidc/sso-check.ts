@@ -9,7 +9,8 @@ import { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provide
 import type { Clock } from '../../core/clock.ts';
 import type { SsoSessions } from '../../core/sso/sessions.ts';
 import { readSsoCookie } from '../../login/sso-cookie.ts';
-import type { Store } from '../../stores/index.ts';
+import { levelByName } from '../../core/levels.ts';
+import type { SsoSessionRow, Store } from '../../stores/index.ts';
 
 const { Check } = interactionPolicy;
 
@@ -38,9 +39,34 @@ export function maxAgeCheck(clock: Clock) {
   );
 }
 
+/**
+ * The live SSO session of the browser in the client's federation, when it belongs to the citizen of
+ * oidc-provider's session; looked up once per request. oidc-provider evaluates the login checks
+ * side by side, so each check that needs it asks here rather than relying on another check.
+ */
+export function federationSessionLookup(store: Pick<Store, 'findWebdienstByClientId'>, sso: SsoSessions) {
+  const cache = new WeakMap<object, Promise<SsoSessionRow | undefined>>();
+  return (ctx: KoaContextWithOIDC): Promise<SsoSessionRow | undefined> => {
+    let found = cache.get(ctx);
+    if (!found) {
+      found = (async () => {
+        const { session, client } = ctx.oidc;
+        if (!session?.accountId || !client) return undefined;
+        const webdienst = await store.findWebdienstByClientId(client.clientId);
+        const live = webdienst && (await sso.findLive(readSsoCookie(ctx), webdienst));
+        return live?.citizenId === session.accountId ? live : undefined;
+      })();
+      cache.set(ctx, found);
+    }
+    return found;
+  };
+}
+export type FederationSessionLookup = ReturnType<typeof federationSessionLookup>;
+
 export function ssoSessionCheck(
   store: Pick<Store, 'findWebdienstByClientId'>,
   sso: SsoSessions,
+  federationSession: FederationSessionLookup,
   skipInterstitialFederations: readonly string[],
 ) {
   return new Check(
@@ -53,10 +79,16 @@ export function ssoSessionCheck(
       const webdienst = await store.findWebdienstByClientId(client.clientId);
       if (!webdienst) throw new errors.InvalidClient('unknown webdienst');
       const freshLogin = result?.login?.accountId === session.accountId;
-      const live = await sso.findLive(readSsoCookie(ctx), webdienst);
-      if (!live || live.citizenId !== session.accountId) {
+      const live = await federationSession(ctx);
+      if (!live) {
         // A login just done stands (a webdienst without a federation has no SSO session at all).
         return freshLogin ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      }
+      if (!freshLogin) {
+        // The browser-wide oidc-provider session holds the last login of any federation; the ID token's
+        // acr and auth_time must be those of this webdienst's federation (checked again by level_too_low).
+        session.acr = levelByName(live.level).uri;
+        session.loginTs = Math.floor(live.authenticatedAt / 1000);
       }
       const interstitial =
         !freshLogin && !ctx.oidc.prompts.has('none') && !skipInterstitialFederations.includes(live.federation);
