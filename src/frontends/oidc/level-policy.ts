@@ -14,8 +14,8 @@ const { Check, base } = interactionPolicy;
 export const levelTooLow = 'level_too_low';
 
 export function requiredLevelLookup(store: Pick<Store, 'findWebdienstByClientId'>) {
-  const cache = new WeakMap<object, Promise<Level | undefined>>();
-  return (ctx: KoaContextWithOIDC): Promise<Level | undefined> => {
+  const cache = new WeakMap<object, Promise<Level | 'unmet' | undefined>>();
+  return (ctx: KoaContextWithOIDC): Promise<Level | 'unmet' | undefined> => {
     let level = cache.get(ctx);
     if (!level) {
       level = (async () => {
@@ -29,7 +29,7 @@ export function requiredLevelLookup(store: Pick<Store, 'findWebdienstByClientId'
 }
 
 export function levelAwarePolicy(
-  levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | undefined>,
+  levelFor: (ctx: KoaContextWithOIDC) => Promise<Level | 'unmet' | undefined>,
   ssoChecks?: {
     session: InstanceType<typeof Check>;
     maxAge: InstanceType<typeof Check>;
@@ -49,9 +49,8 @@ export function levelAwarePolicy(
   login.checks.remove('essential_acr');
   login.checks.add(
     new Check('level_not_offered', 'the requested level of assurance cannot be met', async (ctx) => {
-      const level = await levelFor(ctx);
-      if (level && !level.offered)
-        throw new errors.UnmetAuthenticationRequirements(`level ${level.name} is not offered`);
+      if ((await levelFor(ctx)) === 'unmet')
+        throw new errors.UnmetAuthenticationRequirements('the requested level of assurance is not offered');
       return Check.NO_NEED_TO_PROMPT;
     }),
     0,
@@ -61,6 +60,7 @@ export function levelAwarePolicy(
       const { session, result } = ctx.oidc;
       if (!session?.accountId) return Check.NO_NEED_TO_PROMPT; // no_session asks for a login already
       const level = await levelFor(ctx);
+      if (level === 'unmet') return Check.NO_NEED_TO_PROMPT; // level_not_offered answers it
       const reached = result?.login
         ? levelFromUri(String(result.login.acr ?? ''))
         : ssoChecks

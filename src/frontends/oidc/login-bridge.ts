@@ -5,7 +5,7 @@
 //   goes straight back to /auth/:uid, where oidc-provider's resume cookie still binds it.
 // /interaction/:uid (interaction-routes.ts) stays for the rest (consent, an expired attempt).
 import type Provider from 'oidc-provider';
-import type { Interaction, InteractionResults, KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type Interaction, type InteractionResults, type KoaContextWithOIDC } from 'oidc-provider';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { startLoginAttempt, type CookiePolicy, type Resumer } from '../../login/flow.ts';
 import type { LoginRequest, LoginResult } from '../../core/login/login-request.ts';
@@ -25,11 +25,14 @@ export function loginRequestFor(
   // A session below the level (level_too_low) is stepped up by the login layer's SSO step, which
   // checks the SSO session of the webdienst's federation first (sso-check.ts).
   const forceAuthentication = reasons.includes('login_prompt') || reasons.includes('max_age');
+  const level = requestedLevel(webdienst, interaction.params);
+  // level_not_offered (level-policy.ts) ends such a request before any interaction.
+  if (level === 'unmet') throw new errors.UnmetAuthenticationRequirements('the requested level is not offered');
   return {
     protocol: 'oidc',
     protocolRef: interaction.uid,
     webdienst,
-    requiredLevel: requestedLevel(webdienst, interaction.params),
+    requiredLevel: level,
     forceAuthentication,
     resumeUrl: interactionPath(interaction.uid),
     clientAddress,

@@ -131,7 +131,7 @@ export function createOidcProvider({
         maintenance,
       ),
     },
-    findAccount: accountFinder(store, audit),
+    findAccount: accountFinder(store, audit, keys.pairwiseSalt),
     loadExistingGrant: grantEverythingRequested,
     renderError: renderOidcError,
   };

@@ -1,26 +1,26 @@
-// The level a webdienst gets: the highest of its registered minimum and what the request asks in
-// acr_values or an essential acr in the claims parameter (DESIGN.md section 2).
-import { highestLevel, levelByName, levelFromUri, type Level } from '../../core/levels.ts';
+// What an OIDC request asks of the level, as the login core's ask: acr_values and an essential acr in
+// the claims parameter list acceptable levels (OIDC Core 3.1.2.1, 5.5.1.1), so the lowest we know is
+// the minimum asked. The core (core/required-level.ts) decides the level.
+import type { Level } from '../../core/levels.ts';
+import { requiredLevel, type LevelAsk } from '../../core/required-level.ts';
 import type { WebdienstRow } from '../../stores/index.ts';
 
-/** The lowest recognised level among the request's acr values: acr_values lists acceptable levels. */
-export function levelAskedFor(params: Record<string, unknown>): Level | undefined {
-  const asked: string[] = [];
-  if (typeof params.acr_values === 'string') asked.push(...params.acr_values.split(' ').filter(Boolean));
+export function levelAsk(params: Record<string, unknown>): LevelAsk | undefined {
+  const uris: string[] = [];
+  if (typeof params.acr_values === 'string') uris.push(...params.acr_values.split(' ').filter(Boolean));
   if (typeof params.claims === 'string') {
     try {
       const acr = (
         JSON.parse(params.claims) as { id_token?: { acr?: { essential?: boolean; value?: string; values?: string[] } } }
       ).id_token?.acr;
-      if (acr?.essential) asked.push(...(acr.values ?? []), ...(acr.value ? [acr.value] : []));
+      if (acr?.essential) uris.push(...(acr.values ?? []), ...(acr.value ? [acr.value] : []));
     } catch {
       // oidc-provider has already refused an unreadable claims parameter before any interaction.
     }
   }
-  const known = asked.map(levelFromUri).filter((level): level is Level => level !== undefined);
-  return known.sort((a, b) => a.rank - b.rank)[0];
+  return uris.length ? { comparison: 'minimum', uris, unknownUris: 'ignore' } : undefined;
 }
 
-export function requestedLevel(webdienst: WebdienstRow, params: Record<string, unknown>): Level {
-  return highestLevel(levelByName(webdienst.minimumLevel), levelAskedFor(params));
+export function requestedLevel(webdienst: WebdienstRow, params: Record<string, unknown>): Level | 'unmet' {
+  return requiredLevel(webdienst.minimumLevel, levelAsk(params));
 }

@@ -2,7 +2,8 @@
 // samlify leaves to us (STACK.md): the binding, sizes, schema, Issuer and signature in signed-message.ts;
 // here Destination, IssueInstant window, ACS by index or exact URL and binding, and the requested level.
 // Replay is checked when it is stored.
-import { highestLevel, levelByName, levelFromUri, levels, type Level } from '../../core/levels.ts';
+import type { Level } from '../../core/levels.ts';
+import { requiredLevel, type LevelComparison } from '../../core/required-level.ts';
 import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { bindings, type SamlIdp } from './idp.ts';
 import { issueInstantProblem, readPostMessage, readRedirectMessage, type SignedMessage } from './signed-message.ts';
@@ -95,25 +96,17 @@ function chooseAcs(
   return { acs };
 }
 
-/** RequestedAuthnContext (SAML core 3.3.2.2.1) against our levels; the webdienst's minimum always holds. */
+/** RequestedAuthnContext (SAML core 3.3.2.2.1) as the login core's ask; the core decides the level. */
 function requestedLevel(request: Element, webdienst: WebdienstWithOrganisation): Level | 'unmet' {
-  const minimum = levelByName(webdienst.minimumLevel);
   const context = child(request, ns.samlp, 'RequestedAuthnContext');
-  if (!context) return minimum;
-  const asked = children(context, ns.saml, 'AuthnContextClassRef').map((ref) => levelFromUri(text(ref) ?? ''));
-  if (asked.length === 0 || asked.some((level) => level === undefined)) return 'unmet';
-  const known = (asked as Level[]).sort((a, b) => a.rank - b.rank);
+  if (!context) return requiredLevel(webdienst.minimumLevel);
   const comparison = attribute(context, 'Comparison') ?? 'exact';
-  let level: Level | undefined;
-  if (comparison === 'exact' || comparison === 'minimum') level = known[0];
-  else if (comparison === 'better')
-    level = Object.values(levels)
-      .filter((candidate) => candidate.rank > known[0]!.rank)
-      .sort((a, b) => a.rank - b.rank)[0];
-  else if (comparison === 'maximum') level = minimum.rank <= known[known.length - 1]!.rank ? minimum : undefined;
-  if (!level) return 'unmet';
-  const required = highestLevel(minimum, level);
-  return required.offered ? required : 'unmet';
+  if (!['exact', 'minimum', 'better', 'maximum'].includes(comparison)) return 'unmet';
+  return requiredLevel(webdienst.minimumLevel, {
+    comparison: comparison as LevelComparison,
+    uris: children(context, ns.saml, 'AuthnContextClassRef').map((ref) => text(ref) ?? ''),
+    unknownUris: 'unmet',
+  });
 }
 
 /**

@@ -6,7 +6,8 @@ import type { LogoutOutcome, SingleLogout } from '../../core/sso/single-logout.t
 import type { SsoSessions } from '../../core/sso/sessions.ts';
 import type { SsoSessionRow, Store } from '../../stores/index.ts';
 import type { VerifiedLogoutRequest } from './logout-request.ts';
-import { nameIdFor, statusCodes, type SamlStatus } from './response.ts';
+import { nameIdOf, statusCodes, type SamlStatus } from './response.ts';
+import { subjectFor } from '../../core/subject.ts';
 
 export interface SamlLogoutDeps {
   store: Pick<Store, 'findCitizenById'>;
@@ -44,7 +45,7 @@ export function createSamlLogout(deps: SamlLogoutDeps) {
     // Nothing left to end (timed out, ended by another logout): the webdienst may end its own session.
     if (!session) return { status: { code: statusCodes.success }, outcomes: [], reason: 'no_live_session' };
     const citizen = await deps.store.findCitizenById(session.citizenId);
-    if (!citizen || nameIdFor(citizen, request.webdienst, deps.pairwiseSalt).nameId !== request.nameId) {
+    if (!citizen || nameIdOf(subjectFor(citizen, request.webdienst, deps.pairwiseSalt)).nameId !== request.nameId) {
       return {
         status: { code: statusCodes.requester, subCode: statusCodes.unknownPrincipal },
         outcomes: [],

@@ -5,7 +5,8 @@
 // SessionIndex, SubjectLocality and the level's class URI. The Assertion is signed (and encrypted for a
 // webdienst with an encryption certificate on HTTP-POST), then the Response.
 // Every value is escaped, so a crafted value cannot add elements or attributes.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import type { Subject } from '../../core/subject.ts';
 import { encryptAssertion } from './encryption.ts';
 import type { SamlIdp } from './idp.ts';
 import { signElement } from './signature.ts';
@@ -57,18 +58,11 @@ export const samlId = (): string => `_${randomBytes(20).toString('hex')}`;
 
 export const persistentFormat = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
 
-/** The NameID a webdienst gets for a citizen (DESIGN.md section 5, NameIDPolicy is not consulted). */
-export function nameIdFor(
-  citizen: { id: string; bsn: string },
-  webdienst: { clientId: string; organisation: { bsnEntitled: boolean } },
-  pairwiseSalt: string,
-): { nameId: string; nameIdFormat?: string } {
-  if (webdienst.organisation.bsnEntitled) return { nameId: `s00000000:${citizen.bsn}` };
-  // The same derivation as the OIDC pairwise sub: the webdienst's identifier is the sector.
-  return {
-    nameId: createHmac('sha256', pairwiseSalt).update(`${webdienst.clientId}\u0000${citizen.id}`).digest('base64url'),
-    nameIdFormat: persistentFormat,
-  };
+/** The subject as a NameID (DESIGN.md section 5, NameIDPolicy is not consulted): the BSN with its sector prefix, or the pseudonym. */
+export function nameIdOf(subject: Subject): { nameId: string; nameIdFormat?: string } {
+  return subject.kind === 'bsn'
+    ? { nameId: `s00000000:${subject.value}` }
+    : { nameId: subject.value, nameIdFormat: persistentFormat };
 }
 
 export function statusXml(status: SamlStatus): string {

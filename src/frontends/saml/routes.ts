@@ -23,7 +23,8 @@ import { issueArtifact, resolveArtifact } from './artifact.ts';
 import { readSoapBody, soapFault } from './soap.ts';
 import { readPostRequest, readRedirectRequest, type VerifiedAuthnRequest } from './authn-request.ts';
 import { bindings, samlPaths, type SamlIdp } from './idp.ts';
-import { buildResponse, nameIdFor, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
+import { releaseSubject } from '../../core/subject.ts';
+import { buildResponse, nameIdOf, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
 import type { SamlRegistration } from './sp-metadata.ts';
 import { SamlRefused } from './xml.ts';
 
@@ -288,17 +289,12 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     if (level.rank < levelByName(pending.level).rank)
       return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
     const sessionIndex = samlId();
-    const released = nameIdFor(citizen, webdienst, deps.pairwiseSalt);
-    // Every release of a BSN to a webdienst is audited (issue 6), never the BSN itself.
-    if (webdienst.organisation.bsnEntitled)
-      await deps.audit.record({
-        type: 'bsn.released',
-        outcome: 'info',
-        citizenId: citizen.id,
-        webdienstId: webdienst.id,
+    const released = nameIdOf(
+      await releaseSubject(deps.audit, deps.pairwiseSalt, citizen, webdienst, {
+        protocol: 'saml',
         clientAddress: ctx.ip,
-        details: { protocol: 'saml' },
-      });
+      }),
+    );
     const ssoSession = await deps.sso.findLive(readSsoCookie(ctx), webdienst);
     if (ssoSession?.citizenId === citizen.id) await deps.sso.join(ssoSession, webdienst, 'saml', sessionIndex);
     return deliver(

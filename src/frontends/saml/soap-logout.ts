@@ -7,7 +7,8 @@ import type { Clock } from '../../core/clock.ts';
 import type { LogoutNotifier } from '../../core/sso/single-logout.ts';
 import type { SsoParticipantRow, Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { bindings, type SamlIdp } from './idp.ts';
-import { nameIdFor, nameIdXml, samlId, statusCodes } from './response.ts';
+import { nameIdOf, nameIdXml, samlId, statusCodes } from './response.ts';
+import { subjectFor } from '../../core/subject.ts';
 import { signElement, verifyEnvelopedSignature } from './signature.ts';
 import { postSoap } from './soap-client.ts';
 import { soapBodyMessage, soapEnvelope } from './soap.ts';
@@ -97,7 +98,7 @@ export function soapLogoutNotifier(deps: SoapLogoutDeps): LogoutNotifier {
     const request = logoutRequestXml(deps, {
       id,
       destination: endpoint.location,
-      nameId: nameIdFor(citizen, webdienst, deps.pairwiseSalt),
+      nameId: nameIdOf(subjectFor(citizen, webdienst, deps.pairwiseSalt)),
       audience: webdienst.clientId,
       sessionIndex: participant.sessionRef,
     });
