@@ -82,6 +82,14 @@ const sms = z
     }
   });
 
+// `id:key`: an id of letters, digits, - or _ (stored with every ciphertext) and 32 random bytes in base64.
+const totpKeyEntry = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?$/,
+    'must be id:key, the key 32 bytes in base64 (openssl rand -base64 32)',
+  );
+
 const schema = z.strictObject({
   environment: z.enum(environments),
   port: z.number().int().min(0).max(65535),
@@ -167,6 +175,14 @@ const schema = z.strictObject({
     cookieKeys: z.array(z.string().min(32, 'must be at least 32 characters')),
     pairwiseSalt: z.string().min(32, 'must be at least 32 characters').optional(),
     codeHashKey: z.string().min(32, 'must be at least 32 characters').optional(),
+    // AES-256-GCM keys for the authenticator-app secrets at rest, `id:key` with a key of 32 bytes in
+    // base64; the first encrypts, all decrypt (rotation). Or a file holding one such line per key.
+    totpKeys: z
+      .array(totpKeyEntry)
+      .refine((entries) => new Set(entries.map((entry) => entry.split(':')[0])).size === entries.length, {
+        message: 'key ids must be unique',
+      }),
+    totpKeysFile: z.string().min(1).optional(),
   }),
   sms,
   seed: z.strictObject({ testData: z.boolean() }),
@@ -240,7 +256,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     },
     keys: { signingKeyFiles: [], signingCertificateFiles: [] },
     saml: { artifactTtlSeconds: 120, requestMaxAgeSeconds: 300, clockSkewSeconds: 60 },
-    secrets: { cookieKeys: [] },
+    secrets: { cookieKeys: [], totpKeys: [] },
     // DESIGN.md section 7: outboxes outside production; production has no default and must name its
     // real gateway (validation reports sms.gateway missing), hence the cast over the absent key.
     sms: { ...(production ? {} : { gateway: 'outbox' }), allowedCountryPrefixes: ['+31'] } as ConfigInput['sms'],
@@ -272,6 +288,8 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   COOKIE_KEYS: { path: 'secrets.cookieKeys', parse: parseList },
   PAIRWISE_SALT: { path: 'secrets.pairwiseSalt', parse: String },
   CODE_HASH_KEY: { path: 'secrets.codeHashKey', parse: String },
+  TOTP_KEYS: { path: 'secrets.totpKeys', parse: parseList },
+  TOTP_KEYS_FILE: { path: 'secrets.totpKeysFile', parse: String },
   CODE_TTL_SECONDS: { path: 'secondFactor.codeTtlSeconds', parse: Number },
   SMS_GATEWAY: { path: 'sms.gateway', parse: String },
   SMS_HTTP_URL: { path: 'sms.http.url', parse: String },
@@ -360,6 +378,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     sourceOf[path] = name;
   }
   const merged = merge(merge(merge(defaults(environment, port), file), fromEnv), overrides);
+  if (readTotpKeysFile(merged) && env.TOTP_KEYS_FILE) sourceOf['secrets.totpKeys'] = 'TOTP_KEYS_FILE';
   const result = schema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
@@ -377,6 +396,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   config.databaseUrl = normaliseDatabaseUrl(config.databaseUrl);
   assertSafeForProduction(config);
   return config;
+}
+
+/** The lines of secrets.totpKeysFile (blank lines and # comments skipped) become secrets.totpKeys. */
+function readTotpKeysFile(merged: Record<string, unknown>): boolean {
+  const secrets = merged.secrets as { totpKeys?: unknown; totpKeysFile?: unknown };
+  if (typeof secrets.totpKeysFile !== 'string' || secrets.totpKeysFile === '') return false;
+  if (Array.isArray(secrets.totpKeys) && secrets.totpKeys.length)
+    throw new ConfigError(
+      'Invalid configuration: set secrets.totpKeys (TOTP_KEYS) or secrets.totpKeysFile (TOTP_KEYS_FILE), not both',
+    );
+  let text: string;
+  try {
+    text = readFileSync(secrets.totpKeysFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration: secrets.totpKeysFile (TOTP_KEYS_FILE): cannot read ${secrets.totpKeysFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  secrets.totpKeys = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  return true;
 }
 
 function normaliseDatabaseUrl(url: string): string {
@@ -405,6 +447,10 @@ function assertSafeForProduction(config: Config): void {
     problems.push('secrets.cookieKeys (COOKIE_KEYS) must be set in production; generated secrets are refused');
   if (!config.secrets.pairwiseSalt) problems.push('secrets.pairwiseSalt (PAIRWISE_SALT) must be set in production');
   if (!config.secrets.codeHashKey) problems.push('secrets.codeHashKey (CODE_HASH_KEY) must be set in production');
+  if (config.secrets.totpKeys.length === 0)
+    problems.push(
+      'secrets.totpKeys (TOTP_KEYS or TOTP_KEYS_FILE) must be set in production; a generated key is refused',
+    );
   if (config.seed.testData) problems.push('seed.testData (SEED_TEST_DATA) must be off in production: no test citizens');
   if (config.demo.enabled) problems.push('demo.enabled (DEMO_ENABLED) must be off in production');
   if (config.sms.gateway === 'outbox')

@@ -22,6 +22,7 @@ import { createMetrics } from './http/metrics.ts';
 import { countLogins } from './http/metrics-logins.ts';
 import { metricsServed } from './http/metrics-routes.ts';
 import { createSecondFactorServices, createServices } from './services.ts';
+import { sealTotpSecrets } from './core/second-factor/totp-secret-start.ts';
 import { openStore, type Store } from './stores/index.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 
@@ -67,7 +68,8 @@ export async function startServer(
     failed: (gateway, reason) => metrics.smsFailures.inc({ gateway, reason }),
   });
   const lifecycle: Lifecycle = { draining: false };
-  const secondFactor = createSecondFactorServices(config, store, clock, keys, sms, services.audit);
+  const { totpSecrets, ...secondFactor } = createSecondFactorServices(config, store, clock, keys, sms, services.audit);
+  await sealTotpSecrets({ store, box: totpSecrets, audit: services.audit }, logger);
   const singleLogout = createSingleLogout({
     sso: services.ssoSessions,
     store,
