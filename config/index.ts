@@ -199,6 +199,20 @@ const schema = z.strictObject({
     // `poortwachter maintenance on|off` within this many seconds; 0 reads it on every request).
     refreshSeconds: z.number().int().min(0).max(60),
   }),
+  housekeeping: z.strictObject({
+    // How often each process tries the purge of expired rows (only one process purges at a time); 0: never.
+    intervalSeconds: z.number().int().min(0).max(86400),
+    // Rows one statement deletes at most, so no purge holds long locks.
+    batchSize: z.number().int().min(10).max(100_000),
+    // A purge run starts no new batch after this long; the next run goes on.
+    timeBudgetSeconds: z.number().int().min(1).max(3600),
+    // A login throttle is purged once its last failure is this long ago (its counts then start over).
+    throttleRetentionSeconds: z
+      .number()
+      .int()
+      .min(3600)
+      .max(365 * 24 * 3600),
+  }),
   metrics: z.strictObject({
     enabled: z.boolean(),
     // Bearer token that /metrics requires; without one, production does not serve /metrics at all.
@@ -265,6 +279,12 @@ function defaults(environment: Environment, port: number): ConfigInput {
     shutdown: { drainSeconds: production ? 5 : 0, timeoutSeconds: 30 },
     metrics: { enabled: true },
     maintenance: { refreshSeconds: 5 },
+    housekeeping: {
+      intervalSeconds: 60,
+      batchSize: 1000,
+      timeBudgetSeconds: 10,
+      throttleRetentionSeconds: 7 * 24 * 3600,
+    },
   };
 }
 
@@ -305,6 +325,10 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   METRICS_ENABLED: { path: 'metrics.enabled', parse: parseBoolean },
   METRICS_TOKEN: { path: 'metrics.token', parse: String },
   MAINTENANCE_REFRESH_SECONDS: { path: 'maintenance.refreshSeconds', parse: Number },
+  PURGE_INTERVAL_SECONDS: { path: 'housekeeping.intervalSeconds', parse: Number },
+  PURGE_BATCH_SIZE: { path: 'housekeeping.batchSize', parse: Number },
+  PURGE_TIME_BUDGET_SECONDS: { path: 'housekeeping.timeBudgetSeconds', parse: Number },
+  THROTTLE_RETENTION_SECONDS: { path: 'housekeeping.throttleRetentionSeconds', parse: Number },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 

@@ -155,9 +155,6 @@ export function loginAttemptStore(db: Database) {
         .update({ stage, citizen_id: citizenId, second_factor_method: method });
       return changed === 1;
     },
-    async deleteExpiredLoginAttempts(now: number): Promise<number> {
-      return table().where('expires_at', '<', now).delete();
-    },
   };
 }
 export type LoginAttemptStore = ReturnType<typeof loginAttemptStore>;
