@@ -82,6 +82,14 @@ const sms = z
     }
   });
 
+// `id:key`: an id of letters, digits, - or _ (stored with every ciphertext) and 32 random bytes in base64.
+const totpKeyEntry = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?$/,
+    'must be id:key, the key 32 bytes in base64 (openssl rand -base64 32)',
+  );
+
 const schema = z.strictObject({
   environment: z.enum(environments),
   port: z.number().int().min(0).max(65535),
@@ -178,6 +186,14 @@ const schema = z.strictObject({
     cookieKeys: z.array(z.string().min(32, 'must be at least 32 characters')),
     pairwiseSalt: z.string().min(32, 'must be at least 32 characters').optional(),
     codeHashKey: z.string().min(32, 'must be at least 32 characters').optional(),
+    // AES-256-GCM keys for the authenticator-app secrets at rest, `id:key` with a key of 32 bytes in
+    // base64; the first encrypts, all decrypt (rotation). Or a file holding one such line per key.
+    totpKeys: z
+      .array(totpKeyEntry)
+      .refine((entries) => new Set(entries.map((entry) => entry.split(':')[0])).size === entries.length, {
+        message: 'key ids must be unique',
+      }),
+    totpKeysFile: z.string().min(1).optional(),
   }),
   sms,
   seed: z.strictObject({ testData: z.boolean() }),
@@ -193,6 +209,20 @@ const schema = z.strictObject({
     // How long each process may keep the maintenance switch it read (issue 6: all processes follow
     // `poortwachter maintenance on|off` within this many seconds; 0 reads it on every request).
     refreshSeconds: z.number().int().min(0).max(60),
+  }),
+  housekeeping: z.strictObject({
+    // How often each process tries the purge of expired rows (only one process purges at a time); 0: never.
+    intervalSeconds: z.number().int().min(0).max(86400),
+    // Rows one statement deletes at most, so no purge holds long locks.
+    batchSize: z.number().int().min(10).max(100_000),
+    // A purge run starts no new batch after this long; the next run goes on.
+    timeBudgetSeconds: z.number().int().min(1).max(3600),
+    // A login throttle is purged once its last failure is this long ago (its counts then start over).
+    throttleRetentionSeconds: z
+      .number()
+      .int()
+      .min(3600)
+      .max(365 * 24 * 3600),
   }),
   metrics: z.strictObject({
     enabled: z.boolean(),
@@ -255,7 +285,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     },
     keys: { signingKeyFiles: [], signingCertificateFiles: [] },
     saml: { artifactTtlSeconds: 120, requestMaxAgeSeconds: 300, clockSkewSeconds: 60 },
-    secrets: { cookieKeys: [] },
+    secrets: { cookieKeys: [], totpKeys: [] },
     // DESIGN.md section 7: outboxes outside production; production has no default and must name its
     // real gateway (validation reports sms.gateway missing), hence the cast over the absent key.
     sms: { ...(production ? {} : { gateway: 'outbox' }), allowedCountryPrefixes: ['+31'] } as ConfigInput['sms'],
@@ -264,6 +294,12 @@ function defaults(environment: Environment, port: number): ConfigInput {
     shutdown: { drainSeconds: production ? 5 : 0, timeoutSeconds: 30 },
     metrics: { enabled: true },
     maintenance: { refreshSeconds: 5 },
+    housekeeping: {
+      intervalSeconds: 60,
+      batchSize: 1000,
+      timeBudgetSeconds: 10,
+      throttleRetentionSeconds: 7 * 24 * 3600,
+    },
   };
 }
 
@@ -287,6 +323,8 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   COOKIE_KEYS: { path: 'secrets.cookieKeys', parse: parseList },
   PAIRWISE_SALT: { path: 'secrets.pairwiseSalt', parse: String },
   CODE_HASH_KEY: { path: 'secrets.codeHashKey', parse: String },
+  TOTP_KEYS: { path: 'secrets.totpKeys', parse: parseList },
+  TOTP_KEYS_FILE: { path: 'secrets.totpKeysFile', parse: String },
   CODE_TTL_SECONDS: { path: 'secondFactor.codeTtlSeconds', parse: Number },
   SMS_GATEWAY: { path: 'sms.gateway', parse: String },
   SMS_HTTP_URL: { path: 'sms.http.url', parse: String },
@@ -302,6 +340,10 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   METRICS_ENABLED: { path: 'metrics.enabled', parse: parseBoolean },
   METRICS_TOKEN: { path: 'metrics.token', parse: String },
   MAINTENANCE_REFRESH_SECONDS: { path: 'maintenance.refreshSeconds', parse: Number },
+  PURGE_INTERVAL_SECONDS: { path: 'housekeeping.intervalSeconds', parse: Number },
+  PURGE_BATCH_SIZE: { path: 'housekeeping.batchSize', parse: Number },
+  PURGE_TIME_BUDGET_SECONDS: { path: 'housekeeping.timeBudgetSeconds', parse: Number },
+  THROTTLE_RETENTION_SECONDS: { path: 'housekeeping.throttleRetentionSeconds', parse: Number },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 
@@ -375,6 +417,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     sourceOf[path] = name;
   }
   const merged = merge(merge(merge(defaults(environment, port), file), fromEnv), overrides);
+  if (readTotpKeysFile(merged) && env.TOTP_KEYS_FILE) sourceOf['secrets.totpKeys'] = 'TOTP_KEYS_FILE';
   const result = schema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
@@ -392,6 +435,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   config.databaseUrl = normaliseDatabaseUrl(config.databaseUrl);
   assertSafeForProduction(config);
   return config;
+}
+
+/** The lines of secrets.totpKeysFile (blank lines and # comments skipped) become secrets.totpKeys. */
+function readTotpKeysFile(merged: Record<string, unknown>): boolean {
+  const secrets = merged.secrets as { totpKeys?: unknown; totpKeysFile?: unknown };
+  if (typeof secrets.totpKeysFile !== 'string' || secrets.totpKeysFile === '') return false;
+  if (Array.isArray(secrets.totpKeys) && secrets.totpKeys.length)
+    throw new ConfigError(
+      'Invalid configuration: set secrets.totpKeys (TOTP_KEYS) or secrets.totpKeysFile (TOTP_KEYS_FILE), not both',
+    );
+  let text: string;
+  try {
+    text = readFileSync(secrets.totpKeysFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration: secrets.totpKeysFile (TOTP_KEYS_FILE): cannot read ${secrets.totpKeysFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  secrets.totpKeys = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  return true;
 }
 
 function normaliseDatabaseUrl(url: string): string {
@@ -420,6 +486,10 @@ function assertSafeForProduction(config: Config): void {
     problems.push('secrets.cookieKeys (COOKIE_KEYS) must be set in production; generated secrets are refused');
   if (!config.secrets.pairwiseSalt) problems.push('secrets.pairwiseSalt (PAIRWISE_SALT) must be set in production');
   if (!config.secrets.codeHashKey) problems.push('secrets.codeHashKey (CODE_HASH_KEY) must be set in production');
+  if (config.secrets.totpKeys.length === 0)
+    problems.push(
+      'secrets.totpKeys (TOTP_KEYS or TOTP_KEYS_FILE) must be set in production; a generated key is refused',
+    );
   if (config.seed.testData) problems.push('seed.testData (SEED_TEST_DATA) must be off in production: no test citizens');
   if (config.demo.enabled) problems.push('demo.enabled (DEMO_ENABLED) must be off in production');
   if (config.sms.gateway === 'outbox')

@@ -40,6 +40,7 @@ import { maintenanceGate } from './http/maintenance-gate.ts';
 import { clientAddress } from './http/client-address.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { settleRequestBody } from './http/settle-request-body.ts';
 import { staticFiles } from './http/static-files.ts';
 import type { Store } from './stores/index.ts';
 import type { GuessBudget } from './core/second-factor/guess-budget.ts';
@@ -140,6 +141,8 @@ export function createApp(deps: AppDeps): Koa {
 
   // Probes and scrapes first: every few seconds from the load balancer and Prometheus, so not logged
   // per request, and answered before any page middleware.
+  // Outermost: whatever answered, an unread request body never holds up the connection.
+  app.use(settleRequestBody());
   app.use(
     healthRoutes({
       checks: readinessChecks({ store, keys: deps.keys }),

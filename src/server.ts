@@ -22,6 +22,9 @@ import { createMetrics } from './http/metrics.ts';
 import { countLogins } from './http/metrics-logins.ts';
 import { metricsServed } from './http/metrics-routes.ts';
 import { createSecondFactorServices, createServices } from './services.ts';
+import { sealTotpSecrets } from './core/second-factor/totp-secret-start.ts';
+import { purgeKinds, purgeSettings } from './core/housekeeping/purge-expired.ts';
+import { schedulePurge } from './core/housekeeping/purge-schedule.ts';
 import { openStore, type Store } from './stores/index.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 
@@ -67,7 +70,8 @@ export async function startServer(
     failed: (gateway, reason) => metrics.smsFailures.inc({ gateway, reason }),
   });
   const lifecycle: Lifecycle = { draining: false };
-  const secondFactor = createSecondFactorServices(config, store, clock, keys, sms, services.audit);
+  const { totpSecrets, ...secondFactor } = createSecondFactorServices(config, store, clock, keys, sms, services.audit);
+  await sealTotpSecrets({ store, box: totpSecrets, audit: services.audit }, logger);
   const singleLogout = createSingleLogout({
     sso: services.ssoSessions,
     store,
@@ -113,18 +117,17 @@ export async function startServer(
     server.listen(config.port, resolve);
   });
   const port = (server.address() as AddressInfo).port;
-  const purge = setInterval(() => {
-    const now = clock.now();
-    Promise.all([
-      store.deleteExpiredOidcPayloads(now),
-      store.deleteExpiredLoginAttempts(now),
-      store.deleteExpiredOneTimeCodes(now),
-      store.deleteExpiredAccountSessions(now),
-      store.deleteExpiredSamlState(now),
-      store.deleteExpiredSsoSessions(now - config.sso.absoluteTimeoutSeconds * 1000),
-    ]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
-  }, 60_000);
-  purge.unref();
+  for (const kind of purgeKinds) metrics.purgedRows.inc({ kind }, 0);
+  const stopPurge = schedulePurge(
+    {
+      store,
+      clock,
+      settings: purgeSettings(config),
+      onPurged: (kind, rows) => metrics.purgedRows.inc({ kind }, rows),
+    },
+    config.housekeeping.intervalSeconds,
+    logger,
+  );
   logger.info(
     { port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind },
     'Poortwachter listening',
@@ -139,7 +142,7 @@ export async function startServer(
       lifecycle.draining = true;
       if (config.shutdown.drainSeconds > 0)
         await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
-      clearInterval(purge);
+      await stopPurge();
       await closeGracefully(server, config.shutdown.timeoutSeconds * 1000);
       await store.close();
     },

@@ -6,8 +6,9 @@ import { createLoginAttempts } from './core/login/attempts.ts';
 import { createPasswordHasher, type PasswordHasher } from './core/passwords/hasher.ts';
 import { createSsoSessions } from './core/sso/sessions.ts';
 import { createThrottle } from './core/throttle.ts';
-import type { InstanceKeys } from './core/keys.ts';
+import { loadTotpKeys, type InstanceKeys } from './core/keys.ts';
 import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
+import { createTotpSecretBox } from './core/second-factor/totp-secret-box.ts';
 import { createOneTimeCodes } from './core/second-factor/one-time-codes.ts';
 import { createGuessBudget } from './core/second-factor/guess-budget.ts';
 import { createDeviceCookies } from './core/login/device-cookie.ts';
@@ -51,6 +52,7 @@ export function createSecondFactorServices(
   sms: SmsGateway,
   audit: Services['audit'],
 ) {
+  const totpSecrets = createTotpSecretBox(keys.totpKeys);
   return {
     oneTimeCodes: createOneTimeCodes({
       store,
@@ -62,7 +64,8 @@ export function createSecondFactorServices(
       allowedCountryPrefixes: config.sms.allowedCountryPrefixes,
       messageText: (code, locale) => translator(isLocale(locale) ? locale : 'nl')('sms.login_code', { code }),
     }),
-    authenticatorApp: createAuthenticatorApp({ store, clock, issuer: 'Poortwachter' }),
+    authenticatorApp: createAuthenticatorApp({ store, clock, issuer: 'Poortwachter', secrets: totpSecrets }),
+    totpSecrets,
     guessBudget: createGuessBudget({
       throttle: createThrottle(store, clock),
       audit,
@@ -71,4 +74,10 @@ export function createSecondFactorServices(
     }),
     deviceCookies: createDeviceCookies(keys.codeHashKey),
   };
+}
+
+/** The authenticator app on its own (command line, tests), with the TOTP keys the server uses. */
+export async function createAuthenticatorAppService(config: Config, store: Store, clock: Clock) {
+  const secrets = createTotpSecretBox(await loadTotpKeys(config, store, clock));
+  return createAuthenticatorApp({ store, clock, issuer: 'Poortwachter', secrets });
 }

@@ -2,8 +2,8 @@
 import { addCitizen, normaliseUsername, setCitizenPhone } from '../core/citizens.ts';
 import { systemClock } from '../core/clock.ts';
 import { liftPasswordBlock } from '../core/login/password-step.ts';
-import { createAuthenticatorApp } from '../core/second-factor/authenticator-app.ts';
 import { maskPhoneNumber as maskedPhone } from '../core/second-factor/sms-gateway.ts';
+import { createAuthenticatorAppService } from '../services.ts';
 import { required, services, UsageError, type Commands } from './command.ts';
 
 export const citizenUsage = `  citizen add --username U --password P --bsn BSN [--phone +31...]   (not in production)
@@ -46,10 +46,10 @@ export const citizenCommands: Commands = {
   },
   'citizen enrol-app': {
     options: { username: { type: 'string' } },
-    run: async ({ store, options }) => {
+    run: async ({ config, store, options }) => {
       const citizen = await store.findCitizenByUsername(normaliseUsername(required(options, 'username')));
       if (!citizen) throw new UsageError(`no citizen with username ${required(options, 'username')}`);
-      const uri = await createAuthenticatorApp({ store, clock: systemClock, issuer: 'Poortwachter' }).enrol(citizen);
+      const uri = await (await createAuthenticatorAppService(config, store, systemClock)).enrol(citizen);
       return { username: citizen.username, otpauth_uri: uri };
     },
   },

@@ -3,6 +3,7 @@
 import { switchMaintenanceOff, switchMaintenanceOn } from '../admin/maintenance.ts';
 import { addStatusDisruption, removeStatusDisruption } from '../admin/status-disruptions.ts';
 import { systemClock } from '../core/clock.ts';
+import { purgeExpiredRows, purgeSettings } from '../core/housekeeping/purge-expired.ts';
 import type { MaintenanceState } from '../core/maintenance.ts';
 import type { StatusDisruptionRow } from '../stores/index.ts';
 import { iso, isoTime, optional, required, services, UsageError, type Commands } from './command.ts';
@@ -11,6 +12,8 @@ export const maintenanceUsage = `  maintenance on [--message-nl TEXT] [--message
         webdiensten get temporarily_unavailable, /readyz answers 503 "maintenance" (run again to change the texts)
   maintenance off               end maintenance mode
   maintenance show              whether maintenance mode is on, since when and until when
+  maintenance purge             delete expired throttles, login attempts, codes, artifacts, SSO sessions and
+        oidc-provider payloads now (what every process does each PURGE_INTERVAL_SECONDS); audited
   status add --from ISO --to ISO --title-nl TEXT --title-en TEXT [--description-nl TEXT] [--description-en TEXT]
         a disruption or planned maintenance on the public status page (/status); prints its id
   status list                   the current and planned disruptions
@@ -62,6 +65,22 @@ export const maintenanceCommands: Commands = {
   'maintenance show': {
     options: {},
     run: async ({ store }) => maintenanceFields(await store.findMaintenanceMode()),
+  },
+  'maintenance purge': {
+    options: {},
+    run: async ({ config, store }) => {
+      const report = await purgeExpiredRows({
+        store,
+        clock: systemClock,
+        settings: purgeSettings(config),
+        audit: services(config, store).audit,
+      });
+      return {
+        ran: report.ran,
+        ...(report.ran ? { complete: report.complete } : { reason: 'another process is purging; try again later' }),
+        ...report.purged,
+      };
+    },
   },
   'status add': {
     options: {

@@ -8,6 +8,7 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Config } from '../../config/index.ts';
 import type { Store } from '../stores/index.ts';
 import type { Clock } from './clock.ts';
+import { parseTotpKeys, type TotpKey } from './second-factor/totp-secret-box.ts';
 
 export interface InstanceKeys {
   /** Private RSA JWKs with unique kids, the active signing key first. */
@@ -16,6 +17,30 @@ export interface InstanceKeys {
   pairwiseSalt: string;
   /** Key of the HMAC under which one-time codes are stored (SECURITY-TESTS.md 11). */
   codeHashKey: string;
+  /** Keys that seal authenticator-app secrets at rest: the first seals, all open. */
+  totpKeys: TotpKey[];
+}
+
+/** Id of the TOTP key generated outside production when none is configured. */
+export const generatedTotpKeyId = 'generated';
+
+/**
+ * The configured TOTP keys; outside production without configured keys, one generated and stored in
+ * the database. A generated key stays usable for opening after keys are configured, so secrets sealed
+ * under it are re-sealed at the next start rather than lost.
+ */
+export async function loadTotpKeys(
+  config: Config,
+  store: Pick<Store, 'findInstanceSecret' | 'insertInstanceSecretIfAbsent'>,
+  clock: Clock,
+): Promise<TotpKey[]> {
+  const configured = parseTotpKeys(config.secrets.totpKeys);
+  if (config.environment === 'production') return configured;
+  const generated = configured.length
+    ? await store.findInstanceSecret('totp-key')
+    : await store.insertInstanceSecretIfAbsent('totp-key', randomBytes(32).toString('base64url'), clock.now());
+  if (generated === undefined || configured.some((key) => key.id === generatedTotpKeyId)) return configured;
+  return [...configured, { id: generatedTotpKeyId, key: Buffer.from(generated, 'base64url') }];
 }
 
 function readKeyFile(path: string): JWK {
@@ -51,7 +76,10 @@ async function generatedSigningKeys(
 
 export async function loadInstanceKeys(
   config: Config,
-  store: Pick<Store, 'listSigningKeys' | 'insertFirstSigningKey' | 'insertInstanceSecretIfAbsent'>,
+  store: Pick<
+    Store,
+    'listSigningKeys' | 'insertFirstSigningKey' | 'insertInstanceSecretIfAbsent' | 'findInstanceSecret'
+  >,
   clock: Clock,
 ): Promise<InstanceKeys> {
   const signingKeys = config.keys.signingKeyFiles.length
@@ -66,5 +94,6 @@ export async function loadInstanceKeys(
     cookieKeys: config.secrets.cookieKeys.length ? config.secrets.cookieKeys : [await secret('cookie-key')],
     pairwiseSalt: config.secrets.pairwiseSalt ?? (await secret('pairwise-salt')),
     codeHashKey: config.secrets.codeHashKey ?? (await secret('code-hash-key')),
+    totpKeys: await loadTotpKeys(config, store, clock),
   };
 }

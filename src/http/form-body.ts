@@ -1,6 +1,7 @@
 // Reads a small urlencoded form body for our own routes (never in front of oidc-provider, STACK.md).
 import type { Context } from 'koa';
 import { PoortwachterError } from '../core/errors.ts';
+import { readBoundedBody } from './request-body.ts';
 
 const maxBytes = 16 * 1024;
 
@@ -12,15 +13,9 @@ export async function readForm(ctx: Context): Promise<Record<string, string>> {
       logMessage: `form posted as ${type || 'no content type'}`,
     });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes)
-      throw new PoortwachterError('error.form_too_large', { status: 413, logMessage: 'form body over 16 KiB' });
-    chunks.push(chunk);
-  }
-  const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const body = await readBoundedBody(ctx, maxBytes);
+  if (!body) throw new PoortwachterError('error.form_too_large', { status: 413, logMessage: 'form body over 16 KiB' });
+  const params = new URLSearchParams(body.toString('utf8'));
   const form: Record<string, string> = {};
   for (const [key, value] of params) if (!(key in form)) form[key] = value;
   return form;

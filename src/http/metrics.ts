@@ -48,6 +48,12 @@ export function createMetrics(sources: MetricsSources) {
         this.set(sources.hasher.queueLength);
       },
     }),
+    purgedRows: new Counter({
+      name: 'poortwachter_purged_rows_total',
+      help: 'Expired rows the purge job of this process deleted, by kind (throttles, login_attempts, one_time_codes, saml_requests, saml_artifacts, sso_sessions, oidc_payloads, account_sessions)',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
     databasePool: new Gauge({
       name: 'poortwachter_database_pool_connections',
       help: 'Database connections of this process: used, free, waiting (requests waiting for one), max',

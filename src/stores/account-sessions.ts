@@ -63,9 +63,6 @@ export function accountSessionStore(db: Database) {
       if (exceptId) query.whereNot({ id: exceptId });
       return query.delete();
     },
-    async deleteExpiredAccountSessions(now: number): Promise<number> {
-      return table().where('expires_at', '<', now).delete();
-    },
   };
 }
 export type AccountSessionStore = ReturnType<typeof accountSessionStore>;

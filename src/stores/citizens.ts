@@ -12,10 +12,17 @@ interface CitizenRecord {
   locale: string;
   password_recovery_required: boolean | number;
   totp_secret: string | null;
+  totp_key_id: string | null;
   totp_last_step: number | null;
   always_second_factor: boolean | number;
   created_at: number;
   updated_at: number;
+}
+
+/** An authenticator-app secret as sealed by the core. */
+interface SealedSecret {
+  value: string;
+  keyId: string;
 }
 
 function toRow(record: CitizenRecord): CitizenRow {
@@ -89,8 +96,44 @@ export function citizenStore(db: Database) {
     async updateCitizenPhone(id: string, phone: string | null, at: number): Promise<void> {
       await table().where({ id }).update({ phone, updated_at: at });
     },
-    async updateCitizenTotpSecret(id: string, totpSecret: string | null, at: number): Promise<void> {
-      await table().where({ id }).update({ totp_secret: totpSecret, totp_last_step: null, updated_at: at });
+    /** A newly enrolled app's sealed secret (the value names its key, keyId repeats it for lookups), or none. */
+    async updateCitizenTotpSecret(id: string, sealed: SealedSecret | null, at: number): Promise<void> {
+      await table()
+        .where({ id })
+        .update({
+          totp_secret: sealed?.value ?? null,
+          totp_key_id: sealed?.keyId ?? null,
+          totp_last_step: null,
+          updated_at: at,
+        });
+    },
+    /** Stored app secrets not sealed under this key (in the clear, or under another key), in id order after afterId. */
+    async listTotpSecretsNotUnderKey(
+      keyId: string,
+      afterId: string,
+      limit: number,
+    ): Promise<Array<{ id: string; totpSecret: string; totpKeyId: string | null }>> {
+      const records = await table()
+        .select('id', 'totp_secret', 'totp_key_id')
+        .whereNotNull('totp_secret')
+        .andWhere((query) => {
+          query.whereNull('totp_key_id').orWhereNot('totp_key_id', keyId);
+        })
+        .andWhere('id', '>', afterId)
+        .orderBy('id', 'asc')
+        .limit(limit);
+      return records.map((record) => ({
+        id: record.id,
+        totpSecret: record.totp_secret!,
+        totpKeyId: record.totp_key_id,
+      }));
+    },
+    /** Replaces a stored app secret by its re-sealed form, unless it changed meanwhile (re-enrolled, removed). */
+    async resealCitizenTotpSecret(id: string, previous: string, sealed: SealedSecret): Promise<boolean> {
+      const changed = await table()
+        .where({ id, totp_secret: previous })
+        .update({ totp_secret: sealed.value, totp_key_id: sealed.keyId });
+      return changed === 1;
     },
     async updateAlwaysSecondFactor(id: string, always: boolean, at: number): Promise<void> {
       await table().where({ id }).update({ always_second_factor: always, updated_at: at });

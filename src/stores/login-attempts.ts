@@ -178,9 +178,6 @@ export function loginAttemptStore(db: Database) {
      * expected status, stage and citizen; false when another request changed it first.
      */
     advanceLoginAttempt: advanceAttempt,
-    async deleteExpiredLoginAttempts(now: number): Promise<number> {
-      return table().where('expires_at', '<', now).delete();
-    },
   };
 }
 export type LoginAttemptStore = ReturnType<typeof loginAttemptStore>;

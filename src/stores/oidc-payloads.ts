@@ -115,9 +115,6 @@ export function oidcPayloadStore(db: Database) {
     async deleteOidcSessionsOfAccount(accountId: string): Promise<number> {
       return table().where({ type: 'Session', account_id: accountId }).delete();
     },
-    async deleteExpiredOidcPayloads(now: number): Promise<number> {
-      return table().whereNotNull('expires_at').andWhere('expires_at', '<', now).delete();
-    },
   };
 }
 export type OidcPayloadStore = ReturnType<typeof oidcPayloadStore>;

@@ -78,9 +78,6 @@ export function oneTimeCodeStore(db: Database) {
         .update({ used_at: at });
       return changed === 1;
     },
-    async deleteExpiredOneTimeCodes(before: number): Promise<number> {
-      return table().where('expires_at', '<', before).delete();
-    },
   };
 }
 export type OneTimeCodeStore = ReturnType<typeof oneTimeCodeStore>;

@@ -10,7 +10,7 @@ export interface CitizenRow {
   status: CitizenStatus;
   locale: string;
   passwordRecoveryRequired: boolean;
-  /** Base32 secret of the citizen's authenticator app, if enrolled. */
+  /** The citizen's authenticator-app secret if enrolled, sealed (AES-256-GCM) by the core. */
   totpSecret: string | null;
   /** The citizen asked for the second factor on every login, even at Basis webdiensten. */
   alwaysSecondFactor: boolean;

@@ -96,10 +96,6 @@ export function samlStore(db: Database) {
         return record?.response_xml ?? undefined;
       });
     },
-    async deleteExpiredSamlState(now: number): Promise<void> {
-      await db('saml_requests').where('expires_at', '<=', now).delete();
-      await db('saml_artifacts').where('expires_at', '<=', now).delete();
-    },
   };
 }
 export type SamlStore = ReturnType<typeof samlStore>;

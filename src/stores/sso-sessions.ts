@@ -105,11 +105,6 @@ export function ssoSessionStore(db: Database) {
       return sessions().where({ citizen_id: citizenId }).whereNull('ended_at').update({ ended_at: at });
     },
     /** Ended sessions and those past the absolute timeout go, with their participants. */
-    async deleteExpiredSsoSessions(startedBefore: number): Promise<number> {
-      const expired = sessions().where('authenticated_at', '<', startedBefore).orWhereNotNull('ended_at').select('id');
-      await participants().whereIn('session_id', expired.clone()).delete();
-      return sessions().whereIn('id', expired).delete();
-    },
     async addSsoParticipant(participant: SsoParticipantRow): Promise<void> {
       await participants()
         .insert({

@@ -2,7 +2,7 @@
 // old number, and ends other sessions. End to end against the running server, with a real relying
 // party for the OIDC session that must end.
 import { expect } from 'chai';
-import { createAuthenticatorApp } from '../../src/core/second-factor/authenticator-app.ts';
+import { createAuthenticatorAppService } from '../../src/services.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { testCitizens } from '../../seeds/development.ts';
 import { formActionEndingWith, type Page, type TestBrowser } from '../support/browser.ts';
@@ -232,7 +232,7 @@ for (const kind of databaseKinds) {
 
     it('asks the authenticator-app code of a citizen without SMS, and then sets the number', async () => {
       const citizen = await addTestCitizen(server);
-      const app = createAuthenticatorApp({ store: server.store, clock: systemClock, issuer: 'Poortwachter' });
+      const app = await createAuthenticatorAppService(server.config, server.store, systemClock);
       const secret = new URL(await app.enrol(citizen.row)).searchParams.get('secret')!;
       const newPhone = uniqueMobile();
       const browser = browserAt();

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { levels } from '../../src/core/levels.ts';
-import { createAuthenticatorApp } from '../../src/core/second-factor/authenticator-app.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { addCitizen } from '../../src/core/citizens.ts';
-import { createServices } from '../../src/services.ts';
+import { createAuthenticatorAppService, createServices } from '../../src/services.ts';
 import { testCitizens } from '../../seeds/development.ts';
 import { TestBrowser, formActionEndingWith } from '../support/browser.ts';
 import { databaseKinds } from '../support/databases.ts';
@@ -114,7 +113,7 @@ for (const kind of databaseKinds) {
         bsn: '999990639',
         phone: '+31622222222',
       });
-      const app = createAuthenticatorApp({ store: server.store, clock: systemClock, issuer: 'Poortwachter' });
+      const app = await createAuthenticatorAppService(server.config, server.store, systemClock);
       const secret = new URL(await app.enrol(citizen)).searchParams.get('secret')!;
       const rp = await RelyingParty.register(server, { level: 'midden' });
       const browser = new TestBrowser();
@@ -168,7 +167,7 @@ for (const kind of databaseKinds) {
         password: 'rivierduin-lantaarn-2026',
         bsn: '999991905',
       });
-      const app = createAuthenticatorApp({ store: server.store, clock: systemClock, issuer: 'Poortwachter' });
+      const app = await createAuthenticatorAppService(server.config, server.store, systemClock);
       const uri = await app.enrol(citizen);
       const secret = new URL(uri).searchParams.get('secret')!;
       const rp = await RelyingParty.register(server, { level: 'midden' });

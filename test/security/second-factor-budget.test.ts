@@ -3,8 +3,7 @@
 // buys no more guesses. A right code is refused too while the budget is spent, until it recovers.
 import { expect } from 'chai';
 import { addCitizen, setCitizenPhone } from '../../src/core/citizens.ts';
-import { createAuthenticatorApp } from '../../src/core/second-factor/authenticator-app.ts';
-import { createServices } from '../../src/services.ts';
+import { createAuthenticatorAppService, createServices } from '../../src/services.ts';
 import type { Page } from '../support/browser.ts';
 import { FakeClock } from '../support/clock.ts';
 import { RelyingParty, lastSmsCode, submitCode } from '../support/relying-party.ts';
@@ -30,7 +29,7 @@ describe('One budget of wrong second-factor codes', () => {
       password,
       bsn: nextTestBsn(),
     });
-    const app = createAuthenticatorApp({ store: server.store, clock, issuer: 'Poortwachter' });
+    const app = await createAuthenticatorAppService(server.config, server.store, clock);
     const secret = new URL(await app.enrol(citizen)).searchParams.get('secret')!;
     return { citizen, password, app, secret, services };
   }

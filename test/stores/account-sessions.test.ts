@@ -56,7 +56,7 @@ for (const kind of databaseKinds) {
     it('purges expired sessions and only those', async () => {
       await opened.store.insertAccountSession(session('old', 'c1', now - 1));
       await opened.store.insertAccountSession(session('live', 'c1', now + 1));
-      expect(await opened.store.deleteExpiredAccountSessions(now)).to.equal(1);
+      expect(await opened.store.purgeExpiredAccountSessions(now, 1000)).to.equal(1);
       expect(await opened.store.findAccountSession('live', now)).to.not.equal(undefined);
     });
   });

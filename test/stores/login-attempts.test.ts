@@ -117,7 +117,7 @@ for (const kind of databaseKinds) {
       const live = attempt({ expiresAt: start + 3000 });
       await opened.store.insertLoginAttempt(expired);
       await opened.store.insertLoginAttempt(live);
-      expect(await opened.store.deleteExpiredLoginAttempts(start + 2000)).to.equal(1);
+      expect(await opened.store.purgeExpiredLoginAttempts(start + 2000, 1000)).to.equal(1);
       expect(await opened.store.findLoginAttempt(expired.id)).to.equal(undefined);
       expect(await opened.store.findLoginAttempt(live.id)).to.not.equal(undefined);
     });

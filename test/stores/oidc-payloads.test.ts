@@ -107,7 +107,7 @@ for (const kind of databaseKinds) {
       await opened.store.upsertOidcPayload('AccessToken', 'old', {}, now - 1);
       await opened.store.upsertOidcPayload('AccessToken', 'live', {}, now + 1000);
       await opened.store.upsertOidcPayload('Grant', 'forever', {}, null);
-      expect(await opened.store.deleteExpiredOidcPayloads(now)).to.equal(1);
+      expect(await opened.store.purgeExpiredOidcPayloads(now, 1000)).to.equal(1);
       expect(await opened.store.findOidcPayload('AccessToken', 'live', now)).to.not.equal(undefined);
       expect(await opened.store.findOidcPayload('Grant', 'forever', now)).to.not.equal(undefined);
     });

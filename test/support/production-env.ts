@@ -12,6 +12,7 @@ export function productionEnv(): NodeJS.ProcessEnv {
     COOKIE_KEYS: `${secret('a')},${secret('b')}`,
     PAIRWISE_SALT: secret('c'),
     CODE_HASH_KEY: secret('d'),
+    TOTP_KEYS: `k2026:${Buffer.alloc(32, 'e').toString('base64')}`,
     SMS_GATEWAY: 'http',
     SMS_HTTP_URL: 'https://sms.example.nl/send',
     SMS_HTTP_AUTH_HEADER: 'Authorization',

@@ -1,6 +1,7 @@
 // SOAP 1.1 as SAML Bindings 3.2 uses it: one SAML message as the only child of the Body, faults for
 // messages we cannot read, and the request body read with the same size limit as any SAML XML.
 import type { Context } from 'koa';
+import { readBoundedBody } from '../../http/request-body.ts';
 import { elements, escapeXml, isElement, maxXmlBytes, ns, SamlRefused } from './xml.ts';
 
 export const soapEnvelope = (body: string): string =>
@@ -32,12 +33,7 @@ export function isSoapRequest(ctx: Pick<Context, 'get'>): boolean {
 /** The posted SOAP XML, refused past the SAML XML size limit while it arrives. */
 export async function readSoapBody(ctx: Context): Promise<string> {
   if (!isSoapRequest(ctx)) throw new SamlRefused('not_soap_xml', 415);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxXmlBytes) throw new SamlRefused('xml_too_large', 413);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readBoundedBody(ctx, maxXmlBytes);
+  if (!body) throw new SamlRefused('xml_too_large', 413);
+  return body.toString('utf8');
 }

@@ -89,6 +89,7 @@ describe('poortwachter outbox sms', () => {
       COOKIE_KEYS: secret,
       PAIRWISE_SALT: secret,
       CODE_HASH_KEY: secret,
+      TOTP_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
       SEED_TEST_DATA: 'false',
       DEMO_ENABLED: 'false',
       SMS_GATEWAY: 'http',
