@@ -23,6 +23,8 @@ export interface NewOidcWebdienst {
   jwks?: { keys: unknown[] };
   clientId?: string;
   clientSecret?: string;
+  /** A webdienst of the development seed: a production start refuses a database holding one. */
+  testData?: boolean;
 }
 
 export interface RegisteredOidcWebdienst {
@@ -120,22 +122,25 @@ export async function addOidcWebdienst(
     throw new ValidationError('admin.client_id_taken', `client_id ${clientId} is already registered`);
 
   const id = newId();
-  await deps.store.insertWebdienst({
-    id,
-    organisationId: organisation.id,
-    name,
-    protocol: 'oidc',
-    clientId,
-    minimumLevel: level,
-    federation: input.federation ?? null,
-    protocolMetadata: registration as unknown as Record<string, unknown>,
-    createdAt: deps.clock.now(),
-  });
+  await deps.store.insertWebdienst(
+    {
+      id,
+      organisationId: organisation.id,
+      name,
+      protocol: 'oidc',
+      clientId,
+      minimumLevel: level,
+      federation: input.federation ?? null,
+      protocolMetadata: registration as unknown as Record<string, unknown>,
+      createdAt: deps.clock.now(),
+    },
+    { testData: input.testData === true },
+  );
   await deps.audit.record({
     type: 'admin.webdienst_added',
     outcome: 'success',
     webdienstId: id,
-    details: { protocol: 'oidc', organisation: organisation.oin, level },
+    details: { protocol: 'oidc', organisation: organisation.oin, level, ...(input.testData ? { testData: true } : {}) },
   });
   const webdienst = (await deps.store.findWebdienstById(id))!;
   return { webdienst, clientId, ...(clientSecret ? { clientSecret } : {}) };

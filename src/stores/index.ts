@@ -12,6 +12,7 @@ import { organisationStore } from './organisations.ts';
 import { samlStore } from './saml.ts';
 import { smsOutboxStore } from './sms-outbox.ts';
 import { statusDisruptionStore } from './status-disruptions.ts';
+import { testDataStore } from './test-data.ts';
 import { ssoSessionStore } from './sso-sessions.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
@@ -25,6 +26,7 @@ export type { OneTimeCodeRow } from './one-time-codes.ts';
 export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
 export type { MaintenanceModeRow } from './maintenance-mode.ts';
 export type { StatusDisruptionRow } from './status-disruptions.ts';
+export type { TestDataRows } from './test-data.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 
@@ -45,6 +47,7 @@ function repositories(db: Database) {
     ...ssoSessionStore(db),
     ...maintenanceModeStore(db),
     ...statusDisruptionStore(db),
+    ...testDataStore(db),
   };
 }
 
