@@ -1,7 +1,8 @@
-// Two rules about what code does rather than what it imports, which an import graph cannot see, checked
-// on the TypeScript syntax tree (no type checking, so a comment that merely mentions them is not seen):
-// only config/ reads process.env (STYLE.md rule 8), and no front-end reads the citizen's BSN itself:
-// the core releases the subject (BSN or pseudonym) and the front-ends only format it (DESIGN.md 1).
+// Rules about what code does rather than what it imports, which an import graph cannot see, checked on
+// the TypeScript syntax tree (no type checking, so a comment that merely mentions them is not seen):
+// only config/ reads process.env (STYLE.md rule 8); no front-end reads the citizen's BSN itself: the
+// core releases the subject (BSN or pseudonym) and the front-ends only format it (DESIGN.md 1); and
+// the command line only reads from the store: its writes go through the core, which audits them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { expect } from 'chai';
@@ -75,6 +76,16 @@ function readsBsn(node: ts.Node): boolean {
   );
 }
 
+/** `store.x(...)` where x is not a read (find, list, count) or closing the store. */
+function writesThroughStore(node: ts.Node): boolean {
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return false;
+  const receiver = node.expression.expression;
+  const isStore =
+    (ts.isIdentifier(receiver) && receiver.text === 'store') ||
+    (ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'store');
+  return isStore && !/^(find|list|count|close$|ping$|pendingMigrations$)/.test(node.expression.name.text);
+}
+
 // The front-ends that still read the BSN themselves. When the core releases the subject, these lines
 // go and the list becomes empty; a new reader fails the test.
 const knownFrontendBsnReads = [
@@ -85,11 +96,34 @@ const knownFrontendBsnReads = [
 describe('architecture: what source files do (STYLE.md)', () => {
   const applicationFiles = ['src', 'seeds', 'bin'].flatMap(sourceFiles);
   const frontendFiles = sourceFiles('src/frontends');
+  const cliFiles = sourceFiles('src/cli');
 
   it('sees the files it checks', () => {
     // Guards the guard: an empty file list would let both rules pass.
     expect(applicationFiles).to.include.members(['src/server.ts', 'src/core/levels.ts', 'seeds/development.ts']);
     expect(frontendFiles).to.include.members(['src/frontends/oidc/provider.ts', 'src/frontends/saml/idp.ts']);
+    expect(cliFiles).to.include.members(['src/cli/main.ts', 'src/cli/citizen.ts']);
+  });
+
+  it('recognises a store write as the command line would make it, and lets reads through', () => {
+    const probe = ts.createSourceFile(
+      'probe.ts',
+      'store.updateAlwaysSecondFactor(id, true, now); deps.store.insertCitizen(c); store.findCitizenById(id); store.listWebdiensten(); store.close();',
+      ts.ScriptTarget.Latest,
+      true,
+    );
+    const writes: string[] = [];
+    const visit = (node: ts.Node): void => {
+      if (writesThroughStore(node)) writes.push(node.getText());
+      ts.forEachChild(node, visit);
+    };
+    visit(probe);
+    expect(writes).to.deep.equal(['store.updateAlwaysSecondFactor(id, true, now)', 'deps.store.insertCitizen(c)']);
+  });
+
+  it('lets the command line only read from the store: its writes go through the core and are audited', () => {
+    const writes = findNodes(cliFiles, writesThroughStore);
+    expect(writes, writes.join('\n')).to.deep.equal([]);
   });
 
   it('reads process.env only in config/ (dependencies are passed in, STYLE.md rule 8)', () => {

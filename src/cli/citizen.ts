@@ -1,9 +1,10 @@
 // `poortwachter citizen ...`: the help desk's and the developer's handling of citizen accounts.
-import { addCitizen, normaliseUsername, setCitizenPhone } from '../core/citizens.ts';
+import { addCitizen, setCitizenPhone } from '../core/citizens.ts';
 import { systemClock } from '../core/clock.ts';
 import { createAuthenticatorApp } from '../core/second-factor/authenticator-app.ts';
+import { enrolAuthenticatorApp, setAlwaysSecondFactor } from '../core/second-factor/operator-settings.ts';
 import { maskPhoneNumber as maskedPhone } from '../core/second-factor/sms-gateway.ts';
-import { required, services, UsageError, type Commands } from './command.ts';
+import { required, services, type Commands } from './command.ts';
 
 export const citizenUsage = `  citizen add --username U --password P --bsn BSN [--phone +31...]   (not in production)
   citizen set-phone --username U --phone +31...    (the number SMS codes go to)
@@ -44,20 +45,26 @@ export const citizenCommands: Commands = {
   },
   'citizen enrol-app': {
     options: { username: { type: 'string' } },
-    run: async ({ store, options }) => {
-      const citizen = await store.findCitizenByUsername(normaliseUsername(required(options, 'username')));
-      if (!citizen) throw new UsageError(`no citizen with username ${required(options, 'username')}`);
-      const uri = await createAuthenticatorApp({ store, clock: systemClock, issuer: 'Poortwachter' }).enrol(citizen);
-      return { username: citizen.username, otpauth_uri: uri };
+    run: async ({ config, store, options }) => {
+      const { adminDeps } = services(config, store);
+      const authenticatorApp = createAuthenticatorApp({ store, clock: systemClock, issuer: 'Poortwachter' });
+      const { username, otpauthUri } = await enrolAuthenticatorApp(
+        { ...adminDeps, authenticatorApp },
+        required(options, 'username'),
+      );
+      return { username, otpauth_uri: otpauthUri };
     },
   },
   'citizen always-second-factor': {
     options: { username: { type: 'string' }, off: { type: 'boolean' } },
-    run: async ({ store, options }) => {
-      const citizen = await store.findCitizenByUsername(normaliseUsername(required(options, 'username')));
-      if (!citizen) throw new UsageError(`no citizen with username ${required(options, 'username')}`);
-      await store.updateAlwaysSecondFactor(citizen.id, options.off !== true, systemClock.now());
-      return { username: citizen.username, always_second_factor: options.off !== true };
+    run: async ({ config, store, options }) => {
+      const { adminDeps } = services(config, store);
+      const { username, always } = await setAlwaysSecondFactor(
+        adminDeps,
+        required(options, 'username'),
+        options.off !== true,
+      );
+      return { username, always_second_factor: always };
     },
   },
 };
