@@ -1,6 +1,7 @@
 // The one typed configuration of Poortwachter: defaults < config file < environment variables.
 // This is the only module that reads process.env (STYLE.md rule 8); everything else gets a Config.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const environments = ['development', 'preproduction', 'production'] as const;
@@ -196,8 +197,16 @@ const schema = z.strictObject({
     totpKeysFile: z.string().min(1).optional(),
   }),
   sms,
-  seed: z.strictObject({ testData: z.boolean() }),
-  demo: z.strictObject({ enabled: z.boolean() }),
+  seed: z.strictObject({
+    testData: z.boolean(),
+    // The JSON file of test citizens, organisations and webdiensten written on an empty database.
+    file: z.string().min(1),
+  }),
+  demo: z.strictObject({
+    enabled: z.boolean(),
+    // The client_id of the registered OIDC webdienst that /demo logs in with (the seed registers it).
+    clientId: z.string().min(1),
+  }),
   shutdown: z.strictObject({
     // After SIGTERM, how long /readyz answers 503 while requests are still served, so that the load
     // balancer stops sending new ones before the port closes.
@@ -241,6 +250,9 @@ export type ConfigOverrides = DeepPartial<ConfigInput>;
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+// The seed file that comes with Poortwachter, wherever it is started from.
+const defaultSeedFile = fileURLToPath(new URL('../seeds/development.json', import.meta.url));
 
 function defaults(environment: Environment, port: number): ConfigInput {
   const production = environment === 'production';
@@ -289,8 +301,8 @@ function defaults(environment: Environment, port: number): ConfigInput {
     // DESIGN.md section 7: outboxes outside production; production has no default and must name its
     // real gateway (validation reports sms.gateway missing), hence the cast over the absent key.
     sms: { ...(production ? {} : { gateway: 'outbox' }), allowedCountryPrefixes: ['+31'] } as ConfigInput['sms'],
-    seed: { testData: !production },
-    demo: { enabled: !production },
+    seed: { testData: !production, file: defaultSeedFile },
+    demo: { enabled: !production, clientId: 'demo-webdienst' },
     shutdown: { drainSeconds: production ? 5 : 0, timeoutSeconds: 30 },
     metrics: { enabled: true },
     maintenance: { refreshSeconds: 5 },
@@ -335,6 +347,8 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   SMS_ALLOWED_PREFIXES: { path: 'sms.allowedCountryPrefixes', parse: parseList },
   SEED_TEST_DATA: { path: 'seed.testData', parse: parseBoolean },
   DEMO_ENABLED: { path: 'demo.enabled', parse: parseBoolean },
+  SEED_FILE: { path: 'seed.file', parse: String },
+  DEMO_CLIENT_ID: { path: 'demo.clientId', parse: String },
   SHUTDOWN_DRAIN_SECONDS: { path: 'shutdown.drainSeconds', parse: Number },
   SHUTDOWN_TIMEOUT_SECONDS: { path: 'shutdown.timeoutSeconds', parse: Number },
   METRICS_ENABLED: { path: 'metrics.enabled', parse: parseBoolean },

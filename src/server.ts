@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import { seedDevelopmentData } from '../seeds/development.ts';
+import { seedDevelopmentDatabase } from './admin/seed.ts';
 import { createApp } from './app.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { loadInstanceKeys } from './core/keys.ts';
 import { createMaintenanceMode } from './core/maintenance.ts';
+import { refuseTestDataInProduction } from './core/test-data.ts';
 import { backchannelLogoutNotifier } from './frontends/oidc/backchannel-logout.ts';
 import { createOidcProvider } from './frontends/oidc/provider.ts';
 import { createSingleLogout } from './core/sso/single-logout.ts';
@@ -44,8 +45,12 @@ export async function startServer(
   const store = openStore(config.databaseUrl);
   const applied = await store.migrate();
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  await refuseTestDataInProduction(store, config.environment).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const services = createServices(config, store, clock);
-  if (await seedDevelopmentData({ ...services.adminDeps, ...services.citizenDeps }, config))
+  if (await seedDevelopmentDatabase({ ...services.adminDeps, ...services.citizenDeps }, config))
     logger.info('development seed written');
   const keys = await loadInstanceKeys(config, store, clock);
   const maintenance = createMaintenanceMode({ store, clock, refreshSeconds: config.maintenance.refreshSeconds });

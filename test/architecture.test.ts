@@ -1,189 +1,152 @@
-// The import direction of STYLE.md, checked cheaply: "Imports point one way: frontends, account,
-// admin -> core -> stores. The core never imports a front-end." Plus two rules that follow from it:
-// only src/stores touches the database driver (STYLE.md rule 5), and only config/ reads process.env
-// (STYLE.md rule 8). The files are parsed with the TypeScript parser (no type checking), so
-// multi-line imports, `import type`, `export ... from` and dynamic `import()` are all seen, and a
-// comment that merely mentions process.env is not.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+// The layering of STYLE.md, checked by dependency-cruiser with the rules in .dependency-cruiser.json:
+// no import circles; the core free of Koa, HTTP, login pages, front-ends, gateways and the areas; only
+// src/stores touches the database driver; the front-ends ask the core rather than the stores; nothing
+// in the service imports the development seed. Violations that already existed when a rule was made
+// are listed in .dependency-cruiser-known-violations.json (dependency-cruiser's baseline): the list may
+// only shrink, and an entry that no longer occurs must be removed so it cannot hide a new one.
+// From the command line: npx depcruise src config seeds bin --config .dependency-cruiser.json
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import ts from 'typescript';
+import { cruise, type ICruiseOptions, type ICruiseResult, type IViolation } from 'dependency-cruiser';
+import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 
 const root = process.cwd();
+const scope = ['src', 'config', 'seeds', 'bin'];
 
-/** Every .ts/.js file under a folder of the repository, as a path relative to the root with `/`. */
-function sourceFiles(folder: string): string[] {
-  const entries = readdirSync(join(root, folder), { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && /\.(ts|mts|js|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .sort();
+/** One line per violation, the same for a fresh cruise and for an entry of the baseline. */
+function describeViolation(violation: IViolation): string {
+  const path = violation.cycle?.length
+    ? [violation.from, ...violation.cycle.map((step) => step.name)].join(' -> ')
+    : `${violation.from} -> ${violation.to}`;
+  return `${violation.rule.name}: ${path}`;
 }
 
-interface ParsedFile {
-  path: string;
-  source: ts.SourceFile;
-  /** Every module specifier: static imports and re-exports (type-only too), import(), require(). */
-  specifiers: string[];
+async function cruiseWithRules(folders: string[], baseDir: string): Promise<ICruiseResult> {
+  const options: ICruiseOptions = await extractDepcruiseOptions(join(root, '.dependency-cruiser.json'));
+  const reported = await cruise(folders, { ...options, baseDir });
+  if (typeof reported.output === 'string') throw new Error('dependency-cruiser returned a report, not a result');
+  return reported.output;
 }
 
-function parse(path: string): ParsedFile {
-  const source = ts.createSourceFile(path, readFileSync(join(root, path), 'utf8'), ts.ScriptTarget.Latest, true);
-  const specifiers: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if (
-      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
-      node.moduleSpecifier &&
-      ts.isStringLiteral(node.moduleSpecifier)
-    ) {
-      specifiers.push(node.moduleSpecifier.text);
-    } else if (
-      ts.isImportEqualsDeclaration(node) &&
-      ts.isExternalModuleReference(node.moduleReference) &&
-      ts.isStringLiteral(node.moduleReference.expression)
-    ) {
-      specifiers.push(node.moduleReference.expression.text);
-    } else if (
-      ts.isCallExpression(node) &&
-      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
-        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
-    ) {
-      const [argument] = node.arguments;
-      if (argument && ts.isStringLiteralLike(argument)) specifiers.push(argument.text);
-    } else if (
-      ts.isImportTypeNode(node) &&
-      ts.isLiteralTypeNode(node.argument) &&
-      ts.isStringLiteral(node.argument.literal)
-    ) {
-      specifiers.push(node.argument.literal.text); // type X = import('../core/levels.ts').Level
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return { path, source, specifiers };
+function knownViolations(): string[] {
+  const baseline = JSON.parse(
+    readFileSync(join(root, '.dependency-cruiser-known-violations.json'), 'utf8'),
+  ) as IViolation[];
+  return baseline.map(describeViolation).sort();
 }
 
-/** The repository path a relative specifier points at, or undefined for a package or node: built-in. */
-function target(file: string, specifier: string): string | undefined {
-  if (!specifier.startsWith('.')) return undefined;
-  return relative(root, resolve(root, dirname(file), specifier))
-    .split(sep)
-    .join('/');
-}
-
-/** The area of src a path belongs to: 'core', 'stores', 'frontends', ...; 'root' for src/app.ts and friends. */
-function areaOf(path: string): string | undefined {
-  const parts = path.split('/');
-  if (parts[0] !== 'src') return parts[0]; // config, seeds, ...
-  return parts.length > 2 ? parts[1] : 'root';
-}
-
-function packageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
-}
-
-const databasePackages = new Set(['knex', 'pg', 'pg-pool', 'pg-cursor', 'sqlite3', 'better-sqlite3']);
-
-const files = sourceFiles('src').map(parse);
-const applicationFiles = [...files, ...['seeds', 'bin'].flatMap(sourceFiles).map(parse)];
-
-type Violation = string;
-
-function importViolations(
-  scope: ParsedFile[],
-  isForbidden: (file: string, specifier: string) => string | undefined,
-): Violation[] {
-  const violations: Violation[] = [];
-  for (const file of scope) {
-    for (const specifier of file.specifiers) {
-      const reason = isForbidden(file.path, specifier);
-      if (reason) violations.push(`${file.path} imports '${specifier}' (${reason})`);
-    }
-  }
-  return violations;
-}
-
-describe('architecture: imports point one way (STYLE.md)', () => {
-  it('reads the import lines of every source file under src/', () => {
-    // Guards the guard: an empty file list or a parser that sees nothing would let every rule pass.
-    const areas = new Set(files.map((file) => areaOf(file.path)));
-    for (const area of ['core', 'stores', 'frontends', 'admin', 'account', 'http'])
-      expect(areas, `no files found in src/${area}`).to.include(area);
-    const database = files.find((file) => file.path === 'src/stores/database.ts');
-    expect(database?.specifiers).to.include('knex');
+describe('architecture: imports point one way (STYLE.md, checked by dependency-cruiser)', () => {
+  let result: ICruiseResult;
+  before(async function () {
+    this.timeout(60_000);
+    result = await cruiseWithRules(scope, root);
   });
 
-  it('lets only src/stores import the database driver (knex, pg, sqlite3)', () => {
-    const violations = importViolations(applicationFiles, (file, specifier) =>
-      databasePackages.has(packageName(specifier)) && !file.startsWith('src/stores/')
-        ? 'only src/stores may touch the database'
-        : undefined,
-    );
-    expect(violations, violations.join('\n')).to.deep.equal([]);
+  it('reads the imports of every source file, type-only imports and npm packages included', () => {
+    // Guards the guard: a cruise that saw no files, or no packages, would let every rule pass.
+    const sources = new Set(result.modules.map((module) => module.source));
+    for (const file of ['src/core/levels.ts', 'src/stores/database.ts', 'src/frontends/saml/idp.ts', 'config/index.ts'])
+      expect(sources, `${file} was not cruised`).to.include(file);
+    const database = result.modules.find((module) => module.source === 'src/stores/database.ts');
+    expect(database?.dependencies.map((dependency) => dependency.module)).to.include('knex');
+    expect(result.summary.ruleSetUsed?.forbidden?.map((rule) => rule.name)).to.have.members([
+      'no-circular',
+      'core-stays-protocol-neutral',
+      'only-stores-touch-the-database',
+      'stores-at-the-bottom',
+      'front-ends-ask-the-core',
+      'no-seeds-in-src',
+    ]);
   });
 
-  it('keeps the core free of front-ends, the admin, the citizen pages and the demo', () => {
-    const forbidden = new Set(['frontends', 'admin', 'account', 'demo', 'root']);
-    const violations = importViolations(
-      files.filter((file) => file.path.startsWith('src/core/')),
-      (file, specifier) => {
-        const to = target(file, specifier);
-        const area = to && areaOf(to);
-        if (!to || !area || !forbidden.has(area)) return undefined;
-        return area === 'root'
-          ? `the core must not import the composition root ${to}`
-          : `the core must not import src/${area}`;
-      },
-    );
-    expect(violations, violations.join('\n')).to.deep.equal([]);
+  it('finds no violation of the rules beyond the known ones', () => {
+    const known = new Set(knownViolations());
+    const found = result.summary.violations.map(describeViolation);
+    const fresh = found.filter((violation) => !known.has(violation));
+    expect(fresh, `new violations of .dependency-cruiser.json:\n  ${fresh.join('\n  ')}`).to.deep.equal([]);
   });
 
-  it('keeps src/stores at the bottom: it imports nothing else from src, config or seeds', () => {
-    const violations = importViolations(
-      files.filter((file) => file.path.startsWith('src/stores/')),
-      (file, specifier) => {
-        const to = target(file, specifier);
-        if (!to || to.startsWith('src/stores/')) return undefined;
-        return `src/stores must not import ${to.startsWith('src/') ? `src/${areaOf(to)}` : to}`;
-      },
-    );
-    expect(violations, violations.join('\n')).to.deep.equal([]);
+  it('lists only known violations that still occur (the baseline shrinks as they are fixed)', () => {
+    const found = new Set(result.summary.violations.map(describeViolation));
+    const stale = knownViolations().filter((violation) => !found.has(violation));
+    expect(
+      stale,
+      `fixed; remove from .dependency-cruiser-known-violations.json:\n  ${stale.join('\n  ')}`,
+    ).to.deep.equal([]);
   });
 
-  it('reads process.env only in config/ (dependencies are passed in, STYLE.md rule 8)', () => {
-    const violations: Violation[] = [];
-    for (const file of applicationFiles) {
-      const visit = (node: ts.Node): void => {
-        const isProcess = (expression: ts.Node): boolean =>
-          ts.isIdentifier(expression) && expression.text === 'process';
-        const readsEnv =
-          (ts.isPropertyAccessExpression(node) && isProcess(node.expression) && node.name.text === 'env') ||
-          (ts.isElementAccessExpression(node) &&
-            isProcess(node.expression) &&
-            ts.isStringLiteralLike(node.argumentExpression) &&
-            node.argumentExpression.text === 'env') ||
-          (ts.isVariableDeclaration(node) &&
-            node.initializer !== undefined &&
-            isProcess(node.initializer) &&
-            ts.isObjectBindingPattern(node.name) &&
-            node.name.elements.some((element) => (element.propertyName ?? element.name).getText() === 'env')) ||
-          (ts.isImportDeclaration(node) &&
-            ts.isStringLiteral(node.moduleSpecifier) &&
-            ['process', 'node:process'].includes(node.moduleSpecifier.text) &&
-            node.importClause?.namedBindings !== undefined &&
-            ts.isNamedImports(node.importClause.namedBindings) &&
-            node.importClause.namedBindings.elements.some(
-              (element) => (element.propertyName ?? element.name).text === 'env',
-            ));
-        if (readsEnv) {
-          const { line, character } = file.source.getLineAndCharacterOfPosition(node.getStart());
-          violations.push(`${file.path}:${line + 1}:${character + 1} reads process.env`);
-        }
-        ts.forEachChild(node, visit);
-      };
-      visit(file.source);
-    }
-    expect(violations, violations.join('\n')).to.deep.equal([]);
+  describe('each rule catches what it forbids (a small tree with one violation per rule)', () => {
+    let fixture: string;
+    let violations: string[];
+    const files: Record<string, string> = {
+      'config/index.ts': 'export const port = 3000;\n',
+      'seeds/development.ts': "export const testCitizens = ['test-basis'];\n",
+      'src/http/cookies.ts': "export const cookieName = 'sso';\n",
+      'src/stores/rows.ts': "import { port } from '../../config/index.ts';\nexport const rows = [port];\n",
+      'src/core/decides.ts':
+        "import type { Context } from 'koa';\nimport { cookieName } from '../http/cookies.ts';\n" +
+        "import { rows } from '../stores/rows.ts';\nexport const decide = (ctx: Context) => [ctx, cookieName, rows];\n",
+      'src/admin/report.ts':
+        "import knex from 'knex';\nimport { DatabaseSync } from 'node:sqlite';\nexport const db = [knex, DatabaseSync];\n",
+      'src/frontends/oidc/claims.ts': "import { rows } from '../../stores/rows.ts';\nexport const claims = rows;\n",
+      'src/app.ts': "import { testCitizens } from '../seeds/development.ts';\nexport const app = testCitizens;\n",
+      'src/login/password.ts':
+        "import { secondFactor } from './second-factor.ts';\nexport const password = () => secondFactor;\n",
+      'src/login/second-factor.ts':
+        "import { password } from './password.ts';\nexport const secondFactor = () => password;\n",
+    };
+
+    before(async function () {
+      this.timeout(60_000);
+      mkdirSync(join(root, '.tmp'), { recursive: true });
+      fixture = mkdtempSync(join(root, '.tmp', 'architecture-'));
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(fixture, path)), { recursive: true });
+        writeFileSync(join(fixture, path), text);
+      }
+      const cruised = await cruiseWithRules(['src', 'config', 'seeds'], fixture);
+      violations = cruised.summary.violations.map((violation) =>
+        describeViolation(violation).replace(/\S*node_modules\/([^/]+)\/\S*/, 'node_modules/$1'),
+      );
+    });
+    after(() => rmSync(fixture, { recursive: true, force: true }));
+
+    it('refuses an import circle', () => {
+      expect(violations).to.include(
+        'no-circular: src/login/password.ts -> src/login/second-factor.ts -> src/login/password.ts',
+      );
+    });
+
+    it('refuses Koa and the HTTP layer in the core, and lets it use the stores', () => {
+      expect(violations).to.include.members([
+        'core-stays-protocol-neutral: src/core/decides.ts -> node_modules/koa',
+        'core-stays-protocol-neutral: src/core/decides.ts -> src/http/cookies.ts',
+      ]);
+      expect(violations.filter((line) => line.includes('src/core/decides.ts -> src/stores'))).to.deep.equal([]);
+    });
+
+    it('refuses the database driver (knex, node:sqlite) outside src/stores', () => {
+      expect(violations).to.include.members([
+        'only-stores-touch-the-database: src/admin/report.ts -> node_modules/knex',
+        'only-stores-touch-the-database: src/admin/report.ts -> node:sqlite',
+      ]);
+    });
+
+    it('refuses configuration in src/stores', () => {
+      expect(violations).to.include('stores-at-the-bottom: src/stores/rows.ts -> config/index.ts');
+    });
+
+    it('refuses a front-end that reads the stores itself', () => {
+      expect(violations).to.include('front-ends-ask-the-core: src/frontends/oidc/claims.ts -> src/stores/rows.ts');
+    });
+
+    it('refuses the development seed in the service', () => {
+      expect(violations).to.include('no-seeds-in-src: src/app.ts -> seeds/development.ts');
+    });
+
+    it('reports nothing else in the small tree', () => {
+      expect(violations).to.have.length(8, violations.join('\n'));
+    });
   });
 });

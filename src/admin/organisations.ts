@@ -11,6 +11,8 @@ export interface NewOrganisation {
   oin: string;
   publicTask?: string;
   bsnEntitled: boolean;
+  /** An organisation of the development seed: a production start refuses a database holding one. */
+  testData?: boolean;
 }
 
 export interface AdminDeps {
@@ -34,11 +36,15 @@ export async function addOrganisation(deps: AdminDeps, input: NewOrganisation): 
     bsnEntitled: input.bsnEntitled,
     createdAt: deps.clock.now(),
   };
-  await deps.store.insertOrganisation(organisation);
+  await deps.store.insertOrganisation(organisation, { testData: input.testData === true });
   await deps.audit.record({
     type: 'admin.organisation_added',
     outcome: 'success',
-    details: { oin: organisation.oin, bsnEntitled: organisation.bsnEntitled },
+    details: {
+      oin: organisation.oin,
+      bsnEntitled: organisation.bsnEntitled,
+      ...(input.testData ? { testData: true } : {}),
+    },
   });
   return organisation;
 }

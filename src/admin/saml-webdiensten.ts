@@ -6,8 +6,13 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config/index.ts';
 import { ValidationError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { isLevelName, levels, type LevelName } from '../core/levels.ts';
-import { parseSpMetadata, type ResponseBinding, type SamlRegistration } from '../frontends/saml/sp-metadata.ts';
+import { offeredLevelName } from '../core/levels.ts';
+import {
+  parseSpMetadata,
+  samlRegistrationOf,
+  type ResponseBinding,
+  type SamlRegistration,
+} from '../frontends/saml/sp-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
 import type { AdminDeps } from './organisations.ts';
 import { assertRegistrableUri } from './webdiensten.ts';
@@ -104,9 +109,8 @@ export async function addSamlWebdienst(
   const name = input.name.trim();
   if (name.length < 2 || name.length > 200)
     throw new ValidationError('admin.invalid_name', 'webdienst name must be 2 to 200 characters');
-  const level: LevelName = (input.level ?? 'basis').toLowerCase() as LevelName;
-  if (!isLevelName(level) || !levels[level].offered)
-    throw new ValidationError('admin.invalid_level', `--level must be basis or midden, not "${input.level}"`);
+  const level = offeredLevelName(input.level);
+  if (!level) throw new ValidationError('admin.invalid_level', `--level must be basis or midden, not "${input.level}"`);
   if (input.federation !== undefined && !/^[a-z0-9][a-z0-9-]{0,99}$/.test(input.federation))
     throw new ValidationError('admin.invalid_federation', 'federation names are lower-case letters, digits and dashes');
   const responseBinding = checkResponseBinding(input.responseBinding, 'artifact');
@@ -126,7 +130,7 @@ export async function addSamlWebdienst(
     clientId: registration.entityId,
     minimumLevel: level,
     federation: input.federation ?? null,
-    protocolMetadata: registration as unknown as Record<string, unknown>,
+    protocolMetadata: registration,
     createdAt: deps.clock.now(),
   });
   await deps.audit.record({
@@ -163,7 +167,7 @@ export async function updateSamlWebdienst(
       'admin.unknown_webdienst',
       `no SAML webdienst with entityID ${input.entityId}; register it with "webdienst add-saml"`,
     );
-  const current = webdienst.protocolMetadata as unknown as SamlRegistration;
+  const current = samlRegistrationOf(webdienst);
   const responseBinding = checkResponseBinding(input.responseBinding, current.responseBinding);
   const registration = await registrationFrom(deps, input, responseBinding);
   // The entityID is the webdienst's identity (the Issuer it is found by): a new one is a new registration.
@@ -172,12 +176,7 @@ export async function updateSamlWebdienst(
       'admin.invalid_saml_metadata',
       `invalid SAML metadata: it is for entityID ${registration.entityId}, not ${input.entityId}`,
     );
-  if (
-    !(await deps.store.updateWebdienstProtocolMetadata(
-      webdienst.id,
-      registration as unknown as Record<string, unknown>,
-    ))
-  ) {
+  if (!(await deps.store.updateWebdienstProtocolMetadata(webdienst.id, registration))) {
     throw new ValidationError(
       'admin.unknown_webdienst',
       `the webdienst with entityID ${input.entityId} was removed meanwhile`,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/index.ts';
 import { ValidationError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { isLevelName, levels, type LevelName } from '../core/levels.ts';
+import { offeredLevelName } from '../core/levels.ts';
 import type { OidcRegistration } from '../frontends/oidc/client-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
 import { builtInOrganisationOin } from '../stores/built-in.ts';
@@ -23,6 +23,8 @@ export interface NewOidcWebdienst {
   jwks?: { keys: unknown[] };
   clientId?: string;
   clientSecret?: string;
+  /** A webdienst of the development seed: a production start refuses a database holding one. */
+  testData?: boolean;
 }
 
 export interface RegisteredOidcWebdienst {
@@ -68,9 +70,8 @@ export async function addOidcWebdienst(
     throw new ValidationError('admin.invalid_name', 'webdienst name must be 2 to 200 characters');
   if (input.redirectUris.length === 0)
     throw new ValidationError('admin.missing_redirect_uri', 'at least one --redirect-uri is required');
-  const level: LevelName = (input.level ?? 'basis').toLowerCase() as LevelName;
-  if (!isLevelName(level) || !levels[level].offered)
-    throw new ValidationError('admin.invalid_level', `--level must be basis or midden, not "${input.level}"`);
+  const level = offeredLevelName(input.level);
+  if (!level) throw new ValidationError('admin.invalid_level', `--level must be basis or midden, not "${input.level}"`);
   const auth = input.auth ?? (deps.environment === 'production' ? 'private_key_jwt' : 'client_secret_basic');
   if (auth !== 'private_key_jwt' && auth !== 'client_secret_basic')
     throw new ValidationError(
@@ -120,22 +121,25 @@ export async function addOidcWebdienst(
     throw new ValidationError('admin.client_id_taken', `client_id ${clientId} is already registered`);
 
   const id = newId();
-  await deps.store.insertWebdienst({
-    id,
-    organisationId: organisation.id,
-    name,
-    protocol: 'oidc',
-    clientId,
-    minimumLevel: level,
-    federation: input.federation ?? null,
-    protocolMetadata: registration as unknown as Record<string, unknown>,
-    createdAt: deps.clock.now(),
-  });
+  await deps.store.insertWebdienst(
+    {
+      id,
+      organisationId: organisation.id,
+      name,
+      protocol: 'oidc',
+      clientId,
+      minimumLevel: level,
+      federation: input.federation ?? null,
+      protocolMetadata: registration,
+      createdAt: deps.clock.now(),
+    },
+    { testData: input.testData === true },
+  );
   await deps.audit.record({
     type: 'admin.webdienst_added',
     outcome: 'success',
     webdienstId: id,
-    details: { protocol: 'oidc', organisation: organisation.oin, level },
+    details: { protocol: 'oidc', organisation: organisation.oin, level, ...(input.testData ? { testData: true } : {}) },
   });
   const webdienst = (await deps.store.findWebdienstById(id))!;
   return { webdienst, clientId, ...(clientSecret ? { clientSecret } : {}) };

@@ -2,6 +2,7 @@
 import { addCitizen, normaliseUsername, setCitizenPhone } from '../core/citizens.ts';
 import { systemClock } from '../core/clock.ts';
 import { liftPasswordBlock } from '../core/login/password-step.ts';
+import { enrolAuthenticatorApp, setAlwaysSecondFactor } from '../core/second-factor/operator-settings.ts';
 import { maskPhoneNumber as maskedPhone } from '../core/second-factor/sms-gateway.ts';
 import { createAuthenticatorAppService } from '../services.ts';
 import { required, services, UsageError, type Commands } from './command.ts';
@@ -47,19 +48,25 @@ export const citizenCommands: Commands = {
   'citizen enrol-app': {
     options: { username: { type: 'string' } },
     run: async ({ config, store, options }) => {
-      const citizen = await store.findCitizenByUsername(normaliseUsername(required(options, 'username')));
-      if (!citizen) throw new UsageError(`no citizen with username ${required(options, 'username')}`);
-      const uri = await (await createAuthenticatorAppService(config, store, systemClock)).enrol(citizen);
-      return { username: citizen.username, otpauth_uri: uri };
+      const { adminDeps } = services(config, store);
+      const authenticatorApp = await createAuthenticatorAppService(config, store, systemClock);
+      const { username, otpauthUri } = await enrolAuthenticatorApp(
+        { ...adminDeps, authenticatorApp },
+        required(options, 'username'),
+      );
+      return { username, otpauth_uri: otpauthUri };
     },
   },
   'citizen always-second-factor': {
     options: { username: { type: 'string' }, off: { type: 'boolean' } },
-    run: async ({ store, options }) => {
-      const citizen = await store.findCitizenByUsername(normaliseUsername(required(options, 'username')));
-      if (!citizen) throw new UsageError(`no citizen with username ${required(options, 'username')}`);
-      await store.updateAlwaysSecondFactor(citizen.id, options.off !== true, systemClock.now());
-      return { username: citizen.username, always_second_factor: options.off !== true };
+    run: async ({ config, store, options }) => {
+      const { adminDeps } = services(config, store);
+      const { username, always } = await setAlwaysSecondFactor(
+        adminDeps,
+        required(options, 'username'),
+        options.off !== true,
+      );
+      return { username, always_second_factor: always };
     },
   },
   'citizen unblock': {

@@ -2,6 +2,7 @@
 // (bad arguments: the message and exit status 2, README "Command line").
 import type { Config } from '../../config/index.ts';
 import { createServices } from '../services.ts';
+import { auditLogOf, createAuditLog, type AuditLog } from '../core/audit.ts';
 import { systemClock } from '../core/clock.ts';
 import type { Store } from '../stores/index.ts';
 
@@ -39,5 +40,20 @@ export function isoTime(value: string, option: string): number {
 
 export const iso = (at: number | null): string | null => (at === null ? null : new Date(at).toISOString());
 
-/** The core services a command writes through (validated and audited), on the command's store. */
-export const services = (config: Config, store: Store) => createServices(config, store, systemClock);
+/** The audit log of the command line: every event names the actor `cli`. */
+export const cliAudit = (store: Store): AuditLog => auditLogOf('cli', createAuditLog(store, systemClock));
+
+/**
+ * The core services a command writes through (validated and audited as the actor `cli`), on the
+ * command's store. Commands write only through these, never through the store itself.
+ */
+export function services(config: Config, store: Store) {
+  const built = createServices(config, store, systemClock);
+  const audit = cliAudit(store);
+  return {
+    ...built,
+    audit,
+    adminDeps: { ...built.adminDeps, audit },
+    citizenDeps: { ...built.citizenDeps, audit },
+  };
+}

@@ -4,10 +4,11 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config/index.ts';
 import { PoortwachterError } from '../core/errors.ts';
+import { applyMigrations } from '../admin/migrations.ts';
 import { openStore } from '../stores/index.ts';
 import { auditCommands, auditUsage } from './audit.ts';
 import { citizenCommands, citizenUsage } from './citizen.ts';
-import { UsageError, type Commands, type Options } from './command.ts';
+import { cliAudit, UsageError, type Commands, type Options } from './command.ts';
 import { maintenanceCommands, maintenanceUsage } from './maintenance.ts';
 import { organisationCommands, organisationUsage } from './organisation.ts';
 import { outboxCommands, outboxUsage } from './outbox.ts';
@@ -31,7 +32,7 @@ and an optional JSON file named by POORTWACHTER_CONFIG; see README.md.`;
 const commands: Commands = {
   migrate: {
     options: {},
-    run: async ({ store }) => ({ applied: await store.migrate() }),
+    run: async ({ store }) => ({ applied: await applyMigrations({ store, audit: cliAudit(store) }) }),
   },
   ...organisationCommands,
   ...webdienstCommands,
@@ -91,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     const store = openStore(config.databaseUrl);
     try {
       // `migrate` reports what it applied itself; every other command first brings the schema up to date.
-      if (name !== 'migrate') await store.migrate();
+      if (name !== 'migrate') await applyMigrations({ store, audit: cliAudit(store) });
       const result = await command.run({ config, store, options: values });
       print(result, json);
       // A check that found a problem (audit verify) says so in its exit status too.

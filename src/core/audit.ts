@@ -55,3 +55,11 @@ export function createAuditLog(store: Pick<Store, 'insertAuditEvent'>, clock: Cl
     },
   };
 }
+
+/**
+ * The audit log of one actor (`cli` for the command line): every event it records names who acted,
+ * in details.actor, so an operator's change is told apart from the citizen's own and the service's.
+ */
+export function auditLogOf(actor: string, audit: AuditLog): AuditLog {
+  return { record: (event) => audit.record({ ...event, details: { ...event.details, actor } }) };
+}

@@ -28,6 +28,8 @@ export interface NewCitizen {
   phone?: string;
   status?: CitizenStatus;
   locale?: 'nl' | 'en';
+  /** A fictitious citizen of the development seed: a production start refuses a database holding one. */
+  testData?: boolean;
 }
 
 export interface CitizenDeps {
@@ -63,8 +65,13 @@ export async function addCitizen(deps: CitizenDeps, input: NewCitizen): Promise<
     createdAt: now,
     updatedAt: now,
   } satisfies Omit<CitizenRow, 'passwordRecoveryRequired' | 'totpSecret' | 'alwaysSecondFactor'>;
-  await deps.store.insertCitizen(citizen);
-  await deps.audit.record({ type: 'citizen.created', outcome: 'success', citizenId: citizen.id });
+  await deps.store.insertCitizen(citizen, { testData: input.testData === true });
+  await deps.audit.record({
+    type: 'citizen.created',
+    outcome: 'success',
+    citizenId: citizen.id,
+    ...(input.testData ? { details: { testData: true } } : {}),
+  });
   return { ...citizen, passwordRecoveryRequired: false, totpSecret: null, alwaysSecondFactor: false };
 }
 

@@ -1,6 +1,9 @@
 // Levels of assurance, DESIGN.md section 2: the SAML class URIs are the one vocabulary for both protocols.
+import { z } from 'zod';
+
 export const levelNames = ['basis', 'midden', 'substantieel', 'hoog'] as const;
-export type LevelName = (typeof levelNames)[number];
+export const levelNameSchema = z.enum(levelNames);
+export type LevelName = z.infer<typeof levelNameSchema>;
 
 export interface Level {
   name: LevelName;
@@ -44,7 +47,13 @@ export const levels: Record<LevelName, Level> = {
 export const levelUris = levelNames.map((name) => levels[name].uri);
 
 export function isLevelName(value: unknown): value is LevelName {
-  return typeof value === 'string' && (levelNames as readonly string[]).includes(value);
+  return levelNameSchema.safeParse(value).success;
+}
+
+/** A webdienst's minimum level as an operator gives it (any case): a level Poortwachter offers today. */
+export function offeredLevelName(value: string | undefined): LevelName | undefined {
+  const parsed = levelNameSchema.safeParse((value ?? 'basis').toLowerCase());
+  return parsed.success && levels[parsed.data].offered ? parsed.data : undefined;
 }
 
 /** Finds a level by its class URI or eIDAS alias (accepted in requests, DESIGN.md section 2). */

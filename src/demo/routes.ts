@@ -7,7 +7,6 @@ import { PoortwachterError } from '../core/errors.ts';
 import { levelFromUri } from '../core/levels.ts';
 import { render } from '../http/views.ts';
 import type { Store } from '../stores/index.ts';
-import { demoClientId } from '../../seeds/development.ts';
 
 const flowCookie = 'demo_flow';
 
@@ -20,6 +19,7 @@ export function demoRoutes({
 }): Router {
   const router = new Router({ prefix: '/demo' });
   const redirectUri = `${config.publicUrl}/demo/callback`;
+  const demoClientId = config.demo.clientId;
   let discovered: Promise<oidc.Configuration> | undefined;
 
   async function client(): Promise<oidc.Configuration> {

@@ -15,6 +15,7 @@ interface CitizenRecord {
   totp_key_id: string | null;
   totp_last_step: number | null;
   always_second_factor: boolean | number;
+  test_data?: boolean | number;
   created_at: number;
   updated_at: number;
 }
@@ -56,8 +57,10 @@ export function citizenStore(db: Database) {
       .first(),
   );
   return {
+    /** testData marks a citizen of the development seed (a production start refuses it). */
     async insertCitizen(
       citizen: Omit<CitizenRow, 'passwordRecoveryRequired' | 'totpSecret' | 'alwaysSecondFactor'>,
+      options: { testData?: boolean } = {},
     ): Promise<void> {
       await table().insert({
         id: citizen.id,
@@ -68,6 +71,7 @@ export function citizenStore(db: Database) {
         status: citizen.status,
         locale: citizen.locale,
         password_recovery_required: false,
+        test_data: options.testData ?? false,
         created_at: citizen.createdAt,
         updated_at: citizen.updatedAt,
       });

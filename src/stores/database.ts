@@ -13,6 +13,7 @@ import * as saml from './migrations/005-saml.ts';
 import * as auditChain from './migrations/007-audit-chain.ts';
 import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
+import * as testData from './migrations/014-test-data.ts';
 import * as totpKeyId from './migrations/017-totp-key-id.ts';
 
 export type Database = Knex;
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007-audit-chain': auditChain,
   '008-sso-sessions': ssoSessions,
   '009-maintenance-and-status': maintenanceAndStatus,
+  '014-test-data': testData,
   '017-totp-key-id': totpKeyId,
 };
 

@@ -13,6 +13,7 @@ import { organisationStore } from './organisations.ts';
 import { samlStore } from './saml.ts';
 import { smsOutboxStore } from './sms-outbox.ts';
 import { statusDisruptionStore } from './status-disruptions.ts';
+import { testDataStore } from './test-data.ts';
 import { ssoSessionStore } from './sso-sessions.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
@@ -27,6 +28,7 @@ export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
 export type { MaintenanceModeRow } from './maintenance-mode.ts';
 export type { StatusDisruptionRow } from './status-disruptions.ts';
 export type { SsoSessionExpiry } from './housekeeping.ts';
+export type { TestDataRows } from './test-data.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 
@@ -48,6 +50,7 @@ function repositories(db: Database) {
     ...maintenanceModeStore(db),
     ...statusDisruptionStore(db),
     ...housekeepingStore(db),
+    ...testDataStore(db),
   };
 }
 

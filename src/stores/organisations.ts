@@ -8,6 +8,7 @@ interface OrganisationRecord {
   name: string;
   public_task: string;
   bsn_entitled: boolean | number;
+  test_data?: boolean | number;
   created_at: number;
 }
 
@@ -25,13 +26,15 @@ export function toOrganisationRow(record: OrganisationRecord): OrganisationRow {
 export function organisationStore(db: Database) {
   const table = () => db<OrganisationRecord>('organisations');
   return {
-    async insertOrganisation(organisation: OrganisationRow): Promise<void> {
+    /** testData marks an organisation of the development seed (a production start refuses it). */
+    async insertOrganisation(organisation: OrganisationRow, options: { testData?: boolean } = {}): Promise<void> {
       await table().insert({
         id: organisation.id,
         oin: organisation.oin,
         name: organisation.name,
         public_task: organisation.publicTask,
         bsn_entitled: organisation.bsnEntitled,
+        test_data: options.testData ?? false,
         created_at: organisation.createdAt,
       });
     },

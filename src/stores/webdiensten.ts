@@ -12,6 +12,7 @@ interface WebdienstRecord {
   minimum_level: string;
   federation: string | null;
   protocol_metadata: string;
+  test_data?: boolean | number;
   created_at: number;
 }
 
@@ -80,7 +81,8 @@ export function webdienstStore(db: Database) {
     return row;
   }
   return {
-    async insertWebdienst(webdienst: WebdienstRow): Promise<void> {
+    /** testData marks a webdienst of the development seed (a production start refuses it). */
+    async insertWebdienst(webdienst: WebdienstRow, options: { testData?: boolean } = {}): Promise<void> {
       await db<WebdienstRecord>('webdiensten').insert({
         id: webdienst.id,
         organisation_id: webdienst.organisationId,
@@ -90,6 +92,7 @@ export function webdienstStore(db: Database) {
         minimum_level: webdienst.minimumLevel,
         federation: webdienst.federation,
         protocol_metadata: JSON.stringify(webdienst.protocolMetadata),
+        test_data: options.testData ?? false,
         created_at: webdienst.createdAt,
       });
       cache.clear();

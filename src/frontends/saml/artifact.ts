@@ -7,7 +7,7 @@ import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { artifactResolutionIndex, type SamlIdp } from './idp.ts';
 import { samlId, statusCodes } from './response.ts';
 import { signElement, verifyEnvelopedSignature } from './signature.ts';
-import type { SamlRegistration } from './sp-metadata.ts';
+import { samlRegistrationOf } from './sp-metadata.ts';
 import { soapBodyMessage, soapEnvelope } from './soap.ts';
 import { assertSchemaValid, child, escapeXml, ns, parseXml, SamlRefused, samlInstant, text } from './xml.ts';
 
@@ -55,7 +55,7 @@ export async function resolveArtifact(
   if (!issuer) throw new SamlRefused('no_issuer');
   const webdienst = await deps.store.findWebdienstByClientId(issuer);
   if (!webdienst || webdienst.protocol !== 'saml') throw new SamlRefused('unknown_issuer', 403);
-  const registration = webdienst.protocolMetadata as unknown as SamlRegistration;
+  const registration = samlRegistrationOf(webdienst);
   const { element, canonical } = verifyEnvelopedSignature(body, doc, message, registration.signingCertificates);
   assertSchemaValid(canonical);
   if (text(child(element, ns.saml, 'Issuer')) !== issuer) throw new SamlRefused('issuer_changed');

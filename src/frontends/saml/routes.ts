@@ -3,12 +3,13 @@
 // signed Response, delivered by HTTP-Artifact (default) or HTTP-POST (webdiensten allowed it).
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { z } from 'zod';
 import type { Config } from '../../../config/index.ts';
 import type { AuditLog } from '../../core/audit.ts';
 import type { Clock } from '../../core/clock.ts';
 import { PoortwachterError } from '../../core/errors.ts';
 import { newToken } from '../../core/ids.ts';
-import { levelByName, levels, type Level } from '../../core/levels.ts';
+import { levelByName, levelNameSchema, levels, type Level } from '../../core/levels.ts';
 import type { LoginAttempts } from '../../core/login/attempts.ts';
 import { redirectToLogin, type CookiePolicy } from '../../login/flow.ts';
 import { passiveSsoLogin } from '../../login/sso-step.ts';
@@ -25,7 +26,7 @@ import { readPostRequest, readRedirectRequest, type VerifiedAuthnRequest } from 
 import { bindings, samlPaths, type SamlIdp } from './idp.ts';
 import { releaseSubject } from '../../core/subject.ts';
 import { buildResponse, nameIdOf, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
-import type { SamlRegistration } from './sp-metadata.ts';
+import { samlRegistrationOf } from './sp-metadata.ts';
 import { SamlRefused } from './xml.ts';
 
 export interface SamlRouteDeps {
@@ -51,13 +52,14 @@ export interface SamlRouteDeps {
 }
 
 /** What we keep of a verified request while the citizen logs in (saml_requests.payload). */
-interface PendingRequest {
-  requestId: string;
-  acsUrl: string;
-  acsBinding: string;
-  relayState?: string;
-  level: string;
-}
+const pendingRequestSchema = z.object({
+  requestId: z.string(),
+  acsUrl: z.string(),
+  acsBinding: z.string(),
+  relayState: z.string().optional(),
+  level: levelNameSchema,
+});
+type PendingRequest = z.infer<typeof pendingRequestSchema>;
 
 const resumeCookie = 'poortwachter_saml';
 
@@ -86,9 +88,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
   ): Promise<void> {
     const now = deps.clock.now();
     const encryptFor =
-      pending.acsBinding === bindings.post
-        ? (webdienst.protocolMetadata as unknown as SamlRegistration).encryptionCertificates?.[0]
-        : undefined;
+      pending.acsBinding === bindings.post ? samlRegistrationOf(webdienst).encryptionCertificates[0] : undefined;
     const xml = buildResponse({
       idp: deps.idp,
       inResponseTo: pending.requestId,
@@ -145,7 +145,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       webdienstId: request.webdienst.id,
       requestId: request.requestId,
       browserBinding,
-      payload: pending as unknown as Record<string, unknown>,
+      payload: pending,
       createdAt: now,
       expiresAt:
         now +
@@ -262,7 +262,14 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
         status: 400,
         logMessage: 'SAML webdienst no longer registered',
       });
-    const pending = request.payload as unknown as PendingRequest;
+    const stored = pendingRequestSchema.safeParse(request.payload);
+    if (!stored.success)
+      throw new PoortwachterError('error.internal', {
+        status: 500,
+        expose: false,
+        logMessage: `stored SAML request does not fit its schema: ${stored.error.issues[0]?.message ?? ''}`,
+      });
+    const pending = stored.data;
     if (result.outcome === 'cancelled')
       return deliver(ctx, webdienst, pending, {
         code: statusCodes.responder,

@@ -9,7 +9,7 @@ import { PoortwachterError } from '../../core/errors.ts';
 import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { algorithms, pemCertificate, verifyEnvelopedSignature } from './signature.ts';
 import { soapBodyMessage } from './soap.ts';
-import type { SamlRegistration } from './sp-metadata.ts';
+import { samlRegistrationOf, type SamlRegistration } from './sp-metadata.ts';
 import {
   assertSchemaValid,
   attribute,
@@ -90,7 +90,7 @@ async function senderOf(
       status: 404,
       logMessage: 'SAML message refused: unknown_issuer',
     });
-  return { webdienst, registration: webdienst.protocolMetadata as unknown as SamlRegistration };
+  return { webdienst, registration: samlRegistrationOf(webdienst) };
 }
 
 /** HTTP-Redirect binding (SAML Bindings 3.4): deflated message, signature over the query string. */

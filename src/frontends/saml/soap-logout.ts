@@ -12,7 +12,7 @@ import { subjectFor } from '../../core/subject.ts';
 import { signElement, verifyEnvelopedSignature } from './signature.ts';
 import { postSoap } from './soap-client.ts';
 import { soapBodyMessage, soapEnvelope } from './soap.ts';
-import type { SamlRegistration } from './sp-metadata.ts';
+import { samlRegistrationOf, type SamlRegistration } from './sp-metadata.ts';
 import {
   assertSchemaValid,
   attribute,
@@ -89,7 +89,7 @@ function confirms(
 
 export function soapLogoutNotifier(deps: SoapLogoutDeps): LogoutNotifier {
   return async (participant: SsoParticipantRow, webdienst, session) => {
-    const registration = webdienst.protocolMetadata as unknown as SamlRegistration;
+    const registration = samlRegistrationOf(webdienst);
     const endpoint = registration.singleLogoutServices?.find((service) => service.binding === bindings.soap);
     if (!endpoint) return false; // no way to reach it: the logged-out page names it (issue 5)
     const citizen = await deps.store.findCitizenById(session.citizenId);

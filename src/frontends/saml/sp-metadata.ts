@@ -2,31 +2,41 @@
 // endpoints with index and binding, signing and encryption certificates, SLO endpoints. Anything we
 // cannot use is refused with a message that names it, so nothing half-usable gets stored.
 import { X509Certificate } from 'node:crypto';
+import { z } from 'zod';
 import { ValidationError } from '../../core/errors.ts';
+import { storedRegistrationReader } from '../../core/stored-registration.ts';
 import { bindings } from './idp.ts';
 import { pemCertificate } from './signature.ts';
 import { attribute, children, child, descendants, ns, parseXml, SamlRefused, text } from './xml.ts';
 
-export type ResponseBinding = 'artifact' | 'post';
+const responseBindingSchema = z.enum(['artifact', 'post']);
+export type ResponseBinding = z.infer<typeof responseBindingSchema>;
 
-export interface AssertionConsumerService {
-  index: number;
-  binding: string;
-  location: string;
-  isDefault: boolean;
-}
+const assertionConsumerServiceSchema = z.object({
+  index: z.number().int().min(0).max(65535),
+  binding: z.string(),
+  location: z.string(),
+  isDefault: z.boolean(),
+});
+export type AssertionConsumerService = z.infer<typeof assertionConsumerServiceSchema>;
 
-export interface SamlRegistration {
-  entityId: string;
-  assertionConsumerServices: AssertionConsumerService[];
+/** What parseSpMetadata keeps of an SP's metadata, stored as the webdienst's protocol metadata. */
+export const samlRegistrationSchema = z.object({
+  entityId: z.string().min(1),
+  assertionConsumerServices: z.array(assertionConsumerServiceSchema),
   /** Base64 DER bodies. */
-  signingCertificates: string[];
-  encryptionCertificates: string[];
+  signingCertificates: z.array(z.string()),
+  encryptionCertificates: z.array(z.string()),
   /** SAML metadata 2.2.2: answers go to ResponseLocation when the SP gives one. */
-  singleLogoutServices: Array<{ binding: string; location: string; responseLocation?: string }>;
-  authnRequestsSigned: boolean;
-  responseBinding: ResponseBinding;
-}
+  singleLogoutServices: z.array(
+    z.object({ binding: z.string(), location: z.string(), responseLocation: z.string().optional() }),
+  ),
+  authnRequestsSigned: z.boolean(),
+  responseBinding: responseBindingSchema,
+});
+export type SamlRegistration = z.infer<typeof samlRegistrationSchema>;
+
+export const samlRegistrationOf = storedRegistrationReader('SAML', samlRegistrationSchema);
 
 const invalid = (what: string) => new ValidationError('admin.invalid_saml_metadata', `invalid SAML metadata: ${what}`);
 

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { addOrganisation } from '../../../src/admin/organisations.ts';
 import { addSamlWebdienst, updateSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
 import { systemClock } from '../../../src/core/clock.ts';
-import type { SamlRegistration } from '../../../src/frontends/saml/sp-metadata.ts';
+import { samlRegistrationOf } from '../../../src/frontends/saml/sp-metadata.ts';
 import { createAuditLog } from '../../../src/core/audit.ts';
 import { openStore, type Store } from '../../../src/stores/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
@@ -81,14 +81,13 @@ describe('SAML webdienst registration (webdienst add-saml, update-saml)', functi
   const signingCertificatesInDatabase = async (entityId: string) => {
     const fresh = openStore(database.url);
     try {
-      return ((await fresh.findWebdienstByClientId(entityId))!.protocolMetadata as unknown as SamlRegistration)
-        .signingCertificates;
+      return samlRegistrationOf((await fresh.findWebdienstByClientId(entityId))!).signingCertificates;
     } finally {
       await fresh.close();
     }
   };
   const registrationOf = async (entityId: string) =>
-    (await store.findWebdienstByClientId(entityId))!.protocolMetadata as unknown as SamlRegistration;
+    samlRegistrationOf((await store.findWebdienstByClientId(entityId))!);
 
   it('stores entityID, ACS endpoints with index and binding, signing and encryption certificates, SLO, the response binding', async () => {
     const { webdienst, entityId } = await addSamlWebdienst(deps(), {
@@ -105,7 +104,7 @@ describe('SAML webdienst registration (webdienst add-saml, update-saml)', functi
       minimumLevel: 'midden',
       federation: 'gemeente',
     });
-    const registration = webdienst.protocolMetadata as unknown as SamlRegistration;
+    const registration = samlRegistrationOf(webdienst);
     expect(registration.assertionConsumerServices).to.deep.equal([
       { index: 0, binding: bindings.artifact, location: 'https://dienst.example.nl/saml/artifact', isDefault: true },
       { index: 3, binding: bindings.post, location: 'https://dienst.example.nl/saml/post', isDefault: false },

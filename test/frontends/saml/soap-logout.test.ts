@@ -33,7 +33,15 @@ function webdienstWithSlo(location: string): WebdienstWithOrganisation {
     protocol: 'saml',
     clientId: 'https://sp.example.nl/saml',
     organisation: { bsnEntitled: true },
-    protocolMetadata: { signingCertificates: [], singleLogoutServices: [{ binding: bindings.soap, location }] },
+    protocolMetadata: {
+      entityId: 'https://sp.example.nl/saml',
+      assertionConsumerServices: [],
+      signingCertificates: [],
+      encryptionCertificates: [],
+      singleLogoutServices: [{ binding: bindings.soap, location }],
+      authnRequestsSigned: true,
+      responseBinding: 'artifact',
+    },
   } as unknown as WebdienstWithOrganisation;
 }
 
