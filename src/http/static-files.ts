@@ -1,4 +1,5 @@
-// Serves the few static files of public/ (style sheet) from memory; nothing else on disk is reachable.
+// Serves the few static files of public/ (style sheet, logo, favicon) from memory; nothing else on
+// disk is reachable.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
@@ -11,6 +12,14 @@ const files: Record<string, { type: string; body: Buffer }> = {
   '/static/saml-post.js': {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(fileURLToPath(new URL('../../public/saml-post.js', import.meta.url))),
+  },
+  '/static/favicon.svg': {
+    type: 'image/svg+xml',
+    body: readFileSync(fileURLToPath(new URL('../../public/favicon.svg', import.meta.url))),
+  },
+  '/static/logo.svg': {
+    type: 'image/svg+xml',
+    body: readFileSync(fileURLToPath(new URL('../../public/logo.svg', import.meta.url))),
   },
 };
 
