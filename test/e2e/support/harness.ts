@@ -81,7 +81,11 @@ export function useE2e(options: TestServerOptions = {}): E2e {
       // Short enough that a page that never comes fails the test with Playwright's message, not mocha's.
       context.setDefaultTimeout(10_000);
       context.on('console', (message) => {
-        if (message.type() === 'error') consoleErrors.push(message.text());
+        if (message.type() !== 'error') return;
+        // The page's own error status (401 after a wrong password) is the page, not a problem on it.
+        const ownStatus =
+          message.text().startsWith('Failed to load resource') && message.location().url === message.page()?.url();
+        if (!ownStatus) consoleErrors.push(`${message.text()} (${message.location().url})`);
       });
       context.on('weberror', (error) => consoleErrors.push(error.error().message));
       contexts.push(context);
