@@ -4,6 +4,7 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { readForm } from '../http/form-body.ts';
+import { missingFields } from '../http/missing-fields.ts';
 import type { CitizenRow, LoginAttemptRow, SecondFactorMethod } from '../stores/index.ts';
 import { PoortwachterError } from '../core/errors.ts';
 import { levels } from '../core/levels.ts';
@@ -92,6 +93,9 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
     if (!method) return pages.show(ctx, 'login/no-second-factor.njk', attempt);
     const form = await readForm(ctx);
     const code = (form.code ?? '').slice(0, 20);
+    const maskedNumber = method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined;
+    const fieldErrors = missingFields(form, { code: 'second_factor.code_missing' });
+    if (fieldErrors) return pages.show(ctx, codePage, attempt, { method, methods, fieldErrors, maskedNumber }, 400);
     let error: string | undefined;
     if (method === 'sms') {
       const result = await deps.oneTimeCodes.check(attempt, code);
@@ -109,13 +113,7 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
         clientAddress: ctx.ip,
         details: { method },
       });
-      return pages.show(
-        ctx,
-        codePage,
-        attempt,
-        { method, methods, error, maskedNumber: method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined },
-        401,
-      );
+      return pages.show(ctx, codePage, attempt, { method, methods, error, errorFields: ['code'], maskedNumber }, 401);
     }
     await deps.audit.record({
       type: 'login.second_factor',
