@@ -1,4 +1,5 @@
-// Serves the few static files of public/ (style sheet, logo, favicon) from memory; nothing else on
+// Serves the few static files of public/ (style sheets, logo, favicon) and the
+// NL Design System style sheet from node_modules from memory; nothing else on
 // disk is reachable.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,15 @@ const files: Record<string, { type: string; body: Buffer }> = {
   '/static/saml-post.js': {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(fileURLToPath(new URL('../../public/saml-post.js', import.meta.url))),
+  },
+  '/static/theme.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(fileURLToPath(new URL('../../public/theme.css', import.meta.url))),
+  },
+  // NL Design System: the Utrecht component library's styles for plain HTML elements under .utrecht-html.
+  '/static/nlds/html.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(fileURLToPath(import.meta.resolve('@utrecht/component-library-css/dist/html.css'))),
   },
   '/static/favicon.svg': {
     type: 'image/svg+xml',

@@ -55,6 +55,7 @@ describe('In Chromium: the demo webdienst at level Midden', () => {
     await page.waitForURL(/\/code$/);
     await page.getByRole('button', { name: /^Annuleren/ }).click();
     await page.waitForURL(/\/demo\/callback\?.*error=access_denied/);
+    expect(await page.getByRole('status').textContent()).to.include('U hebt het inloggen geannuleerd');
     await checkPage(e2e, page, 'demo result after cancel on the code page');
   });
 

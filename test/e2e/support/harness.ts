@@ -9,6 +9,11 @@ import { startTestServer, type TestServer, type TestServerOptions } from '../../
 /** The Chromium to drive: Debian's package by default (`.ci/run` installs it); CHROMIUM_PATH for another. */
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
+/** Debian's Chromium without a screen, as the tests and the README screenshots use it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+}
+
 export const failureScreenshotDir = fileURLToPath(new URL('../failures/', import.meta.url));
 
 export interface E2e {
@@ -32,7 +37,7 @@ export function useE2e(options: TestServerOptions = {}): E2e {
   before(async function () {
     this.timeout(60_000);
     server = await startTestServer(options);
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
 
   beforeEach(function () {
