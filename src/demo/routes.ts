@@ -82,7 +82,11 @@ export function demoRoutes({
     const error = currentUrl.searchParams.get('error');
     if (error) {
       // OIDC Core 3.1.2.6: access_denied is the answer to a citizen who pressed cancel.
-      return render(ctx, 'demo/result.njk', { error, cancelled: error === 'access_denied' });
+      return render(ctx, 'demo/result.njk', {
+        error,
+        cancelled: error === 'access_denied',
+        levelNotMet: error === 'unmet_authentication_requirements',
+      });
     }
     let tokens;
     try {

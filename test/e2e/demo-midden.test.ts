@@ -79,6 +79,20 @@ describe('In Chromium: the demo webdienst at level Midden', () => {
     expect(result.level).to.match(/^midden/);
   });
 
+  it('tells a citizen without a second factor what to do, and leads back to the webdienst', async () => {
+    const page = await e2e.newPage();
+    await startDemoLogin(e2e, page, 'midden');
+    await submitPassword(page, testCitizens[0].username, testCitizens[0].password);
+    await page.waitForURL(/\/code$/);
+    expect(await heading(page)).to.equal('Extra controle nodig');
+    await checkPage(e2e, page, 'no second factor page');
+    await page.getByRole('button', { name: 'Terug naar Demo webdienst (Mijn Voorbeeldstad)' }).click();
+    // OIDC's answer for a level that could not be reached, which the demo puts in words.
+    await page.waitForURL(/\/demo\/callback\?.*error=unmet_authentication_requirements/);
+    expect(await page.getByRole('alert').textContent()).to.include('extra controle');
+    await checkPage(e2e, page, 'demo result when Midden could not be reached');
+  });
+
   it('shows the throttle page after too many wrong passwords', async () => {
     const victim = await addTestCitizen(e2e.server);
     const page = await e2e.newPage();
