@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { testCitizens } from '../../seeds/development.ts';
+import { RelyingParty } from '../support/relying-party.ts';
 import { useE2e } from './support/harness.ts';
 import { heading, startDemoLogin, submitPassword } from './support/journeys.ts';
 import { checkPage } from './support/page-checks.ts';
@@ -102,5 +103,15 @@ describe('In Chromium: form errors and information pages', () => {
     expect(await page.getByRole('table').textContent()).to.include('pw_sso');
     await page.getByRole('link', { name: 'Poortwachter, naar de startpagina' }).click();
     await page.waitForURL(`${e2e.server.url}/`);
+  });
+
+  it('shows an authorization request with an unregistered redirect URI an error page, not a redirect', async () => {
+    const rp = await RelyingParty.register(e2e.server);
+    const { url } = await rp.authorizationRequest({ redirect_uri: 'https://evil.example/callback' });
+    const page = await e2e.newPage();
+    await page.goto(url);
+    expect(new URL(page.url()).origin).to.equal(e2e.server.url);
+    expect(await page.locator('dd[lang="en"]').count()).to.equal(1);
+    await checkPage(e2e, page, 'OpenID Connect error page');
   });
 });
