@@ -20,6 +20,7 @@ import type { PasswordStepDeps } from './core/login/password-step.ts';
 import type { AuthenticatorApp } from './core/second-factor/authenticator-app.ts';
 import type { OneTimeCodes } from './core/second-factor/one-time-codes.ts';
 import { loginRoutes } from './login/routes.ts';
+import { informationPageRoutes } from './pages/routes.ts';
 import { demoRoutes } from './demo/routes.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 import { oidcInteractionRoutes } from './frontends/oidc/interaction-routes.ts';
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps): Koa {
       cookies,
     }),
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
+    informationPageRoutes(),
   ];
 
   // Probes and scrapes first: every few seconds from the load balancer and Prometheus, so not logged

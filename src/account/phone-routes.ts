@@ -75,6 +75,7 @@ export function phoneChangeHandlers(deps: AccountDeps) {
           {
             phone: input.slice(0, 40),
             error: refusal,
+            errorFields: ['phone'],
             errorParams: { prefixes: deps.config.sms.allowedCountryPrefixes.join(', ') },
           },
           400,

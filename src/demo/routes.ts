@@ -79,8 +79,14 @@ export function demoRoutes({
     ctx.cookies.set(flowCookie, null, { path: '/demo', signed: true });
     const { verifier, state, nonce } = JSON.parse(flow) as { verifier: string; state: string; nonce: string };
     const currentUrl = new URL(ctx.originalUrl, config.publicUrl);
-    if (currentUrl.searchParams.get('error')) {
-      return render(ctx, 'demo/result.njk', { error: currentUrl.searchParams.get('error') });
+    const error = currentUrl.searchParams.get('error');
+    if (error) {
+      // OIDC Core 3.1.2.6: access_denied is the answer to a citizen who pressed cancel.
+      return render(ctx, 'demo/result.njk', {
+        error,
+        cancelled: error === 'access_denied',
+        levelNotMet: error === 'unmet_authentication_requirements',
+      });
     }
     let tokens;
     try {

@@ -1,4 +1,6 @@
-// Serves the few static files of public/ (style sheet) from memory; nothing else on disk is reachable.
+// Serves the few static files of public/ (style sheets, logo, favicon) and the
+// NL Design System style sheet from node_modules from memory; nothing else on
+// disk is reachable.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
@@ -11,6 +13,23 @@ const files: Record<string, { type: string; body: Buffer }> = {
   '/static/saml-post.js': {
     type: 'text/javascript; charset=utf-8',
     body: readFileSync(fileURLToPath(new URL('../../public/saml-post.js', import.meta.url))),
+  },
+  '/static/theme.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(fileURLToPath(new URL('../../public/theme.css', import.meta.url))),
+  },
+  // NL Design System: the Utrecht component library's styles for plain HTML elements under .utrecht-html.
+  '/static/nlds/html.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(fileURLToPath(import.meta.resolve('@utrecht/component-library-css/dist/html.css'))),
+  },
+  '/static/favicon.svg': {
+    type: 'image/svg+xml',
+    body: readFileSync(fileURLToPath(new URL('../../public/favicon.svg', import.meta.url))),
+  },
+  '/static/logo.svg': {
+    type: 'image/svg+xml',
+    body: readFileSync(fileURLToPath(new URL('../../public/logo.svg', import.meta.url))),
   },
 };
 

@@ -4,6 +4,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { readForm } from '../http/form-body.ts';
+import { missingFields } from '../http/missing-fields.ts';
 import { requireSameOrigin } from '../http/same-origin.ts';
 import { render } from '../http/views.ts';
 import type { CitizenRow, LoginAttemptRow, Store } from '../stores/index.ts';
@@ -131,6 +132,8 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
       throw new PoortwachterError('login.expired', { status: 400, logMessage: 'password posted at another stage' });
     const form = await readForm(ctx);
     const username = form.username ?? '';
+    const fieldErrors = missingFields(form, { username: 'login.username_missing', password: 'login.password_missing' });
+    if (fieldErrors) return pages.show(ctx, 'login/password.njk', attempt, { username, fieldErrors }, 400);
     const result = await checkPassword(deps.passwordStep, {
       username,
       password: form.password ?? '',
@@ -149,7 +152,17 @@ export function loginRoutes(deps: LoginRouteDeps): Router {
           429,
         );
       }
-      return pages.show(ctx, 'login/password.njk', attempt, { username, error: 'login.invalid_credentials' }, 401);
+      return pages.show(
+        ctx,
+        'login/password.njk',
+        attempt,
+        {
+          username,
+          error: 'login.invalid_credentials',
+          errorFields: ['username', 'password'],
+        },
+        401,
+      );
     }
     if (!secondFactorNeeded(attempt.requiredLevel, result))
       return pages.finish(ctx, attempt, 'password', result.citizen, levels.basis.name);

@@ -4,6 +4,7 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { readForm } from '../http/form-body.ts';
+import { missingFields } from '../http/missing-fields.ts';
 import type { CitizenRow, LoginAttemptRow, SecondFactorMethod } from '../stores/index.ts';
 import { PoortwachterError } from '../core/errors.ts';
 import { levels } from '../core/levels.ts';
@@ -89,6 +90,9 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
     if (!method) return pages.show(ctx, 'login/no-second-factor.njk', attempt);
     const form = await readForm(ctx);
     const code = (form.code ?? '').slice(0, 20);
+    const maskedNumber = method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined;
+    const fieldErrors = missingFields(form, { code: 'second_factor.code_missing' });
+    if (fieldErrors) return pages.show(ctx, codePage, attempt, { method, methods, fieldErrors, maskedNumber }, 400);
     const result = await deps.guessBudget.guess(
       { attemptId: attempt.id, citizenId: citizen.id, webdienstId: attempt.webdienstId, clientAddress: ctx.ip, method },
       () =>
@@ -97,7 +101,6 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
           : deps.authenticatorApp.check(citizen, code).then((ok) => (ok ? { ok } : { ok, reason: 'wrong' as const })),
     );
     if (!result.ok) {
-      const maskedNumber = method === 'sms' ? maskedPhone(citizen.phone ?? '') : undefined;
       if (result.reason === 'budget_spent') {
         ctx.set('Retry-After', String(result.retryAfterSeconds));
         return pages.show(
@@ -124,7 +127,7 @@ export function addSecondFactorRoutes(router: Router, pages: LoginPages, sameOri
         clientAddress: ctx.ip,
         details: { method },
       });
-      return pages.show(ctx, codePage, attempt, { method, methods, error, maskedNumber }, 401);
+      return pages.show(ctx, codePage, attempt, { method, methods, error, errorFields: ['code'], maskedNumber }, 401);
     }
     await deps.audit.record({
       type: 'login.second_factor',

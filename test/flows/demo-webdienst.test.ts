@@ -36,13 +36,14 @@ describe('the demo webdienst (development seed)', () => {
     expect(result.body).to.match(/id="level">basis/);
   });
 
-  it("answers the demo's cancel with access_denied on its own page", async () => {
+  it('shows a cancel, answered with access_denied (OIDC Core 3.1.2.6), as cancelled on its own page', async () => {
     const browser = new TestBrowser();
     const loginPage = await browser.follow(await browser.get(`${server.url}/demo/login`));
     const cancelAction = loginPage.body.match(/action="([^"]*\/annuleren)"/)![1]!;
     const result = await browser.follow(await browser.post(new URL(cancelAction, loginPage.url).href, {}));
     expect(result.status).to.equal(200);
-    expect(result.body).to.include('access_denied');
+    expect(result.url).to.match(/\/demo\/callback\?.*error=access_denied/);
+    expect(result.body).to.include('U hebt het inloggen geannuleerd');
   });
 });
 
