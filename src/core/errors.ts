@@ -30,3 +30,6 @@ export class ValidationError extends PoortwachterError {
     super(code, { status: 400, logMessage, details });
   }
 }
+
+/** Whether an error means the database is briefly out of reach (a restart, a failover): 503, not 500. */
+export { isDatabaseUnavailable } from '../stores/index.ts';

@@ -2,65 +2,20 @@
 // when the level or the citizen asks for it (Midden), and cancel on every page.
 // Form fields per DESIGN.md section 9: username, password, code.
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import { readForm } from '../http/form-body.ts';
 import { missingFields } from '../http/missing-fields.ts';
 import { requireSameOrigin } from '../http/same-origin.ts';
 import { render } from '../http/views.ts';
-import type { CitizenRow, LoginAttemptRow, Store } from '../stores/index.ts';
-import type { AuditLog } from '../core/audit.ts';
 import { PoortwachterError } from '../core/errors.ts';
 import { levels } from '../core/levels.ts';
-import type { AuthenticatorApp } from '../core/second-factor/authenticator-app.ts';
-import type { OneTimeCodes } from '../core/second-factor/one-time-codes.ts';
-import type { AuthenticatedAt, LoginAttempts } from '../core/login/attempts.ts';
-import { attemptCookieName, loginPath, returnToFrontend, type CookiePolicy, type Resumers } from './flow.ts';
-import { checkPassword, secondFactorNeeded, type PasswordStepDeps } from '../core/login/password-step.ts';
-import type { GuessBudget } from '../core/second-factor/guess-budget.ts';
-import type { DeviceCookies } from '../core/login/device-cookie.ts';
+import { checkPassword, secondFactorNeeded } from '../core/login/password-step.ts';
+import { attemptCookieName, loginPath, returnToFrontend } from './flow.ts';
 import { deviceCookieName, rememberDevice } from './device-cookie.ts';
+import type { LoginPages, LoginRouteDeps } from './pages.ts';
 import { addSecondFactorRoutes } from './second-factor-routes.ts';
 import { continueWithSso, logOutFromSso, offerSso, recordSsoAuthentication, type SsoStepDeps } from './sso-step.ts';
 
-export interface LoginRouteDeps {
-  store: Pick<Store, 'findWebdienstById' | 'findCitizenById'>;
-  attempts: LoginAttempts;
-  passwordStep: PasswordStepDeps;
-  oneTimeCodes: OneTimeCodes;
-  authenticatorApp: AuthenticatorApp;
-  guessBudget: GuessBudget;
-  deviceCookies: DeviceCookies;
-  cookies: CookiePolicy;
-  /** Countries whose mobile numbers may receive SMS codes. */
-  allowedCountryPrefixes: string[];
-  audit: AuditLog;
-  publicUrl: string;
-  /** Front-ends that take the result in-process (flow.ts Resumer). */
-  resumers?: Resumers;
-  sso: Omit<SsoStepDeps, 'store' | 'attempts' | 'audit' | 'resumers'>;
-}
-
-/** The context of a page under /:attemptId, with @koa/router's path parameters. */
-export type AttemptContext = Context & { params: Record<string, string> };
-
-export interface LoginPages {
-  deps: LoginRouteDeps;
-  pendingAttempt(ctx: AttemptContext): Promise<LoginAttemptRow>;
-  show(
-    ctx: Context,
-    template: string,
-    attempt: LoginAttemptRow,
-    extra?: Record<string, unknown>,
-    status?: number,
-  ): Promise<void>;
-  finish(
-    ctx: Context,
-    attempt: LoginAttemptRow,
-    from: AuthenticatedAt,
-    citizen: CitizenRow,
-    levelName: string,
-  ): Promise<void>;
-}
+export type { LoginRouteDeps } from './pages.ts';
 
 export function loginRoutes(deps: LoginRouteDeps): Router {
   const router = new Router({ prefix: '/inloggen' });

@@ -12,7 +12,7 @@ import { maskPhoneNumber as maskedPhone } from '../core/second-factor/sms-gatewa
 import { loginPath } from './flow.ts';
 import { liftPasswordBlock } from '../core/login/password-step.ts';
 import { secondFactorMethodsOf } from '../core/second-factor/methods.ts';
-import type { AttemptContext, LoginPages } from './routes.ts';
+import type { AttemptContext, LoginPages } from './pages.ts';
 
 const codePage = 'login/code.njk';
 

@@ -4,7 +4,7 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { render } from '../../http/views.ts';
-import { isDatabaseUnavailable } from '../../stores/index.ts';
+import { isDatabaseUnavailable } from '../../core/errors.ts';
 
 export function answerDatabaseUnavailable(provider: Provider): Middleware {
   provider.on('server_error', (ctx, error) => {
