@@ -18,6 +18,10 @@ export interface Row {
   serverCpuPercent: number;
   clientCpuPercent: number;
   othersCpuPercent: number;
+  /** SQL statements the server sent in the window per flow (NaN when not counted: several processes). */
+  statementsPerFlow: number;
+  /** Of which INSERT, UPDATE and DELETE. */
+  writesPerFlow: number;
 }
 
 export interface BenchConfiguration {
@@ -31,6 +35,8 @@ export interface ConfigurationResult {
   hashRates: HashRate[];
   /** "name: description" of each scenario as prepared (the SSO one says what one session stores). */
   scenarioLines: string[];
+  /** "scenario: 28 (12 select, ...)" per scenario: the statements of one flow run alone. */
+  singleFlowStatements: string[];
   /** Names of the scenarios that check no password (no ratio against argon2id). */
   passwordless: Set<string>;
 }
@@ -148,9 +154,10 @@ export function configurationReport(result: ConfigurationResult, level: string):
     'errors',
     'server CPU ms/flow',
     'client CPU ms/flow',
+    'SQL statements/flow (writes)',
     'CPU % server/client/others',
   ];
-  const align: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+  const align: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
   const cells = rows.map((row) => {
     const latency = summarise(row.result.latenciesMs);
     return [
@@ -162,15 +169,19 @@ export function configurationReport(result: ConfigurationResult, level: string):
       String(row.result.errors),
       fixed(row.serverCpuMsPerFlow),
       fixed(row.clientCpuMsPerFlow),
+      Number.isNaN(row.statementsPerFlow) ? '-' : `${fixed(row.statementsPerFlow)} (${fixed(row.writesPerFlow)})`,
       `${fixed(row.serverCpuPercent, 0)}/${fixed(row.clientCpuPercent, 0)}/${fixed(row.othersCpuPercent, 0)}`,
     ];
   });
   const label = configurationLabel(result.configuration);
   const flows = table(`Login flows (${label})`, level, header, cells, align);
   flows.markdown.push(
-    'Server CPU is user + system time of the server process (all threads, so argon2id included) during the measurement window; client is this load generator; others is everything else on the machine (the machine is shared). 100% is one core.',
+    'Server CPU is user + system time of the server process (all threads, so argon2id included) during the measurement window; client is this load generator; others is everything else on the machine (the machine is shared). 100% is one core. SQL statements are those the server sent in the window (its `poortwachter_database_statements_total` counter, BEGIN and COMMIT included) per flow; writes are INSERT, UPDATE and DELETE.',
     '',
   );
+  const single = result.singleFlowStatements.length
+    ? bullets(`SQL statements of one flow run alone (${label})`, level, result.singleFlowStatements)
+    : { text: [], markdown: [] };
 
   const middenNote = rows.some((row) => row.result.scenario === 'midden')
     ? [
@@ -227,7 +238,7 @@ export function configurationReport(result: ConfigurationResult, level: string):
     ),
   );
   const errors = errorLines.length ? bullets(`Errors (${label})`, level, errorLines) : { text: [], markdown: [] };
-  return join([flows, comparisonSection, hash, ratios, ...steps, errors]);
+  return join([flows, single, comparisonSection, hash, ratios, ...steps, errors]);
 }
 
 /** Across configurations: flows/s per scenario and concurrency, the ratio per configuration, and SSO scale-out. */

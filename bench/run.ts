@@ -39,6 +39,7 @@ import {
   type Row,
 } from './report.ts';
 import { projectRoot, startBenchServer, type BenchServer } from './server-process.ts';
+import { describeCounts, difference, readStatementCounts, totalStatements, writeStatements } from './statements.ts';
 import { fixed } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -146,6 +147,10 @@ async function measure(
 ): Promise<Row> {
   let stop: (() => ReturnType<ReturnType<typeof cpuWindow>>) | undefined;
   let cpu: ReturnType<ReturnType<typeof cpuWindow>> | undefined;
+  // One process answers /metrics for itself only: statements are counted with one server process.
+  const countsStatements = server.workers === 1;
+  let statementsAtStart: ReturnType<typeof readStatementCounts> | undefined;
+  let statementsAtEnd: ReturnType<typeof readStatementCounts> | undefined;
   const result = await runLoad({
     scenario,
     target,
@@ -154,10 +159,17 @@ async function measure(
     durationMs,
     maxFlows,
     onWindow(edge) {
-      if (edge === 'start') stop = cpuWindow(server.pid);
-      else cpu = stop!();
+      if (edge === 'start') {
+        stop = cpuWindow(server.pid);
+        if (countsStatements) statementsAtStart = readStatementCounts(server.url);
+      } else {
+        cpu = stop!();
+        if (countsStatements) statementsAtEnd = readStatementCounts(server.url);
+      }
     },
   });
+  const statements =
+    statementsAtStart && statementsAtEnd ? difference(await statementsAtEnd, await statementsAtStart) : undefined;
   const { wallMs, machineBusyMs, processMs, selfMs } = cpu!;
   const per = (ms: number) => (result.flows ? ms / result.flows : Number.NaN);
   return {
@@ -168,6 +180,8 @@ async function measure(
     serverCpuPercent: (processMs / wallMs) * 100,
     clientCpuPercent: (selfMs / wallMs) * 100,
     othersCpuPercent: (Math.max(0, machineBusyMs - processMs - selfMs) / wallMs) * 100,
+    statementsPerFlow: statements ? per(totalStatements(statements)) : Number.NaN,
+    writesPerFlow: statements ? per(writeStatements(statements)) : Number.NaN,
   };
 }
 
@@ -210,6 +224,7 @@ async function runConfiguration(
   const rows: Row[] = [];
   const prepared: PreparedScenario[] = [];
   let hashRates: ConfigurationResult['hashRates'] = [];
+  let singleFlows: string[] = [];
   try {
     const target = await registerBenchWebdienst(server);
     process.stdout.write(`Server ${server.url} (pid ${server.pid}); bench webdienst ${target.clientId}\n`);
@@ -231,6 +246,19 @@ async function runConfiguration(
       );
     }
     for (const { scenario } of prepared) await smokeTest(scenario, target);
+    // One more flow of each, alone on the server: its exact statements (the window figures include
+    // flows cut by the window's edges and whatever the server does on its own meanwhile).
+    const singleFlowStatements: string[] = [];
+    if (configuration.workers === 1) {
+      for (const { scenario } of prepared) {
+        const before = await readStatementCounts(server.url);
+        await smokeTest(scenario, target);
+        const counts = difference(await readStatementCounts(server.url), before);
+        singleFlowStatements.push(`${scenario.name}: ${describeCounts(counts)}`);
+        process.stdout.write(`Statements in one ${scenario.name} flow: ${describeCounts(counts)}\n`);
+      }
+    }
+    singleFlows = singleFlowStatements;
 
     process.stdout.write(
       `Measuring argon2id (${hashSeconds} s per operation, concurrency ${availableParallelism()}, own process, server idle)...\n`,
@@ -282,6 +310,7 @@ async function runConfiguration(
     rows,
     hashRates,
     scenarioLines: prepared.map(({ scenario }) => `${scenario.name}: ${scenario.description}`),
+    singleFlowStatements: singleFlows,
     passwordless: new Set(
       prepared.filter(({ scenario }) => scenario.checksNoPassword).map(({ scenario }) => scenario.name),
     ),
