@@ -3,6 +3,7 @@
 // ratio against the 65% target, scenario comparisons and per-step times; with more than one
 // configuration (`--matrix`) first a summary across them and the 2-process scale-out of SSO flows.
 import { availableParallelism } from 'node:os';
+import type { AuditAppendResult } from './audit-append.ts';
 import type { HashRate } from './hash-rate.ts';
 import type { LoadResult } from './load.ts';
 import { fixed, markdownTable, summarise, textTable, type Align } from './stats.ts';
@@ -39,6 +40,8 @@ export interface ConfigurationResult {
   singleFlowStatements: string[];
   /** Names of the scenarios that check no password (no ratio against argon2id). */
   passwordless: Set<string>;
+  /** Audit events appended by several writers at once, on a fresh database of the same kind. */
+  auditAppends?: AuditAppendResult;
 }
 
 export const configurationLabel = ({ database, workers }: BenchConfiguration): string =>
@@ -238,7 +241,28 @@ export function configurationReport(result: ConfigurationResult, level: string):
     ),
   );
   const errors = errorLines.length ? bullets(`Errors (${label})`, level, errorLines) : { text: [], markdown: [] };
-  return join([flows, single, comparisonSection, hash, ratios, ...steps, errors]);
+  const audit = result.auditAppends;
+  const auditSection = audit
+    ? table(
+        `Audit appends (${result.configuration.database === 'sqlite' ? 'sqlite' : 'PostgreSQL'}, a fresh database; each writer its own connection, one append after the other)`,
+        level,
+        ['writers', 'seconds', 'appends', 'appends/s', 'p50 ms', 'p99 ms', 'chain afterwards'],
+        [
+          [
+            String(audit.writers),
+            fixed(audit.seconds),
+            String(audit.appends),
+            fixed(audit.perSecond),
+            fixed(audit.latencyMs.p50, 2),
+            fixed(audit.latencyMs.p99, 2),
+            audit.chainOk ? `verified, ${audit.chainEvents} events` : `NOT VERIFIED (${audit.chainEvents} events)`,
+          ],
+        ],
+        ['right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      )
+    : { text: [], markdown: [] };
+  if (!rows.length) return auditSection;
+  return join([flows, single, comparisonSection, hash, ratios, ...steps, errors, auditSection]);
 }
 
 /** Across configurations: flows/s per scenario and concurrency, the ratio per configuration, and SSO scale-out. */

@@ -10,6 +10,8 @@
 //   npm run bench -- --postgres postgres://user:pw@127.0.0.1:5432/postgres   a fresh PostgreSQL database instead of sqlite
 //   npm run bench -- --workers 2 --out bench/results-2-workers.md   the server as `serve --workers 2` (CPU of all its processes)
 //   npm run bench -- --server-node-options=--experimental-async-context-frame     try Node flags on the server
+//   npm run bench -- --audit-writers 8 --audit-seconds 5   audit appends by 8 writers at once (after the flows; 0 s: none)
+//   npm run bench -- --audit-only --postgres URL          only the audit append rate
 //
 // --matrix runs PostgreSQL on the server of --postgres when given, otherwise on a throwaway cluster of
 // its own (Debian's initdb and pg_ctl as the postgres user, as `npm run loadtest` does: run as root).
@@ -29,6 +31,7 @@ import { describeMachine } from './machine.ts';
 import type { BenchTarget, PreparedScenario, Scenario } from './flows/scenario.ts';
 import { measureHashRate } from './hash-rate.ts';
 import { createPostgresDatabase } from './postgres.ts';
+import { measureAuditAppends, type AuditAppendResult } from './audit-append.ts';
 import { runLoad } from './load.ts';
 import {
   configurationLabel,
@@ -56,6 +59,9 @@ const { values: args } = parseArgs({
     postgres: { type: 'string' },
     workers: { type: 'string', default: '1' },
     matrix: { type: 'boolean', default: false },
+    'audit-writers': { type: 'string', default: '8' },
+    'audit-seconds': { type: 'string', default: '5' },
+    'audit-only': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results.md' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -85,6 +91,11 @@ const durationMs = Number(args.duration) * 1000;
 const maxFlows = Number(args['max-flows']);
 const hashSeconds = Number(args['hash-seconds']);
 const keepWorkDir = args.keep || args['cpu-prof'];
+const auditWriters = Number(args['audit-writers']);
+const auditSeconds = Number(args['audit-seconds']);
+if (!Number.isInteger(auditWriters) || auditWriters < 1 || auditWriters > 64)
+  throw new Error('--audit-writers must be a whole number from 1 to 64');
+if (!(auditSeconds >= 0 && auditSeconds <= 120)) throw new Error('--audit-seconds must be from 0 to 120');
 const workers = Number(args.workers);
 if (!Number.isInteger(workers) || workers < 1 || workers > 8)
   throw new Error('--workers must be a whole number from 1 to 8');
@@ -185,12 +196,40 @@ async function measure(
   };
 }
 
+async function auditAppendRate(
+  configuration: BenchConfiguration,
+  workDir: string,
+  postgresAdminUrl: string | undefined,
+): Promise<AuditAppendResult> {
+  mkdirSync(workDir, { recursive: true });
+  process.stdout.write(`Audit appends: ${auditWriters} writers at once for ${auditSeconds} s...`);
+  const result = await measureAuditAppends({
+    database: configuration.database,
+    workDir,
+    postgresAdminUrl,
+    writers: auditWriters,
+    seconds: auditSeconds,
+  });
+  process.stdout.write(` ${fixed(result.perSecond)} appends/s, chain ${result.chainOk ? 'verified' : 'BROKEN'}\n`);
+  return result;
+}
+
 /** One server configuration: its own server (and database), the argon2id rate, every scenario at every level. */
 async function runConfiguration(
   configuration: BenchConfiguration,
   workDir: string,
   postgresAdminUrl: string | undefined,
 ): Promise<ConfigurationResult> {
+  if (args['audit-only'])
+    return {
+      configuration,
+      rows: [],
+      hashRates: [],
+      scenarioLines: [],
+      singleFlowStatements: [],
+      passwordless: new Set(),
+      auditAppends: await auditAppendRate(configuration, workDir, postgresAdminUrl),
+    };
   const profileDir = args['cpu-prof'] ? join(workDir, 'profile') : undefined;
   process.stdout.write(`\n== ${configurationLabel(configuration)}: starting the server (work dir ${workDir})...\n`);
   const nodeOptions = [args['server-node-options'], profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : '']
@@ -288,6 +327,7 @@ async function runConfiguration(
     await server.stop();
     await database?.drop();
   }
+  const auditAppends = auditSeconds > 0 ? await auditAppendRate(configuration, workDir, postgresAdminUrl) : undefined;
   if (rows.some((row) => row.result.errors > 0))
     process.stderr.write(`Server stderr (last lines):\n${server.stderrTail()}\n`);
   if (profileDir) {
@@ -311,6 +351,7 @@ async function runConfiguration(
     hashRates,
     scenarioLines: prepared.map(({ scenario }) => `${scenario.name}: ${scenario.description}`),
     singleFlowStatements: singleFlows,
+    auditAppends,
     passwordless: new Set(
       prepared.filter(({ scenario }) => scenario.checksNoPassword).map(({ scenario }) => scenario.name),
     ),
