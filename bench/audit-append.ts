@@ -13,6 +13,9 @@ export interface AuditAppendResult {
   appends: number;
   perSecond: number;
   latencyMs: LatencySummary;
+  /** Appends that failed, and the first error message. */
+  errors: number;
+  firstError?: string;
   /** What `audit verify` said afterwards about the chain. */
   chainOk: boolean;
   chainEvents: number;
@@ -45,14 +48,21 @@ export async function measureAuditAppends(options: {
   try {
     await stores[0]!.migrate();
     const latencies: number[] = [];
+    let errors = 0;
+    let firstError: string | undefined;
     const deadline = performance.now() + options.seconds * 1000;
     const started = performance.now();
     await Promise.all(
       stores.map(async (store, writer) => {
         for (let n = 1; performance.now() < deadline; n += 1) {
           const before = performance.now();
-          await store.insertAuditEvent(event(writer, n));
-          latencies.push(performance.now() - before);
+          try {
+            await store.insertAuditEvent(event(writer, n));
+            latencies.push(performance.now() - before);
+          } catch (error) {
+            errors += 1;
+            firstError ??= (error as Error).message;
+          }
         }
       }),
     );
@@ -64,6 +74,8 @@ export async function measureAuditAppends(options: {
       appends: latencies.length,
       perSecond: latencies.length / elapsed,
       latencyMs: summarise(latencies),
+      errors,
+      ...(firstError ? { firstError } : {}),
       chainOk: verdict.ok && verdict.events === latencies.length,
       chainEvents: verdict.events,
     };

@@ -246,7 +246,7 @@ export function configurationReport(result: ConfigurationResult, level: string):
     ? table(
         `Audit appends (${result.configuration.database === 'sqlite' ? 'sqlite' : 'PostgreSQL'}, a fresh database; each writer its own connection, one append after the other)`,
         level,
-        ['writers', 'seconds', 'appends', 'appends/s', 'p50 ms', 'p99 ms', 'chain afterwards'],
+        ['writers', 'seconds', 'appends', 'appends/s', 'p50 ms', 'p99 ms', 'errors', 'chain afterwards'],
         [
           [
             String(audit.writers),
@@ -255,10 +255,11 @@ export function configurationReport(result: ConfigurationResult, level: string):
             fixed(audit.perSecond),
             fixed(audit.latencyMs.p50, 2),
             fixed(audit.latencyMs.p99, 2),
+            audit.errors ? `${audit.errors}: ${audit.firstError}` : '0',
             audit.chainOk ? `verified, ${audit.chainEvents} events` : `NOT VERIFIED (${audit.chainEvents} events)`,
           ],
         ],
-        ['right', 'right', 'right', 'right', 'right', 'right', 'left'],
+        ['right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
       )
     : { text: [], markdown: [] };
   if (!rows.length) return auditSection;

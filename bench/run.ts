@@ -210,7 +210,9 @@ async function auditAppendRate(
     writers: auditWriters,
     seconds: auditSeconds,
   });
-  process.stdout.write(` ${fixed(result.perSecond)} appends/s, chain ${result.chainOk ? 'verified' : 'BROKEN'}\n`);
+  process.stdout.write(
+    ` ${fixed(result.perSecond)} appends/s, ${result.errors} errors, chain ${result.chainOk ? 'verified' : 'BROKEN'}\n`,
+  );
   return result;
 }
 
