@@ -16,6 +16,10 @@ export interface AuditAppendResult {
   /** Appends that failed, and the first error message. */
   errors: number;
   firstError?: string;
+  /** Events chained by the sealer while the writers ran (each second, as a server does), and after them. */
+  sealedDuring: number;
+  sealedAfter: number;
+  sealAfterMs: number;
   /** What `audit verify` said afterwards about the chain. */
   chainOk: boolean;
   chainEvents: number;
@@ -52,6 +56,15 @@ export async function measureAuditAppends(options: {
     let firstError: string | undefined;
     const deadline = performance.now() + options.seconds * 1000;
     const started = performance.now();
+    // The sealer as a server runs it: once a second, in one of the processes.
+    let sealedDuring = 0;
+    let sealerError: Error | undefined;
+    const sealer = setInterval(() => {
+      stores[0]!.sealAuditEvents().then(
+        (sealed) => (sealedDuring += sealed),
+        (error: Error) => (sealerError ??= error),
+      );
+    }, 1000);
     await Promise.all(
       stores.map(async (store, writer) => {
         for (let n = 1; performance.now() < deadline; n += 1) {
@@ -67,6 +80,11 @@ export async function measureAuditAppends(options: {
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
+    clearInterval(sealer);
+    if (sealerError) throw sealerError;
+    const sealStarted = performance.now();
+    const sealedAfter = await stores[0]!.sealAuditEvents({ wait: true });
+    const sealAfterMs = performance.now() - sealStarted;
     const verdict = await verifyAuditChain(stores[0]!);
     return {
       writers: options.writers,
@@ -75,6 +93,9 @@ export async function measureAuditAppends(options: {
       perSecond: latencies.length / elapsed,
       latencyMs: summarise(latencies),
       errors,
+      sealedDuring,
+      sealedAfter,
+      sealAfterMs,
       ...(firstError ? { firstError } : {}),
       chainOk: verdict.ok && verdict.events === latencies.length,
       chainEvents: verdict.events,

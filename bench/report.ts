@@ -246,7 +246,17 @@ export function configurationReport(result: ConfigurationResult, level: string):
     ? table(
         `Audit appends (${result.configuration.database === 'sqlite' ? 'sqlite' : 'PostgreSQL'}, a fresh database; each writer its own connection, one append after the other)`,
         level,
-        ['writers', 'seconds', 'appends', 'appends/s', 'p50 ms', 'p99 ms', 'errors', 'chain afterwards'],
+        [
+          'writers',
+          'seconds',
+          'appends',
+          'appends/s',
+          'p50 ms',
+          'p99 ms',
+          'errors',
+          'sealed during / after (ms)',
+          'chain afterwards',
+        ],
         [
           [
             String(audit.writers),
@@ -256,10 +266,11 @@ export function configurationReport(result: ConfigurationResult, level: string):
             fixed(audit.latencyMs.p50, 2),
             fixed(audit.latencyMs.p99, 2),
             audit.errors ? `${audit.errors}: ${audit.firstError}` : '0',
+            `${audit.sealedDuring} / ${audit.sealedAfter} (${fixed(audit.sealAfterMs, 0)})`,
             audit.chainOk ? `verified, ${audit.chainEvents} events` : `NOT VERIFIED (${audit.chainEvents} events)`,
           ],
         ],
-        ['right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+        ['right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'left'],
       )
     : { text: [], markdown: [] };
   if (!rows.length) return auditSection;
