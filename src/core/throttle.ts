@@ -2,7 +2,7 @@
 // a few free failures, then a growing delay (doubling, capped), kept in the database so every process
 // sees it. Delays end by themselves: a stranger can slow a citizen down but never lock them out for good.
 import type { Config } from '../../config/index.ts';
-import type { Store } from '../stores/index.ts';
+import type { Store, ThrottleRow } from '../stores/index.ts';
 import type { Clock } from './clock.ts';
 
 type Profile = Config['throttle']['account'];
@@ -20,18 +20,28 @@ export interface FailureCount {
 }
 
 export function createThrottle(
-  store: Pick<Store, 'findThrottle' | 'incrementThrottleFailures' | 'blockThrottleUntil' | 'clearThrottle'>,
+  store: Pick<
+    Store,
+    'findThrottle' | 'findThrottles' | 'incrementThrottleFailures' | 'blockThrottleUntil' | 'clearThrottle'
+  >,
   clock: Clock,
 ) {
+  const verdictOf = (row: ThrottleRow | undefined): ThrottleVerdict => {
+    const remaining = row ? row.blockedUntil - clock.now() : 0;
+    return {
+      blocked: remaining > 0,
+      retryAfterSeconds: remaining > 0 ? Math.ceil(remaining / 1000) : 0,
+      hasFailures: row !== undefined,
+    };
+  };
   return {
     async check(key: string): Promise<ThrottleVerdict> {
-      const row = await store.findThrottle(key);
-      const remaining = row ? row.blockedUntil - clock.now() : 0;
-      return {
-        blocked: remaining > 0,
-        retryAfterSeconds: remaining > 0 ? Math.ceil(remaining / 1000) : 0,
-        hasFailures: row !== undefined,
-      };
+      return verdictOf(await store.findThrottle(key));
+    },
+    /** Two keys at once (one statement), verdicts in the same order. */
+    async checkBoth(keys: [string, string]): Promise<[ThrottleVerdict, ThrottleVerdict]> {
+      const [first, second] = await store.findThrottles(keys);
+      return [verdictOf(first), verdictOf(second)];
     },
     async recordFailure(key: string, profile: Profile): Promise<FailureCount> {
       const now = clock.now();

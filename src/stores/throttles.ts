@@ -27,10 +27,23 @@ export function throttleStore(db: Database) {
       .where({ key: param('key') })
       .first(),
   );
+  // ...in one statement: the address and the account throttle together.
+  const findTwo = compiledQuery<{ first: string; second: string }>(db, (param) =>
+    db<ThrottleRecord>('throttles').whereIn('key', [param('first'), param('second')]),
+  );
   return {
     async findThrottle(key: string): Promise<ThrottleRow | undefined> {
       const record = await findByKey.first<ThrottleRecord>({ key });
       return record && toRow(record);
+    },
+    /** Two throttles in one round trip, in the order asked (undefined where none exists). */
+    async findThrottles(keys: [string, string]): Promise<[ThrottleRow | undefined, ThrottleRow | undefined]> {
+      const records = await findTwo.rows<ThrottleRecord>({ first: keys[0], second: keys[1] });
+      const found = (key: string) => {
+        const record = records.find((candidate) => candidate.key === key);
+        return record && toRow(record);
+      };
+      return [found(keys[0]), found(keys[1])];
     },
     /**
      * Counts one failure atomically (one statement, so two processes never lose a count);

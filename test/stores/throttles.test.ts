@@ -62,6 +62,13 @@ for (const kind of databaseKinds) {
       expect(reset.consecutiveFailures).to.equal(3);
     });
 
+    it('reads two throttles in one call, each in the place it was asked for', async () => {
+      const account = await opened.store.incrementThrottleFailures('account:b', start, start - minute);
+      expect(await opened.store.findThrottles(['address:192.0.2.1', 'account:b'])).to.deep.equal([undefined, account]);
+      const address = await opened.store.incrementThrottleFailures('address:192.0.2.1', start, start - minute);
+      expect(await opened.store.findThrottles(['account:b', 'address:192.0.2.1'])).to.deep.equal([account, address]);
+    });
+
     it('keeps keys apart', async () => {
       await opened.store.incrementThrottleFailures('account:a', start, start - minute);
       await opened.store.incrementThrottleFailures('account:a', start, start - minute);

@@ -37,10 +37,11 @@ export async function checkPassword(deps: PasswordStepDeps, attempt: PasswordAtt
   const addressKey = `address:${attempt.clientAddress}`;
   const event = { type: 'login.password', webdienstId: attempt.webdienstId, clientAddress: attempt.clientAddress };
 
-  let accountHasFailures = false;
-  for (const key of [addressKey, accountKey]) {
-    const verdict = await deps.throttle.check(key);
-    if (key === accountKey) accountHasFailures = verdict.hasFailures;
+  const keys: [string, string] = [addressKey, accountKey];
+  const verdicts = await deps.throttle.checkBoth(keys);
+  const accountHasFailures = verdicts[1].hasFailures;
+  for (const [at, verdict] of verdicts.entries()) {
+    const key = keys[at];
     if (verdict.blocked) {
       await deps.audit.record({
         ...event,
