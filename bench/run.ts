@@ -17,9 +17,10 @@
 // its own (Debian's initdb and pg_ctl as the postgres user, as `npm run loadtest` does: run as root).
 // Bounded by construction: loopback only, a fixed warm-up + measurement time per run, a maximum number
 // of flows per run, then the server is stopped and the process ends.
+import { prepareReportPath } from './report-path.ts';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { startThrowawayCluster, type PostgresServer } from '../loadtest/postgres-cluster.ts';
@@ -426,7 +427,7 @@ async function main(): Promise<void> {
     ]),
   ].join('\n');
   process.stdout.write(`${text}\n`);
-  const out = resolve(projectRoot, args.out);
+  const out = prepareReportPath(projectRoot, args.out);
   writeFileSync(out, `${markdown}\n`);
   process.stdout.write(`Report written to ${out}\n`);
 }
