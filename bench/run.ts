@@ -288,16 +288,21 @@ async function runConfiguration(
       );
     }
     for (const { scenario } of prepared) await smokeTest(scenario, target);
-    // One more flow of each, alone on the server: its exact statements (the window figures include
-    // flows cut by the window's edges and whatever the server does on its own meanwhile).
+    // A few more flows of each, alone on the server: the statements of one flow (the window figures
+    // include flows cut by the window's edges and what the server does on its own meanwhile). The
+    // audit sealer runs each second; the run with the fewest statements is the one it left alone.
     const singleFlowStatements: string[] = [];
     if (configuration.workers === 1) {
       for (const { scenario } of prepared) {
-        const before = await readStatementCounts(server.url);
-        await smokeTest(scenario, target);
-        const counts = difference(await readStatementCounts(server.url), before);
-        singleFlowStatements.push(`${scenario.name}: ${describeCounts(counts)}`);
-        process.stdout.write(`Statements in one ${scenario.name} flow: ${describeCounts(counts)}\n`);
+        let counts: ReturnType<typeof difference> | undefined;
+        for (let run = 0; run < 5; run += 1) {
+          const before = await readStatementCounts(server.url);
+          await smokeTest(scenario, target);
+          const measured = difference(await readStatementCounts(server.url), before);
+          if (!counts || totalStatements(measured) < totalStatements(counts)) counts = measured;
+        }
+        singleFlowStatements.push(`${scenario.name}: ${describeCounts(counts!)}`);
+        process.stdout.write(`Statements in one ${scenario.name} flow: ${describeCounts(counts!)}\n`);
       }
     }
     singleFlows = singleFlowStatements;
