@@ -3,6 +3,7 @@
 // ratio against the 65% target, scenario comparisons and per-step times; with more than one
 // configuration (`--matrix`) first a summary across them and the 2-process scale-out of SSO flows.
 import { availableParallelism } from 'node:os';
+import type { AuditAppendResult } from './audit-append.ts';
 import type { HashRate } from './hash-rate.ts';
 import type { LoadResult } from './load.ts';
 import { fixed, markdownTable, summarise, textTable, type Align } from './stats.ts';
@@ -18,6 +19,10 @@ export interface Row {
   serverCpuPercent: number;
   clientCpuPercent: number;
   othersCpuPercent: number;
+  /** SQL statements the server sent in the window per flow (NaN when not counted: several processes). */
+  statementsPerFlow: number;
+  /** Of which INSERT, UPDATE and DELETE. */
+  writesPerFlow: number;
 }
 
 export interface BenchConfiguration {
@@ -31,8 +36,12 @@ export interface ConfigurationResult {
   hashRates: HashRate[];
   /** "name: description" of each scenario as prepared (the SSO one says what one session stores). */
   scenarioLines: string[];
+  /** "scenario: 28 (12 select, ...)" per scenario: the statements of one flow run alone. */
+  singleFlowStatements: string[];
   /** Names of the scenarios that check no password (no ratio against argon2id). */
   passwordless: Set<string>;
+  /** Audit events appended by several writers at once, on a fresh database of the same kind. */
+  auditAppends?: AuditAppendResult;
 }
 
 export const configurationLabel = ({ database, workers }: BenchConfiguration): string =>
@@ -148,9 +157,10 @@ export function configurationReport(result: ConfigurationResult, level: string):
     'errors',
     'server CPU ms/flow',
     'client CPU ms/flow',
+    'SQL statements/flow (writes)',
     'CPU % server/client/others',
   ];
-  const align: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+  const align: Align[] = ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
   const cells = rows.map((row) => {
     const latency = summarise(row.result.latenciesMs);
     return [
@@ -162,15 +172,19 @@ export function configurationReport(result: ConfigurationResult, level: string):
       String(row.result.errors),
       fixed(row.serverCpuMsPerFlow),
       fixed(row.clientCpuMsPerFlow),
+      Number.isNaN(row.statementsPerFlow) ? '-' : `${fixed(row.statementsPerFlow)} (${fixed(row.writesPerFlow)})`,
       `${fixed(row.serverCpuPercent, 0)}/${fixed(row.clientCpuPercent, 0)}/${fixed(row.othersCpuPercent, 0)}`,
     ];
   });
   const label = configurationLabel(result.configuration);
   const flows = table(`Login flows (${label})`, level, header, cells, align);
   flows.markdown.push(
-    'Server CPU is user + system time of the server process (all threads, so argon2id included) during the measurement window; client is this load generator; others is everything else on the machine (the machine is shared). 100% is one core.',
+    'Server CPU is user + system time of the server process (all threads, so argon2id included) during the measurement window; client is this load generator; others is everything else on the machine (the machine is shared). 100% is one core. SQL statements are those the server sent in the window (its `poortwachter_database_statements_total` counter, BEGIN and COMMIT included) per flow; writes are INSERT, UPDATE and DELETE.',
     '',
   );
+  const single = result.singleFlowStatements.length
+    ? bullets(`SQL statements of one flow run alone (${label})`, level, result.singleFlowStatements)
+    : { text: [], markdown: [] };
 
   const middenNote = rows.some((row) => row.result.scenario === 'midden')
     ? [
@@ -227,7 +241,40 @@ export function configurationReport(result: ConfigurationResult, level: string):
     ),
   );
   const errors = errorLines.length ? bullets(`Errors (${label})`, level, errorLines) : { text: [], markdown: [] };
-  return join([flows, comparisonSection, hash, ratios, ...steps, errors]);
+  const audit = result.auditAppends;
+  const auditSection = audit
+    ? table(
+        `Audit appends (${result.configuration.database === 'sqlite' ? 'sqlite' : 'PostgreSQL'}, a fresh database; each writer its own connection, one append after the other)`,
+        level,
+        [
+          'writers',
+          'seconds',
+          'appends',
+          'appends/s',
+          'p50 ms',
+          'p99 ms',
+          'errors',
+          'sealed during / after (ms)',
+          'chain afterwards',
+        ],
+        [
+          [
+            String(audit.writers),
+            fixed(audit.seconds),
+            String(audit.appends),
+            fixed(audit.perSecond),
+            fixed(audit.latencyMs.p50, 2),
+            fixed(audit.latencyMs.p99, 2),
+            audit.errors ? `${audit.errors}: ${audit.firstError}` : '0',
+            `${audit.sealedDuring} / ${audit.sealedAfter} (${fixed(audit.sealAfterMs, 0)})`,
+            audit.chainOk ? `verified, ${audit.chainEvents} events` : `NOT VERIFIED (${audit.chainEvents} events)`,
+          ],
+        ],
+        ['right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'left'],
+      )
+    : { text: [], markdown: [] };
+  if (!rows.length) return auditSection;
+  return join([flows, single, comparisonSection, hash, ratios, ...steps, errors, auditSection]);
 }
 
 /** Across configurations: flows/s per scenario and concurrency, the ratio per configuration, and SSO scale-out. */

@@ -10,14 +10,17 @@
 //   npm run bench -- --postgres postgres://user:pw@127.0.0.1:5432/postgres   a fresh PostgreSQL database instead of sqlite
 //   npm run bench -- --workers 2 --out bench/results-2-workers.md   the server as `serve --workers 2` (CPU of all its processes)
 //   npm run bench -- --server-node-options=--experimental-async-context-frame     try Node flags on the server
+//   npm run bench -- --audit-writers 8 --audit-seconds 5   audit appends by 8 writers at once (after the flows; 0 s: none)
+//   npm run bench -- --audit-only --postgres URL          only the audit append rate
 //
 // --matrix runs PostgreSQL on the server of --postgres when given, otherwise on a throwaway cluster of
 // its own (Debian's initdb and pg_ctl as the postgres user, as `npm run loadtest` does: run as root).
 // Bounded by construction: loopback only, a fixed warm-up + measurement time per run, a maximum number
 // of flows per run, then the server is stopped and the process ends.
+import { prepareReportPath } from './report-path.ts';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { startThrowawayCluster, type PostgresServer } from '../loadtest/postgres-cluster.ts';
@@ -29,6 +32,7 @@ import { describeMachine } from './machine.ts';
 import type { BenchTarget, PreparedScenario, Scenario } from './flows/scenario.ts';
 import { measureHashRate } from './hash-rate.ts';
 import { createPostgresDatabase } from './postgres.ts';
+import { measureAuditAppends, type AuditAppendResult } from './audit-append.ts';
 import { runLoad } from './load.ts';
 import {
   configurationLabel,
@@ -39,6 +43,7 @@ import {
   type Row,
 } from './report.ts';
 import { projectRoot, startBenchServer, type BenchServer } from './server-process.ts';
+import { describeCounts, difference, readStatementCounts, totalStatements, writeStatements } from './statements.ts';
 import { fixed } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -55,6 +60,9 @@ const { values: args } = parseArgs({
     postgres: { type: 'string' },
     workers: { type: 'string', default: '1' },
     matrix: { type: 'boolean', default: false },
+    'audit-writers': { type: 'string', default: '8' },
+    'audit-seconds': { type: 'string', default: '5' },
+    'audit-only': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results.md' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -84,6 +92,11 @@ const durationMs = Number(args.duration) * 1000;
 const maxFlows = Number(args['max-flows']);
 const hashSeconds = Number(args['hash-seconds']);
 const keepWorkDir = args.keep || args['cpu-prof'];
+const auditWriters = Number(args['audit-writers']);
+const auditSeconds = Number(args['audit-seconds']);
+if (!Number.isInteger(auditWriters) || auditWriters < 1 || auditWriters > 64)
+  throw new Error('--audit-writers must be a whole number from 1 to 64');
+if (!(auditSeconds >= 0 && auditSeconds <= 120)) throw new Error('--audit-seconds must be from 0 to 120');
 const workers = Number(args.workers);
 if (!Number.isInteger(workers) || workers < 1 || workers > 8)
   throw new Error('--workers must be a whole number from 1 to 8');
@@ -146,6 +159,10 @@ async function measure(
 ): Promise<Row> {
   let stop: (() => ReturnType<ReturnType<typeof cpuWindow>>) | undefined;
   let cpu: ReturnType<ReturnType<typeof cpuWindow>> | undefined;
+  // One process answers /metrics for itself only: statements are counted with one server process.
+  const countsStatements = server.workers === 1;
+  let statementsAtStart: ReturnType<typeof readStatementCounts> | undefined;
+  let statementsAtEnd: ReturnType<typeof readStatementCounts> | undefined;
   const result = await runLoad({
     scenario,
     target,
@@ -154,10 +171,17 @@ async function measure(
     durationMs,
     maxFlows,
     onWindow(edge) {
-      if (edge === 'start') stop = cpuWindow(server.pid);
-      else cpu = stop!();
+      if (edge === 'start') {
+        stop = cpuWindow(server.pid);
+        if (countsStatements) statementsAtStart = readStatementCounts(server.url);
+      } else {
+        cpu = stop!();
+        if (countsStatements) statementsAtEnd = readStatementCounts(server.url);
+      }
     },
   });
+  const statements =
+    statementsAtStart && statementsAtEnd ? difference(await statementsAtEnd, await statementsAtStart) : undefined;
   const { wallMs, machineBusyMs, processMs, selfMs } = cpu!;
   const per = (ms: number) => (result.flows ? ms / result.flows : Number.NaN);
   return {
@@ -168,7 +192,29 @@ async function measure(
     serverCpuPercent: (processMs / wallMs) * 100,
     clientCpuPercent: (selfMs / wallMs) * 100,
     othersCpuPercent: (Math.max(0, machineBusyMs - processMs - selfMs) / wallMs) * 100,
+    statementsPerFlow: statements ? per(totalStatements(statements)) : Number.NaN,
+    writesPerFlow: statements ? per(writeStatements(statements)) : Number.NaN,
   };
+}
+
+async function auditAppendRate(
+  configuration: BenchConfiguration,
+  workDir: string,
+  postgresAdminUrl: string | undefined,
+): Promise<AuditAppendResult> {
+  mkdirSync(workDir, { recursive: true });
+  process.stdout.write(`Audit appends: ${auditWriters} writers at once for ${auditSeconds} s...`);
+  const result = await measureAuditAppends({
+    database: configuration.database,
+    workDir,
+    postgresAdminUrl,
+    writers: auditWriters,
+    seconds: auditSeconds,
+  });
+  process.stdout.write(
+    ` ${fixed(result.perSecond)} appends/s, ${result.errors} errors, chain ${result.chainOk ? 'verified' : 'BROKEN'}\n`,
+  );
+  return result;
 }
 
 /** One server configuration: its own server (and database), the argon2id rate, every scenario at every level. */
@@ -177,6 +223,16 @@ async function runConfiguration(
   workDir: string,
   postgresAdminUrl: string | undefined,
 ): Promise<ConfigurationResult> {
+  if (args['audit-only'])
+    return {
+      configuration,
+      rows: [],
+      hashRates: [],
+      scenarioLines: [],
+      singleFlowStatements: [],
+      passwordless: new Set(),
+      auditAppends: await auditAppendRate(configuration, workDir, postgresAdminUrl),
+    };
   const profileDir = args['cpu-prof'] ? join(workDir, 'profile') : undefined;
   process.stdout.write(`\n== ${configurationLabel(configuration)}: starting the server (work dir ${workDir})...\n`);
   const nodeOptions = [args['server-node-options'], profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : '']
@@ -210,6 +266,7 @@ async function runConfiguration(
   const rows: Row[] = [];
   const prepared: PreparedScenario[] = [];
   let hashRates: ConfigurationResult['hashRates'] = [];
+  let singleFlows: string[] = [];
   try {
     const target = await registerBenchWebdienst(server);
     process.stdout.write(`Server ${server.url} (pid ${server.pid}); bench webdienst ${target.clientId}\n`);
@@ -231,6 +288,24 @@ async function runConfiguration(
       );
     }
     for (const { scenario } of prepared) await smokeTest(scenario, target);
+    // A few more flows of each, alone on the server: the statements of one flow (the window figures
+    // include flows cut by the window's edges and what the server does on its own meanwhile). The
+    // audit sealer runs each second; the run with the fewest statements is the one it left alone.
+    const singleFlowStatements: string[] = [];
+    if (configuration.workers === 1) {
+      for (const { scenario } of prepared) {
+        let counts: ReturnType<typeof difference> | undefined;
+        for (let run = 0; run < 5; run += 1) {
+          const before = await readStatementCounts(server.url);
+          await smokeTest(scenario, target);
+          const measured = difference(await readStatementCounts(server.url), before);
+          if (!counts || totalStatements(measured) < totalStatements(counts)) counts = measured;
+        }
+        singleFlowStatements.push(`${scenario.name}: ${describeCounts(counts!)}`);
+        process.stdout.write(`Statements in one ${scenario.name} flow: ${describeCounts(counts!)}\n`);
+      }
+    }
+    singleFlows = singleFlowStatements;
 
     process.stdout.write(
       `Measuring argon2id (${hashSeconds} s per operation, concurrency ${availableParallelism()}, own process, server idle)...\n`,
@@ -260,6 +335,7 @@ async function runConfiguration(
     await server.stop();
     await database?.drop();
   }
+  const auditAppends = auditSeconds > 0 ? await auditAppendRate(configuration, workDir, postgresAdminUrl) : undefined;
   if (rows.some((row) => row.result.errors > 0))
     process.stderr.write(`Server stderr (last lines):\n${server.stderrTail()}\n`);
   if (profileDir) {
@@ -282,6 +358,8 @@ async function runConfiguration(
     rows,
     hashRates,
     scenarioLines: prepared.map(({ scenario }) => `${scenario.name}: ${scenario.description}`),
+    singleFlowStatements: singleFlows,
+    auditAppends,
     passwordless: new Set(
       prepared.filter(({ scenario }) => scenario.checksNoPassword).map(({ scenario }) => scenario.name),
     ),
@@ -354,7 +432,7 @@ async function main(): Promise<void> {
     ]),
   ].join('\n');
   process.stdout.write(`${text}\n`);
-  const out = resolve(projectRoot, args.out);
+  const out = prepareReportPath(projectRoot, args.out);
   writeFileSync(out, `${markdown}\n`);
   process.stdout.write(`Report written to ${out}\n`);
 }

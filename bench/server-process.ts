@@ -47,6 +47,8 @@ export interface BenchServer {
   spawnedAt: number;
   databaseUrl: string;
   env: NodeJS.ProcessEnv;
+  /** Processes serving (`serve --workers N`). */
+  workers: number;
   /** User + system CPU time of the server process (all threads, argon2 included), in ms. */
   cpuMs(): number;
   /** Runs `poortwachter <args> --json` against the same configuration and returns the parsed output. */
@@ -146,6 +148,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     spawnedAt,
     databaseUrl,
     env,
+    workers: options.workers ?? 1,
     cpuMs: () => processCpuMs(child.pid!),
     async cli<T>(args: string[]): Promise<T> {
       const result = await runNode(['src/cli/main.ts', ...args, '--json'], env);

@@ -39,6 +39,7 @@ export async function takeInventory(store: Store, ledger: readonly CreatedAccoun
   const takenAt = Date.now();
   // The ledger first: an account acknowledged by now has its audit event at or below the head read next.
   const accounts = [...ledger];
+  await store.sealAuditEvents({ wait: true });
   const head = await store.findAuditChainHead();
   const auditEvents = await readAuditEvents(store, head?.lastId ?? 0);
   return { takenAt, auditEvents, accounts, citizenCount: await store.countCitizens() };

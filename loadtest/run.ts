@@ -16,12 +16,13 @@
 //                                                    someone else's server (restarted with pg_ctl as the
 //                                                    owner of the data directory) instead of a throwaway cluster
 //   npm run loadtest -- --keep                       keep the work dir (.tmp/loadtest-*: config, nothing else)
-//   npm run loadtest -- --out FILE                   where the Markdown report goes (default bench/loadtest-results.md)
+//   npm run loadtest -- --out FILE                   where the Markdown report goes (default bench/loadtest-results.md; relative to the project, or absolute)
 //
 // Bounded: loopback only; the load runs for before + between + after seconds (and at most --max-flows
 // flows per scenario); the workers, the proxy, the database and the throwaway cluster are removed at
 // the end. Needs Debian's postgresql package (run .ci/run once, or apt-get install postgresql) and root
 // for the throwaway cluster (initdb and pg_ctl run as the postgres user); it installs nothing itself.
+import { prepareReportPath } from '../bench/report-path.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -260,7 +261,7 @@ async function main(): Promise<number> {
     for (const [i, worker] of workers.all().entries())
       say(`\nworker ${i + 1} stderr (last lines):\n${worker.stderrTail().split('\n').slice(-15).join('\n')}`);
   }
-  const out = join(projectRoot, args.out);
+  const out = prepareReportPath(projectRoot, args.out);
   writeFileSync(out, `${markdown}\n`);
   say(`Report written to ${out}`);
   return verdicts.every((verdict) => verdict.ok) ? 0 : 1;

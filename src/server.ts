@@ -133,6 +133,19 @@ export async function startServer(
     config.housekeeping.intervalSeconds,
     logger,
   );
+  // Audit events wait in audit_pending until they are chained (src/stores/audit-events.ts): every
+  // process tries each second, the one that gets the seal lock chains everything pending.
+  let sealFailures = 0;
+  const sealAudit = setInterval(() => {
+    store.sealAuditEvents().then(
+      () => (sealFailures = 0),
+      (error: unknown) => {
+        // A database restart fails a few rounds; say so once per streak, not every second.
+        if (sealFailures++ === 0) logger.warn({ err: error }, 'sealing the audit events failed; trying again');
+      },
+    );
+  }, 1000);
+  sealAudit.unref();
   logger.info(
     { port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind },
     'Poortwachter listening',
@@ -149,6 +162,8 @@ export async function startServer(
         await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
       await stopPurge();
       await closeGracefully(server, config.shutdown.timeoutSeconds * 1000);
+      // Events still pending stay in the database; the next process to seal (or `audit verify`) chains them.
+      clearInterval(sealAudit);
       await store.close();
     },
   };

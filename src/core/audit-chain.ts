@@ -23,15 +23,21 @@ function describeGap(from: number, to: number): string {
   return from === to ? `row ${from} was deleted` : `rows ${from} to ${to} were deleted`;
 }
 
+/** How often the walk goes on when a sealer (a running server) chained more events while it walked. */
+const maxCatchUps = 20;
+
 /**
  * Each row is checked against the stored hash of the row before it, so a changed row is named
- * alone and the walk goes on; ids are consecutive (the chain head hands them out), so a gap before a
- * row that no longer fits is a deleted row, and the head names rows deleted from the end.
+ * alone and the walk goes on; ids are consecutive (the sealer hands them out from the chain head), so
+ * a gap before a row that no longer fits is a deleted row, and the head names rows deleted from the
+ * end. Events appended before the call are sealed first; the head is read after the walk, and when a
+ * running server sealed more meanwhile, the walk goes on to the new head.
  */
 export async function verifyAuditChain(
-  store: Pick<Store, 'listAuditChainLinks' | 'findAuditChainHead'>,
+  store: Pick<Store, 'listAuditChainLinks' | 'findAuditChainHead' | 'sealAuditEvents'>,
 ): Promise<ChainVerdict> {
-  const head = await store.findAuditChainHead();
+  await store.sealAuditEvents({ wait: true });
+  let head = await store.findAuditChainHead();
   if (!head)
     return {
       ok: false,
@@ -44,7 +50,7 @@ export async function verifyAuditChain(
   let previousId = 0;
   let previousHash = genesisHash;
   let events = 0;
-  for (;;) {
+  for (let catchUps = 0; ;) {
     const links = await store.listAuditChainLinks(previousId, pageSize);
     for (const link of links) {
       events += 1;
@@ -70,8 +76,21 @@ export async function verifyAuditChain(
       previousHash = link.chainHash ?? previousHash;
       if (breaks.length >= maxBreaks) return { ok: false, events, lastId: previousId, lastHash: previousHash, breaks };
     }
-    if (links.length < pageSize) break;
+    if (links.length === pageSize) continue;
+    // Walked on towards a newer head and found nothing more: the rows up to it are gone.
+    if (links.length === 0 && catchUps > 0) break;
+    head = await store.findAuditChainHead();
+    if (!head || head.lastId <= previousId || catchUps >= maxCatchUps) break;
+    catchUps += 1;
   }
+  if (!head)
+    return {
+      ok: false,
+      events,
+      lastId: previousId || null,
+      lastHash: previousHash,
+      breaks: [...breaks, { id: 0, problem: 'the audit chain head is missing' }],
+    };
   if (head.lastId > previousId) {
     breaks.push({
       id: previousId + 1,

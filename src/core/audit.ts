@@ -1,6 +1,6 @@
 // Every security-relevant outcome becomes an audit event: structured, in the database, never a secret
-// (no password, code, token or BSN in details). The store appends each event to a hash chain
-// (src/stores/audit-chain.ts); audit-chain.ts here verifies and exports it.
+// (no password, code, token or BSN in details). The store appends each event and a sealer chains
+// them (src/stores/audit-events.ts); audit-chain.ts here verifies and exports the chain.
 import type { Store } from '../stores/index.ts';
 import type { Clock } from './clock.ts';
 

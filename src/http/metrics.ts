@@ -2,17 +2,18 @@
 // prom-client's global one: tests run several servers in one process, and each must count alone.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PasswordHasher } from '../core/passwords/hasher.ts';
-import type { Store } from '../stores/index.ts';
+import { statementKinds, type Store } from '../stores/index.ts';
 
 export interface MetricsSources {
   hasher: Pick<PasswordHasher, 'queueLength'>;
-  store: Pick<Store, 'poolUse'>;
+  store: Pick<Store, 'poolUse' | 'statements'>;
 }
 
 export function createMetrics(sources: MetricsSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const statementsReported = new Map<string, number>();
   return {
     registry,
     logins: new Counter({
@@ -62,6 +63,19 @@ export function createMetrics(sources: MetricsSources) {
       collect() {
         const use = sources.store.poolUse();
         for (const state of ['used', 'free', 'waiting', 'max'] as const) this.set({ state }, use[state]);
+      },
+    }),
+    databaseStatements: new Counter({
+      name: 'poortwachter_database_statements_total',
+      help: 'SQL statements this process sent to the database, by kind: select, insert, update, delete, transaction (begin, commit, rollback), other',
+      labelNames: ['kind'] as const,
+      registers,
+      collect() {
+        const counts = sources.store.statements();
+        for (const kind of statementKinds) {
+          this.inc({ kind }, counts[kind] - (statementsReported.get(kind) ?? 0));
+          statementsReported.set(kind, counts[kind]);
+        }
       },
     }),
   };

@@ -1,5 +1,5 @@
 import { auditContent, chainHash, type AuditContentColumns } from './audit-chain.ts';
-import type { Knex } from 'knex';
+import { compiledQuery } from './compiled-query.ts';
 import type { Database } from './database.ts';
 import { isPostgres } from './dialect.ts';
 import type { AuditEventRow } from './rows.ts';
@@ -38,7 +38,7 @@ function toRow(record: AuditEventRecord): AuditEventRow {
   };
 }
 
-function toColumns(event: Omit<AuditEventRow, 'id'>): AuditContentColumns & { at: number } {
+function toColumns(event: Omit<AuditEventRow, 'id'>): AuditContentColumns {
   return {
     at: event.at,
     type: event.type,
@@ -51,103 +51,131 @@ function toColumns(event: Omit<AuditEventRow, 'id'>): AuditContentColumns & { at
   };
 }
 
-// PostgreSQL: one statement takes the next id and hash from the chain head and inserts the row. The
-// UPDATE locks the head row until commit, and a writer that waited for that lock re-reads the head
-// it changed (READ COMMITTED), so processes writing at once append one after the other: one round
-// trip per event, as before the chain. chainHash() in audit-chain.ts is the same formula in TypeScript.
-const appendOnPostgres = `
-with head as (
-  update audit_chain_head
-     set last_id = last_id + 1,
-         last_hash = encode(sha256(convert_to(last_hash || ':' || cast(last_id + 1 as text) || ':' || ?, 'UTF8')), 'hex')
-   where chain = 'audit'
-  returning last_id, last_hash
-)
-insert into audit_events (id, at, type, outcome, reason, citizen_id, webdienst_id, client_address, details, chain_hash)
-select last_id, cast(? as bigint), ?, ?, ?, ?, ?, ?, ?, last_hash from head`;
+// Appending and sealing are apart. An append is one INSERT into audit_pending: no lock, no wait for
+// other writers. The sealer takes the pending events in their order, gives each the next chain id and
+// its hash (audit-chain.ts), moves them into audit_events and advances the head, all in one
+// transaction: a batch is chained entirely or not at all, and nothing is lost in between. One sealer
+// at a time: PostgreSQL holds a transaction-level advisory lock; sqlite's write lock, taken by the
+// sealer's first statement, makes other processes wait. Until it is sealed (within a second, see
+// src/server.ts) an event is in audit_pending, where the chain does not cover it yet.
+const sealLockKey = 0x6175_6469_7421; // "audit!"
+const sealBatchSize = 500;
 
-const appendOnSqlite = `
-insert into audit_events (id, at, type, outcome, reason, citizen_id, webdienst_id, client_address, details, chain_hash)
-select ?, ?, ?, ?, ?, ?, ?, ?, ?, ? where (select last_hash from audit_chain_head where chain = 'audit') = ?
-returning id`;
-
-function readHead(db: Database): Promise<{ last_id: number | string; last_hash: string } | undefined> {
-  return db('audit_chain_head').where('chain', 'audit').first();
+interface PendingRecord extends AuditContentColumns {
+  id: number | string;
 }
 
-/** This store's view of the sqlite chain: the last head it saw, and its appends one at a time. */
-interface SqliteAppender {
-  head?: AuditChainHead;
-  queue: Promise<unknown>;
-}
-
-async function appendChained(
+function readHead(
   db: Database,
-  columns: AuditContentColumns & { at: number },
-  appender: SqliteAppender,
-): Promise<void> {
-  const content = auditContent(columns);
-  const values = [
-    columns.at,
-    columns.type,
-    columns.outcome,
-    columns.reason,
-    columns.citizen_id,
-    columns.webdienst_id,
-    columns.client_address,
-    columns.details,
-  ];
-  if (isPostgres(db)) {
-    const result = await db.raw<{ rowCount: number }>(appendOnPostgres, [content, ...values]);
-    if (result.rowCount !== 1) throw new Error('audit chain head missing: run the migrations');
-    return;
-  }
-  // sqlite has no SHA-256 in SQL: the hash is computed here from the head this process saw last, and
-  // the INSERT only happens if the head is still that one (a trigger then advances it, in the same
-  // statement). No transaction holds the write lock across awaits; another process having appended
-  // in between means one more read and a retry. This process's own appends queue up (its sqlite pool
-  // has one connection anyway), so they never race each other into retries.
-  const append = appender.queue.then(() => appendToSqlite(db, content, values, appender));
-  appender.queue = append.catch(() => undefined);
-  await append;
+  forUpdate: boolean,
+): Promise<{ last_id: number | string; last_hash: string } | undefined> {
+  const query = db('audit_chain_head').where('chain', 'audit');
+  return (forUpdate ? query.forUpdate() : query).first();
 }
 
-async function appendToSqlite(
-  db: Database,
-  content: string,
-  values: unknown[],
-  appender: SqliteAppender,
-): Promise<void> {
-  for (let attempt = 1; attempt <= 50; attempt += 1) {
-    if (!appender.head) {
-      const head = await readHead(db);
-      if (!head) throw new Error('audit chain head missing: run the migrations');
-      appender.head = { lastId: Number(head.last_id), lastHash: head.last_hash };
+/** Seals up to one batch: the number sealed, or 'busy' when another process is sealing. */
+async function sealBatch(db: Database, wait: boolean): Promise<number | 'busy'> {
+  return db.transaction(async (trx) => {
+    if (isPostgres(trx)) {
+      if (wait) await trx.raw('select pg_advisory_xact_lock(?)', [sealLockKey]);
+      else {
+        const result = await trx.raw<{ rows: Array<{ locked: boolean }> }>(
+          'select pg_try_advisory_xact_lock(?) as locked',
+          [sealLockKey],
+        );
+        if (!result.rows[0]?.locked) return 'busy';
+      }
+    } else {
+      // A write first: this transaction holds sqlite's write lock before it reads anything.
+      await trx.raw(`update audit_chain_head set last_id = last_id where chain = 'audit'`);
     }
-    const id = appender.head.lastId + 1;
-    const hash = chainHash(appender.head.lastHash, id, content);
-    const inserted = (await db.raw(appendOnSqlite, [
-      id,
-      ...values,
-      hash,
-      appender.head.lastHash,
-    ] as Knex.RawBinding[])) as unknown[];
-    appender.head = inserted.length === 1 ? { lastId: id, lastHash: hash } : undefined;
-    if (appender.head) return;
-  }
-  throw new Error('audit chain: could not append after 50 attempts');
+    const pending = (await trx('audit_pending').orderBy('id', 'asc').limit(sealBatchSize)) as PendingRecord[];
+    if (pending.length === 0) return 0;
+    const head = await readHead(trx, isPostgres(trx));
+    if (!head) throw new Error('audit chain head missing: run the migrations');
+    let lastId = Number(head.last_id);
+    let lastHash = head.last_hash;
+    const rows = pending.map((record) => {
+      const columns = {
+        at: Number(record.at),
+        type: record.type,
+        outcome: record.outcome,
+        reason: record.reason,
+        citizen_id: record.citizen_id,
+        webdienst_id: record.webdienst_id,
+        client_address: record.client_address,
+        details: record.details,
+      };
+      lastId += 1;
+      lastHash = chainHash(lastHash, lastId, auditContent(columns));
+      return { id: lastId, ...columns, chain_hash: lastHash };
+    });
+    await trx('audit_events').insert(rows);
+    await trx('audit_pending')
+      .whereIn(
+        'id',
+        pending.map((record) => record.id),
+      )
+      .delete();
+    await trx('audit_chain_head').where('chain', 'audit').update({ last_id: lastId, last_hash: lastHash });
+    return pending.length;
+  });
 }
 
 export function auditEventStore(db: Database) {
-  const appender: SqliteAppender = { queue: Promise.resolve() };
+  const append = compiledQuery<AuditContentColumns>(db, (param) =>
+    db('audit_pending').insert({
+      at: param('at'),
+      type: param('type'),
+      outcome: param('outcome'),
+      reason: param('reason'),
+      citizen_id: param('citizen_id'),
+      webdienst_id: param('webdienst_id'),
+      client_address: param('client_address'),
+      details: param('details'),
+    }),
+  );
+  const anyPending = compiledQuery<Record<string, never>>(db, () => db('audit_pending').select('id').limit(1));
+  // This store's seals run one after the other (the timer and a reader may ask at once).
+  let sealing: Promise<unknown> = Promise.resolve();
+
+  /** Seals every pending event; without wait it leaves them when another process is sealing. */
+  function seal(wait: boolean): Promise<number> {
+    const run = sealing.then(async () => {
+      if ((await anyPending.rows({})).length === 0) return 0;
+      let sealed = 0;
+      for (;;) {
+        const batch = await sealBatch(db, wait);
+        if (batch === 'busy') return sealed;
+        sealed += batch;
+        if (batch < sealBatchSize) return sealed;
+      }
+    });
+    sealing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Readers see every event appended before they asked: pending ones are sealed first (not inside a transaction). */
+  const sealBeforeReading = async () => {
+    if (!db.isTransaction) await seal(true);
+  };
+
   return {
-    /** Appends to the hash chain (audit-chain.ts); rows are never updated or deleted. */
+    /** Appends an event (without waiting for other writers); the sealer chains it (audit-chain.ts). */
     async insertAuditEvent(event: Omit<AuditEventRow, 'id'>): Promise<void> {
-      await appendChained(db, toColumns(event), appender);
+      await append.changes(toColumns(event));
+    },
+    /**
+     * Chains the pending events into the audit trail, in order; returns how many. Another process
+     * sealing at the time is left to it (0); `wait` waits for it and then seals what is left.
+     */
+    sealAuditEvents(options: { wait?: boolean } = {}): Promise<number> {
+      return seal(options.wait ?? false);
     },
     async listAuditEvents(
       filter: { type?: string; citizenId?: string; sinceId?: number; limit?: number } = {},
     ): Promise<AuditEventRow[]> {
+      await sealBeforeReading();
       const query = db<AuditEventRecord>('audit_events')
         .orderBy('id', 'asc')
         .limit(filter.limit ?? 1000);
@@ -158,6 +186,7 @@ export function auditEventStore(db: Database) {
     },
     /** A citizen's latest events, newest first (the overview of the citizen's own pages). */
     async listRecentAuditEventsOfCitizen(citizenId: string, limit: number): Promise<AuditEventRow[]> {
+      await sealBeforeReading();
       return (
         await db<AuditEventRecord>('audit_events').where('citizen_id', citizenId).orderBy('id', 'desc').limit(limit)
       ).map(toRow);
@@ -169,6 +198,7 @@ export function auditEventStore(db: Database) {
       afterId: number;
       limit: number;
     }): Promise<ChainedAuditEventRow[]> {
+      await sealBeforeReading();
       const records = await db<AuditEventRecord>('audit_events')
         .where('at', '>=', filter.from)
         .andWhere('at', '<', filter.to)
@@ -177,7 +207,7 @@ export function auditEventStore(db: Database) {
         .limit(filter.limit);
       return records.map((record) => ({ ...toRow(record), chainHash: record.chain_hash }));
     },
-    /** The chain a page at a time, from the row after `afterId`: the content exactly as it was hashed. */
+    /** The chain a page at a time, from the row after `afterId`: the content exactly as it was hashed (sealed events only). */
     async listAuditChainLinks(afterId: number, limit: number): Promise<AuditChainLink[]> {
       const records = await db<AuditEventRecord>('audit_events')
         .where('id', '>', afterId)
@@ -190,8 +220,7 @@ export function auditEventStore(db: Database) {
       }));
     },
     async findAuditChainHead(): Promise<AuditChainHead | undefined> {
-      const head = (await db('audit_chain_head').where('chain', 'audit').first()) as
-        { last_id: number | string; last_hash: string } | undefined;
+      const head = await readHead(db, false);
       return head && { lastId: Number(head.last_id), lastHash: head.last_hash };
     },
   };

@@ -13,6 +13,7 @@ import { isPostgres } from './dialect.ts';
 /** The part of a knex dialect client used here: its pool and its driver call (knex-internal, stable since 0.x). */
 interface DialectClient {
   acquireConnection(): Promise<unknown>;
+  emit(event: 'query', query: { sql: string; method: string }): boolean;
   releaseConnection(connection: unknown): Promise<unknown>;
   _query(
     connection: unknown,
@@ -39,6 +40,8 @@ const placeholderPrefix = '\u0000param:';
 
 interface Compiled {
   sql: string;
+  /** knex's name for what it does (select, first, insert, update, del): for the statement counter. */
+  method: string;
   /** PostgreSQL: the name of the server-side prepared statement (pg prepares it once per connection). */
   options?: { name: string };
   /** Per binding: the parameter name to take from the call, or a constant knex put there (a limit). */
@@ -68,9 +71,11 @@ export function compiledQuery<P extends Params>(
     const placeholder = ((name: string) => `${placeholderPrefix}${name}`) as unknown as (
       name: keyof P & string,
     ) => never;
-    const native = build(placeholder).toSQL().toNative();
+    const query = build(placeholder).toSQL();
+    const native = query.toNative();
     return {
       sql: native.sql,
+      method: query.method,
       ...(postgres
         ? { options: { name: `pw_${createHash('sha256').update(native.sql).digest('hex').slice(0, 24)}` } }
         : {}),
@@ -92,6 +97,8 @@ export function compiledQuery<P extends Params>(
       return value;
     });
     const connection = await client.acquireConnection();
+    // knex's runner would announce the statement; this shortcut does too (statement-counter.ts counts them).
+    client.emit('query', { sql: compiled.sql, method: compiled.method });
     try {
       return await client._query(connection, { sql: compiled.sql, bindings, options: compiled.options });
     } catch (error) {

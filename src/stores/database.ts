@@ -15,6 +15,7 @@ import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
 import * as testData from './migrations/014-test-data.ts';
 import * as totpKeyId from './migrations/017-totp-key-id.ts';
+import * as auditSealing from './migrations/050-audit-sealing.ts';
 
 export type Database = Knex;
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009-maintenance-and-status': maintenanceAndStatus,
   '014-test-data': testData,
   '017-totp-key-id': totpKeyId,
+  '050-audit-sealing': auditSealing,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

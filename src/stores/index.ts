@@ -14,6 +14,7 @@ import { samlStore } from './saml.ts';
 import { smsOutboxStore } from './sms-outbox.ts';
 import { statusDisruptionStore } from './status-disruptions.ts';
 import { testDataStore } from './test-data.ts';
+import { countStatements, type StatementCounts } from './statement-counter.ts';
 import { ssoSessionStore } from './sso-sessions.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
@@ -31,6 +32,7 @@ export type { SsoSessionExpiry } from './housekeeping.ts';
 export type { TestDataRows } from './test-data.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
+export { statementKinds, type StatementCounts, type StatementKind } from './statement-counter.ts';
 
 function repositories(db: Database) {
   return {
@@ -63,6 +65,8 @@ export interface Store extends Repositories {
   ping(): Promise<void>;
   /** Connections of the pool in use, idle, and requests waiting for one (the /metrics gauges). */
   poolUse(): { used: number; free: number; waiting: number; max: number };
+  /** SQL statements sent since the store was opened, by kind (the bench and /metrics). */
+  statements(): StatementCounts;
   /** Runs fn with repositories bound to one transaction: all or nothing. */
   inTransaction<T>(fn: (store: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -78,6 +82,7 @@ interface PoolCounts {
 
 export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
   const db = openDatabase(databaseUrl, options);
+  const statements = countStatements(db);
   return {
     kind: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
     ...repositories(db),
@@ -93,6 +98,7 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
         ? { used: pool.numUsed(), free: pool.numFree(), waiting: pool.numPendingAcquires(), max: pool.max }
         : { used: 0, free: 0, waiting: 0, max: 0 };
     },
+    statements,
     inTransaction: (fn) => db.transaction((trx) => fn(repositories(trx))),
     close: () => db.destroy(),
   };

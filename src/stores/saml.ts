@@ -30,13 +30,9 @@ interface SamlRequestRecord {
   expires_at: number;
 }
 
-interface SamlArtifactRecord {
-  id: string;
-  webdienst_id: string;
+/** What taking an artifact returns of its row (saml_artifacts, migration 005). */
+interface TakenArtifact {
   response_xml: string | null;
-  created_at: number;
-  expires_at: number;
-  resolved_at: number | null;
 }
 
 export function samlStore(db: Database) {
@@ -44,7 +40,8 @@ export function samlStore(db: Database) {
   return {
     /** Stores a verified request; false when this webdienst already sent this request ID (replay). */
     async insertSamlRequest(row: SamlRequestRow): Promise<boolean> {
-      await requests()
+      // One statement: a request ID this webdienst already used inserts nothing, so nothing comes back.
+      const inserted: Array<{ id: string }> = await requests()
         .insert({
           id: row.id,
           webdienst_id: row.webdienstId,
@@ -55,9 +52,9 @@ export function samlStore(db: Database) {
           expires_at: row.expiresAt,
         })
         .onConflict(['webdienst_id', 'request_id'])
-        .ignore();
-      const stored = await requests().where({ webdienst_id: row.webdienstId, request_id: row.requestId }).first('id');
-      return stored?.id === row.id;
+        .ignore()
+        .returning('id');
+      return inserted.length === 1 && inserted[0]!.id === row.id;
     },
     async findSamlRequest(id: string): Promise<SamlRequestRow | undefined> {
       const record = await requests().where({ id }).first();
@@ -82,19 +79,19 @@ export function samlStore(db: Database) {
         resolved_at: null,
       });
     },
-    /** The stored Response, once: only for the webdienst it was issued to, only before it expires. */
+    /**
+     * The stored Response, once: only for the webdienst it was issued to, only before it expires. One
+     * statement takes the row away with its Response, so a second ArtifactResolve finds nothing, as
+     * for an unknown artifact.
+     */
     async takeSamlArtifact(id: string, webdienstId: string, now: number): Promise<string | undefined> {
-      return db.transaction(async (trx) => {
-        const taken = await trx('saml_artifacts')
-          .where({ id, webdienst_id: webdienstId })
-          .whereNull('resolved_at')
-          .where('expires_at', '>', now)
-          .update({ resolved_at: now });
-        if (taken !== 1) return undefined;
-        const record = await trx<SamlArtifactRecord>('saml_artifacts').where({ id }).first('response_xml');
-        await trx('saml_artifacts').where({ id }).update({ response_xml: null });
-        return record?.response_xml ?? undefined;
-      });
+      // Raw: knex writes no RETURNING for a sqlite DELETE; both databases have it (sqlite since 3.35).
+      const result = (await db.raw(
+        'delete from saml_artifacts where id = ? and webdienst_id = ? and resolved_at is null and expires_at > ? returning response_xml',
+        [id, webdienstId, now],
+      )) as TakenArtifact[] | { rows: TakenArtifact[] };
+      const taken = Array.isArray(result) ? result : result.rows;
+      return taken[0]?.response_xml ?? undefined;
     },
   };
 }

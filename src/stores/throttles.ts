@@ -27,6 +27,7 @@ export function throttleStore(db: Database) {
       .where({ key: param('key') })
       .first(),
   );
+  // ...in one statement: the address and the account throttle together.
   return {
     async findThrottle(key: string): Promise<ThrottleRow | undefined> {
       const record = await findByKey.first<ThrottleRecord>({ key });

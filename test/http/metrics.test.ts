@@ -114,6 +114,20 @@ for (const kind of databaseKinds) {
         expect(route, 'a route label holds no id').to.not.match(/[0-9a-f]{8}-|\/[A-Za-z0-9_]{16,}/);
     });
 
+    it('counts the SQL statements a login sends, by kind', async () => {
+      const before = await scrape(server);
+      const count = (text: string, kind: string) =>
+        sample(text, 'poortwachter_database_statements_total', { kind }) ?? 0;
+      await (
+        await RelyingParty.register(server)
+      ).login(new TestBrowser(), basisCitizen.username, basisCitizen.password);
+      const after = await scrape(server);
+      expect(count(after, 'select') - count(before, 'select')).to.be.at.least(1);
+      expect(count(after, 'insert') - count(before, 'insert')).to.be.at.least(1);
+      // A scrape sends no statement itself.
+      expect(count(await scrape(server), 'select')).to.equal(count(after, 'select'));
+    });
+
     it('shows the hashing queue, the database pool and the process', async () => {
       const text = await scrape(server);
       expect(sample(text, 'poortwachter_password_hash_queue_length')).to.equal(0);

@@ -20,6 +20,7 @@ for (const kind of databaseKinds) {
 
     it('chains each event to the one before it, with consecutive ids from 1', async () => {
       for (let n = 1; n <= 3; n += 1) await opened.store.insertAuditEvent(auditEvent(n));
+      await opened.store.sealAuditEvents({ wait: true });
       const links = await opened.store.listAuditChainLinks(0, 10);
       expect(links.map((link) => link.id)).to.deep.equal([1, 2, 3]);
       let previous = genesisHash;
@@ -34,6 +35,7 @@ for (const kind of databaseKinds) {
       await opened.store.insertAuditEvent(
         auditEvent(1, { reason: null, details: { quote: 'a "b" \\ c', emoji: '🚲' } }),
       );
+      await opened.store.sealAuditEvents({ wait: true });
       const db = openDatabase(opened.database.url);
       try {
         const row = await db<AuditContentColumns & { chain_hash: string }>('audit_events').where('id', 1).first();
@@ -49,6 +51,7 @@ for (const kind of databaseKinds) {
       const writes = [];
       for (let n = 1; n <= 40; n += 1) writes.push((n % 2 ? opened.store : other).insertAuditEvent(auditEvent(n)));
       await Promise.all(writes);
+      await opened.store.sealAuditEvents({ wait: true });
       const links = await opened.store.listAuditChainLinks(0, 100);
       expect(links.map((link) => link.id)).to.deep.equal(Array.from({ length: 40 }, (_, index) => index + 1));
       let previous = genesisHash;

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import * as foundation from '../../../src/stores/migrations/001-foundation.ts';
 import * as auditChain from '../../../src/stores/migrations/007-audit-chain.ts';
+import * as auditSealing from '../../../src/stores/migrations/050-audit-sealing.ts';
 import { openDatabase } from '../../../src/stores/database.ts';
 import { openStore } from '../../../src/stores/index.ts';
 import { verifyAuditChain } from '../../../src/core/audit-chain.ts';
@@ -28,6 +29,7 @@ for (const kind of databaseKinds) {
         });
         await db('audit_events').insert([event(1), event(2), event(5)]);
         await auditChain.up(db);
+        await auditSealing.up(db); // where the store appends new events
         expect(await db('audit_events').whereNull('chain_hash').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
       } finally {
         await db.destroy();
