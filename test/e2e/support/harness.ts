@@ -11,6 +11,7 @@ export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** Debian's Chromium without a screen, as the tests and the README screenshots use it. */
 export function launchChromium(): Promise<Browser> {
+  // Chromium's sandbox does not run as root, and CI runs as root; the pages are our own.
   return chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
 }
 

@@ -20,10 +20,21 @@ export async function startDemoLogin(e2e: E2e, page: Page, level: 'basis' | 'mid
   await checkPage(e2e, page, 'login page');
 }
 
+/**
+ * Runs an action that posts a form and waits until the answer is the page shown: a refused form
+ * comes back at the same URL, so waiting for a URL or an element could still see the old page.
+ */
+export async function andNextPage(page: Page, action: () => Promise<void>): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
+  await action();
+  await navigated;
+  await page.waitForLoadState();
+}
+
 export async function submitPassword(page: Page, username: string, password: string): Promise<void> {
   await page.getByLabel('Gebruikersnaam').fill(username);
   await page.getByLabel('Wachtwoord', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+  await andNextPage(page, () => page.getByRole('button', { name: 'Inloggen', exact: true }).click());
 }
 
 /** Reads the newest code the outbox holds for the number, as the citizen reads their phone. */
@@ -33,7 +44,7 @@ export function smsCode(e2e: E2e, phone: string): Promise<string> {
 
 export async function submitCode(page: Page, code: string): Promise<void> {
   await page.getByRole('textbox').fill(code);
-  await page.getByRole('button', { name: 'Controleren' }).click();
+  await andNextPage(page, () => page.getByRole('button', { name: 'Controleren' }).click());
 }
 
 /** What the demo webdienst shows after the login: the BSN and the level it received. */
