@@ -17,7 +17,13 @@ export interface AdminDeps {
   store: Store;
   clock: Clock;
   audit: AuditLog;
+  /** Who made the change (a console operator's name, or `cli:<user>`), recorded with every audit event. */
+  operator?: string;
 }
+
+/** The operator's name for an audit event's details, when known. */
+export const byOperator = (deps: Pick<AdminDeps, 'operator'>): { operator?: string } =>
+  deps.operator ? { operator: deps.operator } : {};
 
 export async function addOrganisation(deps: AdminDeps, input: NewOrganisation): Promise<OrganisationRow> {
   const name = input.name.trim();
@@ -38,7 +44,7 @@ export async function addOrganisation(deps: AdminDeps, input: NewOrganisation): 
   await deps.audit.record({
     type: 'admin.organisation_added',
     outcome: 'success',
-    details: { oin: organisation.oin, bsnEntitled: organisation.bsnEntitled },
+    details: { oin: organisation.oin, bsnEntitled: organisation.bsnEntitled, ...byOperator(deps) },
   });
   return organisation;
 }

@@ -9,7 +9,7 @@ import { newId } from '../core/ids.ts';
 import { isLevelName, levels, type LevelName } from '../core/levels.ts';
 import { parseSpMetadata, type ResponseBinding, type SamlRegistration } from '../frontends/saml/sp-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
-import type { AdminDeps } from './organisations.ts';
+import { byOperator, type AdminDeps } from './organisations.ts';
 import { assertRegistrableUri } from './webdiensten.ts';
 
 export interface NewSamlWebdienst {
@@ -133,7 +133,7 @@ export async function addSamlWebdienst(
     type: 'admin.webdienst_added',
     outcome: 'success',
     webdienstId: id,
-    details: { protocol: 'saml', organisation: organisation.oin, level, responseBinding },
+    details: { protocol: 'saml', organisation: organisation.oin, level, responseBinding, ...byOperator(deps) },
   });
   const webdienst = (await deps.store.findWebdienstById(id))!;
   return { webdienst, entityId: registration.entityId, registration };
@@ -192,6 +192,7 @@ export async function updateSamlWebdienst(
       responseBinding,
       signingCertificates: registration.signingCertificates.length,
       assertionConsumerServices: registration.assertionConsumerServices.length,
+      ...byOperator(deps),
     },
   });
   return {

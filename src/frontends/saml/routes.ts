@@ -4,6 +4,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Config } from '../../../config/index.ts';
+import { loginRefusal, refusalDescription } from '../../core/webdienst-access.ts';
 import type { AuditLog } from '../../core/audit.ts';
 import type { Clock } from '../../core/clock.ts';
 import { PoortwachterError } from '../../core/errors.ts';
@@ -182,6 +183,23 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
         code: statusCodes.responder,
         message: 'Temporarily unavailable: the identity provider is down for maintenance',
       });
+
+    // A suspended webdienst (or organisation): the core refuses, the webdienst reads RequestDenied.
+    const refusal = loginRefusal(request.webdienst);
+    if (refusal) {
+      await deps.audit.record({
+        type: 'saml.login_refused',
+        outcome: 'failure',
+        reason: refusal,
+        webdienstId: request.webdienst.id,
+        clientAddress: ctx.ip,
+      });
+      return deliver(ctx, request.webdienst, pending, {
+        code: statusCodes.responder,
+        subCode: statusCodes.requestDenied,
+        message: refusalDescription[refusal],
+      });
+    }
 
     // DESIGN.md section 2: a level we cannot deliver is the standard error, without a login.
     if (request.level === 'unmet')
