@@ -1,4 +1,5 @@
 // `poortwachter webdienst ...`: registering OIDC and SAML webdiensten (DESIGN.md section 7).
+import { readFile, writeFile } from 'node:fs/promises';
 import { addSamlWebdienst, updateSamlWebdienst } from '../admin/saml-webdiensten.ts';
 import { addOidcWebdienst } from '../admin/webdiensten.ts';
 import {
@@ -7,6 +8,7 @@ import {
   updateOidcWebdienst,
   updateWebdienst,
 } from '../admin/webdienst-changes.ts';
+import { exportWebdienst, importWebdienst, webdienstChecklist } from '../admin/webdienst-transfer.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
 import { adminServices, iso, optional, required, UsageError, type Commands, type Options } from './command.ts';
 
@@ -24,6 +26,10 @@ export const webdienstUsage = `  webdienst add-oidc --organisation OIN --name NA
   webdienst suspend --client-id ID_OR_ENTITY_ID [--reason TEXT]   (logins get the protocol's error)
   webdienst resume --client-id ID_OR_ENTITY_ID
   webdienst remove --client-id ID_OR_ENTITY_ID                    (kept for the audit trail only)
+  webdienst checklist CLIENT_ID_OR_NAME              the connection checklist: pass/fail per item with evidence
+        (exit 1 while it does not pass)
+  webdienst export CLIENT_ID_OR_NAME [--out FILE]   the registration and its checklist report, as JSON
+  webdienst import FILE                             register an exported webdienst; refused unless its checklist passed
   webdienst list`;
 
 const shown = (webdienst: WebdienstWithOrganisation) => ({
@@ -212,6 +218,40 @@ export const webdienstCommands: Commands = {
     run: async ({ config, store, options }) => {
       const removed = await removeWebdienst(adminServices(config, store), required(options, 'client-id'));
       return { removed: removed.clientId, name: removed.name, protocol: removed.protocol };
+    },
+  },
+  'webdienst checklist': {
+    options: {},
+    positional: 'webdienst',
+    run: async ({ config, store, options }) => {
+      const report = await webdienstChecklist(adminServices(config, store), required(options, 'webdienst'));
+      return { ok: report.passed, ...report };
+    },
+  },
+  'webdienst export': {
+    options: { out: { type: 'string' } },
+    positional: 'webdienst',
+    run: async ({ config, store, options }) => {
+      const exported = await exportWebdienst(adminServices(config, store), required(options, 'webdienst'));
+      const out = optional(options, 'out');
+      if (!out) return exported;
+      await writeFile(out, `${JSON.stringify(exported, null, 2)}\n`, { mode: 0o600 });
+      return { written: out, client_id: exported.webdienst.clientId, checklist_passed: exported.checklist.passed };
+    },
+  },
+  'webdienst import': {
+    options: {},
+    positional: 'file',
+    run: async ({ config, store, options }) => {
+      const file = required(options, 'file');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
+      }
+      const { webdienst, checklist } = await importWebdienst(adminServices(config, store), parsed);
+      return { ...shown(webdienst), checklist_passed: checklist.passed };
     },
   },
   'webdienst list': {

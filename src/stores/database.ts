@@ -14,6 +14,7 @@ import * as auditChain from './migrations/007-audit-chain.ts';
 import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
 import * as registrationChanges from './migrations/030-registration-changes.ts';
+import * as connectionObservations from './migrations/031-connection-observations.ts';
 
 export type Database = Knex;
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Knex.Migration> = {
   '008-sso-sessions': ssoSessions,
   '009-maintenance-and-status': maintenanceAndStatus,
   '030-registration-changes': registrationChanges,
+  '031-connection-observations': connectionObservations,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -2,6 +2,7 @@
 import { accountSessionStore } from './account-sessions.ts';
 import { auditEventStore } from './audit-events.ts';
 import { citizenStore } from './citizens.ts';
+import { connectionObservationStore } from './connection-observations.ts';
 import { migrateToLatest, openDatabase, pendingMigrations, type Database } from './database.ts';
 import { instanceKeyStore } from './instance-keys.ts';
 import { loginAttemptStore } from './login-attempts.ts';
@@ -25,6 +26,7 @@ export type { OneTimeCodeRow } from './one-time-codes.ts';
 export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
 export type { MaintenanceModeRow } from './maintenance-mode.ts';
 export type { StatusDisruptionRow } from './status-disruptions.ts';
+export type { ConnectionObservationRow } from './connection-observations.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 
@@ -45,6 +47,7 @@ function repositories(db: Database) {
     ...ssoSessionStore(db),
     ...maintenanceModeStore(db),
     ...statusDisruptionStore(db),
+    ...connectionObservationStore(db),
   };
 }
 
