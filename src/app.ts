@@ -3,6 +3,7 @@ import Koa from 'koa';
 import mount from 'koa-mount';
 import type { Logger } from 'pino';
 import type Provider from 'oidc-provider';
+import type { ConnectionObserver } from './core/checklist/observer.ts';
 import type { Config } from '../config/index.ts';
 import { createAccountSessions } from './account/account-sessions.ts';
 import { accountRoutes } from './account/routes.ts';
@@ -70,6 +71,8 @@ export interface AppDeps {
   singleLogout: SingleLogout;
   /** Issue 6: the operator's maintenance switch, read from the database and cached briefly. */
   maintenance: MaintenanceMode;
+  /** The connection checklist's observer (records nothing in production). */
+  observer?: ConnectionObserver;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -115,6 +118,7 @@ export function createApp(deps: AppDeps): Koa {
       cookies,
       sso: deps.sso,
       maintenance: deps.maintenance,
+      observer: deps.observer,
     }),
     samlLogoutRoutes({
       idp: deps.samlIdp,
@@ -125,6 +129,7 @@ export function createApp(deps: AppDeps): Koa {
       clock: deps.clock,
       config,
       pairwiseSalt: deps.keys.pairwiseSalt,
+      observer: deps.observer,
     }),
     accountRoutes({
       store,

@@ -1,4 +1,6 @@
 // Entry: load config -> open store -> migrate -> seed -> keys -> createApp -> listen (STYLE.md).
+import { createConnectionObserver } from './core/checklist/observer.ts';
+import { observeOidcConnections } from './frontends/oidc/connection-observer.ts';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -66,6 +68,9 @@ export async function startServer(
   });
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'oidc-provider server error'));
   const samlIdp = await createSamlIdp(config, keys, store, clock);
+  // The automated connection checklist: what webdiensten do, observed outside production.
+  const observer = createConnectionObserver(store, clock, config.environment);
+  observeOidcConnections(provider, observer, store);
   const metrics = createMetrics({ hasher: services.hasher, store });
   services.audit.observe(countLogins(metrics, store));
   if (config.metrics.enabled && !metricsServed(config))
@@ -90,10 +95,12 @@ export async function startServer(
         pairwiseSalt: keys.pairwiseSalt,
         allowPrivateNetworkCalls: config.allowPrivateNetworkCalls,
         logger,
+        observer,
       }),
     },
   });
   const app = createApp({
+    observer,
     config,
     store,
     clock,

@@ -19,7 +19,13 @@ export interface AdminDeps {
   store: Store;
   clock: Clock;
   audit: AuditLog;
+  /** Who made the change (a console operator's name, or `cli:<user>`), recorded with every audit event. */
+  operator?: string;
 }
+
+/** The operator's name for an audit event's details, when known. */
+export const byOperator = (deps: Pick<AdminDeps, 'operator'>): { operator?: string } =>
+  deps.operator ? { operator: deps.operator } : {};
 
 export async function addOrganisation(deps: AdminDeps, input: NewOrganisation): Promise<OrganisationRow> {
   const name = input.name.trim();
@@ -44,6 +50,7 @@ export async function addOrganisation(deps: AdminDeps, input: NewOrganisation): 
       oin: organisation.oin,
       bsnEntitled: organisation.bsnEntitled,
       ...(input.testData ? { testData: true } : {}),
+      ...byOperator(deps),
     },
   });
   return organisation;

@@ -14,7 +14,7 @@ import {
   type SamlRegistration,
 } from '../frontends/saml/sp-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
-import type { AdminDeps } from './organisations.ts';
+import { byOperator, type AdminDeps } from './organisations.ts';
 import { assertRegistrableUri } from './webdiensten.ts';
 
 export interface NewSamlWebdienst {
@@ -137,7 +137,7 @@ export async function addSamlWebdienst(
     type: 'admin.webdienst_added',
     outcome: 'success',
     webdienstId: id,
-    details: { protocol: 'saml', organisation: organisation.oin, level, responseBinding },
+    details: { protocol: 'saml', organisation: organisation.oin, level, responseBinding, ...byOperator(deps) },
   });
   const webdienst = (await deps.store.findWebdienstById(id))!;
   return { webdienst, entityId: registration.entityId, registration };
@@ -191,6 +191,7 @@ export async function updateSamlWebdienst(
       responseBinding,
       signingCertificates: registration.signingCertificates.length,
       assertionConsumerServices: registration.assertionConsumerServices.length,
+      ...byOperator(deps),
     },
   });
   return {

@@ -8,7 +8,7 @@ import { offeredLevelName } from '../core/levels.ts';
 import type { OidcRegistration } from '../frontends/oidc/client-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
 import { builtInOrganisationOin } from '../stores/built-in.ts';
-import type { AdminDeps } from './organisations.ts';
+import { byOperator, type AdminDeps } from './organisations.ts';
 
 export interface NewOidcWebdienst {
   organisationOin: string;
@@ -139,7 +139,13 @@ export async function addOidcWebdienst(
     type: 'admin.webdienst_added',
     outcome: 'success',
     webdienstId: id,
-    details: { protocol: 'oidc', organisation: organisation.oin, level, ...(input.testData ? { testData: true } : {}) },
+    details: {
+      protocol: 'oidc',
+      organisation: organisation.oin,
+      level,
+      ...(input.testData ? { testData: true } : {}),
+      ...byOperator(deps),
+    },
   });
   const webdienst = (await deps.store.findWebdienstById(id))!;
   return { webdienst, clientId, ...(clientSecret ? { clientSecret } : {}) };

@@ -1,5 +1,6 @@
 // What every command of the command line shares: its shape, the option helpers, and the usage error
 // (bad arguments: the message and exit status 2, README "Command line").
+import { userInfo } from 'node:os';
 import type { Config } from '../../config/index.ts';
 import { createServices } from '../services.ts';
 import { auditLogOf, createAuditLog, type AuditLog } from '../core/audit.ts';
@@ -57,3 +58,18 @@ export function services(config: Config, store: Store) {
     citizenDeps: { ...built.citizenDeps, audit },
   };
 }
+/** Who runs the command line, for the audit trail: the operating system's user name. */
+function cliOperator(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** The admin services of a command, with the operator named in every audit event. */
+export const adminServices = (config: Config, store: Store) => ({
+  ...services(config, store).adminDeps,
+  environment: config.environment,
+  operator: cliOperator(),
+});

@@ -55,8 +55,25 @@ function print(result: unknown, json: boolean): void {
           .join('  ')}\n`,
       );
   } else {
-    for (const [key, value] of Object.entries(result as object))
-      process.stdout.write(`${key}: ${Array.isArray(value) ? value.join(', ') || '(none)' : value}\n`);
+    for (const [key, value] of Object.entries(result as Record<string, unknown>)) {
+      // A list of records (the checklist's items): one indented line each.
+      const records = Array.isArray(value) && value.some((entry) => typeof entry === 'object' && entry !== null);
+      const shown = records
+        ? (value as object[])
+            .map(
+              (entry) =>
+                `\n  ${Object.entries(entry)
+                  .map(([name, field]) => `${name}=${String(field ?? '')}`)
+                  .join('  ')}`,
+            )
+            .join('')
+        : Array.isArray(value)
+          ? value.join(', ') || '(none)'
+          : typeof value === 'object' && value !== null
+            ? JSON.stringify(value)
+            : String(value);
+      process.stdout.write(`${key}: ${shown}\n`);
+    }
   }
 }
 

@@ -1,8 +1,24 @@
 // `poortwachter organisation ...`: the organisations whose webdiensten connect (DESIGN.md section 7).
+import { setOrganisationSuspended, updateOrganisation } from '../admin/organisation-changes.ts';
 import { addOrganisation } from '../admin/organisations.ts';
-import { required, services, type Commands } from './command.ts';
+import type { OrganisationRow } from '../stores/index.ts';
+import { adminServices, iso, optional, required, UsageError, type Commands } from './command.ts';
 
-export const organisationUsage = `  organisation add --name NAME --oin OIN [--public-task TEXT] [--bsn-entitled]`;
+export const organisationUsage = `  organisation add --name NAME --oin OIN [--public-task TEXT] [--bsn-entitled] [--bsn-legal-basis TEXT]
+  organisation list
+  organisation update --oin OIN [--name NAME] [--public-task TEXT] [--bsn-entitled | --not-bsn-entitled]
+        [--bsn-legal-basis TEXT]
+  organisation suspend --oin OIN [--reason TEXT]      (none of its webdiensten can log citizens in)
+  organisation resume --oin OIN`;
+
+const shown = (organisation: OrganisationRow) => ({
+  oin: organisation.oin,
+  name: organisation.name,
+  public_task: organisation.publicTask,
+  bsn_entitled: organisation.bsnEntitled,
+  bsn_legal_basis: organisation.bsnLegalBasis ?? null,
+  suspended_at: iso(organisation.suspendedAt ?? null),
+});
 
 export const organisationCommands: Commands = {
   'organisation add': {
@@ -11,16 +27,63 @@ export const organisationCommands: Commands = {
       oin: { type: 'string' },
       'public-task': { type: 'string' },
       'bsn-entitled': { type: 'boolean' },
+      'bsn-legal-basis': { type: 'string' },
     },
     run: async ({ config, store, options }) => {
-      const { adminDeps } = services(config, store);
-      const organisation = await addOrganisation(adminDeps, {
+      const deps = adminServices(config, store);
+      const organisation = await addOrganisation(deps, {
         name: required(options, 'name'),
         oin: required(options, 'oin'),
         publicTask: options['public-task'] as string | undefined,
         bsnEntitled: options['bsn-entitled'] === true,
       });
+      const legalBasis = optional(options, 'bsn-legal-basis');
+      if (legalBasis) await updateOrganisation(deps, organisation.oin, { bsnLegalBasis: legalBasis });
       return { oin: organisation.oin, name: organisation.name, bsn_entitled: organisation.bsnEntitled };
     },
+  },
+  'organisation list': {
+    options: {},
+    run: async ({ store }) => (await store.listOrganisations()).map(shown),
+  },
+  'organisation update': {
+    options: {
+      oin: { type: 'string' },
+      name: { type: 'string' },
+      'public-task': { type: 'string' },
+      'bsn-entitled': { type: 'boolean' },
+      'not-bsn-entitled': { type: 'boolean' },
+      'bsn-legal-basis': { type: 'string' },
+    },
+    run: async ({ config, store, options }) => {
+      if (options['bsn-entitled'] && options['not-bsn-entitled'])
+        throw new UsageError('give --bsn-entitled or --not-bsn-entitled, not both');
+      const bsnEntitled = options['bsn-entitled'] ? true : options['not-bsn-entitled'] ? false : undefined;
+      return shown(
+        await updateOrganisation(adminServices(config, store), required(options, 'oin'), {
+          name: optional(options, 'name'),
+          publicTask: optional(options, 'public-task'),
+          bsnEntitled,
+          bsnLegalBasis: optional(options, 'bsn-legal-basis'),
+        }),
+      );
+    },
+  },
+  'organisation suspend': {
+    options: { oin: { type: 'string' }, reason: { type: 'string' } },
+    run: async ({ config, store, options }) =>
+      shown(
+        await setOrganisationSuspended(
+          adminServices(config, store),
+          required(options, 'oin'),
+          true,
+          optional(options, 'reason'),
+        ),
+      ),
+  },
+  'organisation resume': {
+    options: { oin: { type: 'string' } },
+    run: async ({ config, store, options }) =>
+      shown(await setOrganisationSuspended(adminServices(config, store), required(options, 'oin'), false)),
   },
 };

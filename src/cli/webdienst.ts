@@ -1,7 +1,16 @@
 // `poortwachter webdienst ...`: registering OIDC and SAML webdiensten (DESIGN.md section 7).
+import { readFile, writeFile } from 'node:fs/promises';
 import { addSamlWebdienst, updateSamlWebdienst } from '../admin/saml-webdiensten.ts';
 import { addOidcWebdienst } from '../admin/webdiensten.ts';
-import { required, services, type Commands } from './command.ts';
+import {
+  removeWebdienst,
+  setWebdienstSuspended,
+  updateOidcWebdienst,
+  updateWebdienst,
+} from '../admin/webdienst-changes.ts';
+import { exportWebdienst, importWebdienst, webdienstChecklist } from '../admin/webdienst-transfer.ts';
+import type { WebdienstWithOrganisation } from '../stores/index.ts';
+import { adminServices, iso, optional, required, UsageError, type Commands, type Options } from './command.ts';
 
 export const webdienstUsage = `  webdienst add-oidc --organisation OIN --name NAME --redirect-uri URL [--redirect-uri URL ...]
         [--post-logout-redirect-uri URL] [--backchannel-logout-uri URL] [--level basis|midden]
@@ -10,7 +19,37 @@ export const webdienstUsage = `  webdienst add-oidc --organisation OIN --name NA
         [--federation NAME] [--response-binding artifact|post]     (prints the entityID)
   webdienst update-saml --entity-id ID --metadata FILE_OR_URL [--response-binding artifact|post]
         (re-imports the metadata: certificate rollover, new or removed ACS endpoints)
+  webdienst update-oidc --client-id ID [--name NAME] [--redirect-uri URL ...] [--post-logout-redirect-uri URL ...]
+        [--no-post-logout-redirect-uri] [--backchannel-logout-uri URL | --no-backchannel-logout-uri]
+        [--jwks-uri URL] [--level basis|midden] [--federation NAME | --no-federation]
+  webdienst update --client-id ID_OR_ENTITY_ID [--name NAME] [--level basis|midden] [--federation NAME | --no-federation]
+  webdienst suspend --client-id ID_OR_ENTITY_ID [--reason TEXT]   (logins get the protocol's error)
+  webdienst resume --client-id ID_OR_ENTITY_ID
+  webdienst remove --client-id ID_OR_ENTITY_ID                    (kept for the audit trail only)
+  webdienst checklist CLIENT_ID_OR_NAME              the connection checklist: pass/fail per item with evidence
+        (exit 1 while it does not pass)
+  webdienst export CLIENT_ID_OR_NAME [--out FILE]   the registration and its checklist report, as JSON
+  webdienst import FILE                             register an exported webdienst; refused unless its checklist passed
   webdienst list`;
+
+const shown = (webdienst: WebdienstWithOrganisation) => ({
+  name: webdienst.name,
+  protocol: webdienst.protocol,
+  client_id: webdienst.clientId,
+  organisation: webdienst.organisation.name,
+  oin: webdienst.organisation.oin,
+  bsn_entitled: webdienst.organisation.bsnEntitled,
+  level: webdienst.minimumLevel,
+  federation: webdienst.federation,
+  suspended_at: iso(webdienst.suspendedAt ?? null),
+  organisation_suspended_at: iso(webdienst.organisation.suspendedAt ?? null),
+});
+
+const federationChange = (options: Options): string | null | undefined => {
+  if (options.federation !== undefined && options['no-federation'])
+    throw new UsageError('give --federation or --no-federation, not both');
+  return options['no-federation'] ? null : optional(options, 'federation');
+};
 
 export const webdienstCommands: Commands = {
   'webdienst add-oidc': {
@@ -26,21 +65,17 @@ export const webdienstCommands: Commands = {
       'jwks-uri': { type: 'string' },
     },
     run: async ({ config, store, options }) => {
-      const { adminDeps } = services(config, store);
-      const registered = await addOidcWebdienst(
-        { ...adminDeps, environment: config.environment },
-        {
-          organisationOin: required(options, 'organisation'),
-          name: required(options, 'name'),
-          redirectUris: (options['redirect-uri'] as string[] | undefined) ?? [],
-          postLogoutRedirectUris: options['post-logout-redirect-uri'] as string[] | undefined,
-          backchannelLogoutUri: options['backchannel-logout-uri'] as string | undefined,
-          level: options.level as string | undefined,
-          federation: options.federation as string | undefined,
-          auth: options.auth as string | undefined,
-          jwksUri: options['jwks-uri'] as string | undefined,
-        },
-      );
+      const registered = await addOidcWebdienst(adminServices(config, store), {
+        organisationOin: required(options, 'organisation'),
+        name: required(options, 'name'),
+        redirectUris: (options['redirect-uri'] as string[] | undefined) ?? [],
+        postLogoutRedirectUris: options['post-logout-redirect-uri'] as string[] | undefined,
+        backchannelLogoutUri: options['backchannel-logout-uri'] as string | undefined,
+        level: options.level as string | undefined,
+        federation: options.federation as string | undefined,
+        auth: options.auth as string | undefined,
+        jwksUri: options['jwks-uri'] as string | undefined,
+      });
       return {
         client_id: registered.clientId,
         ...(registered.clientSecret ? { client_secret: registered.clientSecret } : {}),
@@ -60,18 +95,14 @@ export const webdienstCommands: Commands = {
       'response-binding': { type: 'string' },
     },
     run: async ({ config, store, options }) => {
-      const { adminDeps } = services(config, store);
-      const registered = await addSamlWebdienst(
-        { ...adminDeps, environment: config.environment },
-        {
-          organisationOin: required(options, 'organisation'),
-          name: required(options, 'name'),
-          metadata: required(options, 'metadata'),
-          level: options.level as string | undefined,
-          federation: options.federation as string | undefined,
-          responseBinding: options['response-binding'] as string | undefined,
-        },
-      );
+      const registered = await addSamlWebdienst(adminServices(config, store), {
+        organisationOin: required(options, 'organisation'),
+        name: required(options, 'name'),
+        metadata: required(options, 'metadata'),
+        level: options.level as string | undefined,
+        federation: options.federation as string | undefined,
+        responseBinding: options['response-binding'] as string | undefined,
+      });
       return {
         entity_id: registered.entityId,
         idp_metadata: `${config.publicUrl}/saml/metadata`,
@@ -87,15 +118,11 @@ export const webdienstCommands: Commands = {
       'response-binding': { type: 'string' },
     },
     run: async ({ config, store, options }) => {
-      const { adminDeps } = services(config, store);
-      const { entityId, registration } = await updateSamlWebdienst(
-        { ...adminDeps, environment: config.environment },
-        {
-          entityId: required(options, 'entity-id'),
-          metadata: required(options, 'metadata'),
-          responseBinding: options['response-binding'] as string | undefined,
-        },
-      );
+      const { entityId, registration } = await updateSamlWebdienst(adminServices(config, store), {
+        entityId: required(options, 'entity-id'),
+        metadata: required(options, 'metadata'),
+        responseBinding: options['response-binding'] as string | undefined,
+      });
       return {
         entity_id: entityId,
         response_binding: registration.responseBinding,
@@ -107,18 +134,128 @@ export const webdienstCommands: Commands = {
       };
     },
   },
+  'webdienst update-oidc': {
+    options: {
+      'client-id': { type: 'string' },
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-redirect-uri': { type: 'string', multiple: true },
+      'no-post-logout-redirect-uri': { type: 'boolean' },
+      'backchannel-logout-uri': { type: 'string' },
+      'no-backchannel-logout-uri': { type: 'boolean' },
+      'jwks-uri': { type: 'string' },
+      level: { type: 'string' },
+      federation: { type: 'string' },
+      'no-federation': { type: 'boolean' },
+    },
+    run: async ({ config, store, options }) => {
+      if (options['post-logout-redirect-uri'] && options['no-post-logout-redirect-uri'])
+        throw new UsageError('give --post-logout-redirect-uri or --no-post-logout-redirect-uri, not both');
+      if (options['backchannel-logout-uri'] && options['no-backchannel-logout-uri'])
+        throw new UsageError('give --backchannel-logout-uri or --no-backchannel-logout-uri, not both');
+      const webdienst = await updateOidcWebdienst(adminServices(config, store), required(options, 'client-id'), {
+        name: optional(options, 'name'),
+        redirectUris: options['redirect-uri'] as string[] | undefined,
+        postLogoutRedirectUris: options['no-post-logout-redirect-uri']
+          ? []
+          : (options['post-logout-redirect-uri'] as string[] | undefined),
+        backchannelLogoutUri: options['no-backchannel-logout-uri'] ? '' : optional(options, 'backchannel-logout-uri'),
+        jwksUri: optional(options, 'jwks-uri'),
+        level: optional(options, 'level'),
+        federation: federationChange(options),
+      });
+      const registration = webdienst.protocolMetadata as {
+        redirect_uris?: string[];
+        post_logout_redirect_uris?: string[];
+        backchannel_logout_uri?: string;
+        jwks_uri?: string;
+      };
+      return {
+        ...shown(webdienst),
+        redirect_uris: registration.redirect_uris ?? [],
+        post_logout_redirect_uris: registration.post_logout_redirect_uris ?? [],
+        backchannel_logout_uri: registration.backchannel_logout_uri ?? null,
+        jwks_uri: registration.jwks_uri ?? null,
+      };
+    },
+  },
+  'webdienst update': {
+    options: {
+      'client-id': { type: 'string' },
+      name: { type: 'string' },
+      level: { type: 'string' },
+      federation: { type: 'string' },
+      'no-federation': { type: 'boolean' },
+    },
+    run: async ({ config, store, options }) =>
+      shown(
+        await updateWebdienst(adminServices(config, store), required(options, 'client-id'), {
+          name: optional(options, 'name'),
+          level: optional(options, 'level'),
+          federation: federationChange(options),
+        }),
+      ),
+  },
+  'webdienst suspend': {
+    options: { 'client-id': { type: 'string' }, reason: { type: 'string' } },
+    run: async ({ config, store, options }) =>
+      shown(
+        await setWebdienstSuspended(
+          adminServices(config, store),
+          required(options, 'client-id'),
+          true,
+          optional(options, 'reason'),
+        ),
+      ),
+  },
+  'webdienst resume': {
+    options: { 'client-id': { type: 'string' } },
+    run: async ({ config, store, options }) =>
+      shown(await setWebdienstSuspended(adminServices(config, store), required(options, 'client-id'), false)),
+  },
+  'webdienst remove': {
+    options: { 'client-id': { type: 'string' } },
+    run: async ({ config, store, options }) => {
+      const removed = await removeWebdienst(adminServices(config, store), required(options, 'client-id'));
+      return { removed: removed.clientId, name: removed.name, protocol: removed.protocol };
+    },
+  },
+  'webdienst checklist': {
+    options: {},
+    positional: 'webdienst',
+    run: async ({ config, store, options }) => {
+      const report = await webdienstChecklist(adminServices(config, store), required(options, 'webdienst'));
+      return { ok: report.passed, ...report };
+    },
+  },
+  'webdienst export': {
+    options: { out: { type: 'string' } },
+    positional: 'webdienst',
+    run: async ({ config, store, options }) => {
+      const exported = await exportWebdienst(adminServices(config, store), required(options, 'webdienst'));
+      const out = optional(options, 'out');
+      if (!out) return exported;
+      await writeFile(out, `${JSON.stringify(exported, null, 2)}\n`, { mode: 0o600 });
+      return { written: out, client_id: exported.webdienst.clientId, checklist_passed: exported.checklist.passed };
+    },
+  },
+  'webdienst import': {
+    options: {},
+    positional: 'file',
+    run: async ({ config, store, options }) => {
+      const file = required(options, 'file');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
+      }
+      const { webdienst, checklist } = await importWebdienst(adminServices(config, store), parsed);
+      return { ...shown(webdienst), checklist_passed: checklist.passed };
+    },
+  },
   'webdienst list': {
     options: {},
-    run: async ({ store }) =>
-      (await store.listWebdiensten()).map((webdienst) => ({
-        name: webdienst.name,
-        protocol: webdienst.protocol,
-        client_id: webdienst.clientId,
-        organisation: webdienst.organisation.name,
-        oin: webdienst.organisation.oin,
-        bsn_entitled: webdienst.organisation.bsnEntitled,
-        level: webdienst.minimumLevel,
-        federation: webdienst.federation,
-      })),
+    run: async ({ store }) => (await store.listWebdiensten()).map(shown),
   },
 };

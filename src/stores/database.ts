@@ -15,6 +15,8 @@ import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
 import * as testData from './migrations/014-test-data.ts';
 import * as totpKeyId from './migrations/017-totp-key-id.ts';
+import * as registrationChanges from './migrations/030-registration-changes.ts';
+import * as connectionObservations from './migrations/031-connection-observations.ts';
 import * as auditSealing from './migrations/050-audit-sealing.ts';
 
 export type Database = Knex;
@@ -33,6 +35,8 @@ const migrations: Record<string, Knex.Migration> = {
   '009-maintenance-and-status': maintenanceAndStatus,
   '014-test-data': testData,
   '017-totp-key-id': totpKeyId,
+  '030-registration-changes': registrationChanges,
+  '031-connection-observations': connectionObservations,
   '050-audit-sealing': auditSealing,
 };
 

@@ -2,6 +2,7 @@
 import { accountSessionStore } from './account-sessions.ts';
 import { auditEventStore } from './audit-events.ts';
 import { citizenStore } from './citizens.ts';
+import { connectionObservationStore } from './connection-observations.ts';
 import { migrateToLatest, openDatabase, pendingMigrations, type Database } from './database.ts';
 import { housekeepingStore } from './housekeeping.ts';
 import { instanceKeyStore } from './instance-keys.ts';
@@ -30,6 +31,7 @@ export type { MaintenanceModeRow } from './maintenance-mode.ts';
 export type { StatusDisruptionRow } from './status-disruptions.ts';
 export type { SsoSessionExpiry } from './housekeeping.ts';
 export type { TestDataRows } from './test-data.ts';
+export type { ConnectionObservationRow } from './connection-observations.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 export { statementKinds, type StatementCounts, type StatementKind } from './statement-counter.ts';
@@ -53,6 +55,7 @@ function repositories(db: Database) {
     ...statusDisruptionStore(db),
     ...housekeepingStore(db),
     ...testDataStore(db),
+    ...connectionObservationStore(db),
   };
 }
 

@@ -25,6 +25,9 @@ export interface OrganisationRow {
   publicTask: string;
   bsnEntitled: boolean;
   createdAt: number;
+  /** The law that entitles the organisation to the BSN (read from the database; optional when inserting). */
+  bsnLegalBasis?: string | null;
+  suspendedAt?: number | null;
 }
 
 /** 'account' is the built-in webdienst of the citizen's own pages (built-in.ts), never a connected one. */
@@ -40,6 +43,9 @@ export interface WebdienstRow {
   federation: string | null;
   protocolMetadata: Record<string, unknown>;
   createdAt: number;
+  /** Read from the database; optional when inserting. Removed webdiensten are never read for logins. */
+  suspendedAt?: number | null;
+  removedAt?: number | null;
 }
 
 export interface WebdienstWithOrganisation extends WebdienstRow {

@@ -14,7 +14,19 @@ interface WebdienstRecord {
   protocol_metadata: string;
   test_data?: boolean | number;
   created_at: number;
+  suspended_at?: number | string | null;
+  removed_at?: number | string | null;
 }
+
+export interface WebdienstChanges {
+  name?: string;
+  minimumLevel?: string;
+  federation?: string | null;
+  protocolMetadata?: Record<string, unknown>;
+}
+
+const timeOrNull = (value: number | string | null | undefined): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 const joinedColumns = [
   'w.*',
@@ -23,6 +35,8 @@ const joinedColumns = [
   'o.public_task as o_public_task',
   'o.bsn_entitled as o_bsn_entitled',
   'o.created_at as o_created_at',
+  'o.bsn_legal_basis as o_bsn_legal_basis',
+  'o.suspended_at as o_suspended_at',
 ];
 
 type JoinedRecord = WebdienstRecord & {
@@ -31,6 +45,8 @@ type JoinedRecord = WebdienstRecord & {
   o_public_task: string;
   o_bsn_entitled: boolean | number;
   o_created_at: number;
+  o_bsn_legal_basis: string | null;
+  o_suspended_at: number | string | null;
 };
 
 function toRow(record: JoinedRecord): WebdienstWithOrganisation {
@@ -44,6 +60,8 @@ function toRow(record: JoinedRecord): WebdienstWithOrganisation {
     federation: record.federation,
     protocolMetadata: JSON.parse(record.protocol_metadata) as Record<string, unknown>,
     createdAt: Number(record.created_at),
+    suspendedAt: timeOrNull(record.suspended_at),
+    removedAt: timeOrNull(record.removed_at),
     organisation: toOrganisationRow({
       id: record.organisation_id,
       oin: record.o_oin,
@@ -51,6 +69,8 @@ function toRow(record: JoinedRecord): WebdienstWithOrganisation {
       public_task: record.o_public_task,
       bsn_entitled: record.o_bsn_entitled,
       created_at: record.o_created_at,
+      bsn_legal_basis: record.o_bsn_legal_basis,
+      suspended_at: record.o_suspended_at,
     }),
   };
 }
@@ -64,8 +84,12 @@ function toRow(record: JoinedRecord): WebdienstWithOrganisation {
 const cacheMs = 5000;
 
 export function webdienstStore(db: Database) {
+  // Removed webdiensten stay in the table for the audit trail, and are never found.
   const joined = () =>
-    db('webdiensten as w').join('organisations as o', 'o.id', 'w.organisation_id').select(joinedColumns);
+    db('webdiensten as w')
+      .join('organisations as o', 'o.id', 'w.organisation_id')
+      .select(joinedColumns)
+      .whereNull('w.removed_at');
   const cache = new Map<string, { row: WebdienstWithOrganisation; until: number }>();
   async function cached(
     key: string,
@@ -104,6 +128,42 @@ export function webdienstStore(db: Database) {
         .update({ protocol_metadata: JSON.stringify(protocolMetadata) });
       cache.clear();
       return updated === 1;
+    },
+    /** Changes what is given; false when the webdienst does not exist (or was removed). */
+    async updateWebdienst(id: string, changes: WebdienstChanges): Promise<boolean> {
+      const update: Partial<WebdienstRecord> = {};
+      if (changes.name !== undefined) update.name = changes.name;
+      if (changes.minimumLevel !== undefined) update.minimum_level = changes.minimumLevel;
+      if (changes.federation !== undefined) update.federation = changes.federation;
+      if (changes.protocolMetadata !== undefined) update.protocol_metadata = JSON.stringify(changes.protocolMetadata);
+      const updated = await db<WebdienstRecord>('webdiensten').where({ id }).whereNull('removed_at').update(update);
+      cache.clear();
+      return updated === 1;
+    },
+    /** Suspends (a time) or resumes (null); false when the webdienst does not exist (or was removed). */
+    async setWebdienstSuspended(id: string, at: number | null): Promise<boolean> {
+      const updated = await db<WebdienstRecord>('webdiensten')
+        .where({ id })
+        .whereNull('removed_at')
+        .update({ suspended_at: at });
+      cache.clear();
+      return updated === 1;
+    },
+    /**
+     * Removes a webdienst: the row stays (audit events, SSO history point at it) under a client_id that
+     * cannot be asked for, so its client_id or entityID can be registered again.
+     */
+    async removeWebdienst(id: string, at: number): Promise<boolean> {
+      const updated = await db<WebdienstRecord>('webdiensten')
+        .where({ id })
+        .whereNull('removed_at')
+        .update({ removed_at: at, client_id: `removed:${id}` });
+      cache.clear();
+      return updated === 1;
+    },
+    /** Forgets what this process cached, after a change of an organisation the rows carry. */
+    forgetCachedWebdiensten(): void {
+      cache.clear();
     },
     findWebdienstByClientId(clientId: string): Promise<WebdienstWithOrganisation | undefined> {
       return cached(`client:${clientId}`, () => joined().where('w.client_id', clientId).first());

@@ -153,6 +153,8 @@ describe('command line (src/cli/main.ts)', function () {
         bsn_entitled: true,
         level: 'midden',
         federation: null,
+        suspended_at: null,
+        organisation_suspended_at: null,
       });
       expect(json.stdout, 'no secret in a listing').to.not.include('secret');
     });

@@ -1,7 +1,6 @@
 #!/usr/bin/python3
 """pysaml2 (Debian python3-pysaml2) as a SAML SP that takes the Response by HTTP-Artifact: the DigiD
-default binding. Built on /work/shared/interop/saml-pysaml2/pysaml2_sp.py; the SP logic is pysaml2's,
-this only wires it to HTTP.
+default binding. The SP logic is pysaml2's, this only wires it to HTTP.
   pysaml2_artifact_sp.py metadata  -> writes SP metadata to $WORK/sp-metadata.xml (ACS: HTTP-Artifact)
   pysaml2_artifact_sp.py serve     -> wsgiref server on 127.0.0.1:$SP_PORT
      /protected/whoami  no session -> signed HTTP-Redirect AuthnRequest asking the Response by artifact
@@ -17,9 +16,10 @@ from saml2.client import Saml2Client
 
 from saml2.response import ArtifactResponse
 from saml2.xmldsig import SIG_RSA_SHA256, DIGEST_SHA256
+import guides  # noqa: F401  (docs/guides on the module path)
 from pysaml2_sp_config import sp_config, write_metadata
 
-WORK = os.environ.get("WORK", "/tmp/interop/pysaml2-artifact-sp")
+WORK = os.environ["WORK"]
 PORT = int(os.environ.get("SP_PORT", "47221"))
 BASE = f"http://127.0.0.1:{PORT}"
 ENTITY = os.environ.get("SP_ENTITY_ID", f"{BASE}/pysaml2-artifact-sp")

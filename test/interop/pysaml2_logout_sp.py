@@ -2,16 +2,20 @@
 """pysaml2 (Debian python3-pysaml2) as the SAML SP at the other end of our SOAP single logout: the SP
 logic is pysaml2's, this only wires it to files and pipes.
   pysaml2_logout_sp.py metadata -> $WORK/sp-metadata.xml with a SOAP and a Redirect SingleLogoutService
-  pysaml2_logout_sp.py soap     -> reads our SOAP LogoutRequest on stdin; pysaml2 checks it (signature
-                                   with the IdP metadata, Destination, time) and writes its signed SOAP
-                                   LogoutResponse on stdout; NameID and SessionIndex go to stderr
-Env: WORK (sp.key, sp.crt, idp-metadata.xml), SP_ENTITY_ID, SP_BASE
+  pysaml2_logout_sp.py serve    -> wsgiref server on 127.0.0.1:$SP_PORT; POST /slo-soap takes our SOAP
+                                   LogoutRequest; pysaml2 checks it (signature with the IdP metadata,
+                                   Destination, time) and answers its signed SOAP LogoutResponse; NameID
+                                   and SessionIndex go to stderr. Running before the logout, it answers
+                                   well within our SOAP time limit even on a busy machine.
+Env: WORK (sp.key, sp.crt, idp-metadata.xml), SP_ENTITY_ID, SP_BASE, SP_PORT
 """
 import base64, os, re, sys
+from wsgiref.simple_server import make_server, WSGIRequestHandler
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, BINDING_SOAP
 from saml2.client import Saml2Client
 
 from saml2.xmldsig import SIG_RSA_SHA256, DIGEST_SHA256
+import guides  # noqa: F401  (docs/guides on the module path)
 from pysaml2_sp_config import sp_config, write_metadata
 WORK = os.environ["WORK"]
 ENTITY = os.environ["SP_ENTITY_ID"]
@@ -44,7 +48,19 @@ def answer_soap_logout(body):
 if __name__ == "__main__":
     if sys.argv[1:] == ["metadata"]:
         write_metadata(config, WORK)
-    elif sys.argv[1:] == ["soap"]:
-        print(answer_soap_logout(sys.stdin.read()))
+    elif sys.argv[1:] == ["serve"]:
+        def app(environ, start):
+            if environ["PATH_INFO"] == "/slo-soap" and environ["REQUEST_METHOD"] == "POST":
+                body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)).decode()
+                try:
+                    answer = answer_soap_logout(body)
+                except Exception as e:  # an unreadable or wrongly signed LogoutRequest
+                    print(f"SOAP logout refused: {type(e).__name__}: {e}", file=sys.stderr)
+                    start("500 Internal Server Error", [("Content-Type", "text/plain")]); return [b"refused"]
+                start("200 OK", [("Content-Type", "text/xml; charset=utf-8")]); return [answer.encode()]
+            start("404 Not Found", [("Content-Type", "text/plain")]); return [b"not found"]
+        class Quiet(WSGIRequestHandler):
+            def log_message(self, fmt, *a): print("sp:", fmt % a, file=sys.stderr)
+        make_server("127.0.0.1", int(os.environ["SP_PORT"]), app, handler_class=Quiet).serve_forever()
     else:
         sys.exit(__doc__)

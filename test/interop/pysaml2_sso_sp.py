@@ -28,6 +28,7 @@ from saml2.s_utils import decode_base64_and_inflate
 from saml2.samlp import logout_request_from_string
 from saml2.sigver import RSACrypto, verify_redirect_signature
 from saml2.xmldsig import SIG_RSA_SHA256, DIGEST_SHA256
+import guides  # noqa: F401  (docs/guides on the module path)
 from pysaml2_sp_config import sp_config, write_metadata
 
 WORK = os.environ["WORK"]

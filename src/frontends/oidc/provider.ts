@@ -19,6 +19,7 @@ import type { SsoSessions } from '../../core/sso/sessions.ts';
 import type { AuditLog } from '../../core/audit.ts';
 import type { MaintenanceMode } from '../../core/maintenance.ts';
 import { refuseDuringMaintenance } from './maintenance-check.ts';
+import { refuseSuspendedWebdiensten } from './suspension-check.ts';
 
 export const acrValuesSupported = Object.values(levels).flatMap((level) => [
   level.uri,
@@ -120,14 +121,18 @@ export function createOidcProvider({
     interactions: {
       url: interactionUrl({ store, attempts, cookies: { secure } }),
       policy: refuseDuringMaintenance(
-        levelAwarePolicy(requiredLevelLookup(store), {
-          session: ssoSessionCheck(store, sso, federationSession, config.sso.skipInterstitialFederations),
-          maxAge: maxAgeCheck(clock),
-          sessionLevel: async (ctx) => {
-            const live = await federationSession(ctx);
-            return live && levelByName(live.level);
-          },
-        }),
+        refuseSuspendedWebdiensten(
+          levelAwarePolicy(requiredLevelLookup(store), {
+            session: ssoSessionCheck(store, sso, federationSession, config.sso.skipInterstitialFederations),
+            maxAge: maxAgeCheck(clock),
+            sessionLevel: async (ctx) => {
+              const live = await federationSession(ctx);
+              return live && levelByName(live.level);
+            },
+          }),
+          store,
+          audit,
+        ),
         maintenance,
       ),
     },

@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Config } from '../../../config/index.ts';
 import type { AuditLog } from '../../core/audit.ts';
+import type { ConnectionObserver } from '../../core/checklist/observer.ts';
 import type { Clock } from '../../core/clock.ts';
 import { PoortwachterError } from '../../core/errors.ts';
 import { newToken } from '../../core/ids.ts';
@@ -39,6 +40,8 @@ export interface SamlLogoutRouteDeps {
   clock: Clock;
   config: Pick<Config, 'saml' | 'publicUrl'>;
   pairwiseSalt: string;
+  /** The connection checklist's observer (outside production). */
+  observer?: ConnectionObserver;
 }
 
 /** A refused LogoutRequest gets the error page with a logout text, not the login one (DESIGN.md section 5: no SAML answer). */
@@ -101,6 +104,12 @@ export function samlLogoutRoutes(deps: SamlLogoutRouteDeps): Router {
       webdienstId: request.webdienst.id,
       clientAddress: ctx.ip,
       details: { binding: request.binding, partial: result.status.subCode === statusCodes.partialLogout },
+    });
+    await deps.observer?.observe({
+      webdienstId: request.webdienst.id,
+      item: 'logout',
+      ok: true,
+      evidence: `signed LogoutRequest by ${request.binding}`,
     });
   }
 

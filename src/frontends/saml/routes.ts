@@ -5,7 +5,9 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Config } from '../../../config/index.ts';
+import { loginRefusal, refusalDescription } from '../../core/webdienst-access.ts';
 import type { AuditLog } from '../../core/audit.ts';
+import type { ConnectionObserver } from '../../core/checklist/observer.ts';
 import type { Clock } from '../../core/clock.ts';
 import { PoortwachterError } from '../../core/errors.ts';
 import { newToken } from '../../core/ids.ts';
@@ -28,6 +30,7 @@ import { releaseSubject } from '../../core/subject.ts';
 import { buildResponse, nameIdOf, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
 import { samlRegistrationOf } from './sp-metadata.ts';
 import { SamlRefused } from './xml.ts';
+import { postIssuer, redirectIssuer, refusalItem } from './refused-issuer.ts';
 
 export interface SamlRouteDeps {
   idp: SamlIdp;
@@ -49,6 +52,8 @@ export interface SamlRouteDeps {
   cookies: CookiePolicy;
   sso: SsoSessions;
   maintenance: MaintenanceMode;
+  /** The connection checklist's observer (outside production). */
+  observer?: ConnectionObserver;
 }
 
 /** What we keep of a verified request while the citizen logs in (saml_requests.payload). */
@@ -109,6 +114,13 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     });
     ctx.set('Cache-Control', 'no-store');
     if (pending.acsBinding === bindings.post) {
+      // HTTP-POST: the browser carries the answer; nothing left for the webdienst to collect.
+      await deps.observer?.observe({
+        webdienstId: webdienst.id,
+        item: 'answer_collected',
+        ok: true,
+        evidence: 'Response delivered by HTTP-POST',
+      });
       return render(ctx, 'saml/post.njk', {
         action: pending.acsUrl,
         samlResponse: Buffer.from(xml, 'utf8').toString('base64'),
@@ -126,6 +138,48 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     });
     ctx.status = 303;
     ctx.redirect(`${pending.acsUrl}${pending.acsUrl.includes('?') ? '&' : '?'}${query.toString()}`);
+  }
+
+  /** The checklist's view of an accepted AuthnRequest: signed, at a registered ACS. */
+  async function observeRequest(request: VerifiedAuthnRequest): Promise<void> {
+    if (!deps.observer) return;
+    const webdienstId = request.webdienst.id;
+    const binding = request.acs.binding === bindings.post ? 'HTTP-POST' : 'HTTP-Artifact';
+    await deps.observer.observe({
+      webdienstId,
+      item: 'request_signed',
+      ok: true,
+      evidence: 'signed AuthnRequest accepted',
+    });
+    await deps.observer.observe({
+      webdienstId,
+      item: 'registered_endpoint',
+      ok: true,
+      evidence: `registered ACS ${request.acs.location} (${binding})`,
+    });
+  }
+
+  /**
+   * A refused AuthnRequest whose Issuer is a registered webdienst becomes a failed checklist item; the
+   * Issuer is read without trusting the message (it only picks whose checklist the failure goes to).
+   */
+  async function observingRefusal<T>(reading: Promise<T>, issuer: () => string | undefined): Promise<T> {
+    try {
+      return await reading;
+    } catch (error) {
+      const observer = deps.observer;
+      const item = error instanceof SamlRefused ? refusalItem(error.reason) : undefined;
+      const entityId = observer && item ? issuer() : undefined;
+      const webdienst = entityId ? await deps.store.findWebdienstByClientId(entityId) : undefined;
+      if (observer && item && webdienst?.protocol === 'saml')
+        await observer.observe({
+          webdienstId: webdienst.id,
+          item,
+          ok: false,
+          evidence: `AuthnRequest refused: ${(error as SamlRefused).reason}`,
+        });
+      throw error;
+    }
   }
 
   async function startLogin(ctx: Context, request: VerifiedAuthnRequest): Promise<void> {
@@ -156,6 +210,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
           1000,
     });
     if (!stored) throw new SamlRefused('replayed_request_id');
+    await observeRequest(request);
     await deps.audit.record({
       type: 'saml.request',
       outcome: request.invalid ? 'failure' : 'success',
@@ -183,6 +238,23 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
         code: statusCodes.responder,
         message: 'Temporarily unavailable: the identity provider is down for maintenance',
       });
+
+    // A suspended webdienst (or organisation): the core refuses, the webdienst reads RequestDenied.
+    const refusal = loginRefusal(request.webdienst);
+    if (refusal) {
+      await deps.audit.record({
+        type: 'saml.login_refused',
+        outcome: 'failure',
+        reason: refusal,
+        webdienstId: request.webdienst.id,
+        clientAddress: ctx.ip,
+      });
+      return deliver(ctx, request.webdienst, pending, {
+        code: statusCodes.responder,
+        subCode: statusCodes.requestDenied,
+        message: refusalDescription[refusal],
+      });
+    }
 
     // DESIGN.md section 2: a level we cannot deliver is the standard error, without a login.
     if (request.level === 'unmet')
@@ -236,8 +308,16 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     );
   }
 
-  router.get(samlPaths.sso, async (ctx) => startLogin(ctx, await readRedirectRequest(ctx.querystring, checkDeps())));
-  router.post(samlPaths.sso, async (ctx) => startLogin(ctx, await readPostRequest(await readForm(ctx), checkDeps())));
+  router.get(samlPaths.sso, async (ctx) =>
+    startLogin(
+      ctx,
+      await observingRefusal(readRedirectRequest(ctx.querystring, checkDeps()), () => redirectIssuer(ctx.querystring)),
+    ),
+  );
+  router.post(samlPaths.sso, async (ctx) => {
+    const form = await readForm(ctx);
+    return startLogin(ctx, await observingRefusal(readPostRequest(form, checkDeps()), () => postIssuer(form)));
+  });
 
   router.get(samlPaths.resume(':ref'), async (ctx) => {
     const ref = String(ctx.params.ref);
@@ -334,6 +414,14 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
         reason: resolved ? undefined : 'unknown_used_or_expired',
         webdienstId: webdienst.id,
         clientAddress: ctx.ip,
+      });
+      await deps.observer?.observe({
+        webdienstId: webdienst.id,
+        item: 'answer_collected',
+        ok: resolved,
+        evidence: resolved
+          ? 'artifact resolved within its lifetime'
+          : 'ArtifactResolve for an artifact unknown, already resolved or expired',
       });
       ctx.status = 200;
       ctx.body = xml;

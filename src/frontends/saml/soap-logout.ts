@@ -3,6 +3,7 @@
 // Only SOAP: by HTTP-Redirect the NameID (the BSN) would end up in a URL, and the back channel needs no
 // browser. Confirmed only by a LogoutResponse to this request with top-level status Success.
 import type { Logger } from 'pino';
+import type { ConnectionObserver } from '../../core/checklist/observer.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { LogoutNotifier } from '../../core/sso/single-logout.ts';
 import type { SsoParticipantRow, Store, WebdienstWithOrganisation } from '../../stores/index.ts';
@@ -33,6 +34,8 @@ export interface SoapLogoutDeps {
   pairwiseSalt: string;
   allowPrivateNetworkCalls: boolean;
   logger: Pick<Logger, 'warn'>;
+  /** The connection checklist's observer (outside production). */
+  observer?: ConnectionObserver;
 }
 
 /** A webdienst that does not answer within this time is reported as not confirmed. */
@@ -111,10 +114,24 @@ export function soapLogoutNotifier(deps: SoapLogoutDeps): LogoutNotifier {
       const confirmed = confirms(answer, id, webdienst, registration);
       if (!confirmed)
         deps.logger.warn({ webdienstId: webdienst.id }, 'SAML SOAP logout: the webdienst answered without Success');
+      await deps.observer?.observe({
+        webdienstId: webdienst.id,
+        item: 'logout',
+        ok: confirmed,
+        evidence: confirmed
+          ? `our SOAP LogoutRequest confirmed at ${endpoint.location}`
+          : `our SOAP LogoutRequest at ${endpoint.location} answered without Success`,
+      });
       return confirmed;
     } catch (error) {
       const reason = error instanceof SamlRefused ? error.reason : (error as Error).message.slice(0, 120);
       deps.logger.warn({ webdienstId: webdienst.id, reason }, 'SAML SOAP logout not confirmed');
+      await deps.observer?.observe({
+        webdienstId: webdienst.id,
+        item: 'logout',
+        ok: false,
+        evidence: `no logout answer from ${endpoint.location}: ${reason}`,
+      });
       return false;
     }
   };

@@ -1,58 +1,59 @@
-// Interop for the SOAP single logout we send (issue 5): Debian's python3-pysaml2 is the SAML webdienst
+// Interop for the SOAP single logout we send: Debian's python3-pysaml2 is the SAML webdienst
 // at the other end (test/interop/pysaml2_logout_sp.py). It must accept our signed SOAP LogoutRequest (signature with
 // our metadata, NameID, SessionIndex) and its signed SOAP LogoutResponse must count as confirmed, so the
 // initiator gets a plain Success. Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { testCitizens } from '../../../seeds/development.ts';
-import { addOrganisation } from '../../../src/admin/organisations.ts';
-import { addSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
-import { systemClock } from '../../../src/core/clock.ts';
-import { createServices } from '../../../src/services.ts';
-import { TestBrowser } from '../../support/browser.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
-import { preparePysaml2Sp } from './interop-support.ts';
-import { frontChannelSlo, logoutRedirectUrl, logoutRequestXml, redirectedLogoutResponse } from './logout-support.ts';
-import { artifactFrom, first, idpCertificate, nextOin, ns, responseFromArtifactResponse, TestSp } from './test-sp.ts';
+import { testCitizens } from '../../seeds/development.ts';
+import { addOrganisation } from '../../src/admin/organisations.ts';
+import { addSamlWebdienst } from '../../src/admin/saml-webdiensten.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { createServices } from '../../src/services.ts';
+import { TestBrowser } from '../support/browser.ts';
+import { freePort, startTestServer, type TestServer } from '../support/server.ts';
+import { debianPython, startSpProcess, type SpProcess } from './support/processes.ts';
+import { interopScript, preparePysaml2Sp } from './support/pysaml2.ts';
+import {
+  frontChannelSlo,
+  logoutRedirectUrl,
+  logoutRequestXml,
+  redirectedLogoutResponse,
+} from '../frontends/saml/logout-support.ts';
+import {
+  artifactFrom,
+  first,
+  idpCertificate,
+  nextOin,
+  ns,
+  responseFromArtifactResponse,
+  TestSp,
+} from '../frontends/saml/test-sp.ts';
 
-const spScript = join(process.cwd(), 'test', 'interop', 'pysaml2_logout_sp.py');
+const spScript = interopScript('pysaml2_logout_sp.py');
 const citizen = testCitizens[0];
 
 describe('SAML interop: pysaml2 (Debian) receiving our SOAP LogoutRequest', function () {
   this.timeout(120_000);
   let server: TestServer;
   let work: string;
-  let endpoint: Server;
+  let sp: SpProcess | undefined;
   let env: NodeJS.ProcessEnv;
-  const pysaml2Said: string[] = [];
+  const pysaml2Said = (): string => sp?.log() ?? '';
 
   before(async () => {
     server = await startTestServer();
     work = mkdtempSync(join(tmpdir(), 'pysaml2-logout-sp-'));
-    // The SP's SOAP SingleLogoutService: each request goes through pysaml2, its answer goes back.
-    endpoint = createServer((request, response) => {
-      const python = spawn('/usr/bin/python3', [spScript, 'soap'], {
-        env: { ...process.env, ...env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let out = '';
-      python.stdout.on('data', (chunk) => (out += chunk));
-      python.stderr.on('data', (chunk) => pysaml2Said.push(String(chunk)));
-      python.on('close', (code) => response.writeHead(code === 0 ? 200 : 500, { 'content-type': 'text/xml' }).end(out));
-      request.pipe(python.stdin);
-    });
-    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`;
-    env = { WORK: work, SP_ENTITY_ID: `${base}/pysaml2-logout-sp`, SP_BASE: base };
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    env = { WORK: work, SP_ENTITY_ID: `${base}/pysaml2-logout-sp`, SP_BASE: base, SP_PORT: String(port) };
     await preparePysaml2Sp(server, { script: spScript, work, env });
+    // The SP's SOAP SingleLogoutService: pysaml2 behind a WSGI server, started before any logout.
+    sp = await startSpProcess(debianPython, [spScript, 'serve'], env, `${base}/`);
   });
   after(async () => {
-    await new Promise<void>((resolve) => endpoint.close(() => resolve()));
+    await sp?.stop();
     await server.stop();
     rmSync(work, { recursive: true, force: true });
   });
@@ -109,11 +110,11 @@ describe('SAML interop: pysaml2 (Debian) receiving our SOAP LogoutRequest', func
     const logout = await browser.get(
       logoutRedirectUrl(initiator, logoutRequestXml(initiator, { nameId, sessionIndexes: [sessionIndex] }).xml),
     );
-    expect(logout.status, `${logout.body.slice(0, 200)}\n${pysaml2Said.join('')}`).to.equal(303);
+    expect(logout.status, `${logout.body.slice(0, 3000)}\n${pysaml2Said()}`).to.equal(303);
     expect(
       redirectedLogoutResponse(logout.location!, await idpCertificate(server)).statusCodes,
-      pysaml2Said.join(''),
+      pysaml2Said(),
     ).to.deep.equal(['urn:oasis:names:tc:SAML:2.0:status:Success']);
-    expect(pysaml2Said.join('')).to.include(`NAMEID s00000000:${citizen.bsn} SESSIONINDEX ['_pysaml2-index']`);
+    expect(pysaml2Said()).to.include(`NAMEID s00000000:${citizen.bsn} SESSIONINDEX ['_pysaml2-index']`);
   });
 });

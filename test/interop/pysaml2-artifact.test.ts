@@ -1,10 +1,9 @@
 // Interop by HTTP-Artifact, the DigiD default: Debian's python3-pysaml2 as the SP
 // (test/interop/pysaml2_artifact_sp.py) asks for the Response by artifact, gets SAMLart through the
 // browser and resolves it itself with a signed SOAP ArtifactResolve at our ArtifactResolutionService,
-// checking the signed ArtifactResponse, Response and Assertion. The browser side is the shared driver
-// /work/shared/interop/lib/browserless_login.py. At Midden a second instance (a webdienst with minimum
-// level Midden) is walked through password and SMS code by interop-support.ts; it resolves through a
-// proxy that can change the ArtifactResponse in transit, which pysaml2 must refuse.
+// checking the signed ArtifactResponse, Response and Assertion. At Midden a second instance (a webdienst
+// with minimum level Midden) is walked through password and SMS code; it resolves through a proxy that
+// can change the ArtifactResponse in transit, which pysaml2 must refuse.
 // Needs python3-pysaml2 and xmlsec1 (.ci/run installs them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,11 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { testCitizens } from '../../../seeds/development.ts';
-import { freePort, startTestServer, type TestServer } from '../../support/server.ts';
-import { browserLogin, interopDir, preparePysaml2Sp, run, startPysaml2Sp, type Pysaml2Sp } from './interop-support.ts';
+import { testCitizens } from '../../seeds/development.ts';
+import { freePort, startTestServer, type TestServer } from '../support/server.ts';
+import { browserLogin } from './support/loopback-browser.ts';
+import { debianPython } from './support/processes.ts';
+import { interopScript, preparePysaml2Sp, startPysaml2Sp, type Pysaml2Sp } from './support/pysaml2.ts';
 
-const spScript = join(process.cwd(), 'test', 'interop', 'pysaml2_artifact_sp.py');
+const spScript = interopScript('pysaml2_artifact_sp.py');
 const citizen = testCitizens[0];
 const middenCitizen = testCitizens[1];
 
@@ -83,7 +84,7 @@ describe('SAML interop: pysaml2 (Debian) resolving artifacts', function () {
       env,
       registration: { organisationName: 'Gemeente Artefact', name: 'pysaml2 artifact SP', responseBinding: 'artifact' },
     });
-    sp = spawn('/usr/bin/python3', [spScript, 'serve'], {
+    sp = spawn(debianPython, [spScript, 'serve'], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -111,23 +112,10 @@ describe('SAML interop: pysaml2 (Debian) resolving artifacts', function () {
   });
 
   it('logs test-basis in: pysaml2 resolves the artifact and sees NameID s00000000:<BSN>; a replayed SAMLart gets nothing', async () => {
-    const result = await run(
-      '/usr/bin/python3',
-      [
-        join(interopDir, 'lib', 'browserless_login.py'),
-        '--start',
-        `${spUrl}/protected/whoami`,
-        '--user',
-        citizen.username,
-        '--password',
-        citizen.password,
-        '--expect',
-        `AUTHENTICATED-AS: s00000000:${citizen.bsn}\\b`,
-      ],
-      {},
-      120_000,
-    );
-    expect(result.code, `${result.output.slice(-2000)}\n--- SP log ---\n${spLog.slice(-2000)}`).to.equal(0);
+    const { page, passwordAsked } = await browserLogin(server, `${spUrl}/protected/whoami`, citizen);
+    expect(passwordAsked).to.equal(true);
+    expect(page.status, `${page.body.slice(0, 300)}\n--- SP log ---\n${spLog.slice(-2000)}`).to.equal(200);
+    expect(page.body).to.match(new RegExp(`AUTHENTICATED-AS: s00000000:${citizen.bsn}\\b`));
     expect(spLog).to.include(`ACS accepted artifact: name_id=s00000000:${citizen.bsn}`);
 
     // The same SAMLart again (a replayed browser URL): the IdP answers RequestDenied, pysaml2 refuses.

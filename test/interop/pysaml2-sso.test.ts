@@ -1,4 +1,4 @@
-// Issue 5 with real clients on both sides: a citizen logs in at an OIDC webdienst (openid-client), then
+// Single sign-on and single logout with real clients on both sides: a citizen logs in at an OIDC webdienst (openid-client), then
 // at Debian's python3-pysaml2 as a SAML webdienst of the same federation (test/interop/pysaml2_sso_sp.py): no
 // password, only the interstitial page, and pysaml2 accepts the Response with the NameID and the level
 // of the OIDC login. Then pysaml2 starts single logout itself (Saml2Client.global_logout: a signed
@@ -13,16 +13,17 @@ import { createInterface } from 'node:readline';
 import { inflateRawSync } from 'node:zlib';
 import { expect } from 'chai';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { testCitizens } from '../../../seeds/development.ts';
-import { levels } from '../../../src/core/levels.ts';
-import { formAction, formActionEndingWith, TestBrowser, type Page } from '../../support/browser.ts';
-import { databaseKinds } from '../../support/databases.ts';
-import { logoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
-import { lastSmsCode, RelyingParty, submitCode } from '../../support/relying-party.ts';
-import { startTestServer, type TestServer } from '../../support/server.ts';
-import { preparePysaml2Sp } from './interop-support.ts';
+import { testCitizens } from '../../seeds/development.ts';
+import { levels } from '../../src/core/levels.ts';
+import { formAction, formActionEndingWith, TestBrowser, type Page } from '../support/browser.ts';
+import { databaseKinds } from '../support/databases.ts';
+import { logoutReceiver, type LogoutReceiver } from '../support/logout-receiver.ts';
+import { lastSmsCode, RelyingParty, submitCode } from '../support/relying-party.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { debianPython } from './support/processes.ts';
+import { interopScript, preparePysaml2Sp } from './support/pysaml2.ts';
 
-const spScript = join(process.cwd(), 'test', 'interop', 'pysaml2_sso_sp.py');
+const spScript = interopScript('pysaml2_sso_sp.py');
 const citizen = testCitizens[1]; // test-midden: password and SMS code, so the level is more than the SP's minimum
 const success = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
@@ -43,7 +44,7 @@ class Pysaml2Driver {
 
   static start(env: NodeJS.ProcessEnv): Pysaml2Driver {
     return new Pysaml2Driver(
-      spawn('/usr/bin/python3', [spScript, 'drive'], {
+      spawn(debianPython, [spScript, 'drive'], {
         env: { ...process.env, ...env },
         stdio: ['pipe', 'pipe', 'pipe'],
       }),
