@@ -121,7 +121,7 @@ export async function updateOidcWebdienst(
     throw new ValidationError('admin.nothing_to_change', 'nothing to change: give at least one new value');
   await deps.store.updateWebdienst(webdienst.id, {
     ...common,
-    ...(changed.length ? { protocolMetadata: registration as unknown as Record<string, unknown> } : {}),
+    ...(changed.length ? { protocolMetadata: registration } : {}),
   });
   await deps.audit.record({
     type: 'admin.webdienst_changed',

@@ -147,7 +147,7 @@ async function importSaml(deps: Deps, exported: WebdienstExport, organisationId:
     clientId: registration.entityId,
     minimumLevel: exported.webdienst.minimumLevel,
     federation: exported.webdienst.federation,
-    protocolMetadata: registration as unknown as Record<string, unknown>,
+    protocolMetadata: registration,
     createdAt: deps.clock.now(),
   });
   return id;
