@@ -4,10 +4,11 @@
 //   POST /token (client_secret_basic, code_verifier) -> ID token (nonce and aud checked, signature not:
 //   that is client CPU the server does not spend).
 import { finishLogin, formAction, startLogin, submitForm } from './oidc.ts';
-import type { Scenario } from './scenario.ts';
+import { parallelLoginsOfOneCitizen, type Scenario } from './scenario.ts';
 
 export const basisLogin: Scenario = {
   name: 'basis',
+  serverConfig: parallelLoginsOfOneCitizen,
   description: 'OIDC Basis login (authorize -> password -> code -> token, PKCE S256)',
   async run(ctx) {
     const { citizen } = ctx.target;

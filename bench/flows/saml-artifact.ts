@@ -20,7 +20,7 @@ import { createServices } from '../../src/services.ts';
 import { openStore } from '../../src/stores/index.ts';
 import { expectRedirect, FlowError } from '../browser.ts';
 import { stepName } from './oidc.ts';
-import type { FlowContext, Scenario } from './scenario.ts';
+import { parallelLoginsOfOneCitizen, type FlowContext, type Scenario } from './scenario.ts';
 
 const ns = {
   samlp: 'urn:oasis:names:tc:SAML:2.0:protocol',
@@ -117,6 +117,7 @@ async function samlArtifactFlow(ctx: FlowContext, sp: BenchSp): Promise<void> {
 
 export const samlArtifactLogin: Scenario = {
   name: 'saml-artifact',
+  serverConfig: parallelLoginsOfOneCitizen,
   description: 'SAML Basis login (signed Redirect AuthnRequest -> password -> SAMLart -> signed SOAP ArtifactResolve)',
   async prepare(setup) {
     const config = loadConfig(setup.serverEnv);
