@@ -45,10 +45,41 @@ export interface FuzzReport {
   healthyAfterwards: boolean;
 }
 
+const cookieNames = [
+  '_session',
+  '_session.sig',
+  '_interaction',
+  '_interaction_resume',
+  'poortwachter_login',
+  'poortwachter_mijn',
+  'poortwachter_mijn_login',
+  'pw_sso',
+  'lang',
+];
+
+/** Headers every endpoint reads (locale, cookies, content negotiation, proxies), garbled now and then. */
+function noiseHeaders(rng: Prng): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (rng.chance(0.2))
+    headers['accept-language'] = rng.pick(['*', 'xx-YY;q=abc', 'nl;q=2,en;q=-1', rng.text(30), ',,,']);
+  if (rng.chance(0.2))
+    headers.cookie = Array.from(
+      { length: rng.int(1, 4) },
+      () => `${rng.pick(cookieNames)}=${rng.pick([rng.text(20), '', '%', 'a'.repeat(3000)])}`,
+    ).join('; ');
+  if (rng.chance(0.1))
+    headers.accept = rng.pick(['application/json', '*/*;q=x', rng.text(20), 'text/html, application/json;q=0']);
+  if (rng.chance(0.05)) headers['x-forwarded-for'] = rng.pick([rng.text(15), '1.2.3.4, ::1, garbage', '']);
+  if (rng.chance(0.05)) headers['content-encoding'] = rng.pick(['gzip', 'br', rng.text(5)]);
+  if (rng.chance(0.05)) headers.expect = '100-continue';
+  return headers;
+}
+
 /** The i-th case of a seed: the same seed and index always give the same request. */
 export function fuzzCase(seed: number, index: number, target: FuzzTarget): FuzzRequest {
   const rng = new Prng((seed * 1_000_003 + index) >>> 0);
-  return index % 2 === 0 ? samlCase(rng, target) : oidcCase(rng, target);
+  const fuzz = index % 2 === 0 ? samlCase(rng, target) : oidcCase(rng, target);
+  return { ...fuzz, headers: { ...noiseHeaders(rng), ...fuzz.headers } };
 }
 
 /** Header values as a client can send them at all (RFC 9110 5.5: visible ASCII, space and tab). */
