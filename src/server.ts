@@ -20,6 +20,7 @@ import { createLogger } from './logger.ts';
 import { createSmsGateway } from './gateways/sms/index.ts';
 import { meteredSmsGateway } from './gateways/sms/metered.ts';
 import { closeGracefully } from './http/graceful-shutdown.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import type { Lifecycle } from './http/health.ts';
 import { createMetrics } from './http/metrics.ts';
 import { countLogins } from './http/metrics-logins.ts';
@@ -40,7 +41,13 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  options: { clock?: Clock; logger?: Logger; sms?: SmsGateway } = {},
+  options: {
+    clock?: Clock;
+    logger?: Logger;
+    sms?: SmsGateway;
+    /** Listen on this address only (every address when unset). */
+    host?: string;
+  } = {},
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config);
@@ -124,9 +131,11 @@ export async function startServer(
   // koa answers every error itself (ctx.onerror), so the promise of a request never rejects.
   const server: Server = createServer((request, response) => void handle(request, response));
   server.keepAliveTimeout = 5000;
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, resolve);
+    if (options.host) server.listen(config.port, options.host, resolve);
+    else server.listen(config.port, resolve);
   });
   const port = (server.address() as AddressInfo).port;
   for (const kind of purgeKinds) metrics.purgedRows.inc({ kind }, 0);

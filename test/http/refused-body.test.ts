@@ -166,4 +166,27 @@ describe('a request body refused as too large (src/http/settle-request-body.ts, 
       }
     });
   }
+
+  it('answers 431 to a request line of 1 MiB and closes in order, while the client is still sending it', async () => {
+    const connection = new RawConnection(server.port);
+    await connection.opened();
+    try {
+      connection.write(`GET /saml/sso?SAMLRequest=`);
+      const chunk = 'A'.repeat(16 * 1024);
+      // As a client does: the whole request goes out, whatever the server answers meanwhile.
+      for (let sent = 0; sent < 1024 * 1024; sent += chunk.length) {
+        connection.write(chunk);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      connection.write(` HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
+      const refused = await connection.answer(3000);
+      expect(refused?.status, 'the refusal').to.equal(431);
+      expect(refused!.headers.connection).to.equal('close');
+      expect(await connection.answer(3000), 'nothing after the refusal').to.equal(undefined);
+      expect(connection.reset, 'closed in order, not reset').to.equal(false);
+      expect((await fetch(`${server.url}/healthz`)).status, 'a new connection works').to.equal(200);
+    } finally {
+      connection.close();
+    }
+  });
 });
