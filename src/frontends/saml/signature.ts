@@ -115,6 +115,18 @@ export interface SigningKey {
   certificatePem: string;
 }
 
+// xml-crypto builds the KeyInfo (our certificate) on every signature and reads the certificate twice
+// to do so; it is the same for every signature with a key: built once per key and prefix.
+const keyInfoContents = new WeakMap<SigningKey, Map<string | undefined, string | null>>();
+
+function keyInfoContentOf(key: SigningKey, prefix: string | undefined): string | null {
+  let byPrefix = keyInfoContents.get(key);
+  if (!byPrefix) keyInfoContents.set(key, (byPrefix = new Map<string | undefined, string | null>()));
+  if (!byPrefix.has(prefix))
+    byPrefix.set(prefix, SignedXml.getKeyInfoContent({ publicCert: key.certificatePem, prefix }));
+  return byPrefix.get(prefix)!;
+}
+
 /**
  * Signs the element at `elementXpath` of `xml` (enveloped, exc-c14n, RSA-SHA256), placing the signature
  * after the element's Issuer (SAML core 5.4.1: the Signature follows the Issuer), or first (metadata).
@@ -130,6 +142,7 @@ export function signElement(
     publicCert: key.certificatePem,
     signatureAlgorithm: algorithms.rsaSha256,
     canonicalizationAlgorithm: algorithms.excC14n,
+    getKeyInfoContent: (args) => keyInfoContentOf(key, args?.prefix ?? undefined),
   });
   signer.addReference({
     xpath: elementXpath,
