@@ -18,7 +18,6 @@ import { createLogger } from '../../src/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { createServices } from '../../src/services.ts';
 import { openDatabase } from '../../src/stores/database.ts';
-import { demoClientId } from '../../seeds/development.ts';
 
 /** Tables a refused request must leave alone (audit_events is counted apart: refusals are audited). */
 export const watchedTables = [
@@ -148,7 +147,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
     url: config.publicUrl,
     port,
     sp,
-    oidc: { clientId: demoClientId, redirectUri: `${config.publicUrl}/demo/callback`, endpoints },
+    oidc: { clientId: config.demo.clientId, redirectUri: `${config.publicUrl}/demo/callback`, endpoints },
     now: Date.now,
     errorLogs,
     async countRows() {
