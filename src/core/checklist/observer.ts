@@ -25,7 +25,12 @@ export function createConnectionObserver(
   return {
     async observe(observation) {
       if (environment === 'production') return;
-      await store.insertConnectionObservation({ ...observation, at: clock.now() });
+      try {
+        await store.insertConnectionObservation({ ...observation, at: clock.now() });
+      } catch {
+        // Observing never changes an answer: with the database out of reach the request already
+        // answers 503, and a lost observation only leaves the report with one observation fewer.
+      }
     },
   };
 }
