@@ -8,11 +8,15 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { testCitizens } from '../../seeds/development.ts';
+import { setWebdienstSuspended } from '../../src/admin/webdienst-changes.ts';
+import { systemClock } from '../../src/core/clock.ts';
 import { levels } from '../../src/core/levels.ts';
+import { createServices } from '../../src/services.ts';
 import { freePort, startTestServer, type TestServer } from '../support/server.ts';
 import { startApache, type Apache } from './support/apache.ts';
 import { browserLogin, browserLogout, LoopbackBrowser } from './support/loopback-browser.ts';
@@ -20,11 +24,33 @@ import { registerOidcWebdienst } from './support/registration.ts';
 
 const citizen = testCitizens[0];
 
+/**
+ * One GET as a browser navigation, read from the socket as it comes (mod_auth_openidc's error pages
+ * carry bytes after their announced end, which Node's HTTP client refuses).
+ */
+function rawGet(url: string, cookie?: string): Promise<{ head: string; text: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(target.port), target.hostname, () =>
+      socket.write(
+        `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nAccept: text/html\r\n` +
+          `Sec-Fetch-Mode: navigate\r\nSec-Fetch-Dest: document\r\n${cookie ? `Cookie: ${cookie}\r\n` : ''}Connection: close\r\n\r\n`,
+      ),
+    );
+    let data = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (data += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => resolve({ head: data.split('\r\n\r\n')[0]!, text: data }));
+  });
+}
+
 describe('OIDC interop: mod_auth_openidc (Debian) as relying party, configured by its guide', function () {
   this.timeout(180_000);
   let server: TestServer;
   let work: string;
   let apache: Apache;
+  let clientId: string;
 
   before(async () => {
     server = await startTestServer();
@@ -39,14 +65,14 @@ describe('OIDC interop: mod_auth_openidc (Debian) as relying party, configured b
       expect(made.status, made.stderr).to.equal(0);
     }
     // The registration the guide gives, word for word.
-    const { clientId } = await registerOidcWebdienst(server, {
+    ({ clientId } = await registerOidcWebdienst(server, {
       organisationName: 'Gemeente Openidc',
       name: 'mod_auth_openidc webdienst',
       redirectUris: [`${url}/protected/redirect_uri`],
       postLogoutRedirectUris: [`${url}/logged-out`],
       auth: 'private_key_jwt',
       jwksUri: `${url}/protected/redirect_uri?jwks=rsa`,
-    });
+    }));
     apache = await startApache({
       module: 'openidc',
       guide: 'mod_auth_openidc.conf',
@@ -112,5 +138,23 @@ describe('OIDC interop: mod_auth_openidc (Debian) as relying party, configured b
     const afterwards = await browserLogin(server, `${apache.url}/protected/whoami`, { ...citizen, browser });
     expect(afterwards.passwordAsked, 'no SSO session was left at Poortwachter').to.equal(true);
     expect(afterwards.page.body).to.include(`AUTHENTICATED-AS: ${sub}`);
+  });
+
+  it('suspended, the webdienst is sent back to its redirect URI with error=unauthorized_client and its state, without a login page', async () => {
+    const deps = { ...createServices(server.config, server.store, systemClock).adminDeps, operator: 'beheerder-test' };
+    await setWebdienstSuspended(deps, clientId, true);
+    try {
+      const started = await rawGet(`${apache.url}/protected/whoami`);
+      const authorization = new URL(started.head.match(/^Location: (\S+)/im)![1]!);
+      expect(authorization.origin).to.equal(server.url);
+      const answer = await fetch(authorization, { redirect: 'manual' });
+      expect(answer.status, 'no login page: straight back to the webdienst').to.equal(303);
+      const back = new URL(answer.headers.get('location')!);
+      expect(`${back.origin}${back.pathname}`).to.equal(`${apache.url}/protected/redirect_uri`);
+      expect(back.searchParams.get('error')).to.equal('unauthorized_client');
+      expect(back.searchParams.get('state')).to.equal(authorization.searchParams.get('state'));
+    } finally {
+      await setWebdienstSuspended(deps, clientId, false);
+    }
   });
 });
