@@ -82,6 +82,32 @@ const sms = z
     }
   });
 
+// Issue 12: where account requests are checked (DESIGN.md section 8). The BRP adapter speaks the Haal
+// Centraal BRP Personen Bevragen API; the seeded register is for development and preproduction.
+// Missing BRP settings are reported with the production checks (missingGatewaySettings), so a
+// production configuration names every problem at once.
+const populationRegister = z.strictObject({
+  source: z.enum(['seeded', 'brp'], { error: 'must be seeded or brp' }),
+  brp: z
+    .strictObject({
+      // The API's base address; the adapter POSTs to <url>/personen.
+      url: z
+        .url({ protocol: /^https?$/ })
+        .refine((url) => !/^https?:\/\/[^/?#]*@/.test(url), 'must not hold credentials; use BRP_API_KEY'),
+      // RFC 9110 5.6.2: a header name is a token.
+      apiKeyHeader: z
+        .string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
+        .default('X-API-KEY'),
+      apiKey: z
+        .string()
+        .min(1)
+        .regex(/^[^\r\n]*$/, 'must not contain line breaks'),
+      timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+    })
+    .optional(),
+});
+
 const schema = z.strictObject({
   environment: z.enum(environments),
   port: z.number().int().min(0).max(65535),
@@ -188,6 +214,7 @@ const schema = z.strictObject({
     // Bearer token that /metrics requires; without one, production does not serve /metrics at all.
     token: z.string().min(32, 'must be at least 32 characters').optional(),
   }),
+  populationRegister,
 });
 
 export type Config = z.infer<typeof schema>;
@@ -249,6 +276,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     shutdown: { drainSeconds: production ? 5 : 0, timeoutSeconds: 30 },
     metrics: { enabled: true },
     maintenance: { refreshSeconds: 5 },
+    populationRegister: { source: production ? 'brp' : 'seeded' },
   };
 }
 
@@ -287,6 +315,11 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   METRICS_ENABLED: { path: 'metrics.enabled', parse: parseBoolean },
   METRICS_TOKEN: { path: 'metrics.token', parse: String },
   MAINTENANCE_REFRESH_SECONDS: { path: 'maintenance.refreshSeconds', parse: Number },
+  POPULATION_REGISTER: { path: 'populationRegister.source', parse: String },
+  BRP_URL: { path: 'populationRegister.brp.url', parse: String },
+  BRP_API_KEY_HEADER: { path: 'populationRegister.brp.apiKeyHeader', parse: String },
+  BRP_API_KEY: { path: 'populationRegister.brp.apiKey', parse: String },
+  BRP_TIMEOUT_MS: { path: 'populationRegister.brp.timeoutMs', parse: Number },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 
@@ -375,6 +408,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   }
   const config = result.data;
   config.databaseUrl = normaliseDatabaseUrl(config.databaseUrl);
+  const missing = missingGatewaySettings(config);
+  if (missing.length && config.environment !== 'production')
+    throw new ConfigError(`Invalid configuration:\n  ${missing.join('\n  ')}`);
   assertSafeForProduction(config);
   return config;
 }
@@ -384,6 +420,14 @@ function normaliseDatabaseUrl(url: string): string {
   throw new ConfigError(
     `Invalid configuration: databaseUrl (DATABASE_URL) must start with sqlite: or postgres://, got "${url.split(':')[0]}:..."`,
   );
+}
+
+/** Gateways chosen without the settings they need. */
+function missingGatewaySettings(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.populationRegister.source === 'brp' && !config.populationRegister.brp)
+    problems.push('populationRegister.brp (BRP_URL, BRP_API_KEY) must be set when the population register is brp');
+  return problems;
 }
 
 /** DESIGN.md section 7: production runs with configured keys and secrets, https, and no test data. */
@@ -415,5 +459,12 @@ function assertSafeForProduction(config: Config): void {
     problems.push('sms.http.url (SMS_HTTP_URL) must use https:// in production');
   if (config.databaseUrl.startsWith('sqlite:'))
     problems.push('databaseUrl (DATABASE_URL) must be PostgreSQL in production');
+  problems.push(...missingGatewaySettings(config));
+  if (config.populationRegister.source !== 'brp')
+    problems.push(
+      'populationRegister.source (POPULATION_REGISTER) must be brp in production: the seeded register is for development and preproduction',
+    );
+  if (config.populationRegister.brp && !config.populationRegister.brp.url.startsWith('https://'))
+    problems.push('populationRegister.brp.url (BRP_URL) must use https:// in production');
   if (problems.length) throw new ConfigError(`Refusing insecure production configuration:\n  ${problems.join('\n  ')}`);
 }
