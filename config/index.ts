@@ -215,6 +215,11 @@ const schema = z.strictObject({
     token: z.string().min(32, 'must be at least 32 characters').optional(),
   }),
   populationRegister,
+  // Activation and recovery letters: an outbox outside production, the mail house's PDF batch in it.
+  letters: z.strictObject({
+    gateway: z.enum(['outbox', 'batch'], { error: 'must be outbox or batch' }),
+    batchDirectory: z.string().min(1).optional(),
+  }),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -277,6 +282,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     metrics: { enabled: true },
     maintenance: { refreshSeconds: 5 },
     populationRegister: { source: production ? 'brp' : 'seeded' },
+    letters: { gateway: production ? 'batch' : 'outbox' },
   };
 }
 
@@ -320,6 +326,8 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   BRP_API_KEY_HEADER: { path: 'populationRegister.brp.apiKeyHeader', parse: String },
   BRP_API_KEY: { path: 'populationRegister.brp.apiKey', parse: String },
   BRP_TIMEOUT_MS: { path: 'populationRegister.brp.timeoutMs', parse: Number },
+  LETTERS_GATEWAY: { path: 'letters.gateway', parse: String },
+  LETTERS_BATCH_DIRECTORY: { path: 'letters.batchDirectory', parse: String },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 
@@ -427,6 +435,8 @@ function missingGatewaySettings(config: Config): string[] {
   const problems: string[] = [];
   if (config.populationRegister.source === 'brp' && !config.populationRegister.brp)
     problems.push('populationRegister.brp (BRP_URL, BRP_API_KEY) must be set when the population register is brp');
+  if (config.letters.gateway === 'batch' && !config.letters.batchDirectory)
+    problems.push('letters.batchDirectory (LETTERS_BATCH_DIRECTORY) must be set when letters go out in a batch');
   return problems;
 }
 
@@ -466,5 +476,9 @@ function assertSafeForProduction(config: Config): void {
     );
   if (config.populationRegister.brp && !config.populationRegister.brp.url.startsWith('https://'))
     problems.push('populationRegister.brp.url (BRP_URL) must use https:// in production');
+  if (config.letters.gateway !== 'batch')
+    problems.push(
+      'letters.gateway (LETTERS_GATEWAY) must be batch in production: the letter outbox is for development and preproduction',
+    );
   if (problems.length) throw new ConfigError(`Refusing insecure production configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -8,6 +8,7 @@ import { openStore } from '../stores/index.ts';
 import { auditCommands, auditUsage } from './audit.ts';
 import { citizenCommands, citizenUsage } from './citizen.ts';
 import { UsageError, type Commands, type Options } from './command.ts';
+import { lettersCommands, lettersUsage } from './letters.ts';
 import { maintenanceCommands, maintenanceUsage } from './maintenance.ts';
 import { organisationCommands, organisationUsage } from './organisation.ts';
 import { outboxCommands, outboxUsage } from './outbox.ts';
@@ -24,6 +25,7 @@ ${citizenUsage}
 ${outboxUsage}
 ${auditUsage}
 ${maintenanceUsage}
+${lettersUsage}
 
 Configuration comes from the environment (PORT, PUBLIC_URL, DATABASE_URL, POORTWACHTER_ENV, ...)
 and an optional JSON file named by POORTWACHTER_CONFIG; see README.md.`;
@@ -39,6 +41,7 @@ const commands: Commands = {
   ...outboxCommands,
   ...auditCommands,
   ...maintenanceCommands,
+  ...lettersCommands,
 };
 
 function print(result: unknown, json: boolean): void {

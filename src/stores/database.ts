@@ -13,6 +13,7 @@ import * as saml from './migrations/005-saml.ts';
 import * as auditChain from './migrations/007-audit-chain.ts';
 import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
+import * as letterOutbox from './migrations/020-letter-outbox.ts';
 
 export type Database = Knex;
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007-audit-chain': auditChain,
   '008-sso-sessions': ssoSessions,
   '009-maintenance-and-status': maintenanceAndStatus,
+  '020-letter-outbox': letterOutbox,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

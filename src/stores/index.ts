@@ -4,6 +4,7 @@ import { auditEventStore } from './audit-events.ts';
 import { citizenStore } from './citizens.ts';
 import { migrateToLatest, openDatabase, pendingMigrations, type Database } from './database.ts';
 import { instanceKeyStore } from './instance-keys.ts';
+import { letterOutboxStore } from './letter-outbox.ts';
 import { loginAttemptStore } from './login-attempts.ts';
 import { maintenanceModeStore } from './maintenance-mode.ts';
 import { oidcPayloadStore } from './oidc-payloads.ts';
@@ -25,6 +26,7 @@ export type { OneTimeCodeRow } from './one-time-codes.ts';
 export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
 export type { MaintenanceModeRow } from './maintenance-mode.ts';
 export type { StatusDisruptionRow } from './status-disruptions.ts';
+export type { LetterOutboxRow } from './letter-outbox.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 
@@ -45,6 +47,7 @@ function repositories(db: Database) {
     ...ssoSessionStore(db),
     ...maintenanceModeStore(db),
     ...statusDisruptionStore(db),
+    ...letterOutboxStore(db),
   };
 }
 
