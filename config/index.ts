@@ -220,6 +220,25 @@ const schema = z.strictObject({
     gateway: z.enum(['outbox', 'batch'], { error: 'must be outbox or batch' }),
     batchDirectory: z.string().min(1).optional(),
   }),
+  // The citizen's own account request and activation (DESIGN.md section 8).
+  accountRequest: z.strictObject({
+    activationCodeTtlDays: z.number().int().min(1).max(90),
+    // Wrong codes (with the right password) before the code is dead and a new request is needed.
+    maxWrongCodeTries: z.number().int().min(1).max(10),
+    // Requests checked against the register per BSN, and requests per client network (/24 or /48).
+    perBsn: z.strictObject({
+      max: z.number().int().min(1).max(100),
+      windowSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(90 * 86400),
+    }),
+    perNetwork: z.strictObject({
+      max: z.number().int().min(1).max(100_000),
+      windowSeconds: z.number().int().min(60).max(86400),
+    }),
+  }),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -283,6 +302,12 @@ function defaults(environment: Environment, port: number): ConfigInput {
     maintenance: { refreshSeconds: 5 },
     populationRegister: { source: production ? 'brp' : 'seeded' },
     letters: { gateway: production ? 'batch' : 'outbox' },
+    accountRequest: {
+      activationCodeTtlDays: 20,
+      maxWrongCodeTries: 5,
+      perBsn: { max: 5, windowSeconds: 7 * 86400 },
+      perNetwork: { max: 30, windowSeconds: 3600 },
+    },
   };
 }
 
@@ -328,6 +353,7 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   BRP_TIMEOUT_MS: { path: 'populationRegister.brp.timeoutMs', parse: Number },
   LETTERS_GATEWAY: { path: 'letters.gateway', parse: String },
   LETTERS_BATCH_DIRECTORY: { path: 'letters.batchDirectory', parse: String },
+  ACTIVATION_CODE_TTL_DAYS: { path: 'accountRequest.activationCodeTtlDays', parse: Number },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 

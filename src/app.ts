@@ -41,6 +41,8 @@ import { clientAddress } from './http/client-address.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
+import type { LifecycleDeps } from './core/lifecycle/deps.ts';
+import { lifecyclePageRoutes } from './pages/routes.ts';
 import type { Store } from './stores/index.ts';
 
 export interface AppDeps {
@@ -64,6 +66,8 @@ export interface AppDeps {
   singleLogout: SingleLogout;
   /** Issue 6: the operator's maintenance switch, read from the database and cached briefly. */
   maintenance: MaintenanceMode;
+  /** Account request, activation and recovery: register, letters, notifications. */
+  accountLifecycle: LifecycleDeps;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -128,6 +132,7 @@ export function createApp(deps: AppDeps): Koa {
       cookies,
     }),
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
+    lifecyclePageRoutes({ lifecycle: deps.accountLifecycle, config }),
   ];
 
   // Probes and scrapes first: every few seconds from the load balancer and Prometheus, so not logged
@@ -154,7 +159,7 @@ export function createApp(deps: AppDeps): Koa {
     maintenanceGate({
       maintenance: deps.maintenance,
       clock: deps.clock,
-      citizenPaths: ['/inloggen', accountPath, '/interaction'],
+      citizenPaths: ['/inloggen', accountPath, '/interaction', '/aanvragen', '/activeren'],
       tokenPath: '/token',
     }),
   );

@@ -24,6 +24,11 @@ import { metricsServed } from './http/metrics-routes.ts';
 import { createSecondFactorServices, createServices } from './services.ts';
 import { openStore, type Store } from './stores/index.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
+import type { PopulationRegister } from './core/register/population-register.ts';
+import type { LetterGateway } from './core/letters/letter-gateway.ts';
+import { createPopulationRegister } from './gateways/population-register/index.ts';
+import { createLetterGateway } from './gateways/letters/index.ts';
+import { createNotifier } from './gateways/notifications/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -34,7 +39,13 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  options: { clock?: Clock; logger?: Logger; sms?: SmsGateway } = {},
+  options: {
+    clock?: Clock;
+    logger?: Logger;
+    sms?: SmsGateway;
+    register?: PopulationRegister;
+    letters?: LetterGateway;
+  } = {},
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config);
@@ -84,6 +95,18 @@ export async function startServer(
       }),
     },
   });
+  const accountLifecycle = {
+    store,
+    register: options.register ?? createPopulationRegister(config),
+    letters: options.letters ?? createLetterGateway(config, store, clock),
+    notifier: createNotifier({ sms }),
+    hasher: services.hasher,
+    throttle: services.throttle,
+    clock,
+    audit: services.audit,
+    codeHashKey: keys.codeHashKey,
+    config,
+  };
   const app = createApp({
     config,
     store,
@@ -101,6 +124,7 @@ export async function startServer(
     sso: services.ssoSessions,
     singleLogout,
     maintenance,
+    accountLifecycle,
     ...secondFactor,
   });
 

@@ -102,6 +102,9 @@ export function citizenStore(db: Database) {
         .update({ totp_last_step: step });
       return changed === 1;
     },
+    async updateCitizenStatus(id: string, status: CitizenStatus, at: number): Promise<void> {
+      await table().where({ id }).update({ status, updated_at: at });
+    },
     async countCitizens(): Promise<number> {
       const [{ count }] = (await table().count({ count: '*' })) as [{ count: number | string }];
       return Number(count);

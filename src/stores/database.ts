@@ -14,6 +14,7 @@ import * as auditChain from './migrations/007-audit-chain.ts';
 import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
 import * as letterOutbox from './migrations/020-letter-outbox.ts';
+import * as accountRequests from './migrations/021-account-requests.ts';
 
 export type Database = Knex;
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Knex.Migration> = {
   '008-sso-sessions': ssoSessions,
   '009-maintenance-and-status': maintenanceAndStatus,
   '020-letter-outbox': letterOutbox,
+  '021-account-requests': accountRequests,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -5,6 +5,8 @@ import { citizenStore } from './citizens.ts';
 import { migrateToLatest, openDatabase, pendingMigrations, type Database } from './database.ts';
 import { instanceKeyStore } from './instance-keys.ts';
 import { letterOutboxStore } from './letter-outbox.ts';
+import { accountRequestStore } from './account-requests.ts';
+import { letterCodeStore } from './letter-codes.ts';
 import { loginAttemptStore } from './login-attempts.ts';
 import { maintenanceModeStore } from './maintenance-mode.ts';
 import { oidcPayloadStore } from './oidc-payloads.ts';
@@ -27,6 +29,8 @@ export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
 export type { MaintenanceModeRow } from './maintenance-mode.ts';
 export type { StatusDisruptionRow } from './status-disruptions.ts';
 export type { LetterOutboxRow } from './letter-outbox.ts';
+export type { AccountRequestRow, AccountRequestStatus } from './account-requests.ts';
+export type { LetterCodePurpose, LetterCodeRow } from './letter-codes.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 
@@ -48,6 +52,8 @@ function repositories(db: Database) {
     ...maintenanceModeStore(db),
     ...statusDisruptionStore(db),
     ...letterOutboxStore(db),
+    ...accountRequestStore(db),
+    ...letterCodeStore(db),
   };
 }
 

@@ -1,0 +1,22 @@
+// The public pages of the account life cycle, as one table of routes (STYLE.md rule 4). Every form
+// is guarded by the same-origin check (SECURITY-TESTS.md 6).
+import Router from '@koa/router';
+import { requireSameOrigin } from '../http/same-origin.ts';
+import { activatedPath, activationHandlers, activationPath } from './activation-routes.ts';
+import type { LifecyclePageDeps } from './deps.ts';
+import { requestHandlers, requestPath, requestSentPath } from './request-routes.ts';
+
+export function lifecyclePageRoutes(deps: LifecyclePageDeps): Router {
+  const router = new Router();
+  const sameOrigin = requireSameOrigin(deps.config.publicUrl);
+  const request = requestHandlers(deps);
+  const activation = activationHandlers(deps);
+
+  router.get(requestPath, request.form);
+  router.post(requestPath, sameOrigin, request.submit);
+  router.get(requestSentPath, request.sent);
+  router.get(activationPath, activation.form);
+  router.post(activationPath, sameOrigin, activation.submit);
+  router.get(activatedPath, activation.done);
+  return router;
+}
