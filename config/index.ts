@@ -220,6 +220,14 @@ const schema = z.strictObject({
     gateway: z.enum(['outbox', 'batch'], { error: 'must be outbox or batch' }),
     batchDirectory: z.string().min(1).optional(),
   }),
+  // Notifications by e-mail (nodemailer over SMTP); without smtpUrl no e-mail is sent.
+  mail: z.strictObject({
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    from: z.string().min(3).max(200),
+  }),
   // The citizen's own account request and activation (DESIGN.md section 8).
   accountRequest: z.strictObject({
     activationCodeTtlDays: z.number().int().min(1).max(90),
@@ -302,6 +310,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     maintenance: { refreshSeconds: 5 },
     populationRegister: { source: production ? 'brp' : 'seeded' },
     letters: { gateway: production ? 'batch' : 'outbox' },
+    mail: { from: 'Poortwachter <noreply@localhost>' },
     accountRequest: {
       activationCodeTtlDays: 20,
       maxWrongCodeTries: 5,
@@ -354,6 +363,8 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   LETTERS_GATEWAY: { path: 'letters.gateway', parse: String },
   LETTERS_BATCH_DIRECTORY: { path: 'letters.batchDirectory', parse: String },
   ACTIVATION_CODE_TTL_DAYS: { path: 'accountRequest.activationCodeTtlDays', parse: Number },
+  SMTP_URL: { path: 'mail.smtpUrl', parse: String },
+  MAIL_FROM: { path: 'mail.from', parse: String },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 

@@ -159,7 +159,7 @@ export function createApp(deps: AppDeps): Koa {
     maintenanceGate({
       maintenance: deps.maintenance,
       clock: deps.clock,
-      citizenPaths: ['/inloggen', accountPath, '/interaction', '/aanvragen', '/activeren'],
+      citizenPaths: ['/inloggen', accountPath, '/interaction', '/aanvragen', '/activeren', '/herstellen'],
       tokenPath: '/token',
     }),
   );

@@ -28,7 +28,7 @@ import type { PopulationRegister } from './core/register/population-register.ts'
 import type { LetterGateway } from './core/letters/letter-gateway.ts';
 import { createPopulationRegister } from './gateways/population-register/index.ts';
 import { createLetterGateway } from './gateways/letters/index.ts';
-import { createNotifier } from './gateways/notifications/index.ts';
+import { createNotifier, createSmtpMailer } from './gateways/notifications/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -99,7 +99,7 @@ export async function startServer(
     store,
     register: options.register ?? createPopulationRegister(config),
     letters: options.letters ?? createLetterGateway(config, store, clock),
-    notifier: createNotifier({ sms }),
+    notifier: createNotifier({ sms, sendMail: createSmtpMailer(config.mail), store }),
     hasher: services.hasher,
     throttle: services.throttle,
     clock,

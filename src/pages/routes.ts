@@ -4,6 +4,13 @@ import Router from '@koa/router';
 import { requireSameOrigin } from '../http/same-origin.ts';
 import { activatedPath, activationHandlers, activationPath } from './activation-routes.ts';
 import type { LifecyclePageDeps } from './deps.ts';
+import {
+  recoveredPath,
+  recoveryCodePath,
+  recoveryHandlers,
+  recoveryPath,
+  recoverySentPath,
+} from './recovery-routes.ts';
 import { requestHandlers, requestPath, requestSentPath } from './request-routes.ts';
 
 export function lifecyclePageRoutes(deps: LifecyclePageDeps): Router {
@@ -11,6 +18,7 @@ export function lifecyclePageRoutes(deps: LifecyclePageDeps): Router {
   const sameOrigin = requireSameOrigin(deps.config.publicUrl);
   const request = requestHandlers(deps);
   const activation = activationHandlers(deps);
+  const recovery = recoveryHandlers(deps);
 
   router.get(requestPath, request.form);
   router.post(requestPath, sameOrigin, request.submit);
@@ -18,5 +26,11 @@ export function lifecyclePageRoutes(deps: LifecyclePageDeps): Router {
   router.get(activationPath, activation.form);
   router.post(activationPath, sameOrigin, activation.submit);
   router.get(activatedPath, activation.done);
+  router.get(recoveryPath, recovery.form);
+  router.post(recoveryPath, sameOrigin, recovery.submit);
+  router.get(recoverySentPath, recovery.sent);
+  router.get(recoveryCodePath, recovery.codeForm);
+  router.post(recoveryCodePath, sameOrigin, recovery.codeSubmit);
+  router.get(recoveredPath, recovery.done);
   return router;
 }

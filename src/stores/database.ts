@@ -15,6 +15,7 @@ import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
 import * as letterOutbox from './migrations/020-letter-outbox.ts';
 import * as accountRequests from './migrations/021-account-requests.ts';
+import * as citizenContacts from './migrations/022-citizen-contacts.ts';
 
 export type Database = Knex;
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009-maintenance-and-status': maintenanceAndStatus,
   '020-letter-outbox': letterOutbox,
   '021-account-requests': accountRequests,
+  '022-citizen-contacts': citizenContacts,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

@@ -7,6 +7,7 @@ import { instanceKeyStore } from './instance-keys.ts';
 import { letterOutboxStore } from './letter-outbox.ts';
 import { accountRequestStore } from './account-requests.ts';
 import { letterCodeStore } from './letter-codes.ts';
+import { citizenContactStore } from './citizen-contacts.ts';
 import { loginAttemptStore } from './login-attempts.ts';
 import { maintenanceModeStore } from './maintenance-mode.ts';
 import { oidcPayloadStore } from './oidc-payloads.ts';
@@ -31,6 +32,7 @@ export type { StatusDisruptionRow } from './status-disruptions.ts';
 export type { LetterOutboxRow } from './letter-outbox.ts';
 export type { AccountRequestRow, AccountRequestStatus } from './account-requests.ts';
 export type { LetterCodePurpose, LetterCodeRow } from './letter-codes.ts';
+export type { CitizenContactRow } from './citizen-contacts.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 
@@ -54,6 +56,7 @@ function repositories(db: Database) {
     ...letterOutboxStore(db),
     ...accountRequestStore(db),
     ...letterCodeStore(db),
+    ...citizenContactStore(db),
   };
 }
 

@@ -5,18 +5,17 @@
 // account says so, and the old account ends only when the new one is activated. Requests are
 // limited per client network and per BSN.
 import { createHmac } from 'node:crypto';
-import { isValidBsn } from '../bsn.ts';
 import { isValidUsername, normaliseUsername } from '../citizens.ts';
 import { PoortwachterError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { LetterGatewayError } from '../letters/letter-gateway.ts';
 import { assertAcceptablePassword, normalisePassword } from '../passwords/policy.ts';
-import { addressLines, normalisePostcode, PopulationRegisterError } from '../register/population-register.ts';
+import { addressLines, PopulationRegisterError } from '../register/population-register.ts';
 import { clientNetwork } from './client-network.ts';
 import type { FieldError, LifecycleDeps } from './deps.ts';
 import { formatLetterCode, generateLetterCode, hashLetterCode } from './letter-code.ts';
 import { countAgainstLimit } from './rate-limit.ts';
-import { matchesRegister } from './register-match.ts';
+import { identityFieldErrors, matchesRegister } from './register-match.ts';
 
 export interface AccountRequestInput {
   bsn: string;
@@ -47,15 +46,7 @@ export function bsnKey(codeHashKey: string, bsn: string): string {
 }
 
 function fieldErrors(deps: LifecycleDeps, input: AccountRequestInput, username: string): FieldError[] {
-  const errors: FieldError[] = [];
-  if (!isValidBsn(input.bsn)) errors.push({ field: 'bsn', code: 'request.invalid_bsn' });
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.birthDate))
-    errors.push({ field: 'birthDate', code: 'request.invalid_birth_date' });
-  if (!normalisePostcode(input.postcode)) errors.push({ field: 'postcode', code: 'request.invalid_postcode' });
-  if (!/^[1-9]\d{0,4}$/.test(input.houseNumber.trim()))
-    errors.push({ field: 'houseNumber', code: 'request.invalid_house_number' });
-  if (!/^[A-Za-z0-9 -]{0,10}$/.test(input.houseNumberSuffix.trim()))
-    errors.push({ field: 'houseNumberSuffix', code: 'request.invalid_house_number_suffix' });
+  const errors = identityFieldErrors(input);
   if (!isValidUsername(username)) errors.push({ field: 'username', code: 'request.invalid_username' });
   try {
     assertAcceptablePassword(input.password, deps.config.password, { username });
