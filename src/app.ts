@@ -130,6 +130,7 @@ export function createApp(deps: AppDeps): Koa {
       clock: deps.clock,
       config,
       cookies,
+      lifecycle: deps.accountLifecycle,
     }),
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
     lifecyclePageRoutes({ lifecycle: deps.accountLifecycle, config }),

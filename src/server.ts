@@ -21,14 +21,11 @@ import type { Lifecycle } from './http/health.ts';
 import { createMetrics } from './http/metrics.ts';
 import { countLogins } from './http/metrics-logins.ts';
 import { metricsServed } from './http/metrics-routes.ts';
-import { createSecondFactorServices, createServices } from './services.ts';
+import { createLifecycleDeps, createSecondFactorServices, createServices } from './services.ts';
 import { openStore, type Store } from './stores/index.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 import type { PopulationRegister } from './core/register/population-register.ts';
 import type { LetterGateway } from './core/letters/letter-gateway.ts';
-import { createPopulationRegister } from './gateways/population-register/index.ts';
-import { createLetterGateway } from './gateways/letters/index.ts';
-import { createNotifier, createSmtpMailer } from './gateways/notifications/index.ts';
 
 export interface RunningServer {
   url: string;
@@ -95,18 +92,10 @@ export async function startServer(
       }),
     },
   });
-  const accountLifecycle = {
-    store,
-    register: options.register ?? createPopulationRegister(config),
-    letters: options.letters ?? createLetterGateway(config, store, clock),
-    notifier: createNotifier({ sms, sendMail: createSmtpMailer(config.mail), store }),
-    hasher: services.hasher,
-    throttle: services.throttle,
-    clock,
-    audit: services.audit,
-    codeHashKey: keys.codeHashKey,
-    config,
-  };
+  const accountLifecycle = createLifecycleDeps(config, store, clock, keys, sms, services, {
+    register: options.register,
+    letters: options.letters,
+  });
   const app = createApp({
     config,
     store,

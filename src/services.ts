@@ -12,6 +12,12 @@ import { createOneTimeCodes } from './core/second-factor/one-time-codes.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 import { isLocale, translator } from './http/i18n.ts';
 import type { Store } from './stores/index.ts';
+import type { LifecycleDeps } from './core/lifecycle/deps.ts';
+import type { LetterGateway } from './core/letters/letter-gateway.ts';
+import type { PopulationRegister } from './core/register/population-register.ts';
+import { createLetterGateway } from './gateways/letters/index.ts';
+import { createNotifier, createSmtpMailer } from './gateways/notifications/index.ts';
+import { createPopulationRegister } from './gateways/population-register/index.ts';
 
 export function createServices(
   config: Config,
@@ -61,5 +67,29 @@ export function createSecondFactorServices(
       messageText: (code, locale) => translator(isLocale(locale) ? locale : 'nl')('sms.login_code', { code }),
     }),
     authenticatorApp: createAuthenticatorApp({ store, clock, issuer: 'Poortwachter' }),
+  };
+}
+
+/** The account life cycle (request, activation, recovery, desk letters) with the gateways the configuration names. */
+export function createLifecycleDeps(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  keys: Pick<InstanceKeys, 'codeHashKey'>,
+  sms: SmsGateway,
+  services: Pick<Services, 'audit' | 'hasher' | 'throttle'>,
+  gateways: { register?: PopulationRegister; letters?: LetterGateway } = {},
+): LifecycleDeps {
+  return {
+    store,
+    register: gateways.register ?? createPopulationRegister(config),
+    letters: gateways.letters ?? createLetterGateway(config, store, clock),
+    notifier: createNotifier({ sms, sendMail: createSmtpMailer(config.mail), store }),
+    hasher: services.hasher,
+    throttle: services.throttle,
+    clock,
+    audit: services.audit,
+    codeHashKey: keys.codeHashKey,
+    config,
   };
 }

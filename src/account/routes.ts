@@ -9,12 +9,14 @@ import type { AccountDeps } from './deps.ts';
 import { accountLoginHandlers } from './login-routes.ts';
 import { accountOverview } from './overview.ts';
 import { phoneChangeHandlers } from './phone-routes.ts';
+import { passwordChangeHandlers } from './password-routes.ts';
 import { accountPath, loadAccountSession, requireAccountSession, signedIn } from './session-cookie.ts';
 
 // Notices another page may ask the overview to show (?melding=...): only these keys, never free text.
 const overviewNotices = new Map([
   ['telefoon_gewijzigd', 'account.notice.phone_changed'],
   ['telefoon_niet_gewijzigd', 'account.notice.phone_not_changed'],
+  ['wachtwoord_gewijzigd', 'account.notice.password_changed'],
 ]);
 
 export function accountRoutes(deps: AccountDeps): Router {
@@ -24,6 +26,7 @@ export function accountRoutes(deps: AccountDeps): Router {
   const loggedIn = requireAccountSession();
   const login = accountLoginHandlers(deps);
   const phone = phoneChangeHandlers(deps);
+  const password = passwordChangeHandlers(deps);
 
   async function overview(ctx: Context): Promise<void> {
     const { citizen } = signedIn(ctx);
@@ -40,5 +43,7 @@ export function accountRoutes(deps: AccountDeps): Router {
   router.get('/telefoon', session, loggedIn, phone.form);
   router.post('/telefoon', sameOrigin, session, loggedIn, phone.submit);
   router.get('/telefoon/bevestigen', session, loggedIn, phone.confirm);
+  router.get('/wachtwoord', session, loggedIn, password.form);
+  router.post('/wachtwoord', sameOrigin, session, loggedIn, password.submit);
   return router;
 }

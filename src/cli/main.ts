@@ -8,6 +8,7 @@ import { openStore } from '../stores/index.ts';
 import { auditCommands, auditUsage } from './audit.ts';
 import { citizenCommands, citizenUsage } from './citizen.ts';
 import { UsageError, type Commands, type Options } from './command.ts';
+import { deskCommands, deskUsage } from './desk.ts';
 import { lettersCommands, lettersUsage } from './letters.ts';
 import { maintenanceCommands, maintenanceUsage } from './maintenance.ts';
 import { organisationCommands, organisationUsage } from './organisation.ts';
@@ -22,6 +23,7 @@ const usage = `Usage: poortwachter <command> [options] [--json]
 ${organisationUsage}
 ${webdienstUsage}
 ${citizenUsage}
+${deskUsage}
 ${outboxUsage}
 ${auditUsage}
 ${maintenanceUsage}
@@ -42,6 +44,7 @@ const commands: Commands = {
   ...auditCommands,
   ...maintenanceCommands,
   ...lettersCommands,
+  ...deskCommands,
 };
 
 function print(result: unknown, json: boolean): void {
