@@ -10,6 +10,7 @@ import { accountLoginHandlers } from './login-routes.ts';
 import { accountOverview } from './overview.ts';
 import { phoneChangeHandlers } from './phone-routes.ts';
 import { passwordChangeHandlers } from './password-routes.ts';
+import { appLinkHandlers } from './app-routes.ts';
 import { accountPath, loadAccountSession, requireAccountSession, signedIn } from './session-cookie.ts';
 
 // Notices another page may ask the overview to show (?melding=...): only these keys, never free text.
@@ -17,6 +18,7 @@ const overviewNotices = new Map([
   ['telefoon_gewijzigd', 'account.notice.phone_changed'],
   ['telefoon_niet_gewijzigd', 'account.notice.phone_not_changed'],
   ['wachtwoord_gewijzigd', 'account.notice.password_changed'],
+  ['app_gekoppeld', 'account.notice.app_linked'],
 ]);
 
 export function accountRoutes(deps: AccountDeps): Router {
@@ -27,6 +29,7 @@ export function accountRoutes(deps: AccountDeps): Router {
   const login = accountLoginHandlers(deps);
   const phone = phoneChangeHandlers(deps);
   const password = passwordChangeHandlers(deps);
+  const app = appLinkHandlers(deps);
 
   async function overview(ctx: Context): Promise<void> {
     const { citizen } = signedIn(ctx);
@@ -45,5 +48,7 @@ export function accountRoutes(deps: AccountDeps): Router {
   router.get('/telefoon/bevestigen', session, loggedIn, phone.confirm);
   router.get('/wachtwoord', session, loggedIn, password.form);
   router.post('/wachtwoord', sameOrigin, session, loggedIn, password.submit);
+  router.get('/app', session, loggedIn, app.form);
+  router.post('/app', sameOrigin, session, loggedIn, app.submit);
   return router;
 }

@@ -16,6 +16,7 @@ import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.t
 import * as letterOutbox from './migrations/020-letter-outbox.ts';
 import * as accountRequests from './migrations/021-account-requests.ts';
 import * as citizenContacts from './migrations/022-citizen-contacts.ts';
+import * as pendingAppLinks from './migrations/023-pending-app-links.ts';
 
 export type Database = Knex;
 
@@ -34,6 +35,7 @@ const migrations: Record<string, Knex.Migration> = {
   '020-letter-outbox': letterOutbox,
   '021-account-requests': accountRequests,
   '022-citizen-contacts': citizenContacts,
+  '023-pending-app-links': pendingAppLinks,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

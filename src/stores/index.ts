@@ -8,6 +8,7 @@ import { letterOutboxStore } from './letter-outbox.ts';
 import { accountRequestStore } from './account-requests.ts';
 import { letterCodeStore } from './letter-codes.ts';
 import { citizenContactStore } from './citizen-contacts.ts';
+import { pendingAppLinkStore } from './pending-app-links.ts';
 import { loginAttemptStore } from './login-attempts.ts';
 import { maintenanceModeStore } from './maintenance-mode.ts';
 import { oidcPayloadStore } from './oidc-payloads.ts';
@@ -57,6 +58,7 @@ function repositories(db: Database) {
     ...accountRequestStore(db),
     ...letterCodeStore(db),
     ...citizenContactStore(db),
+    ...pendingAppLinkStore(db),
   };
 }
 

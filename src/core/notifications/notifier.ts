@@ -5,7 +5,12 @@
 import type { CitizenRow } from '../../stores/index.ts';
 
 export type NotificationKind =
-  'account_requested' | 'account_ended' | 'recovery_requested' | 'password_changed' | 'second_factor_removed';
+  | 'account_requested'
+  | 'account_ended'
+  | 'recovery_requested'
+  | 'password_changed'
+  | 'second_factor_removed'
+  | 'app_linked';
 
 /** Which channels accepted the message; a failed channel never undoes what happened. */
 export interface NotificationResult {
