@@ -11,6 +11,7 @@ import { accountOverview } from './overview.ts';
 import { phoneChangeHandlers } from './phone-routes.ts';
 import { passwordChangeHandlers } from './password-routes.ts';
 import { appLinkHandlers } from './app-routes.ts';
+import { selfServiceHandlers } from './self-service-routes.ts';
 import { accountPath, loadAccountSession, requireAccountSession, signedIn } from './session-cookie.ts';
 
 // Notices another page may ask the overview to show (?melding=...): only these keys, never free text.
@@ -19,6 +20,9 @@ const overviewNotices = new Map([
   ['telefoon_niet_gewijzigd', 'account.notice.phone_not_changed'],
   ['wachtwoord_gewijzigd', 'account.notice.password_changed'],
   ['app_gekoppeld', 'account.notice.app_linked'],
+  ['telefoon_verwijderd', 'account.notice.phone_removed'],
+  ['app_verwijderd', 'account.notice.app_removed'],
+  ['tweede_factor_nodig', 'account.notice.second_factor_needed'],
 ]);
 
 export function accountRoutes(deps: AccountDeps): Router {
@@ -30,6 +34,7 @@ export function accountRoutes(deps: AccountDeps): Router {
   const phone = phoneChangeHandlers(deps);
   const password = passwordChangeHandlers(deps);
   const app = appLinkHandlers(deps);
+  const selfService = selfServiceHandlers(deps);
 
   async function overview(ctx: Context): Promise<void> {
     const { citizen } = signedIn(ctx);
@@ -50,5 +55,9 @@ export function accountRoutes(deps: AccountDeps): Router {
   router.post('/wachtwoord', sameOrigin, session, loggedIn, password.submit);
   router.get('/app', session, loggedIn, app.form);
   router.post('/app', sameOrigin, session, loggedIn, app.submit);
+  router.post('/app/verwijderen', sameOrigin, session, loggedIn, selfService.removeApp);
+  router.post('/telefoon/verwijderen', sameOrigin, session, loggedIn, selfService.removePhone);
+  router.get('/opzeggen', session, loggedIn, selfService.endForm);
+  router.post('/opzeggen', sameOrigin, session, loggedIn, selfService.end);
   return router;
 }

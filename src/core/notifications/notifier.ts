@@ -10,7 +10,8 @@ export type NotificationKind =
   | 'recovery_requested'
   | 'password_changed'
   | 'second_factor_removed'
-  | 'app_linked';
+  | 'app_linked'
+  | 'account_ended_by_citizen';
 
 /** Which channels accepted the message; a failed channel never undoes what happened. */
 export interface NotificationResult {
