@@ -90,6 +90,31 @@ const totpKeyEntry = z
     /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?$/,
     'must be id:key, the key 32 bytes in base64 (openssl rand -base64 32)',
   );
+// Issue 12: where account requests are checked (DESIGN.md section 8). The BRP adapter speaks the Haal
+// Centraal BRP Personen Bevragen API; the seeded register is for development and preproduction.
+// Missing BRP settings are reported with the production checks (missingGatewaySettings), so a
+// production configuration names every problem at once.
+const populationRegister = z.strictObject({
+  source: z.enum(['seeded', 'brp'], { error: 'must be seeded or brp' }),
+  brp: z
+    .strictObject({
+      // The API's base address; the adapter POSTs to <url>/personen.
+      url: z
+        .url({ protocol: /^https?$/ })
+        .refine((url) => !/^https?:\/\/[^/?#]*@/.test(url), 'must not hold credentials; use BRP_API_KEY'),
+      // RFC 9110 5.6.2: a header name is a token.
+      apiKeyHeader: z
+        .string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
+        .default('X-API-KEY'),
+      apiKey: z
+        .string()
+        .min(1)
+        .regex(/^[^\r\n]*$/, 'must not contain line breaks'),
+      timeoutMs: z.number().int().min(100).max(30_000).default(5000),
+    })
+    .optional(),
+});
 
 const schema = z.strictObject({
   environment: z.enum(environments),
@@ -238,6 +263,39 @@ const schema = z.strictObject({
     // Bearer token that /metrics requires; without one, production does not serve /metrics at all.
     token: z.string().min(32, 'must be at least 32 characters').optional(),
   }),
+  populationRegister,
+  // Activation and recovery letters: an outbox outside production, the mail house's PDF batch in it.
+  letters: z.strictObject({
+    gateway: z.enum(['outbox', 'batch'], { error: 'must be outbox or batch' }),
+    batchDirectory: z.string().min(1).optional(),
+  }),
+  // Notifications by e-mail (nodemailer over SMTP); without smtpUrl no e-mail is sent.
+  mail: z.strictObject({
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    from: z.string().min(3).max(200),
+  }),
+  // The citizen's own account request and activation (DESIGN.md section 8).
+  accountRequest: z.strictObject({
+    activationCodeTtlDays: z.number().int().min(1).max(90),
+    // Wrong codes (with the right password) before the code is dead and a new request is needed.
+    maxWrongCodeTries: z.number().int().min(1).max(10),
+    // Requests checked against the register per BSN, and requests per client network (/24 or /48).
+    perBsn: z.strictObject({
+      max: z.number().int().min(1).max(100),
+      windowSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(90 * 86400),
+    }),
+    perNetwork: z.strictObject({
+      max: z.number().int().min(1).max(100_000),
+      windowSeconds: z.number().int().min(60).max(86400),
+    }),
+  }),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -312,6 +370,15 @@ function defaults(environment: Environment, port: number): ConfigInput {
       timeBudgetSeconds: 10,
       throttleRetentionSeconds: 7 * 24 * 3600,
     },
+    populationRegister: { source: production ? 'brp' : 'seeded' },
+    letters: { gateway: production ? 'batch' : 'outbox' },
+    mail: { from: 'Poortwachter <noreply@localhost>' },
+    accountRequest: {
+      activationCodeTtlDays: 20,
+      maxWrongCodeTries: 5,
+      perBsn: { max: 5, windowSeconds: 7 * 86400 },
+      perNetwork: { max: 30, windowSeconds: 3600 },
+    },
   };
 }
 
@@ -358,6 +425,16 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   PURGE_BATCH_SIZE: { path: 'housekeeping.batchSize', parse: Number },
   PURGE_TIME_BUDGET_SECONDS: { path: 'housekeeping.timeBudgetSeconds', parse: Number },
   THROTTLE_RETENTION_SECONDS: { path: 'housekeeping.throttleRetentionSeconds', parse: Number },
+  POPULATION_REGISTER: { path: 'populationRegister.source', parse: String },
+  BRP_URL: { path: 'populationRegister.brp.url', parse: String },
+  BRP_API_KEY_HEADER: { path: 'populationRegister.brp.apiKeyHeader', parse: String },
+  BRP_API_KEY: { path: 'populationRegister.brp.apiKey', parse: String },
+  BRP_TIMEOUT_MS: { path: 'populationRegister.brp.timeoutMs', parse: Number },
+  LETTERS_GATEWAY: { path: 'letters.gateway', parse: String },
+  LETTERS_BATCH_DIRECTORY: { path: 'letters.batchDirectory', parse: String },
+  ACTIVATION_CODE_TTL_DAYS: { path: 'accountRequest.activationCodeTtlDays', parse: Number },
+  SMTP_URL: { path: 'mail.smtpUrl', parse: String },
+  MAIL_FROM: { path: 'mail.from', parse: String },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 
@@ -447,6 +524,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   }
   const config = result.data;
   config.databaseUrl = normaliseDatabaseUrl(config.databaseUrl);
+  const missing = missingGatewaySettings(config);
+  if (missing.length && config.environment !== 'production')
+    throw new ConfigError(`Invalid configuration:\n  ${missing.join('\n  ')}`);
   assertSafeForProduction(config);
   return config;
 }
@@ -479,6 +559,16 @@ function normaliseDatabaseUrl(url: string): string {
   throw new ConfigError(
     `Invalid configuration: databaseUrl (DATABASE_URL) must start with sqlite: or postgres://, got "${url.split(':')[0]}:..."`,
   );
+}
+
+/** Gateways chosen without the settings they need. */
+function missingGatewaySettings(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.populationRegister.source === 'brp' && !config.populationRegister.brp)
+    problems.push('populationRegister.brp (BRP_URL, BRP_API_KEY) must be set when the population register is brp');
+  if (config.letters.gateway === 'batch' && !config.letters.batchDirectory)
+    problems.push('letters.batchDirectory (LETTERS_BATCH_DIRECTORY) must be set when letters go out in a batch');
+  return problems;
 }
 
 /** DESIGN.md section 7: production runs with configured keys and secrets, https, and no test data. */
@@ -514,5 +604,16 @@ function assertSafeForProduction(config: Config): void {
     problems.push('sms.http.url (SMS_HTTP_URL) must use https:// in production');
   if (config.databaseUrl.startsWith('sqlite:'))
     problems.push('databaseUrl (DATABASE_URL) must be PostgreSQL in production');
+  problems.push(...missingGatewaySettings(config));
+  if (config.populationRegister.source !== 'brp')
+    problems.push(
+      'populationRegister.source (POPULATION_REGISTER) must be brp in production: the seeded register is for development and preproduction',
+    );
+  if (config.populationRegister.brp && !config.populationRegister.brp.url.startsWith('https://'))
+    problems.push('populationRegister.brp.url (BRP_URL) must use https:// in production');
+  if (config.letters.gateway !== 'batch')
+    problems.push(
+      'letters.gateway (LETTERS_GATEWAY) must be batch in production: the letter outbox is for development and preproduction',
+    );
   if (problems.length) throw new ConfigError(`Refusing insecure production configuration:\n  ${problems.join('\n  ')}`);
 }

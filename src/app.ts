@@ -21,7 +21,7 @@ import type { PasswordStepDeps } from './core/login/password-step.ts';
 import type { AuthenticatorApp } from './core/second-factor/authenticator-app.ts';
 import type { OneTimeCodes } from './core/second-factor/one-time-codes.ts';
 import { loginRoutes } from './login/routes.ts';
-import { informationPageRoutes } from './pages/routes.ts';
+import { informationPageRoutes } from './pages/information-routes.ts';
 import { demoRoutes } from './demo/routes.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 import { oidcInteractionRoutes } from './frontends/oidc/interaction-routes.ts';
@@ -44,6 +44,8 @@ import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { settleRequestBody } from './http/settle-request-body.ts';
 import { staticFiles } from './http/static-files.ts';
+import type { LifecycleDeps } from './core/lifecycle/deps.ts';
+import { lifecyclePageRoutes } from './pages/routes.ts';
 import type { Store } from './stores/index.ts';
 import type { GuessBudget } from './core/second-factor/guess-budget.ts';
 import type { DeviceCookies } from './core/login/device-cookie.ts';
@@ -73,6 +75,8 @@ export interface AppDeps {
   maintenance: MaintenanceMode;
   /** The connection checklist's observer (records nothing in production). */
   observer?: ConnectionObserver;
+  /** Account request, activation and recovery: register, letters, notifications. */
+  accountLifecycle: LifecycleDeps;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -141,9 +145,11 @@ export function createApp(deps: AppDeps): Koa {
       clock: deps.clock,
       config,
       cookies,
+      lifecycle: deps.accountLifecycle,
     }),
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
     informationPageRoutes(),
+    lifecyclePageRoutes({ lifecycle: deps.accountLifecycle, config }),
   ];
 
   // Probes and scrapes first: every few seconds from the load balancer and Prometheus, so not logged
@@ -172,7 +178,7 @@ export function createApp(deps: AppDeps): Koa {
     maintenanceGate({
       maintenance: deps.maintenance,
       clock: deps.clock,
-      citizenPaths: ['/inloggen', accountPath, '/interaction'],
+      citizenPaths: ['/inloggen', accountPath, '/interaction', '/aanvragen', '/activeren', '/herstellen'],
       tokenPath: '/token',
     }),
   );

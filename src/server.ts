@@ -25,12 +25,14 @@ import type { Lifecycle } from './http/health.ts';
 import { createMetrics } from './http/metrics.ts';
 import { countLogins } from './http/metrics-logins.ts';
 import { metricsServed } from './http/metrics-routes.ts';
-import { createSecondFactorServices, createServices } from './services.ts';
+import { createLifecycleDeps, createSecondFactorServices, createServices } from './services.ts';
 import { sealTotpSecrets } from './core/second-factor/totp-secret-start.ts';
 import { purgeKinds, purgeSettings } from './core/housekeeping/purge-expired.ts';
 import { schedulePurge } from './core/housekeeping/purge-schedule.ts';
 import { openStore, type Store } from './stores/index.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
+import type { PopulationRegister } from './core/register/population-register.ts';
+import type { LetterGateway } from './core/letters/letter-gateway.ts';
 
 export interface RunningServer {
   url: string;
@@ -47,6 +49,8 @@ export async function startServer(
     sms?: SmsGateway;
     /** Listen on this address only (every address when unset). */
     host?: string;
+    register?: PopulationRegister;
+    letters?: LetterGateway;
   } = {},
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
@@ -106,6 +110,10 @@ export async function startServer(
       }),
     },
   });
+  const accountLifecycle = createLifecycleDeps(config, store, clock, keys, sms, services, totpSecrets, {
+    register: options.register,
+    letters: options.letters,
+  });
   const app = createApp({
     observer,
     config,
@@ -124,6 +132,7 @@ export async function startServer(
     sso: services.ssoSessions,
     singleLogout,
     maintenance,
+    accountLifecycle,
     ...secondFactor,
   });
 

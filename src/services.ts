@@ -8,13 +8,20 @@ import { createSsoSessions } from './core/sso/sessions.ts';
 import { createThrottle } from './core/throttle.ts';
 import { loadTotpKeys, type InstanceKeys } from './core/keys.ts';
 import { createAuthenticatorApp } from './core/second-factor/authenticator-app.ts';
-import { createTotpSecretBox } from './core/second-factor/totp-secret-box.ts';
+import { createTotpSecretBox, type TotpSecretBox } from './core/second-factor/totp-secret-box.ts';
+import type { AuditLog } from './core/audit.ts';
 import { createOneTimeCodes } from './core/second-factor/one-time-codes.ts';
 import { createGuessBudget } from './core/second-factor/guess-budget.ts';
 import { createDeviceCookies } from './core/login/device-cookie.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 import { isLocale, translator } from './http/i18n.ts';
 import type { Store } from './stores/index.ts';
+import type { LifecycleDeps } from './core/lifecycle/deps.ts';
+import type { LetterGateway } from './core/letters/letter-gateway.ts';
+import type { PopulationRegister } from './core/register/population-register.ts';
+import { createLetterGateway } from './gateways/letters/index.ts';
+import { createNotifier, createSmtpMailer } from './gateways/notifications/index.ts';
+import { createPopulationRegister } from './gateways/population-register/index.ts';
 
 export function createServices(
   config: Config,
@@ -80,4 +87,30 @@ export function createSecondFactorServices(
 export async function createAuthenticatorAppService(config: Config, store: Store, clock: Clock) {
   const secrets = createTotpSecretBox(await loadTotpKeys(config, store, clock));
   return createAuthenticatorApp({ store, clock, issuer: 'Poortwachter', secrets });
+}
+
+/** The account life cycle (request, activation, recovery, desk letters) with the gateways the configuration names. */
+export function createLifecycleDeps(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  keys: Pick<InstanceKeys, 'codeHashKey'>,
+  sms: SmsGateway,
+  services: Pick<Services, 'hasher' | 'throttle'> & { audit: AuditLog },
+  totpSecrets: TotpSecretBox,
+  gateways: { register?: PopulationRegister; letters?: LetterGateway } = {},
+): LifecycleDeps {
+  return {
+    store,
+    register: gateways.register ?? createPopulationRegister(config),
+    letters: gateways.letters ?? createLetterGateway(config, store, clock),
+    notifier: createNotifier({ sms, sendMail: createSmtpMailer(config.mail), store }),
+    hasher: services.hasher,
+    throttle: services.throttle,
+    clock,
+    audit: services.audit,
+    codeHashKey: keys.codeHashKey,
+    totpSecrets,
+    config,
+  };
 }

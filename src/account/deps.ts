@@ -8,6 +8,7 @@ import type { OneTimeCodes } from '../core/second-factor/one-time-codes.ts';
 import type { SmsGateway } from '../core/second-factor/sms-gateway.ts';
 import type { Store } from '../stores/index.ts';
 import type { AccountSessions } from './account-sessions.ts';
+import type { LifecycleDeps } from '../core/lifecycle/deps.ts';
 
 export interface AccountDeps {
   store: Pick<
@@ -22,4 +23,6 @@ export interface AccountDeps {
   clock: Clock;
   config: Pick<Config, 'publicUrl' | 'sms' | 'login'>;
   cookies: CookiePolicy;
+  /** Password change and the other self-service changes of the account life cycle. */
+  lifecycle: LifecycleDeps;
 }

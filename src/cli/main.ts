@@ -9,6 +9,8 @@ import { openStore } from '../stores/index.ts';
 import { auditCommands, auditUsage } from './audit.ts';
 import { citizenCommands, citizenUsage } from './citizen.ts';
 import { cliAudit, UsageError, type Commands, type Options } from './command.ts';
+import { deskCommands, deskUsage } from './desk.ts';
+import { lettersCommands, lettersUsage } from './letters.ts';
 import { maintenanceCommands, maintenanceUsage } from './maintenance.ts';
 import { organisationCommands, organisationUsage } from './organisation.ts';
 import { outboxCommands, outboxUsage } from './outbox.ts';
@@ -22,9 +24,11 @@ const usage = `Usage: poortwachter <command> [options] [--json]
 ${organisationUsage}
 ${webdienstUsage}
 ${citizenUsage}
+${deskUsage}
 ${outboxUsage}
 ${auditUsage}
 ${maintenanceUsage}
+${lettersUsage}
 
 Configuration comes from the environment (PORT, PUBLIC_URL, DATABASE_URL, POORTWACHTER_ENV, ...)
 and an optional JSON file named by POORTWACHTER_CONFIG; see README.md.`;
@@ -40,6 +44,8 @@ const commands: Commands = {
   ...outboxCommands,
   ...auditCommands,
   ...maintenanceCommands,
+  ...lettersCommands,
+  ...deskCommands,
 };
 
 function print(result: unknown, json: boolean): void {

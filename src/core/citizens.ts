@@ -17,6 +17,11 @@ export function normaliseUsername(username: string): string {
 const usernamePattern = /^[\p{L}\p{N}._@-]{3,64}$/u;
 const phonePattern = /^\+[1-9]\d{7,14}$/;
 
+/** The username rules (after normaliseUsername): 3-64 letters, digits and . _ @ -. */
+export function isValidUsername(username: string): boolean {
+  return usernamePattern.test(username);
+}
+
 export function isValidPhoneNumber(phone: string): boolean {
   return phonePattern.test(phone);
 }

@@ -1,22 +1,36 @@
-// The informational pages every page's footer and the login page link to: privacy, the
-// accessibility statement, contact and help, cookies, and how a forgotten password and a new
-// account work today (/hulp/...; the account life-cycle pages replace those two when they exist).
+// The public pages of the account life cycle, as one table of routes (STYLE.md rule 4). Every form
+// is guarded by the same-origin check (SECURITY-TESTS.md 6).
 import Router from '@koa/router';
-import { render } from '../http/views.ts';
+import { requireSameOrigin } from '../http/same-origin.ts';
+import { activatedPath, activationHandlers, activationPath } from './activation-routes.ts';
+import type { LifecyclePageDeps } from './deps.ts';
+import {
+  recoveredPath,
+  recoveryCodePath,
+  recoveryHandlers,
+  recoveryPath,
+  recoverySentPath,
+} from './recovery-routes.ts';
+import { requestHandlers, requestPath, requestSentPath } from './request-routes.ts';
 
-/** Path -> template under views/pages/. */
-export const informationPages: Record<string, string> = {
-  '/privacy': 'privacy.njk',
-  '/toegankelijkheid': 'accessibility.njk',
-  '/contact': 'contact.njk',
-  '/cookies': 'cookies.njk',
-  '/hulp/wachtwoord-vergeten': 'forgot-password.njk',
-  '/hulp/account-aanvragen': 'request-account.njk',
-};
-
-export function informationPageRoutes(): Router {
+export function lifecyclePageRoutes(deps: LifecyclePageDeps): Router {
   const router = new Router();
-  for (const [path, template] of Object.entries(informationPages))
-    router.get(path, (ctx) => render(ctx, `pages/${template}`));
+  const sameOrigin = requireSameOrigin(deps.config.publicUrl);
+  const request = requestHandlers(deps);
+  const activation = activationHandlers(deps);
+  const recovery = recoveryHandlers(deps);
+
+  router.get(requestPath, request.form);
+  router.post(requestPath, sameOrigin, request.submit);
+  router.get(requestSentPath, request.sent);
+  router.get(activationPath, activation.form);
+  router.post(activationPath, sameOrigin, activation.submit);
+  router.get(activatedPath, activation.done);
+  router.get(recoveryPath, recovery.form);
+  router.post(recoveryPath, sameOrigin, recovery.submit);
+  router.get(recoverySentPath, recovery.sent);
+  router.get(recoveryCodePath, recovery.codeForm);
+  router.post(recoveryCodePath, sameOrigin, recovery.codeSubmit);
+  router.get(recoveredPath, recovery.done);
   return router;
 }

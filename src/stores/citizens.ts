@@ -152,6 +152,15 @@ export function citizenStore(db: Database) {
         .update({ totp_last_step: step });
       return changed === 1;
     },
+    /** A new password (recovery, or the citizen's own change): the recovery requirement ends with it. */
+    async replaceCitizenPassword(id: string, passwordHash: string, at: number): Promise<void> {
+      await table()
+        .where({ id })
+        .update({ password_hash: passwordHash, password_recovery_required: false, updated_at: at });
+    },
+    async updateCitizenStatus(id: string, status: CitizenStatus, at: number): Promise<void> {
+      await table().where({ id }).update({ status, updated_at: at });
+    },
     async countCitizens(): Promise<number> {
       const [{ count }] = (await table().count({ count: '*' })) as [{ count: number | string }];
       return Number(count);

@@ -13,11 +13,15 @@ import * as saml from './migrations/005-saml.ts';
 import * as auditChain from './migrations/007-audit-chain.ts';
 import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
+import * as accountRequests from './migrations/021-account-requests.ts';
+import * as auditSealing from './migrations/050-audit-sealing.ts';
+import * as citizenContacts from './migrations/022-citizen-contacts.ts';
+import * as connectionObservations from './migrations/031-connection-observations.ts';
+import * as letterOutbox from './migrations/020-letter-outbox.ts';
+import * as pendingAppLinks from './migrations/023-pending-app-links.ts';
+import * as registrationChanges from './migrations/030-registration-changes.ts';
 import * as testData from './migrations/014-test-data.ts';
 import * as totpKeyId from './migrations/017-totp-key-id.ts';
-import * as registrationChanges from './migrations/030-registration-changes.ts';
-import * as connectionObservations from './migrations/031-connection-observations.ts';
-import * as auditSealing from './migrations/050-audit-sealing.ts';
 
 export type Database = Knex;
 
@@ -35,6 +39,10 @@ const migrations: Record<string, Knex.Migration> = {
   '009-maintenance-and-status': maintenanceAndStatus,
   '014-test-data': testData,
   '017-totp-key-id': totpKeyId,
+  '020-letter-outbox': letterOutbox,
+  '021-account-requests': accountRequests,
+  '022-citizen-contacts': citizenContacts,
+  '023-pending-app-links': pendingAppLinks,
   '030-registration-changes': registrationChanges,
   '031-connection-observations': connectionObservations,
   '050-audit-sealing': auditSealing,

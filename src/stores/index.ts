@@ -6,6 +6,11 @@ import { connectionObservationStore } from './connection-observations.ts';
 import { migrateToLatest, openDatabase, pendingMigrations, type Database } from './database.ts';
 import { housekeepingStore } from './housekeeping.ts';
 import { instanceKeyStore } from './instance-keys.ts';
+import { letterOutboxStore } from './letter-outbox.ts';
+import { accountRequestStore } from './account-requests.ts';
+import { letterCodeStore } from './letter-codes.ts';
+import { citizenContactStore } from './citizen-contacts.ts';
+import { pendingAppLinkStore } from './pending-app-links.ts';
 import { loginAttemptStore } from './login-attempts.ts';
 import { maintenanceModeStore } from './maintenance-mode.ts';
 import { oidcPayloadStore } from './oidc-payloads.ts';
@@ -32,6 +37,10 @@ export type { StatusDisruptionRow } from './status-disruptions.ts';
 export type { SsoSessionExpiry } from './housekeeping.ts';
 export type { TestDataRows } from './test-data.ts';
 export type { ConnectionObservationRow } from './connection-observations.ts';
+export type { LetterOutboxRow } from './letter-outbox.ts';
+export type { AccountRequestRow, AccountRequestStatus } from './account-requests.ts';
+export type { LetterCodePurpose, LetterCodeRow } from './letter-codes.ts';
+export type { CitizenContactRow } from './citizen-contacts.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 export { statementKinds, type StatementCounts, type StatementKind } from './statement-counter.ts';
@@ -56,6 +65,11 @@ function repositories(db: Database) {
     ...housekeepingStore(db),
     ...testDataStore(db),
     ...connectionObservationStore(db),
+    ...letterOutboxStore(db),
+    ...accountRequestStore(db),
+    ...letterCodeStore(db),
+    ...citizenContactStore(db),
+    ...pendingAppLinkStore(db),
   };
 }
 

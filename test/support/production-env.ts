@@ -18,5 +18,8 @@ export function productionEnv(): NodeJS.ProcessEnv {
     SMS_HTTP_AUTH_HEADER: 'Authorization',
     SMS_HTTP_AUTH_VALUE: 'Bearer test',
     SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","text":"{{text}}"}',
+    BRP_URL: 'https://brp.example.nl/haalcentraal/api/brp',
+    BRP_API_KEY: 'brp-api-key',
+    LETTERS_BATCH_DIRECTORY: '/var/spool/poortwachter/letters',
   };
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { expect } from 'chai';
 import { openStore } from '../../../src/stores/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { productionEnv } from '../../support/production-env.ts';
 
 interface CliResult {
   code: number;
@@ -78,25 +79,10 @@ describe('poortwachter outbox sms', () => {
   });
 
   it('is refused in production, before the database is opened', async () => {
-    const secret = 'x'.repeat(32);
     const result = await poortwachter(['outbox', 'sms'], {
-      POORTWACHTER_ENV: 'production',
-      PUBLIC_URL: 'https://login.example.nl',
+      ...productionEnv(),
       // Nothing listens here: a refusal after opening the database would fail differently (exit 1).
       DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/none',
-      SIGNING_KEY_FILES: '/nonexistent/signing-key.pem',
-      SIGNING_CERTIFICATE_FILES: '/nonexistent/signing-key.crt',
-      COOKIE_KEYS: secret,
-      PAIRWISE_SALT: secret,
-      CODE_HASH_KEY: secret,
-      TOTP_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
-      SEED_TEST_DATA: 'false',
-      DEMO_ENABLED: 'false',
-      SMS_GATEWAY: 'http',
-      SMS_HTTP_URL: 'https://sms.example/send',
-      SMS_HTTP_AUTH_HEADER: 'X-Api-Key',
-      SMS_HTTP_AUTH_VALUE: 'key',
-      SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","message":"{{text}}"}',
     });
     expect(result.stderr).to.include('outbox sms is refused in production');
     expect(result.code).to.equal(2);

@@ -1,0 +1,76 @@
+// Linking an authenticator app (TOTP, RFC 6238) at Mijn Poortwachter: a new secret is shown as a QR
+// code (an otpauth:// URI) and waits with the account session; the app's first code confirms it, and
+// only then does it become the citizen's secret (NIST SP 800-63B 6.1.2.1: a new authenticator is
+// bound by proving possession of it). A citizen who already has a second factor must have reached
+// Midden in this session, so a password alone cannot add a factor next to an existing one.
+import { generateSecret, generateURI, verify } from 'otplib';
+import type { AccountSessionRow, CitizenRow } from '../../stores/index.ts';
+import type { LifecycleDeps } from './deps.ts';
+
+const pendingMinutes = 15;
+
+export function mayLinkApp(session: AccountSessionRow, citizen: CitizenRow): boolean {
+  const hasSecondFactor = citizen.phone !== null || citizen.totpSecret !== null;
+  return !hasSecondFactor || session.level !== 'basis';
+}
+
+/** The pending secret of this session (a new one when there is none), as the otpauth URI an app scans. */
+export async function pendingAppLink(
+  deps: LifecycleDeps,
+  session: AccountSessionRow,
+  citizen: CitizenRow,
+): Promise<{ secret: string; uri: string }> {
+  const now = deps.clock.now();
+  let secret = (await deps.store.findPendingAppLink(session.id, now))?.secret;
+  if (!secret) {
+    secret = generateSecret();
+    await deps.store.putPendingAppLink({
+      sessionId: session.id,
+      citizenId: citizen.id,
+      secret,
+      expiresAt: now + pendingMinutes * 60_000,
+    });
+  }
+  return { secret, uri: generateURI({ issuer: 'Poortwachter', label: citizen.username, secret }) };
+}
+
+export type AppLinkOutcome = { ok: true } | { ok: false; reason: 'wrong_code' | 'expired' | 'not_allowed' };
+
+export async function confirmAppLink(
+  deps: LifecycleDeps,
+  input: { session: AccountSessionRow; citizen: CitizenRow; code: string; clientAddress: string },
+): Promise<AppLinkOutcome> {
+  const { session, citizen } = input;
+  const event = { type: 'citizen.app_link', citizenId: citizen.id, clientAddress: input.clientAddress };
+  if (!mayLinkApp(session, citizen)) {
+    await deps.audit.record({ ...event, outcome: 'failure', reason: 'second_factor_needed' });
+    return { ok: false, reason: 'not_allowed' };
+  }
+  const now = deps.clock.now();
+  const pending = await deps.store.findPendingAppLink(session.id, now);
+  if (!pending || pending.citizenId !== citizen.id) {
+    await deps.audit.record({ ...event, outcome: 'failure', reason: 'expired' });
+    return { ok: false, reason: 'expired' };
+  }
+  const token = input.code.replace(/\s+/g, '');
+  const result = /^\d{6}$/.test(token)
+    ? await verify({ secret: pending.secret, token, epoch: Math.floor(now / 1000), epochTolerance: 30 })
+    : { valid: false };
+  if (!result.valid) {
+    await deps.throttle.recordFailure(`app-link:${citizen.id}`, deps.config.throttle.account);
+    await deps.audit.record({ ...event, outcome: 'failure', reason: 'wrong_code' });
+    return { ok: false, reason: 'wrong_code' };
+  }
+  await deps.store.inTransaction(async (trx) => {
+    await trx.updateCitizenTotpSecret(citizen.id, deps.totpSecrets.seal(citizen.id, pending.secret), now);
+    if ('timeStep' in result) await trx.claimTotpStep(citizen.id, Number(result.timeStep));
+    await trx.deletePendingAppLink(session.id);
+  });
+  const notified = await deps.notifier.notify(citizen, 'app_linked');
+  await deps.audit.record({
+    ...event,
+    outcome: 'success',
+    details: { replacedApp: citizen.totpSecret !== null, notifiedBySms: notified.sms, notifiedByEmail: notified.email },
+  });
+  return { ok: true };
+}

@@ -1,0 +1,109 @@
+// /aanvragen: the citizen requests an account. The form asks the details the register checks and the
+// username and password; the answer is the core's: field errors, one generic mismatch, a throttle, a
+// register that is down (nothing stored), or a letter on its way.
+import type { Context } from 'koa';
+import { requestAccount, type AccountRequestOutcome } from '../core/lifecycle/account-requests.ts';
+import type { FieldError } from '../core/lifecycle/deps.ts';
+import { readForm } from '../http/form-body.ts';
+import type { Locale } from '../http/i18n.ts';
+import { render } from '../http/views.ts';
+import { parseBirthDate } from './birth-date.ts';
+import type { LifecyclePageDeps } from './deps.ts';
+
+export const requestPath = '/aanvragen';
+export const requestSentPath = '/aanvragen/verzonden';
+
+// The fields shown again after a refusal; never the BSN's neighbours' secrets: passwords are not echoed.
+const echoed = ['bsn', 'birthDate', 'postcode', 'houseNumber', 'houseNumberSuffix', 'username'] as const;
+
+function showForm(
+  ctx: Context,
+  deps: LifecyclePageDeps,
+  extra: {
+    values?: Record<string, string>;
+    errors?: FieldError[];
+    error?: string;
+    errorParams?: Record<string, string | number>;
+  } = {},
+  status = 200,
+): void {
+  const errorOf = Object.fromEntries((extra.errors ?? []).map((error) => [error.field, error]));
+  render(
+    ctx,
+    'lifecycle/request.njk',
+    {
+      values: extra.values ?? {},
+      errors: extra.errors ?? [],
+      errorOf,
+      error: extra.error,
+      errorParams: extra.errorParams,
+      minLength: deps.config.password.minLength,
+      maxLength: deps.config.password.maxLength,
+      ttlDays: deps.config.accountRequest.activationCodeTtlDays,
+    },
+    status,
+  );
+  ctx.set('Cache-Control', 'no-store');
+}
+
+export function requestHandlers(deps: LifecyclePageDeps) {
+  return {
+    form: (ctx: Context): void => showForm(ctx, deps),
+
+    submit: async (ctx: Context): Promise<void> => {
+      const form = await readForm(ctx);
+      const values = Object.fromEntries(echoed.map((field) => [field, (form[field] ?? '').slice(0, 100)]));
+      const outcome: AccountRequestOutcome = await requestAccount(deps.lifecycle, {
+        bsn: (form.bsn ?? '').replace(/[\s.]/g, ''),
+        birthDate: parseBirthDate(form.birthDate ?? ''),
+        postcode: form.postcode ?? '',
+        houseNumber: form.houseNumber ?? '',
+        houseNumberSuffix: form.houseNumberSuffix ?? '',
+        username: form.username ?? '',
+        password: form.password ?? '',
+        passwordRepeat: form.passwordRepeat ?? '',
+        locale: (ctx.state.locale as Locale | undefined) ?? 'nl',
+        clientAddress: ctx.ip,
+      });
+      if (outcome.ok) {
+        const query = new URLSearchParams({ tot: new Date(outcome.expiresAt).toISOString().slice(0, 10) });
+        if (outcome.replacesAccount) query.set('bestaand', 'ja');
+        if (outcome.supersededRequest) query.set('eerder', 'ja');
+        ctx.status = 303;
+        return ctx.redirect(`${requestSentPath}?${query.toString()}`);
+      }
+      switch (outcome.reason) {
+        case 'invalid':
+          return showForm(ctx, deps, { values, errors: outcome.errors }, 400);
+        case 'mismatch':
+          return showForm(ctx, deps, { values, error: 'request.register_mismatch' }, 400);
+        case 'throttled':
+          ctx.set('Retry-After', String(outcome.retryAfterSeconds));
+          return showForm(
+            ctx,
+            deps,
+            { values, error: 'request.throttled', errorParams: { minutes: Math.ceil(outcome.retryAfterSeconds / 60) } },
+            429,
+          );
+        case 'unavailable':
+          ctx.set('Retry-After', '300');
+          ctx.set('Cache-Control', 'no-store');
+          return render(ctx, 'errors/error.njk', { code: 'request.unavailable' }, 503);
+      }
+    },
+
+    sent: (ctx: Context): void => {
+      const until = /^\d{4}-\d{2}-\d{2}$/.test(String(ctx.query.tot)) ? Date.parse(String(ctx.query.tot)) : Number.NaN;
+      const locale = (ctx.state.locale as Locale | undefined) ?? 'nl';
+      render(ctx, 'lifecycle/request-sent.njk', {
+        until: Number.isFinite(until)
+          ? new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'long', timeZone: 'UTC' }).format(
+              until,
+            )
+          : null,
+        replacesAccount: ctx.query.bestaand === 'ja',
+        supersededRequest: ctx.query.eerder === 'ja',
+      });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { Database } from './database.ts';
+
+export type LetterCodePurpose = 'activation' | 'recovery';
+
+export interface LetterCodeRow {
+  id: string;
+  purpose: LetterCodePurpose;
+  requestId: string | null;
+  citizenId: string | null;
+  /** HMAC of the code under the instance's code-hash key; never the code. */
+  codeHash: string;
+  wrongTries: number;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  revokedAt: number | null;
+}
+
+interface LetterCodeRecord {
+  id: string;
+  purpose: LetterCodePurpose;
+  request_id: string | null;
+  citizen_id: string | null;
+  code_hash: string;
+  wrong_tries: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+function toRow(record: LetterCodeRecord): LetterCodeRow {
+  return {
+    id: record.id,
+    purpose: record.purpose,
+    requestId: record.request_id,
+    citizenId: record.citizen_id,
+    codeHash: record.code_hash,
+    wrongTries: Number(record.wrong_tries),
+    createdAt: Number(record.created_at),
+    expiresAt: Number(record.expires_at),
+    usedAt: record.used_at === null ? null : Number(record.used_at),
+    revokedAt: record.revoked_at === null ? null : Number(record.revoked_at),
+  };
+}
+
+export function letterCodeStore(db: Database) {
+  const table = () => db<LetterCodeRecord>('letter_codes');
+  return {
+    async insertLetterCode(code: LetterCodeRow): Promise<void> {
+      await table().insert({
+        id: code.id,
+        purpose: code.purpose,
+        request_id: code.requestId,
+        citizen_id: code.citizenId,
+        code_hash: code.codeHash,
+        wrong_tries: code.wrongTries,
+        created_at: code.createdAt,
+        expires_at: code.expiresAt,
+        used_at: code.usedAt,
+        revoked_at: code.revokedAt,
+      });
+    },
+    async findLetterCodeOfRequest(requestId: string): Promise<LetterCodeRow | undefined> {
+      const record = await table()
+        .where({ request_id: requestId, purpose: 'activation' })
+        .orderBy('created_at', 'desc')
+        .first();
+      return record && toRow(record);
+    },
+    /** The citizen's newest recovery code that is neither used nor revoked. */
+    async findLiveRecoveryCode(citizenId: string): Promise<LetterCodeRow | undefined> {
+      const record = await table()
+        .where({ citizen_id: citizenId, purpose: 'recovery' })
+        .whereNull('used_at')
+        .whereNull('revoked_at')
+        .orderBy('created_at', 'desc')
+        .first();
+      return record && toRow(record);
+    },
+    /** Revokes the citizen's unused codes of a purpose (a newer letter replaces them); returns how many. */
+    async revokeLetterCodesOfCitizen(citizenId: string, purpose: LetterCodePurpose, now: number): Promise<number> {
+      return table()
+        .where({ citizen_id: citizenId, purpose })
+        .whereNull('used_at')
+        .whereNull('revoked_at')
+        .update({ revoked_at: now });
+    },
+    /** Counts one wrong try while the code is alive (under maxTries); returns the new count, or undefined when it was already dead or used. */
+    async countWrongLetterCodeTry(id: string, maxTries: number): Promise<number | undefined> {
+      const changed = await table()
+        .where({ id })
+        .whereNull('used_at')
+        .andWhere('wrong_tries', '<', maxTries)
+        .update({ wrong_tries: db.raw('wrong_tries + 1') as unknown as number });
+      if (changed !== 1) return undefined;
+      const record = await table().where({ id }).first();
+      return record ? Number(record.wrong_tries) : undefined;
+    },
+    /** Marks the code used, once: false when it was used, revoked or dead already (a parallel use lost). */
+    async useLetterCode(id: string, maxTries: number, now: number): Promise<boolean> {
+      const changed = await table()
+        .where({ id })
+        .whereNull('used_at')
+        .whereNull('revoked_at')
+        .andWhere('wrong_tries', '<', maxTries)
+        .update({ used_at: now });
+      return changed === 1;
+    },
+  };
+}
