@@ -183,6 +183,14 @@ const schema = z.strictObject({
     // `poortwachter maintenance on|off` within this many seconds; 0 reads it on every request).
     refreshSeconds: z.number().int().min(0).max(60),
   }),
+  trust: z.strictObject({
+    // PEM bundles of root and intermediate CA certificates (production: the PKIoverheid roots) that a
+    // webdienst's certificates must chain to.
+    anchorFiles: z.array(z.string().min(1)),
+    // CRLs (PEM or DER) of those CAs, read again every crlRefreshSeconds.
+    crlFiles: z.array(z.string().min(1)),
+    crlRefreshSeconds: z.number().int().min(10).max(86400),
+  }),
   metrics: z.strictObject({
     enabled: z.boolean(),
     // Bearer token that /metrics requires; without one, production does not serve /metrics at all.
@@ -249,6 +257,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     shutdown: { drainSeconds: production ? 5 : 0, timeoutSeconds: 30 },
     metrics: { enabled: true },
     maintenance: { refreshSeconds: 5 },
+    trust: { anchorFiles: [], crlFiles: [], crlRefreshSeconds: 3600 },
   };
 }
 
@@ -287,6 +296,9 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   METRICS_ENABLED: { path: 'metrics.enabled', parse: parseBoolean },
   METRICS_TOKEN: { path: 'metrics.token', parse: String },
   MAINTENANCE_REFRESH_SECONDS: { path: 'maintenance.refreshSeconds', parse: Number },
+  TRUST_ANCHOR_FILES: { path: 'trust.anchorFiles', parse: parseList },
+  TRUST_CRL_FILES: { path: 'trust.crlFiles', parse: parseList },
+  TRUST_CRL_REFRESH_SECONDS: { path: 'trust.crlRefreshSeconds', parse: Number },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 
@@ -415,5 +427,9 @@ function assertSafeForProduction(config: Config): void {
     problems.push('sms.http.url (SMS_HTTP_URL) must use https:// in production');
   if (config.databaseUrl.startsWith('sqlite:'))
     problems.push('databaseUrl (DATABASE_URL) must be PostgreSQL in production');
+  if (config.trust.anchorFiles.length === 0)
+    problems.push(
+      "trust.anchorFiles (TRUST_ANCHOR_FILES) must name the PEM bundle of trust anchors in production (the PKIoverheid roots): webdiensten's certificates must chain to them",
+    );
   if (problems.length) throw new ConfigError(`Refusing insecure production configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -23,6 +23,7 @@ import { countLogins } from './http/metrics-logins.ts';
 import { metricsServed } from './http/metrics-routes.ts';
 import { createSecondFactorServices, createServices } from './services.ts';
 import { openStore, type Store } from './stores/index.ts';
+import { configuredCertificateTrust } from './core/trust/certificate-trust.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 
 export interface RunningServer {
@@ -38,6 +39,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config);
+  // The trust anchors and CRLs are read before anything else: a bad file stops the start, naming it.
+  const trust = configuredCertificateTrust(config, clock);
   const store = openStore(config.databaseUrl);
   const applied = await store.migrate();
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
@@ -125,6 +128,14 @@ export async function startServer(
     ]).catch((error: unknown) => logger.warn({ err: error }, 'purge of expired rows failed'));
   }, 60_000);
   purge.unref();
+  const reloadTrust = setInterval(() => {
+    try {
+      trust.reload();
+    } catch (error) {
+      logger.warn({ err: error }, 'trust anchors or CRLs could not be read again; the ones read before stay in force');
+    }
+  }, config.trust.crlRefreshSeconds * 1000);
+  reloadTrust.unref();
   logger.info(
     { port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind },
     'Poortwachter listening',
@@ -140,6 +151,7 @@ export async function startServer(
       if (config.shutdown.drainSeconds > 0)
         await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
       clearInterval(purge);
+      clearInterval(reloadTrust);
       await closeGracefully(server, config.shutdown.timeoutSeconds * 1000);
       await store.close();
     },

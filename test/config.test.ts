@@ -221,6 +221,7 @@ describe('configuration (config/index.ts)', () => {
       ['test data', { SEED_TEST_DATA: 'true' }, 'seed.testData (SEED_TEST_DATA)'],
       ['the demo webdienst', { DEMO_ENABLED: 'true' }, 'demo.enabled (DEMO_ENABLED)'],
       ['sqlite', { DATABASE_URL: 'sqlite:./data/poortwachter.sqlite' }, 'databaseUrl (DATABASE_URL)'],
+      ['no trust anchors', { TRUST_ANCHOR_FILES: undefined }, 'trust.anchorFiles (TRUST_ANCHOR_FILES)'],
     ];
     for (const [what, change, key] of refusals) {
       it(`refuses ${what}, naming ${key}`, () => {

@@ -17,5 +17,6 @@ export function productionEnv(): NodeJS.ProcessEnv {
     SMS_HTTP_AUTH_HEADER: 'Authorization',
     SMS_HTTP_AUTH_VALUE: 'Bearer test',
     SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","text":"{{text}}"}',
+    TRUST_ANCHOR_FILES: '/etc/poortwachter/pkioverheid-roots.pem',
   };
 }

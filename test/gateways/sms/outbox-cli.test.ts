@@ -96,6 +96,7 @@ describe('poortwachter outbox sms', () => {
       SMS_HTTP_AUTH_HEADER: 'X-Api-Key',
       SMS_HTTP_AUTH_VALUE: 'key',
       SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","message":"{{text}}"}',
+      TRUST_ANCHOR_FILES: '/nonexistent/pkioverheid-roots.pem',
     });
     expect(result.stderr).to.include('outbox sms is refused in production');
     expect(result.code).to.equal(2);
