@@ -38,10 +38,12 @@ import { metricsRoutes, metricsServed } from './http/metrics-routes.ts';
 import { chooseLocale } from './http/locale.ts';
 import { maintenanceGate } from './http/maintenance-gate.ts';
 import { clientAddress } from './http/client-address.ts';
+import { clientCertificate } from './http/client-certificate.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import type { Store } from './stores/index.ts';
+import type { CertificateTrust } from './core/trust/certificate-trust.ts';
 
 export interface AppDeps {
   config: Config;
@@ -64,6 +66,8 @@ export interface AppDeps {
   singleLogout: SingleLogout;
   /** Issue 6: the operator's maintenance switch, read from the database and cached briefly. */
   maintenance: MaintenanceMode;
+  /** The certificate policy with the configured trust anchors and CRLs. */
+  trust: CertificateTrust;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -73,6 +77,7 @@ export function createApp(deps: AppDeps): Koa {
   // STACK.md: the parent app must sign cookies with the provider's keys.
   app.keys = deps.keys.cookieKeys;
   const cookies = { secure: config.publicUrl.startsWith('https://') };
+  const backChannel = { required: config.backChannel.clientCertificates !== 'none', trust: deps.trust };
 
   const areas = [
     startPageRoutes({ store, config }),
@@ -105,6 +110,8 @@ export function createApp(deps: AppDeps): Koa {
       cookies,
       sso: deps.sso,
       maintenance: deps.maintenance,
+      trust: deps.trust,
+      backChannel,
     }),
     samlLogoutRoutes({
       idp: deps.samlIdp,
@@ -115,6 +122,8 @@ export function createApp(deps: AppDeps): Koa {
       clock: deps.clock,
       config,
       pairwiseSalt: deps.keys.pairwiseSalt,
+      trust: deps.trust,
+      backChannel,
     }),
     accountRoutes({
       store,
@@ -143,6 +152,7 @@ export function createApp(deps: AppDeps): Koa {
   if (metricsServed(config))
     app.use(metricsRoutes({ registry: deps.metrics.registry, token: config.metrics.token }).routes());
   app.use(clientAddress());
+  app.use(clientCertificate(config.backChannel));
   app.use(requestLog(deps.logger));
   app.use(measureRequests(deps.metrics));
   // Headers first, so error pages carry them too.

@@ -1,6 +1,5 @@
 // Entry: load config -> open store -> migrate -> seed -> keys -> createApp -> listen (STYLE.md).
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { seedDevelopmentData } from '../seeds/development.ts';
@@ -24,11 +23,14 @@ import { metricsServed } from './http/metrics-routes.ts';
 import { createSecondFactorServices, createServices } from './services.ts';
 import { openStore, type Store } from './stores/index.ts';
 import { configuredCertificateTrust } from './core/trust/certificate-trust.ts';
+import { backChannelServer, frontChannelServer, listen, soapClientTls } from './http/listeners.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 
 export interface RunningServer {
   url: string;
   port: number;
+  /** The port of the mutual-TLS back-channel listener, when configured (BACK_CHANNEL_CLIENT_CERTS=listener). */
+  backChannelPort?: number;
   store: Store;
   close(): Promise<void>;
 }
@@ -84,6 +86,8 @@ export async function startServer(
         pairwiseSalt: keys.pairwiseSalt,
         allowPrivateNetworkCalls: config.allowPrivateNetworkCalls,
         logger,
+        trust,
+        ...soapClientTls(config),
       }),
     },
   });
@@ -104,18 +108,30 @@ export async function startServer(
     sso: services.ssoSessions,
     singleLogout,
     maintenance,
+    trust,
     ...secondFactor,
   });
 
   const handle = app.callback();
   // koa answers every error itself (ctx.onerror), so the promise of a request never rejects.
-  const server: Server = createServer((request, response) => void handle(request, response));
+  const serve = (request: IncomingMessage, response: ServerResponse) => void handle(request, response);
+  const front = frontChannelServer(config, serve);
+  const server: Server = front?.server ?? createServer(serve);
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, config.port);
+  const backChannel = backChannelServer(config, serve);
+  const backChannelPort = backChannel && (await listen(backChannel.server, config.backChannel.port!));
+  const tlsListeners = [front, backChannel].filter((listener) => listener !== undefined);
+  const reloadTls = setInterval(() => {
+    for (const listener of tlsListeners) {
+      try {
+        if (listener.reload()) logger.info('TLS certificate files changed: new connections get the new certificate');
+      } catch (error) {
+        logger.warn({ err: error }, 'TLS certificate files could not be read again; the ones read before stay in use');
+      }
+    }
+  }, config.tls.reloadSeconds * 1000);
+  reloadTls.unref();
   const purge = setInterval(() => {
     const now = clock.now();
     Promise.all([
@@ -141,8 +157,9 @@ export async function startServer(
     'Poortwachter listening',
   );
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${front ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
+    ...(backChannelPort !== undefined ? { backChannelPort } : {}),
     store,
     async close() {
       // Issue 6: /readyz says 503 first, the load balancer moves new logins elsewhere, then the port
@@ -152,7 +169,12 @@ export async function startServer(
         await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
       clearInterval(purge);
       clearInterval(reloadTrust);
-      await closeGracefully(server, config.shutdown.timeoutSeconds * 1000);
+      clearInterval(reloadTls);
+      await Promise.all(
+        [server, ...(backChannel ? [backChannel.server] : [])].map((listener) =>
+          closeGracefully(listener, config.shutdown.timeoutSeconds * 1000),
+        ),
+      );
       await store.close();
     },
   };

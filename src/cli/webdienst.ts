@@ -1,13 +1,17 @@
 // `poortwachter webdienst ...`: registering OIDC and SAML webdiensten (DESIGN.md section 7).
 import { addSamlWebdienst, updateSamlWebdienst } from '../admin/saml-webdiensten.ts';
 import { addOidcWebdienst } from '../admin/webdiensten.ts';
+import { systemClock } from '../core/clock.ts';
+import { configuredCertificateTrust } from '../core/trust/certificate-trust.ts';
 import { required, services, type Commands } from './command.ts';
 
 export const webdienstUsage = `  webdienst add-oidc --organisation OIN --name NAME --redirect-uri URL [--redirect-uri URL ...]
         [--post-logout-redirect-uri URL] [--backchannel-logout-uri URL] [--level basis|midden]
         [--federation NAME] [--auth client_secret_basic|private_key_jwt] [--jwks-uri URL]
+        [--allow-self-signed]     (preproduction: x5c certificates may be self-signed)
   webdienst add-saml --organisation OIN --name NAME --metadata FILE_OR_URL [--level basis|midden]
-        [--federation NAME] [--response-binding artifact|post]     (prints the entityID)
+        [--federation NAME] [--response-binding artifact|post] [--allow-self-signed]
+        (prints the entityID; --allow-self-signed: preproduction only, self-signed certificates)
   webdienst update-saml --entity-id ID --metadata FILE_OR_URL [--response-binding artifact|post]
         (re-imports the metadata: certificate rollover, new or removed ACS endpoints)
   webdienst list`;
@@ -24,11 +28,12 @@ export const webdienstCommands: Commands = {
       federation: { type: 'string' },
       auth: { type: 'string' },
       'jwks-uri': { type: 'string' },
+      'allow-self-signed': { type: 'boolean' },
     },
     run: async ({ config, store, options }) => {
       const { adminDeps } = services(config, store);
       const registered = await addOidcWebdienst(
-        { ...adminDeps, environment: config.environment },
+        { ...adminDeps, environment: config.environment, trust: configuredCertificateTrust(config, systemClock) },
         {
           organisationOin: required(options, 'organisation'),
           name: required(options, 'name'),
@@ -39,6 +44,7 @@ export const webdienstCommands: Commands = {
           federation: options.federation as string | undefined,
           auth: options.auth as string | undefined,
           jwksUri: options['jwks-uri'] as string | undefined,
+          allowSelfSigned: options['allow-self-signed'] === true,
         },
       );
       return {
@@ -58,11 +64,12 @@ export const webdienstCommands: Commands = {
       level: { type: 'string' },
       federation: { type: 'string' },
       'response-binding': { type: 'string' },
+      'allow-self-signed': { type: 'boolean' },
     },
     run: async ({ config, store, options }) => {
       const { adminDeps } = services(config, store);
       const registered = await addSamlWebdienst(
-        { ...adminDeps, environment: config.environment },
+        { ...adminDeps, environment: config.environment, trust: configuredCertificateTrust(config, systemClock) },
         {
           organisationOin: required(options, 'organisation'),
           name: required(options, 'name'),
@@ -70,6 +77,7 @@ export const webdienstCommands: Commands = {
           level: options.level as string | undefined,
           federation: options.federation as string | undefined,
           responseBinding: options['response-binding'] as string | undefined,
+          allowSelfSigned: options['allow-self-signed'] === true,
         },
       );
       return {
@@ -89,7 +97,7 @@ export const webdienstCommands: Commands = {
     run: async ({ config, store, options }) => {
       const { adminDeps } = services(config, store);
       const { entityId, registration } = await updateSamlWebdienst(
-        { ...adminDeps, environment: config.environment },
+        { ...adminDeps, environment: config.environment, trust: configuredCertificateTrust(config, systemClock) },
         {
           entityId: required(options, 'entity-id'),
           metadata: required(options, 'metadata'),

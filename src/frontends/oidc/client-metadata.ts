@@ -15,10 +15,13 @@ export interface OidcRegistration {
   id_token_signed_response_alg?: 'RS256' | 'PS256';
   id_token_encrypted_response_alg?: string;
   id_token_encrypted_response_enc?: string;
+  /** Preproduction registration flag (x5c certificates may be self-signed); not client metadata. */
+  allow_self_signed?: boolean;
 }
 
 export function clientMetadataFor(webdienst: WebdienstWithOrganisation): ClientMetadata {
-  const registration = webdienst.protocolMetadata as unknown as OidcRegistration;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { allow_self_signed, ...registration } = webdienst.protocolMetadata as unknown as OidcRegistration;
   return {
     client_id: webdienst.clientId,
     client_name: webdienst.name,

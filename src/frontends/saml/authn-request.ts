@@ -3,6 +3,7 @@
 // here Destination, IssueInstant window, ACS by index or exact URL and binding, and the requested level.
 // Replay is checked when it is stored.
 import { highestLevel, levelByName, levelFromUri, levels, type Level } from '../../core/levels.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { bindings, type SamlIdp } from './idp.ts';
 import { issueInstantProblem, readPostMessage, readRedirectMessage, type SignedMessage } from './signed-message.ts';
@@ -26,6 +27,7 @@ export interface VerifiedAuthnRequest {
 export interface RequestCheckDeps {
   idp: SamlIdp;
   store: Pick<Store, 'findWebdienstByClientId'>;
+  trust: CertificateTrust;
   now: number;
   maxAgeMs: number;
   clockSkewMs: number;

@@ -24,7 +24,10 @@ import { readSoapBody, soapFault } from './soap.ts';
 import { readPostRequest, readRedirectRequest, type VerifiedAuthnRequest } from './authn-request.ts';
 import { bindings, samlPaths, type SamlIdp } from './idp.ts';
 import { buildResponse, nameIdFor, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
-import type { SamlRegistration } from './sp-metadata.ts';
+import { trustedRegistration } from './trusted-certificates.ts';
+import { ClientCertificateRefused, type BackChannelAuthentication } from './client-certificate-check.ts';
+import type { ClientCertificateState } from '../../http/client-certificate.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import { SamlRefused } from './xml.ts';
 
 export interface SamlRouteDeps {
@@ -47,6 +50,8 @@ export interface SamlRouteDeps {
   cookies: CookiePolicy;
   sso: SsoSessions;
   maintenance: MaintenanceMode;
+  trust: CertificateTrust;
+  backChannel: BackChannelAuthentication;
 }
 
 /** What we keep of a verified request while the citizen logs in (saml_requests.payload). */
@@ -65,6 +70,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
   const checkDeps = () => ({
     idp: deps.idp,
     store: deps.store,
+    trust: deps.trust,
     now: deps.clock.now(),
     maxAgeMs: deps.config.saml.requestMaxAgeSeconds * 1000,
     clockSkewMs: deps.config.saml.clockSkewSeconds * 1000,
@@ -86,7 +92,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     const now = deps.clock.now();
     const encryptFor =
       pending.acsBinding === bindings.post
-        ? (webdienst.protocolMetadata as unknown as SamlRegistration).encryptionCertificates?.[0]
+        ? trustedRegistration(deps.trust, webdienst).encryptionCertificates[0]
         : undefined;
     const xml = buildResponse({
       idp: deps.idp,
@@ -323,7 +329,10 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       const { xml, webdienst, resolved } = await resolveArtifact(await readSoapBody(ctx), {
         idp: deps.idp,
         store: deps.store,
+        trust: deps.trust,
         now: deps.clock.now(),
+        backChannel: deps.backChannel,
+        clientCertificate: (ctx.state as ClientCertificateState).clientCertificate,
       });
       await deps.audit.record({
         type: 'saml.artifact_resolve',
@@ -340,7 +349,11 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       await deps.audit.record({ type: 'saml.artifact_resolve', outcome: 'failure', reason, clientAddress: ctx.ip });
       ctx.status = error.status;
       ctx.type = 'text/xml; charset=utf-8';
-      ctx.body = soapFault('ArtifactResolve refused');
+      ctx.body = soapFault(
+        error instanceof ClientCertificateRefused
+          ? `ArtifactResolve refused: ${error.publicReason}`
+          : 'ArtifactResolve refused',
+      );
     }
   });
 

@@ -10,6 +10,8 @@ import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { algorithms, pemCertificate, verifyEnvelopedSignature } from './signature.ts';
 import { soapBodyMessage } from './soap.ts';
 import type { SamlRegistration } from './sp-metadata.ts';
+import { trustedRegistration } from './trusted-certificates.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import {
   assertSchemaValid,
   attribute,
@@ -37,6 +39,7 @@ export interface SignedMessage {
 
 export interface SignedMessageDeps {
   store: Pick<Store, 'findWebdienstByClientId'>;
+  trust: CertificateTrust;
 }
 
 /** The raw query string split without decoding: the Redirect signature covers these exact bytes. */
@@ -90,7 +93,7 @@ async function senderOf(
       status: 404,
       logMessage: 'SAML message refused: unknown_issuer',
     });
-  return { webdienst, registration: webdienst.protocolMetadata as unknown as SamlRegistration };
+  return { webdienst, registration: trustedRegistration(deps.trust, webdienst) };
 }
 
 /** HTTP-Redirect binding (SAML Bindings 3.4): deflated message, signature over the query string. */

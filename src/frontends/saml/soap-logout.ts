@@ -12,6 +12,8 @@ import { signElement, verifyEnvelopedSignature } from './signature.ts';
 import { postSoap } from './soap-client.ts';
 import { soapBodyMessage, soapEnvelope } from './soap.ts';
 import type { SamlRegistration } from './sp-metadata.ts';
+import { trustedRegistration } from './trusted-certificates.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import {
   assertSchemaValid,
   attribute,
@@ -32,6 +34,11 @@ export interface SoapLogoutDeps {
   pairwiseSalt: string;
   allowPrivateNetworkCalls: boolean;
   logger: Pick<Logger, 'warn'>;
+  trust: CertificateTrust;
+  /** Poortwachter's own client certificate for the SOAP calls (mutual TLS), when configured. */
+  clientCertificate?: { cert: string; key: string };
+  /** Extra CAs for the webdiensten's server certificates (tests; production uses the system's). */
+  ca?: string[];
 }
 
 /** A webdienst that does not answer within this time is reported as not confirmed. */
@@ -106,8 +113,10 @@ export function soapLogoutNotifier(deps: SoapLogoutDeps): LogoutNotifier {
       const answer = await postSoap(endpoint.location, soapEnvelope(signed), {
         timeoutMs: answerTimeoutMs,
         allowPrivateNetwork: deps.allowPrivateNetworkCalls,
+        ...(deps.clientCertificate ? { clientCertificate: deps.clientCertificate } : {}),
+        ...(deps.ca ? { ca: deps.ca } : {}),
       });
-      const confirmed = confirms(answer, id, webdienst, registration);
+      const confirmed = confirms(answer, id, webdienst, trustedRegistration(deps.trust, webdienst));
       if (!confirmed)
         deps.logger.warn({ webdienstId: webdienst.id }, 'SAML SOAP logout: the webdienst answered without Success');
       return confirmed;

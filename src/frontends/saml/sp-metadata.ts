@@ -26,6 +26,8 @@ export interface SamlRegistration {
   singleLogoutServices: Array<{ binding: string; location: string; responseLocation?: string }>;
   authnRequestsSigned: boolean;
   responseBinding: ResponseBinding;
+  /** Preproduction: the webdienst was registered with --allow-self-signed. */
+  allowSelfSigned?: boolean;
 }
 
 const invalid = (what: string) => new ValidationError('admin.invalid_saml_metadata', `invalid SAML metadata: ${what}`);
