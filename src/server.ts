@@ -43,6 +43,12 @@ export async function startServer(
   const logger = options.logger ?? createLogger(config);
   // The trust anchors and CRLs are read before anything else: a bad file stops the start, naming it.
   const trust = configuredCertificateTrust(config, clock);
+  // So are the TLS files of the listeners; the listeners hand requests to the app once it is built.
+  const built: { handle?: (request: IncomingMessage, response: ServerResponse) => Promise<void> } = {};
+  const serve = (request: IncomingMessage, response: ServerResponse) => void built.handle!(request, response);
+  const front = frontChannelServer(config, serve);
+  const backChannel = backChannelServer(config, serve);
+  const soapTls = soapClientTls(config);
   const store = openStore(config.databaseUrl);
   const applied = await store.migrate();
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
@@ -87,7 +93,7 @@ export async function startServer(
         allowPrivateNetworkCalls: config.allowPrivateNetworkCalls,
         logger,
         trust,
-        ...soapClientTls(config),
+        ...soapTls,
       }),
     },
   });
@@ -112,14 +118,11 @@ export async function startServer(
     ...secondFactor,
   });
 
-  const handle = app.callback();
   // koa answers every error itself (ctx.onerror), so the promise of a request never rejects.
-  const serve = (request: IncomingMessage, response: ServerResponse) => void handle(request, response);
-  const front = frontChannelServer(config, serve);
+  built.handle = app.callback();
   const server: Server = front?.server ?? createServer(serve);
   server.keepAliveTimeout = 5000;
   const port = await listen(server, config.port);
-  const backChannel = backChannelServer(config, serve);
   const backChannelPort = backChannel && (await listen(backChannel.server, config.backChannel.port!));
   const tlsListeners = [front, backChannel].filter((listener) => listener !== undefined);
   const reloadTls = setInterval(() => {
