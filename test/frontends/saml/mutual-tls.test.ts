@@ -2,7 +2,8 @@
 // for a client certificate, and a reverse proxy passing the verified certificate in a header (believed
 // only from the proxy's address). An ArtifactResolve without a client certificate, with another
 // webdienst's, or with a revoked one gets a SOAP fault naming the rule and no assertion, and leaves
-// the artifact unspent; with the webdienst's own certificate it resolves. The policy also holds at use
+// the artifact unspent; with the webdienst's own certificate it resolves. SOAP single logout holds to
+// the same rule. The policy also holds at use
 // for signatures: a metadata certificate that is revoked after registration no longer signs.
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
@@ -215,6 +216,35 @@ describe('mutual TLS on the SAML back channel', function () {
         ['failure', 'client_certificate_not_of_webdienst'],
         ['failure', 'client_certificate_revoked'],
       ]);
+    });
+
+    it("holds SOAP single logout to the same rule: the sender's own client certificate", async () => {
+      const logoutRequest = () => {
+        const xml = `<samlp:LogoutRequest xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="_${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${backChannelUrl}/saml/slo"><saml:Issuer>${sp.entityId}</saml:Issuer><saml:NameID>s00000000:${citizen.bsn}</saml:NameID><samlp:SessionIndex>_onbekend</samlp:SessionIndex></samlp:LogoutRequest>`;
+        return `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${sp.signXml(xml, 'LogoutRequest')}</soap:Body></soap:Envelope>`;
+      };
+      const send = (tls?: TestCertificate) =>
+        postSoap(`${backChannelUrl}/saml/slo`, logoutRequest(), {
+          ca: pki.root.certificatePem + pki.intermediate.certificatePem,
+          ...(tls ? { tls } : {}),
+        });
+      const refused = async (tls: TestCertificate | undefined, faultstring: string) => {
+        const answer = await send(tls);
+        expect(answer.status, answer.xml).to.equal(403);
+        expect(parse(answer.xml).getElementsByTagName('faultstring')[0]?.textContent).to.equal(faultstring);
+      };
+      await refused(undefined, 'LogoutRequest refused: a TLS client certificate is required');
+      await refused(
+        pki.otherWebdienst,
+        "LogoutRequest refused: the TLS client certificate is not one of the webdienst's metadata certificates",
+      );
+      await refused(
+        pki.revoked,
+        'LogoutRequest refused: the TLS client certificate is refused (revoked): the certificate (serial 1003) is revoked',
+      );
+      const answered = await send(pki.good);
+      expect(answered.status, answered.xml).to.equal(200);
+      expect(all(parse(answered.xml), ns.samlp, 'LogoutResponse')).to.have.length(1);
     });
 
     it('serves only the SOAP endpoints on the back-channel listener', async () => {
