@@ -3,8 +3,8 @@
 // only from the proxy's address). An ArtifactResolve without a client certificate, with another
 // webdienst's, or with a revoked one gets a SOAP fault naming the rule and no assertion, and leaves
 // the artifact unspent; with the webdienst's own certificate it resolves. SOAP single logout holds to
-// the same rule. The policy also holds at use
-// for signatures: a metadata certificate that is revoked after registration no longer signs.
+// the same rule. The policy also holds at use for signatures: a metadata certificate that is revoked
+// after registration no longer signs.
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
