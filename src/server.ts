@@ -59,6 +59,7 @@ export async function startServer(
   const maintenance = createMaintenanceMode({ store, clock, refreshSeconds: config.maintenance.refreshSeconds });
   const provider = createOidcProvider({
     config,
+    trust,
     store,
     keys,
     clock,

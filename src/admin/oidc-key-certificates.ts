@@ -3,10 +3,10 @@
 // certificate policy holds for it as for SAML; elsewhere keys with an x5c are checked, keys without
 // pass. The jwks_uri is read once here in production, so a refused certificate is named at
 // registration, not at the first login.
-import { createPublicKey, X509Certificate } from 'node:crypto';
 import { ValidationError } from '../core/errors.ts';
 import type { CertificateOwner } from '../core/trust/certificate-trust.ts';
-import { assertCertificateAccepted, trustOf, type CertificateCheckDeps } from './certificate-checks.ts';
+import { checkJwkCertificate } from '../core/trust/jwk-certificate.ts';
+import { trustOf, type CertificateCheckDeps } from './certificate-checks.ts';
 
 interface Jwk {
   kid?: string;
@@ -41,39 +41,13 @@ async function fetchJwks(uri: string): Promise<unknown[]> {
 }
 
 function checkKey(deps: CertificateCheckDeps, key: Jwk, owner: CertificateOwner, where: string): void {
-  if (!Array.isArray(key.x5c) || key.x5c.length === 0) {
-    if (deps.environment !== 'production') return;
+  const verdict = checkJwkCertificate(trustOf(deps), key, owner);
+  if (!verdict.accepted)
     throw new ValidationError(
       'admin.certificate_refused',
-      `certificate refused (no_certificate): every private_key_jwt key needs an x5c certificate chain in production (${where})`,
-      { rule: 'no_certificate' },
+      `certificate refused (${verdict.rule}): ${verdict.message} (${where})`,
+      { rule: verdict.rule },
     );
-  }
-  let chain: X509Certificate[];
-  try {
-    chain = key.x5c.map((body) => new X509Certificate(Buffer.from(String(body), 'base64')));
-  } catch {
-    throw new ValidationError(
-      'admin.certificate_refused',
-      `certificate refused (unreadable): the certificate cannot be read (X.509, DER or PEM) (${where})`,
-      { rule: 'unreadable' },
-    );
-  }
-  const [leaf, ...intermediates] = chain as [X509Certificate, ...X509Certificate[]];
-  let sameKey = false;
-  try {
-    sameKey = createPublicKey({ key, format: 'jwk' }).equals(leaf.publicKey);
-  } catch {
-    sameKey = false;
-  }
-  // RFC 7517 4.7: the key in the first certificate MUST match the public key of the JWK.
-  if (!sameKey)
-    throw new ValidationError(
-      'admin.certificate_refused',
-      `certificate refused (key_mismatch): the first x5c certificate does not hold the JWK's key (${where})`,
-      { rule: 'key_mismatch' },
-    );
-  assertCertificateAccepted(trustOf(deps), leaf, owner, where, intermediates);
 }
 
 /** Checks the certificates of the webdienst's keys (inline jwks, or the jwks_uri in production). */

@@ -296,6 +296,34 @@ describe('aansluiten under the certificate policy (PKIoverheid)', function () {
       );
     });
 
+    it('at use, drops a key whose certificate was revoked after registration (oidc-provider never sees it)', async () => {
+      const beforeRevocation = configuredCertificateTrust(
+        {
+          environment: 'production',
+          trust: { anchorFiles: [pki.anchorsFile], crlFiles: [pki.crlBeforeRevocationFile], crlRefreshSeconds: 60 },
+        },
+        systemClock,
+      );
+      const revokedKey = { ...jwkWithChain(pki.revoked), kid: 'sleutel-2' };
+      const registered = await addOidcWebdienst(
+        { ...deps('production'), trust: beforeRevocation },
+        {
+          organisationOin: pki.oin,
+          name: 'Afvalpas',
+          redirectUris: ['https://afval.example.nl/cb'],
+          auth: 'private_key_jwt',
+          jwks: { keys: [jwkWithChain(pki.good), revokedKey] },
+        },
+      );
+      const { clientMetadataFor } = await import('../../src/frontends/oidc/client-metadata.ts');
+      const kids = (trust: ReturnType<typeof configuredCertificateTrust>) =>
+        (clientMetadataFor(registered.webdienst, trust).jwks as { keys: Array<{ kid: string }> }).keys.map(
+          (key) => key.kid,
+        );
+      expect(kids(beforeRevocation)).to.deep.equal(['sleutel-1', 'sleutel-2']);
+      expect(kids(deps('production').trust)).to.deep.equal(['sleutel-1']);
+    });
+
     it('does not let the flag reach oidc-provider as client metadata', async () => {
       const { clientMetadataFor } = await import('../../src/frontends/oidc/client-metadata.ts');
       const registered = await addOidc('preproduction', [jwkWithChain(pki.selfSigned)], true);

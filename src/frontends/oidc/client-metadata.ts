@@ -2,6 +2,8 @@
 // (DESIGN.md section 3), ID tokens signed RS256 unless it registered PS256, encrypted when it
 // registered an encryption algorithm and keys.
 import type { ClientMetadata } from 'oidc-provider';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
+import { checkJwkCertificate } from '../../core/trust/jwk-certificate.ts';
 import type { WebdienstWithOrganisation } from '../../stores/index.ts';
 
 export interface OidcRegistration {
@@ -19,9 +21,25 @@ export interface OidcRegistration {
   allow_self_signed?: boolean;
 }
 
-export function clientMetadataFor(webdienst: WebdienstWithOrganisation): ClientMetadata {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+/**
+ * The client metadata oidc-provider works with. With the deployment's trust, registered keys count
+ * only while the certificate policy accepts their x5c certificate now: a key whose certificate expired
+ * or was revoked after registration no longer authenticates the webdienst (private_key_jwt).
+ */
+export function clientMetadataFor(webdienst: WebdienstWithOrganisation, trust?: CertificateTrust): ClientMetadata {
   const { allow_self_signed, ...registration } = webdienst.protocolMetadata as unknown as OidcRegistration;
+  if (trust && registration.jwks) {
+    const owner = { oin: webdienst.organisation.oin, allowSelfSigned: allow_self_signed === true };
+    registration.jwks = {
+      keys: registration.jwks.keys.filter(
+        (key) =>
+          typeof key === 'object' &&
+          key !== null &&
+          ((key as { use?: string }).use === 'enc' ||
+            checkJwkCertificate(trust, key as Record<string, unknown>, owner).accepted),
+      ),
+    };
+  }
   return {
     client_id: webdienst.clientId,
     client_name: webdienst.name,
