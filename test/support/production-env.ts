@@ -18,5 +18,10 @@ export function productionEnv(): NodeJS.ProcessEnv {
     SMS_HTTP_AUTH_HEADER: 'Authorization',
     SMS_HTTP_AUTH_VALUE: 'Bearer test',
     SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","text":"{{text}}"}',
+    TRUST_ANCHOR_FILES: '/etc/poortwachter/pkioverheid-roots.pem',
+    BACK_CHANNEL_CLIENT_CERTS: 'proxy',
+    BACK_CHANNEL_TRUSTED_PROXIES: '10.0.0.5',
+    SOAP_CLIENT_CERT_FILE: '/etc/poortwachter/soap-client.crt',
+    SOAP_CLIENT_KEY_FILE: '/etc/poortwachter/soap-client.key',
   };
 }

@@ -97,6 +97,11 @@ describe('poortwachter outbox sms', () => {
       SMS_HTTP_AUTH_HEADER: 'X-Api-Key',
       SMS_HTTP_AUTH_VALUE: 'key',
       SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","message":"{{text}}"}',
+      TRUST_ANCHOR_FILES: '/nonexistent/pkioverheid-roots.pem',
+      BACK_CHANNEL_CLIENT_CERTS: 'proxy',
+      BACK_CHANNEL_TRUSTED_PROXIES: '10.0.0.5',
+      SOAP_CLIENT_CERT_FILE: '/nonexistent/soap-client.crt',
+      SOAP_CLIENT_KEY_FILE: '/nonexistent/soap-client.key',
     });
     expect(result.stderr).to.include('outbox sms is refused in production');
     expect(result.code).to.equal(2);
