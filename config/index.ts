@@ -258,6 +258,46 @@ const schema = z.strictObject({
       .min(3600)
       .max(365 * 24 * 3600),
   }),
+  trust: z.strictObject({
+    // PEM bundles of root and intermediate CA certificates (production: the PKIoverheid roots) that a
+    // webdienst's certificates must chain to.
+    anchorFiles: z.array(z.string().min(1)),
+    // CRLs (PEM or DER) of those CAs, read again every crlRefreshSeconds.
+    crlFiles: z.array(z.string().min(1)),
+    crlRefreshSeconds: z.number().int().min(10).max(86400),
+  }),
+  // Mutual TLS on the SAML back channel (SOAP ArtifactResolve and single logout): where the webdienst's
+  // TLS client certificate comes from. 'listener': our own HTTPS listener (requestCert, the trust
+  // anchors as CAs); 'proxy': a reverse proxy verified it and passes it in a header, believed only from
+  // the proxy's addresses; 'none': no client certificates (refused in production).
+  // HTTPS on the front channel when Poortwachter runs without a proxy that ends TLS.
+  tls: z.strictObject({
+    certificateFile: z.string().min(1).optional(),
+    keyFile: z.string().min(1).optional(),
+    // How often the certificate files (front and back channel) are read again: a renewed certificate
+    // is served without a restart.
+    reloadSeconds: z.number().int().min(1).max(86400),
+  }),
+  backChannel: z.strictObject({
+    clientCertificates: z.enum(['none', 'listener', 'proxy'], { error: 'must be none, listener or proxy' }),
+    port: z.number().int().min(0).max(65535).optional(),
+    // Where webdiensten reach the SOAP endpoints: published in the SAML metadata (default publicUrl).
+    url: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    tlsCertificateFile: z.string().min(1).optional(),
+    tlsKeyFile: z.string().min(1).optional(),
+    // RFC 9110 5.6.2: a header name is a token.
+    proxyHeader: z
+      .string()
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')
+      .transform((name) => name.toLowerCase()),
+    trustedProxies: z.array(z.union([z.ipv4(), z.ipv6()], { error: 'must be IP addresses' })),
+    // Our own client certificate and key, presented on outgoing SOAP calls (single logout).
+    clientCertificateFile: z.string().min(1).optional(),
+    clientKeyFile: z.string().min(1).optional(),
+  }),
   metrics: z.strictObject({
     enabled: z.boolean(),
     // Bearer token that /metrics requires; without one, production does not serve /metrics at all.
@@ -379,6 +419,9 @@ function defaults(environment: Environment, port: number): ConfigInput {
       perBsn: { max: 5, windowSeconds: 7 * 86400 },
       perNetwork: { max: 30, windowSeconds: 3600 },
     },
+    trust: { anchorFiles: [], crlFiles: [], crlRefreshSeconds: 3600 },
+    tls: { reloadSeconds: 300 },
+    backChannel: { clientCertificates: 'none', proxyHeader: 'x-ssl-client-cert', trustedProxies: [] },
   };
 }
 
@@ -435,6 +478,21 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   ACTIVATION_CODE_TTL_DAYS: { path: 'accountRequest.activationCodeTtlDays', parse: Number },
   SMTP_URL: { path: 'mail.smtpUrl', parse: String },
   MAIL_FROM: { path: 'mail.from', parse: String },
+  TRUST_ANCHOR_FILES: { path: 'trust.anchorFiles', parse: parseList },
+  TRUST_CRL_FILES: { path: 'trust.crlFiles', parse: parseList },
+  TRUST_CRL_REFRESH_SECONDS: { path: 'trust.crlRefreshSeconds', parse: Number },
+  BACK_CHANNEL_CLIENT_CERTS: { path: 'backChannel.clientCertificates', parse: String },
+  BACK_CHANNEL_PORT: { path: 'backChannel.port', parse: Number },
+  BACK_CHANNEL_URL: { path: 'backChannel.url', parse: String },
+  BACK_CHANNEL_TLS_CERT_FILE: { path: 'backChannel.tlsCertificateFile', parse: String },
+  BACK_CHANNEL_TLS_KEY_FILE: { path: 'backChannel.tlsKeyFile', parse: String },
+  BACK_CHANNEL_CLIENT_CERT_HEADER: { path: 'backChannel.proxyHeader', parse: String },
+  BACK_CHANNEL_TRUSTED_PROXIES: { path: 'backChannel.trustedProxies', parse: parseList },
+  SOAP_CLIENT_CERT_FILE: { path: 'backChannel.clientCertificateFile', parse: String },
+  SOAP_CLIENT_KEY_FILE: { path: 'backChannel.clientKeyFile', parse: String },
+  TLS_CERT_FILE: { path: 'tls.certificateFile', parse: String },
+  TLS_KEY_FILE: { path: 'tls.keyFile', parse: String },
+  TLS_RELOAD_SECONDS: { path: 'tls.reloadSeconds', parse: Number },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 
@@ -527,6 +585,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   const missing = missingGatewaySettings(config);
   if (missing.length && config.environment !== 'production')
     throw new ConfigError(`Invalid configuration:\n  ${missing.join('\n  ')}`);
+  assertBackChannelComplete(config);
   assertSafeForProduction(config);
   return config;
 }
@@ -569,6 +628,35 @@ function missingGatewaySettings(config: Config): string[] {
   if (config.letters.gateway === 'batch' && !config.letters.batchDirectory)
     problems.push('letters.batchDirectory (LETTERS_BATCH_DIRECTORY) must be set when letters go out in a batch');
   return problems;
+}
+
+/** Each back-channel deployment with what it needs; a key file only with its certificate. */
+function assertBackChannelComplete(config: Config): void {
+  const backChannel = config.backChannel;
+  const problems: string[] = [];
+  if (backChannel.clientCertificates === 'listener') {
+    if (backChannel.port === undefined)
+      problems.push('backChannel.port (BACK_CHANNEL_PORT) must be set for BACK_CHANNEL_CLIENT_CERTS=listener');
+    if (!backChannel.tlsCertificateFile || !backChannel.tlsKeyFile)
+      problems.push(
+        'backChannel.tlsCertificateFile and tlsKeyFile (BACK_CHANNEL_TLS_CERT_FILE, BACK_CHANNEL_TLS_KEY_FILE) must be set for BACK_CHANNEL_CLIENT_CERTS=listener',
+      );
+    if (config.trust.anchorFiles.length === 0)
+      problems.push(
+        'trust.anchorFiles (TRUST_ANCHOR_FILES) must be set for BACK_CHANNEL_CLIENT_CERTS=listener: they are the CAs client certificates are asked for',
+      );
+  }
+  if (backChannel.clientCertificates === 'proxy' && backChannel.trustedProxies.length === 0)
+    problems.push(
+      'backChannel.trustedProxies (BACK_CHANNEL_TRUSTED_PROXIES) must name the proxy addresses for BACK_CHANNEL_CLIENT_CERTS=proxy',
+    );
+  if (!config.tls.certificateFile !== !config.tls.keyFile)
+    problems.push('tls.certificateFile and tls.keyFile (TLS_CERT_FILE, TLS_KEY_FILE) go together');
+  if (!backChannel.clientCertificateFile !== !backChannel.clientKeyFile)
+    problems.push(
+      'backChannel.clientCertificateFile and clientKeyFile (SOAP_CLIENT_CERT_FILE, SOAP_CLIENT_KEY_FILE) go together',
+    );
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 }
 
 /** DESIGN.md section 7: production runs with configured keys and secrets, https, and no test data. */
@@ -614,6 +702,18 @@ function assertSafeForProduction(config: Config): void {
   if (config.letters.gateway !== 'batch')
     problems.push(
       'letters.gateway (LETTERS_GATEWAY) must be batch in production: the letter outbox is for development and preproduction',
+    );
+  if (config.backChannel.clientCertificates === 'none')
+    problems.push(
+      'backChannel.clientCertificates (BACK_CHANNEL_CLIENT_CERTS) must be listener or proxy in production: the SOAP back channel requires TLS client certificates',
+    );
+  if (!config.backChannel.clientCertificateFile)
+    problems.push(
+      "backChannel.clientCertificateFile (SOAP_CLIENT_CERT_FILE) must be set in production: outgoing SOAP logout requests present Poortwachter's own client certificate",
+    );
+  if (config.trust.anchorFiles.length === 0)
+    problems.push(
+      "trust.anchorFiles (TRUST_ANCHOR_FILES) must name the PEM bundle of trust anchors in production (the PKIoverheid roots): webdiensten's certificates must chain to them",
     );
   if (problems.length) throw new ConfigError(`Refusing insecure production configuration:\n  ${problems.join('\n  ')}`);
 }

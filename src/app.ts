@@ -40,6 +40,7 @@ import { metricsRoutes, metricsServed } from './http/metrics-routes.ts';
 import { chooseLocale } from './http/locale.ts';
 import { maintenanceGate } from './http/maintenance-gate.ts';
 import { clientAddress } from './http/client-address.ts';
+import { clientCertificate } from './http/client-certificate.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { settleRequestBody } from './http/settle-request-body.ts';
@@ -49,6 +50,7 @@ import { lifecyclePageRoutes } from './pages/routes.ts';
 import type { Store } from './stores/index.ts';
 import type { GuessBudget } from './core/second-factor/guess-budget.ts';
 import type { DeviceCookies } from './core/login/device-cookie.ts';
+import type { CertificateTrust } from './core/trust/certificate-trust.ts';
 
 export interface AppDeps {
   config: Config;
@@ -77,6 +79,8 @@ export interface AppDeps {
   observer?: ConnectionObserver;
   /** Account request, activation and recovery: register, letters, notifications. */
   accountLifecycle: LifecycleDeps;
+  /** The certificate policy with the configured trust anchors and CRLs. */
+  trust: CertificateTrust;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -86,6 +90,7 @@ export function createApp(deps: AppDeps): Koa {
   // STACK.md: the parent app must sign cookies with the provider's keys.
   app.keys = deps.keys.cookieKeys;
   const cookies = { secure: config.publicUrl.startsWith('https://') };
+  const backChannel = { required: config.backChannel.clientCertificates !== 'none', trust: deps.trust };
 
   const areas = [
     startPageRoutes({ store, config }),
@@ -123,6 +128,8 @@ export function createApp(deps: AppDeps): Koa {
       sso: deps.sso,
       maintenance: deps.maintenance,
       observer: deps.observer,
+      trust: deps.trust,
+      backChannel,
     }),
     samlLogoutRoutes({
       idp: deps.samlIdp,
@@ -134,6 +141,8 @@ export function createApp(deps: AppDeps): Koa {
       config,
       pairwiseSalt: deps.keys.pairwiseSalt,
       observer: deps.observer,
+      trust: deps.trust,
+      backChannel,
     }),
     accountRoutes({
       store,
@@ -167,6 +176,7 @@ export function createApp(deps: AppDeps): Koa {
   if (metricsServed(config))
     app.use(metricsRoutes({ registry: deps.metrics.registry, token: config.metrics.token }).routes());
   app.use(clientAddress());
+  app.use(clientCertificate(config.backChannel));
   app.use(requestLog(deps.logger));
   app.use(measureRequests(deps.metrics));
   // Headers first, so error pages carry them too.

@@ -1,8 +1,7 @@
 // Entry: load config -> open store -> migrate -> seed -> keys -> createApp -> listen (STYLE.md).
 import { createConnectionObserver } from './core/checklist/observer.ts';
 import { observeOidcConnections } from './frontends/oidc/connection-observer.ts';
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { seedDevelopmentDatabase } from './admin/seed.ts';
@@ -30,6 +29,8 @@ import { sealTotpSecrets } from './core/second-factor/totp-secret-start.ts';
 import { purgeKinds, purgeSettings } from './core/housekeeping/purge-expired.ts';
 import { schedulePurge } from './core/housekeeping/purge-schedule.ts';
 import { openStore, type Store } from './stores/index.ts';
+import { configuredCertificateTrust } from './core/trust/certificate-trust.ts';
+import { backChannelServer, frontChannelServer, listen, soapClientTls } from './http/listeners.ts';
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 import type { PopulationRegister } from './core/register/population-register.ts';
 import type { LetterGateway } from './core/letters/letter-gateway.ts';
@@ -37,6 +38,8 @@ import type { LetterGateway } from './core/letters/letter-gateway.ts';
 export interface RunningServer {
   url: string;
   port: number;
+  /** The port of the mutual-TLS back-channel listener, when configured (BACK_CHANNEL_CLIENT_CERTS=listener). */
+  backChannelPort?: number;
   store: Store;
   close(): Promise<void>;
 }
@@ -55,6 +58,14 @@ export async function startServer(
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config);
+  // The trust anchors and CRLs are read before anything else: a bad file stops the start, naming it.
+  const trust = configuredCertificateTrust(config, clock);
+  // So are the TLS files of the listeners; the listeners hand requests to the app once it is built.
+  const built: { handle?: (request: IncomingMessage, response: ServerResponse) => Promise<void> } = {};
+  const serve = (request: IncomingMessage, response: ServerResponse) => void built.handle!(request, response);
+  const front = frontChannelServer(config, serve);
+  const backChannel = backChannelServer(config, serve);
+  const soapTls = soapClientTls(config);
   const store = openStore(config.databaseUrl);
   const applied = await store.migrate();
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
@@ -69,6 +80,7 @@ export async function startServer(
   const maintenance = createMaintenanceMode({ store, clock, refreshSeconds: config.maintenance.refreshSeconds });
   const provider = createOidcProvider({
     config,
+    trust,
     store,
     keys,
     clock,
@@ -107,6 +119,8 @@ export async function startServer(
         allowPrivateNetworkCalls: config.allowPrivateNetworkCalls,
         logger,
         observer,
+        trust,
+        ...soapTls,
       }),
     },
   });
@@ -133,20 +147,28 @@ export async function startServer(
     singleLogout,
     maintenance,
     accountLifecycle,
+    trust,
     ...secondFactor,
   });
 
-  const handle = app.callback();
   // koa answers every error itself (ctx.onerror), so the promise of a request never rejects.
-  const server: Server = createServer((request, response) => void handle(request, response));
+  built.handle = app.callback();
+  const server: Server = front?.server ?? createServer(serve);
   server.keepAliveTimeout = 5000;
   answerClientErrors(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    if (options.host) server.listen(config.port, options.host, resolve);
-    else server.listen(config.port, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, config.port, options.host);
+  const backChannelPort = backChannel && (await listen(backChannel.server, config.backChannel.port!));
+  const tlsListeners = [front, backChannel].filter((listener) => listener !== undefined);
+  const reloadTls = setInterval(() => {
+    for (const listener of tlsListeners) {
+      try {
+        if (listener.reload()) logger.info('TLS certificate files changed: new connections get the new certificate');
+      } catch (error) {
+        logger.warn({ err: error }, 'TLS certificate files could not be read again; the ones read before stay in use');
+      }
+    }
+  }, config.tls.reloadSeconds * 1000);
+  reloadTls.unref();
   for (const kind of purgeKinds) metrics.purgedRows.inc({ kind }, 0);
   const stopPurge = schedulePurge(
     {
@@ -171,13 +193,22 @@ export async function startServer(
     );
   }, 1000);
   sealAudit.unref();
+  const reloadTrust = setInterval(() => {
+    try {
+      trust.reload();
+    } catch (error) {
+      logger.warn({ err: error }, 'trust anchors or CRLs could not be read again; the ones read before stay in force');
+    }
+  }, config.trust.crlRefreshSeconds * 1000);
+  reloadTrust.unref();
   logger.info(
     { port, publicUrl: config.publicUrl, environment: config.environment, database: store.kind },
     'Poortwachter listening',
   );
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${front ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
+    ...(backChannelPort !== undefined ? { backChannelPort } : {}),
     store,
     async close() {
       // Issue 6: /readyz says 503 first, the load balancer moves new logins elsewhere, then the port
@@ -186,7 +217,13 @@ export async function startServer(
       if (config.shutdown.drainSeconds > 0)
         await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
       await stopPurge();
-      await closeGracefully(server, config.shutdown.timeoutSeconds * 1000);
+      clearInterval(reloadTrust);
+      clearInterval(reloadTls);
+      await Promise.all(
+        [server, ...(backChannel ? [backChannel.server] : [])].map((listener) =>
+          closeGracefully(listener, config.shutdown.timeoutSeconds * 1000),
+        ),
+      );
       // Events still pending stay in the database; the next process to seal (or `audit verify`) chains them.
       clearInterval(sealAudit);
       await store.close();

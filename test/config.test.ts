@@ -221,6 +221,17 @@ describe('configuration (config/index.ts)', () => {
       ['test data', { SEED_TEST_DATA: 'true' }, 'seed.testData (SEED_TEST_DATA)'],
       ['the demo webdienst', { DEMO_ENABLED: 'true' }, 'demo.enabled (DEMO_ENABLED)'],
       ['sqlite', { DATABASE_URL: 'sqlite:./data/poortwachter.sqlite' }, 'databaseUrl (DATABASE_URL)'],
+      ['no trust anchors', { TRUST_ANCHOR_FILES: undefined }, 'trust.anchorFiles (TRUST_ANCHOR_FILES)'],
+      [
+        'a back channel without client certificates',
+        { BACK_CHANNEL_CLIENT_CERTS: 'none' },
+        'backChannel.clientCertificates (BACK_CHANNEL_CLIENT_CERTS) must be listener or proxy in production',
+      ],
+      [
+        'no client certificate of its own for SOAP logout',
+        { SOAP_CLIENT_CERT_FILE: undefined, SOAP_CLIENT_KEY_FILE: undefined },
+        'backChannel.clientCertificateFile (SOAP_CLIENT_CERT_FILE)',
+      ],
     ];
     for (const [what, change, key] of refusals) {
       it(`refuses ${what}, naming ${key}`, () => {

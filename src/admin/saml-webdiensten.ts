@@ -14,6 +14,12 @@ import {
   type SamlRegistration,
 } from '../frontends/saml/sp-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
+import {
+  assertCertificateAccepted,
+  checkSelfSignedFlag,
+  trustOf,
+  type CertificateCheckDeps,
+} from './certificate-checks.ts';
 import { byOperator, type AdminDeps } from './organisations.ts';
 import { assertRegistrableUri } from './webdiensten.ts';
 
@@ -26,6 +32,8 @@ export interface NewSamlWebdienst {
   level?: string;
   federation?: string;
   responseBinding?: string;
+  /** Preproduction only: the webdienst may use self-signed certificates. */
+  allowSelfSigned?: boolean;
 }
 
 export interface RegisteredSamlWebdienst {
@@ -83,21 +91,32 @@ function checkResponseBinding(value: string | undefined, fallback: ResponseBindi
 }
 
 async function registrationFrom(
-  deps: { environment: Config['environment'] },
+  deps: CertificateCheckDeps,
   input: { metadata?: string; metadataXml?: string },
   responseBinding: ResponseBinding,
+  owner: { oin: string; allowSelfSigned: boolean },
 ): Promise<SamlRegistration> {
   if (!input.metadata && !input.metadataXml)
     throw new ValidationError('admin.missing_metadata', '--metadata FILE_OR_URL is required');
   const xml = input.metadataXml ?? (await readMetadata(input.metadata!, deps.environment));
-  return parseSpMetadata(xml, {
+  const registration = parseSpMetadata(xml, {
     responseBinding,
     checkUrl: (url, what) => assertRegistrableUri(url, what, deps.environment),
   });
+  // Every certificate of the metadata, also the old one beside a new one during a rollover: each is
+  // trusted for signatures (or TLS client authentication) as long as it is listed.
+  const trust = trustOf(deps);
+  registration.signingCertificates.forEach((certificate, index) =>
+    assertCertificateAccepted(trust, certificate, owner, `signing certificate ${index + 1} of the SAML metadata`),
+  );
+  registration.encryptionCertificates.forEach((certificate, index) =>
+    assertCertificateAccepted(trust, certificate, owner, `encryption certificate ${index + 1} of the SAML metadata`),
+  );
+  return owner.allowSelfSigned ? { ...registration, allowSelfSigned: true } : registration;
 }
 
 export async function addSamlWebdienst(
-  deps: AdminDeps & { environment: Config['environment'] },
+  deps: AdminDeps & CertificateCheckDeps,
   input: NewSamlWebdienst,
 ): Promise<RegisteredSamlWebdienst> {
   const organisation = await deps.store.findOrganisationByOin(input.organisationOin);
@@ -114,7 +133,11 @@ export async function addSamlWebdienst(
   if (input.federation !== undefined && !/^[a-z0-9][a-z0-9-]{0,99}$/.test(input.federation))
     throw new ValidationError('admin.invalid_federation', 'federation names are lower-case letters, digits and dashes');
   const responseBinding = checkResponseBinding(input.responseBinding, 'artifact');
-  const registration = await registrationFrom(deps, input, responseBinding);
+  const allowSelfSigned = checkSelfSignedFlag(deps.environment, input.allowSelfSigned);
+  const registration = await registrationFrom(deps, input, responseBinding, {
+    oin: organisation.oin,
+    allowSelfSigned,
+  });
   if (await deps.store.findWebdienstByClientId(registration.entityId))
     throw new ValidationError(
       'admin.client_id_taken',
@@ -137,7 +160,14 @@ export async function addSamlWebdienst(
     type: 'admin.webdienst_added',
     outcome: 'success',
     webdienstId: id,
-    details: { protocol: 'saml', organisation: organisation.oin, level, responseBinding, ...byOperator(deps) },
+    details: {
+      protocol: 'saml',
+      organisation: organisation.oin,
+      level,
+      responseBinding,
+      allowSelfSigned,
+      ...byOperator(deps),
+    },
   });
   const webdienst = (await deps.store.findWebdienstById(id))!;
   return { webdienst, entityId: registration.entityId, registration };
@@ -158,7 +188,7 @@ export interface SamlMetadataUpdate {
  * registration first: invalid metadata changes nothing.
  */
 export async function updateSamlWebdienst(
-  deps: AdminDeps & { environment: Config['environment'] },
+  deps: AdminDeps & CertificateCheckDeps,
   input: SamlMetadataUpdate,
 ): Promise<RegisteredSamlWebdienst> {
   const webdienst = await deps.store.findWebdienstByClientId(input.entityId);
@@ -169,7 +199,11 @@ export async function updateSamlWebdienst(
     );
   const current = samlRegistrationOf(webdienst);
   const responseBinding = checkResponseBinding(input.responseBinding, current.responseBinding);
-  const registration = await registrationFrom(deps, input, responseBinding);
+  // The flag stays as registered; in production it never holds (checkSelfSignedFlag).
+  const registration = await registrationFrom(deps, input, responseBinding, {
+    oin: webdienst.organisation.oin,
+    allowSelfSigned: current.allowSelfSigned === true && deps.environment !== 'production',
+  });
   // The entityID is the webdienst's identity (the Issuer it is found by): a new one is a new registration.
   if (registration.entityId !== input.entityId)
     throw new ValidationError(

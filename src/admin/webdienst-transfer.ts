@@ -9,6 +9,7 @@ import { isLevelName } from '../core/levels.ts';
 import type { OidcRegistration } from '../frontends/oidc/client-metadata.ts';
 import type { SamlRegistration } from '../frontends/saml/sp-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
+import { assertCertificateAccepted, trustOf, type CertificateCheckDeps } from './certificate-checks.ts';
 import { updateOrganisation } from './organisation-changes.ts';
 import { addOrganisation, byOperator, type AdminDeps } from './organisations.ts';
 import { registeredWebdienst } from './webdienst-changes.ts';
@@ -33,7 +34,7 @@ export interface WebdienstExport {
   checklist: ChecklistReport;
 }
 
-type Deps = AdminDeps & { environment: Config['environment'] };
+type Deps = AdminDeps & CertificateCheckDeps;
 
 /** A webdienst by client_id, entityID, or its name when that is unique. */
 export async function findWebdienstForOperator(deps: AdminDeps, nameOrId: string): Promise<WebdienstWithOrganisation> {
@@ -128,7 +129,11 @@ async function organisationFor(deps: Deps, exported: WebdienstExport) {
   return added;
 }
 
-async function importSaml(deps: Deps, exported: WebdienstExport, organisationId: string): Promise<string> {
+async function importSaml(
+  deps: Deps,
+  exported: WebdienstExport,
+  organisation: { id: string; oin: string },
+): Promise<string> {
   const registration = exported.webdienst.registration as unknown as SamlRegistration;
   if (registration.entityId !== exported.webdienst.clientId || !registration.assertionConsumerServices?.length)
     throw refused('the SAML registration is incomplete');
@@ -136,18 +141,33 @@ async function importSaml(deps: Deps, exported: WebdienstExport, organisationId:
     assertRegistrableUri(acs.location, 'an assertion consumer service', deps.environment);
   for (const slo of registration.singleLogoutServices ?? [])
     assertRegistrableUri(slo.location, 'a single logout service', deps.environment);
+  // The certificate policy as at registration; the self-signed flag never holds in production.
+  const allowSelfSigned = registration.allowSelfSigned === true && deps.environment !== 'production';
+  const owner = { oin: organisation.oin, allowSelfSigned };
+  const trust = trustOf(deps);
+  (registration.signingCertificates ?? []).forEach((certificate, index) =>
+    assertCertificateAccepted(trust, certificate, owner, `signing certificate ${index + 1} of the SAML registration`),
+  );
+  (registration.encryptionCertificates ?? []).forEach((certificate, index) =>
+    assertCertificateAccepted(
+      trust,
+      certificate,
+      owner,
+      `encryption certificate ${index + 1} of the SAML registration`,
+    ),
+  );
   if (await deps.store.findWebdienstByClientId(registration.entityId))
     throw new ValidationError('admin.client_id_taken', `entityID ${registration.entityId} is already registered`);
   const id = newId();
   await deps.store.insertWebdienst({
     id,
-    organisationId,
+    organisationId: organisation.id,
     name: exported.webdienst.name,
     protocol: 'saml',
     clientId: registration.entityId,
     minimumLevel: exported.webdienst.minimumLevel,
     federation: exported.webdienst.federation,
-    protocolMetadata: registration,
+    protocolMetadata: { ...registration, allowSelfSigned: allowSelfSigned || undefined },
     createdAt: deps.clock.now(),
   });
   return id;
@@ -169,6 +189,7 @@ async function importOidc(deps: Deps, exported: WebdienstExport, oin: string): P
     auth: registration.token_endpoint_auth_method,
     jwksUri: registration.jwks_uri,
     jwks: registration.jwks,
+    allowSelfSigned: registration.allow_self_signed === true && deps.environment !== 'production',
   });
   return webdienst.id;
 }
@@ -199,7 +220,7 @@ export async function importWebdienst(
   const organisation = await organisationFor(deps, exported);
   const id =
     exported.webdienst.protocol === 'saml'
-      ? await importSaml(deps, exported, organisation.id)
+      ? await importSaml(deps, exported, organisation)
       : await importOidc(deps, exported, organisation.oin);
   await deps.audit.record({
     type: 'admin.webdienst_imported',

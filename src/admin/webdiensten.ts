@@ -8,6 +8,8 @@ import { offeredLevelName } from '../core/levels.ts';
 import type { OidcRegistration } from '../frontends/oidc/client-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
 import { builtInOrganisationOin } from '../stores/built-in.ts';
+import { checkSelfSignedFlag, type CertificateCheckDeps } from './certificate-checks.ts';
+import { checkKeyCertificates } from './oidc-key-certificates.ts';
 import { byOperator, type AdminDeps } from './organisations.ts';
 
 export interface NewOidcWebdienst {
@@ -25,6 +27,8 @@ export interface NewOidcWebdienst {
   clientSecret?: string;
   /** A webdienst of the development seed: a production start refuses a database holding one. */
   testData?: boolean;
+  /** Preproduction only: the x5c certificates of its keys may be self-signed. */
+  allowSelfSigned?: boolean;
 }
 
 export interface RegisteredOidcWebdienst {
@@ -53,7 +57,7 @@ export function assertRegistrableUri(value: string, what: string, environment: C
 }
 
 export async function addOidcWebdienst(
-  deps: AdminDeps & { environment: Config['environment'] },
+  deps: AdminDeps & CertificateCheckDeps,
   input: NewOidcWebdienst,
 ): Promise<RegisteredOidcWebdienst> {
   const organisation =
@@ -87,6 +91,8 @@ export async function addOidcWebdienst(
     throw new ValidationError('admin.missing_jwks', "private_key_jwt needs --jwks-uri (the webdienst's public keys)");
   if (input.federation !== undefined && !/^[a-z0-9][a-z0-9-]{0,99}$/.test(input.federation))
     throw new ValidationError('admin.invalid_federation', 'federation names are lower-case letters, digits and dashes');
+  const allowSelfSigned = checkSelfSignedFlag(deps.environment, input.allowSelfSigned);
+  if (auth === 'private_key_jwt') await checkKeyCertificates(deps, input, { oin: organisation.oin, allowSelfSigned });
 
   const registration: OidcRegistration = {
     redirect_uris: input.redirectUris.map((uri) => assertRegistrableUri(uri, '--redirect-uri', deps.environment)),
@@ -112,6 +118,7 @@ export async function addOidcWebdienst(
       : {}),
     ...(input.jwksUri ? { jwks_uri: assertRegistrableUri(input.jwksUri, '--jwks-uri', deps.environment) } : {}),
     ...(input.jwks ? { jwks: input.jwks } : {}),
+    ...(allowSelfSigned ? { allow_self_signed: true } : {}),
   };
   const clientSecret =
     auth === 'client_secret_basic' ? (input.clientSecret ?? randomBytes(32).toString('base64url')) : undefined;

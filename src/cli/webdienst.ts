@@ -9,14 +9,25 @@ import {
   updateWebdienst,
 } from '../admin/webdienst-changes.ts';
 import { exportWebdienst, importWebdienst, webdienstChecklist } from '../admin/webdienst-transfer.ts';
-import type { WebdienstWithOrganisation } from '../stores/index.ts';
+import type { Config } from '../../config/index.ts';
+import { systemClock } from '../core/clock.ts';
+import { configuredCertificateTrust } from '../core/trust/certificate-trust.ts';
+import type { Store, WebdienstWithOrganisation } from '../stores/index.ts';
 import { adminServices, iso, optional, required, UsageError, type Commands, type Options } from './command.ts';
+
+/** The admin services with the certificate policy of this deployment (its trust anchors and CRLs). */
+const certificateServices = (config: Config, store: Store) => ({
+  ...adminServices(config, store),
+  trust: configuredCertificateTrust(config, systemClock),
+});
 
 export const webdienstUsage = `  webdienst add-oidc --organisation OIN --name NAME --redirect-uri URL [--redirect-uri URL ...]
         [--post-logout-redirect-uri URL] [--backchannel-logout-uri URL] [--level basis|midden]
         [--federation NAME] [--auth client_secret_basic|private_key_jwt] [--jwks-uri URL]
+        [--allow-self-signed]     (preproduction: x5c certificates may be self-signed)
   webdienst add-saml --organisation OIN --name NAME --metadata FILE_OR_URL [--level basis|midden]
-        [--federation NAME] [--response-binding artifact|post]     (prints the entityID)
+        [--federation NAME] [--response-binding artifact|post] [--allow-self-signed]
+        (prints the entityID; --allow-self-signed: preproduction only, self-signed certificates)
   webdienst update-saml --entity-id ID --metadata FILE_OR_URL [--response-binding artifact|post]
         (re-imports the metadata: certificate rollover, new or removed ACS endpoints)
   webdienst update-oidc --client-id ID [--name NAME] [--redirect-uri URL ...] [--post-logout-redirect-uri URL ...]
@@ -63,9 +74,10 @@ export const webdienstCommands: Commands = {
       federation: { type: 'string' },
       auth: { type: 'string' },
       'jwks-uri': { type: 'string' },
+      'allow-self-signed': { type: 'boolean' },
     },
     run: async ({ config, store, options }) => {
-      const registered = await addOidcWebdienst(adminServices(config, store), {
+      const registered = await addOidcWebdienst(certificateServices(config, store), {
         organisationOin: required(options, 'organisation'),
         name: required(options, 'name'),
         redirectUris: (options['redirect-uri'] as string[] | undefined) ?? [],
@@ -75,6 +87,7 @@ export const webdienstCommands: Commands = {
         federation: options.federation as string | undefined,
         auth: options.auth as string | undefined,
         jwksUri: options['jwks-uri'] as string | undefined,
+        allowSelfSigned: options['allow-self-signed'] === true,
       });
       return {
         client_id: registered.clientId,
@@ -93,15 +106,17 @@ export const webdienstCommands: Commands = {
       level: { type: 'string' },
       federation: { type: 'string' },
       'response-binding': { type: 'string' },
+      'allow-self-signed': { type: 'boolean' },
     },
     run: async ({ config, store, options }) => {
-      const registered = await addSamlWebdienst(adminServices(config, store), {
+      const registered = await addSamlWebdienst(certificateServices(config, store), {
         organisationOin: required(options, 'organisation'),
         name: required(options, 'name'),
         metadata: required(options, 'metadata'),
         level: options.level as string | undefined,
         federation: options.federation as string | undefined,
         responseBinding: options['response-binding'] as string | undefined,
+        allowSelfSigned: options['allow-self-signed'] === true,
       });
       return {
         entity_id: registered.entityId,
@@ -118,7 +133,7 @@ export const webdienstCommands: Commands = {
       'response-binding': { type: 'string' },
     },
     run: async ({ config, store, options }) => {
-      const { entityId, registration } = await updateSamlWebdienst(adminServices(config, store), {
+      const { entityId, registration } = await updateSamlWebdienst(certificateServices(config, store), {
         entityId: required(options, 'entity-id'),
         metadata: required(options, 'metadata'),
         responseBinding: options['response-binding'] as string | undefined,
@@ -250,7 +265,7 @@ export const webdienstCommands: Commands = {
       } catch (error) {
         throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
       }
-      const { webdienst, checklist } = await importWebdienst(adminServices(config, store), parsed);
+      const { webdienst, checklist } = await importWebdienst(certificateServices(config, store), parsed);
       return { ...shown(webdienst), checklist_passed: checklist.passed };
     },
   },

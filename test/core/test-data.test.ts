@@ -10,6 +10,7 @@ import { createServices } from '../../src/services.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { FakeClock } from '../support/clock.ts';
 import { productionEnv } from '../support/production-env.ts';
+import { testPki } from '../support/test-pki.ts';
 import { openTestStore, type TestStore } from '../support/stores.ts';
 
 async function refusal(action: () => Promise<unknown>): Promise<Error | undefined> {
@@ -75,7 +76,16 @@ for (const kind of databaseKinds) {
     if (kind === 'postgres')
       it('stops the production server start before it listens', async () => {
         await seedDevelopmentDatabase(deps(), development());
-        const config = loadConfig({ ...productionEnv(), DATABASE_URL: opened.database.url, PORT: '0' });
+        // The trust anchors and our SOAP client certificate are read before the store is opened.
+        const pki = testPki();
+        const config = loadConfig({
+          ...productionEnv(),
+          DATABASE_URL: opened.database.url,
+          PORT: '0',
+          TRUST_ANCHOR_FILES: pki.anchorsFile,
+          SOAP_CLIENT_CERT_FILE: pki.poortwachterClient.certificateFile,
+          SOAP_CLIENT_KEY_FILE: pki.poortwachterClient.keyFile,
+        });
         const error = await refusal(() => startServer(config));
         expect(error?.message).to.include('Refusing to start in production: the database holds test data');
       });

@@ -21,5 +21,10 @@ export function productionEnv(): NodeJS.ProcessEnv {
     BRP_URL: 'https://brp.example.nl/haalcentraal/api/brp',
     BRP_API_KEY: 'brp-api-key',
     LETTERS_BATCH_DIRECTORY: '/var/spool/poortwachter/letters',
+    TRUST_ANCHOR_FILES: '/etc/poortwachter/pkioverheid-roots.pem',
+    BACK_CHANNEL_CLIENT_CERTS: 'proxy',
+    BACK_CHANNEL_TRUSTED_PROXIES: '10.0.0.5',
+    SOAP_CLIENT_CERT_FILE: '/etc/poortwachter/soap-client.crt',
+    SOAP_CLIENT_KEY_FILE: '/etc/poortwachter/soap-client.key',
   };
 }

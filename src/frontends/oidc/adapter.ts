@@ -5,6 +5,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Clock } from '../../core/clock.ts';
 import type { Store } from '../../stores/index.ts';
 import { clientMetadataFor } from './client-metadata.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 
 type AdapterStore = Pick<
   Store,
@@ -18,7 +19,7 @@ type AdapterStore = Pick<
   | 'findWebdienstByClientId'
 >;
 
-export function createAdapterClass(store: AdapterStore, clock: Clock) {
+export function createAdapterClass(store: AdapterStore, clock: Clock, trust?: CertificateTrust) {
   const withConsumed = (stored: Awaited<ReturnType<AdapterStore['findOidcPayload']>>): AdapterPayload | undefined =>
     stored && {
       ...stored.payload,
@@ -35,7 +36,7 @@ export function createAdapterClass(store: AdapterStore, clock: Clock) {
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === 'Client') {
         const webdienst = await store.findWebdienstByClientId(id);
-        return webdienst?.protocol === 'oidc' ? clientMetadataFor(webdienst) : undefined;
+        return webdienst?.protocol === 'oidc' ? clientMetadataFor(webdienst, trust) : undefined;
       }
       return withConsumed(await store.findOidcPayload(this.model, id, clock.now()));
     }

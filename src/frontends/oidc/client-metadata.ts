@@ -4,6 +4,8 @@
 import type { ClientMetadata } from 'oidc-provider';
 import { z } from 'zod';
 import { storedRegistrationReader } from '../../core/stored-registration.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
+import { checkJwkCertificate } from '../../core/trust/jwk-certificate.ts';
 import type { WebdienstWithOrganisation } from '../../stores/index.ts';
 
 // OpenID Connect Dynamic Client Registration 1.0 section 2 names; oidc-provider checks the values
@@ -20,13 +22,33 @@ export const oidcRegistrationSchema = z.looseObject({
   id_token_signed_response_alg: z.enum(['RS256', 'PS256']).optional(),
   id_token_encrypted_response_alg: z.string().optional(),
   id_token_encrypted_response_enc: z.string().optional(),
+  /** Preproduction registration flag (x5c certificates may be self-signed); not client metadata. */
+  allow_self_signed: z.boolean().optional(),
 });
 export type OidcRegistration = z.infer<typeof oidcRegistrationSchema>;
 
 export const oidcRegistrationOf = storedRegistrationReader('OIDC', oidcRegistrationSchema);
 
-export function clientMetadataFor(webdienst: WebdienstWithOrganisation): ClientMetadata {
-  const registration = oidcRegistrationOf(webdienst);
+/**
+ * The client metadata oidc-provider works with. With the deployment's trust, registered keys count
+ * only while the certificate policy accepts their x5c certificate now: a key whose certificate expired
+ * or was revoked after registration no longer authenticates the webdienst (private_key_jwt).
+ */
+export function clientMetadataFor(webdienst: WebdienstWithOrganisation, trust?: CertificateTrust): ClientMetadata {
+  // A copy: the read registration is cached and shared.
+  const { allow_self_signed, ...registration } = oidcRegistrationOf(webdienst);
+  if (trust && registration.jwks) {
+    const owner = { oin: webdienst.organisation.oin, allowSelfSigned: allow_self_signed === true };
+    registration.jwks = {
+      keys: registration.jwks.keys.filter(
+        (key) =>
+          typeof key === 'object' &&
+          key !== null &&
+          ((key as { use?: string }).use === 'enc' ||
+            checkJwkCertificate(trust, key as Record<string, unknown>, owner).accepted),
+      ),
+    };
+  }
   return {
     client_id: webdienst.clientId,
     client_name: webdienst.name,

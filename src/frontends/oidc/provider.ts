@@ -1,6 +1,7 @@
 // oidc-provider configured to the NL GOV assurance profile as DESIGN.md section 4 has it: code flow
 // only, PKCE S256 for every client, pairwise sub, acr always in the ID token, ID tokens of at most
 // five minutes, private_key_jwt (client_secret_basic outside production), state in the database.
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import Provider, { type Configuration } from 'oidc-provider';
 import type { Config } from '../../../config/index.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -35,6 +36,8 @@ export interface OidcDeps {
   sso: SsoSessions;
   audit: AuditLog;
   maintenance: MaintenanceMode;
+  /** The certificate policy for the x5c certificates of the webdiensten's keys. */
+  trust?: CertificateTrust;
 }
 
 export function createOidcProvider({
@@ -46,13 +49,14 @@ export function createOidcProvider({
   sso,
   audit,
   maintenance,
+  trust,
 }: OidcDeps): Provider {
   const production = config.environment === 'production';
   const secure = config.publicUrl.startsWith('https://');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure };
   const federationSession = federationSessionLookup(store, sso);
   const configuration: Configuration = {
-    adapter: createAdapterClass(store, clock),
+    adapter: createAdapterClass(store, clock, trust),
     jwks: { keys: keys.signingKeys },
     cookies: {
       keys: keys.cookieKeys,

@@ -7,7 +7,10 @@ import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { artifactResolutionIndex, type SamlIdp } from './idp.ts';
 import { samlId, statusCodes } from './response.ts';
 import { signElement, verifyEnvelopedSignature } from './signature.ts';
-import { samlRegistrationOf } from './sp-metadata.ts';
+import { trustedRegistration } from './trusted-certificates.ts';
+import { assertClientCertificateOf, type BackChannelAuthentication } from './client-certificate-check.ts';
+import type { X509Certificate } from 'node:crypto';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import { soapBodyMessage, soapEnvelope } from './soap.ts';
 import { assertSchemaValid, child, escapeXml, ns, parseXml, SamlRefused, samlInstant, text } from './xml.ts';
 
@@ -41,7 +44,11 @@ export async function issueArtifact(
 export interface ArtifactResolveDeps {
   idp: SamlIdp;
   store: Pick<Store, 'findWebdienstByClientId' | 'takeSamlArtifact'>;
+  trust: CertificateTrust;
   now: number;
+  backChannel: BackChannelAuthentication;
+  /** The TLS client certificate of the request (src/http/client-certificate.ts). */
+  clientCertificate: X509Certificate | undefined;
 }
 
 /** Answers a SOAP ArtifactResolve: the signed ArtifactResponse, with the Response once, or RequestDenied. */
@@ -55,7 +62,7 @@ export async function resolveArtifact(
   if (!issuer) throw new SamlRefused('no_issuer');
   const webdienst = await deps.store.findWebdienstByClientId(issuer);
   if (!webdienst || webdienst.protocol !== 'saml') throw new SamlRefused('unknown_issuer', 403);
-  const registration = samlRegistrationOf(webdienst);
+  const registration = trustedRegistration(deps.trust, webdienst);
   const { element, canonical } = verifyEnvelopedSignature(body, doc, message, registration.signingCertificates);
   assertSchemaValid(canonical);
   if (text(child(element, ns.saml, 'Issuer')) !== issuer) throw new SamlRefused('issuer_changed');
@@ -65,6 +72,8 @@ export async function resolveArtifact(
   if (destination && destination !== deps.idp.artifactUrl) throw new SamlRefused('wrong_destination');
   const artifact = text(child(element, ns.samlp, 'Artifact'));
   if (!artifact || artifact.length > 200) throw new SamlRefused('no_artifact');
+  // Before the artifact is taken: a refused request neither gets nor spends it.
+  assertClientCertificateOf(deps.backChannel, deps.clientCertificate, webdienst);
   const responseXml = await deps.store.takeSamlArtifact(artifactKey(artifact), webdienst.id, deps.now);
 
   const status = responseXml

@@ -4,6 +4,7 @@
 // Replay is checked when it is stored.
 import type { Level } from '../../core/levels.ts';
 import { requiredLevel, type LevelComparison } from '../../core/required-level.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { bindings, type SamlIdp } from './idp.ts';
 import { issueInstantProblem, readPostMessage, readRedirectMessage, type SignedMessage } from './signed-message.ts';
@@ -27,6 +28,7 @@ export interface VerifiedAuthnRequest {
 export interface RequestCheckDeps {
   idp: SamlIdp;
   store: Pick<Store, 'findWebdienstByClientId'>;
+  trust: CertificateTrust;
   now: number;
   maxAgeMs: number;
   clockSkewMs: number;

@@ -36,6 +36,8 @@ export interface SamlIdp {
   entityId: string;
   ssoUrl: string;
   artifactUrl: string;
+  /** Where the SOAP SingleLogoutService is (the back channel). */
+  soapSloUrl: string;
   /** The active signing key and its certificate. */
   signing: SigningKey;
   /** Every published certificate (PEM), the active one first. */
@@ -90,7 +92,9 @@ export async function createSamlIdp(
   const idp = {
     entityId,
     ssoUrl: `${config.publicUrl}${samlPaths.sso}`,
-    artifactUrl: `${config.publicUrl}${samlPaths.artifact}`,
+    // The SOAP endpoints may live on the back-channel listener (mutual TLS), at another address.
+    artifactUrl: `${config.backChannel.url ?? config.publicUrl}${samlPaths.artifact}`,
+    soapSloUrl: `${config.backChannel.url ?? config.publicUrl}${samlPaths.slo}`,
     signing: signingKeys[0]!,
     certificates: signingKeys.map((key) => key.certificatePem),
     sourceId: createHash('sha1').update(entityId).digest(),
@@ -122,7 +126,7 @@ function metadata(idp: Omit<SamlIdp, 'metadataXml'>, publicUrl: string, now: num
     `<md:ArtifactResolutionService Binding="${bindings.soap}" Location="${escapeXml(idp.artifactUrl)}" index="${artifactResolutionIndex}" isDefault="true"/>` +
     `<md:SingleLogoutService Binding="${bindings.redirect}" Location="${escapeXml(slo)}"/>` +
     `<md:SingleLogoutService Binding="${bindings.post}" Location="${escapeXml(slo)}"/>` +
-    `<md:SingleLogoutService Binding="${bindings.soap}" Location="${escapeXml(slo)}"/>` +
+    `<md:SingleLogoutService Binding="${bindings.soap}" Location="${escapeXml(idp.soapSloUrl)}"/>` +
     `<md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>` +
     `<md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>` +
     `<md:SingleSignOnService Binding="${bindings.redirect}" Location="${escapeXml(idp.ssoUrl)}"/>` +

@@ -30,6 +30,13 @@ import { statusCodes } from './response.ts';
 import { isSoapRequest, readSoapBody, soapEnvelope, soapFault } from './soap.ts';
 import type { SamlRegistration } from './sp-metadata.ts';
 import { SamlRefused } from './xml.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
+import type { ClientCertificateState } from '../../http/client-certificate.ts';
+import {
+  assertClientCertificateOf,
+  ClientCertificateRefused,
+  type BackChannelAuthentication,
+} from './client-certificate-check.ts';
 
 export interface SamlLogoutRouteDeps {
   idp: SamlIdp;
@@ -42,6 +49,8 @@ export interface SamlLogoutRouteDeps {
   pairwiseSalt: string;
   /** The connection checklist's observer (outside production). */
   observer?: ConnectionObserver;
+  trust: CertificateTrust;
+  backChannel: BackChannelAuthentication;
 }
 
 /** A refused LogoutRequest gets the error page with a logout text, not the login one (DESIGN.md section 5: no SAML answer). */
@@ -69,6 +78,7 @@ export function samlLogoutRoutes(deps: SamlLogoutRouteDeps): Router {
   const logOut = createSamlLogout(deps);
   const checkDeps = () => ({
     store: deps.store,
+    trust: deps.trust,
     sloUrl: `${deps.config.publicUrl}${samlPaths.slo}`,
     now: deps.clock.now(),
     maxAgeMs: deps.config.saml.requestMaxAgeSeconds * 1000,
@@ -154,7 +164,16 @@ export function samlLogoutRoutes(deps: SamlLogoutRouteDeps): Router {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'text/xml; charset=utf-8';
     try {
-      const request = await readSoapLogoutRequest(await readSoapBody(ctx), checkDeps());
+      const request = await readSoapLogoutRequest(await readSoapBody(ctx), {
+        ...checkDeps(),
+        sloUrl: deps.idp.soapSloUrl,
+      });
+      // The session named by the SessionIndex is the sender's: its TLS client certificate must be too.
+      assertClientCertificateOf(
+        deps.backChannel,
+        (ctx.state as ClientCertificateState).clientCertificate,
+        request.webdienst,
+      );
       await refuseReplay(request);
       const result: SamlLogoutResult = request.sessionIndexes.length
         ? await logOut(request, undefined)
@@ -188,7 +207,11 @@ export function samlLogoutRoutes(deps: SamlLogoutRouteDeps): Router {
       });
       ctx.status = error.status;
       ctx.type = 'text/xml; charset=utf-8';
-      ctx.body = soapFault('LogoutRequest refused');
+      ctx.body = soapFault(
+        error instanceof ClientCertificateRefused
+          ? `LogoutRequest refused: ${error.publicReason}`
+          : 'LogoutRequest refused',
+      );
     }
   }
 

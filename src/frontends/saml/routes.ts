@@ -28,7 +28,10 @@ import { readPostRequest, readRedirectRequest, type VerifiedAuthnRequest } from 
 import { bindings, samlPaths, type SamlIdp } from './idp.ts';
 import { releaseSubject } from '../../core/subject.ts';
 import { buildResponse, nameIdOf, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
-import { samlRegistrationOf } from './sp-metadata.ts';
+import { trustedRegistration } from './trusted-certificates.ts';
+import { ClientCertificateRefused, type BackChannelAuthentication } from './client-certificate-check.ts';
+import type { ClientCertificateState } from '../../http/client-certificate.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import { SamlRefused } from './xml.ts';
 import { postIssuer, redirectIssuer, refusalItem } from './refused-issuer.ts';
 
@@ -54,6 +57,8 @@ export interface SamlRouteDeps {
   maintenance: MaintenanceMode;
   /** The connection checklist's observer (outside production). */
   observer?: ConnectionObserver;
+  trust: CertificateTrust;
+  backChannel: BackChannelAuthentication;
 }
 
 /** What we keep of a verified request while the citizen logs in (saml_requests.payload). */
@@ -73,6 +78,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
   const checkDeps = () => ({
     idp: deps.idp,
     store: deps.store,
+    trust: deps.trust,
     now: deps.clock.now(),
     maxAgeMs: deps.config.saml.requestMaxAgeSeconds * 1000,
     clockSkewMs: deps.config.saml.clockSkewSeconds * 1000,
@@ -93,7 +99,9 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
   ): Promise<void> {
     const now = deps.clock.now();
     const encryptFor =
-      pending.acsBinding === bindings.post ? samlRegistrationOf(webdienst).encryptionCertificates[0] : undefined;
+      pending.acsBinding === bindings.post
+        ? trustedRegistration(deps.trust, webdienst).encryptionCertificates[0]
+        : undefined;
     const xml = buildResponse({
       idp: deps.idp,
       inResponseTo: pending.requestId,
@@ -406,7 +414,10 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       const { xml, webdienst, resolved } = await resolveArtifact(await readSoapBody(ctx), {
         idp: deps.idp,
         store: deps.store,
+        trust: deps.trust,
         now: deps.clock.now(),
+        backChannel: deps.backChannel,
+        clientCertificate: (ctx.state as ClientCertificateState).clientCertificate,
       });
       await deps.audit.record({
         type: 'saml.artifact_resolve',
@@ -431,7 +442,11 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       await deps.audit.record({ type: 'saml.artifact_resolve', outcome: 'failure', reason, clientAddress: ctx.ip });
       ctx.status = error.status;
       ctx.type = 'text/xml; charset=utf-8';
-      ctx.body = soapFault('ArtifactResolve refused');
+      ctx.body = soapFault(
+        error instanceof ClientCertificateRefused
+          ? `ArtifactResolve refused: ${error.publicReason}`
+          : 'ArtifactResolve refused',
+      );
     }
   });
 

@@ -9,7 +9,9 @@ import { PoortwachterError } from '../../core/errors.ts';
 import type { Store, WebdienstWithOrganisation } from '../../stores/index.ts';
 import { algorithms, pemCertificate, verifyEnvelopedSignature } from './signature.ts';
 import { soapBodyMessage } from './soap.ts';
-import { samlRegistrationOf, type SamlRegistration } from './sp-metadata.ts';
+import type { SamlRegistration } from './sp-metadata.ts';
+import { trustedRegistration } from './trusted-certificates.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import {
   assertSchemaValid,
   attribute,
@@ -37,6 +39,7 @@ export interface SignedMessage {
 
 export interface SignedMessageDeps {
   store: Pick<Store, 'findWebdienstByClientId'>;
+  trust: CertificateTrust;
 }
 
 /** The raw query string split without decoding: the Redirect signature covers these exact bytes. */
@@ -90,7 +93,7 @@ async function senderOf(
       status: 404,
       logMessage: 'SAML message refused: unknown_issuer',
     });
-  return { webdienst, registration: samlRegistrationOf(webdienst) };
+  return { webdienst, registration: trustedRegistration(deps.trust, webdienst) };
 }
 
 /** HTTP-Redirect binding (SAML Bindings 3.4): deflated message, signature over the query string. */

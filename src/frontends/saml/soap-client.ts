@@ -9,6 +9,10 @@ import { maxXmlBytes } from './xml.ts';
 export interface SoapCallOptions {
   timeoutMs: number;
   allowPrivateNetwork: boolean;
+  /** Our own TLS client certificate and key (PEM), presented to https endpoints (mutual TLS). */
+  clientCertificate?: { cert: string; key: string };
+  /** CA certificates (PEM) to verify the webdienst's server certificate with, besides the system's. */
+  ca?: string[];
 }
 
 export class SoapCallFailed extends Error {}
@@ -43,6 +47,8 @@ export async function postSoap(url: string, envelope: string, options: SoapCallO
           'content-length': Buffer.byteLength(envelope),
         },
         ...(options.allowPrivateNetwork ? {} : { lookup: publicOnlyLookup }),
+        ...(target.protocol === 'https:' && options.clientCertificate ? options.clientCertificate : {}),
+        ...(target.protocol === 'https:' && options.ca ? { ca: options.ca } : {}),
       },
       (response) => {
         if (response.statusCode !== 200) {

@@ -14,6 +14,8 @@ import { signElement, verifyEnvelopedSignature } from './signature.ts';
 import { postSoap } from './soap-client.ts';
 import { soapBodyMessage, soapEnvelope } from './soap.ts';
 import { samlRegistrationOf, type SamlRegistration } from './sp-metadata.ts';
+import { trustedRegistration } from './trusted-certificates.ts';
+import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
 import {
   assertSchemaValid,
   attribute,
@@ -36,6 +38,11 @@ export interface SoapLogoutDeps {
   logger: Pick<Logger, 'warn'>;
   /** The connection checklist's observer (outside production). */
   observer?: ConnectionObserver;
+  trust: CertificateTrust;
+  /** Poortwachter's own client certificate for the SOAP calls (mutual TLS), when configured. */
+  clientCertificate?: { cert: string; key: string };
+  /** Extra CAs for the webdiensten's server certificates (tests; production uses the system's). */
+  ca?: string[];
 }
 
 /** A webdienst that does not answer within this time is reported as not confirmed. */
@@ -110,8 +117,10 @@ export function soapLogoutNotifier(deps: SoapLogoutDeps): LogoutNotifier {
       const answer = await postSoap(endpoint.location, soapEnvelope(signed), {
         timeoutMs: answerTimeoutMs,
         allowPrivateNetwork: deps.allowPrivateNetworkCalls,
+        ...(deps.clientCertificate ? { clientCertificate: deps.clientCertificate } : {}),
+        ...(deps.ca ? { ca: deps.ca } : {}),
       });
-      const confirmed = confirms(answer, id, webdienst, registration);
+      const confirmed = confirms(answer, id, webdienst, trustedRegistration(deps.trust, webdienst));
       if (!confirmed)
         deps.logger.warn({ webdienstId: webdienst.id }, 'SAML SOAP logout: the webdienst answered without Success');
       await deps.observer?.observe({

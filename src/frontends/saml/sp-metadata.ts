@@ -33,6 +33,8 @@ export const samlRegistrationSchema = z.object({
   ),
   authnRequestsSigned: z.boolean(),
   responseBinding: responseBindingSchema,
+  /** Preproduction: the webdienst was registered with --allow-self-signed. */
+  allowSelfSigned: z.boolean().optional(),
 });
 export type SamlRegistration = z.infer<typeof samlRegistrationSchema>;
 

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
+import { anchorlessCertificateTrust } from '../../../src/core/trust/certificate-trust.ts';
 import { systemClock } from '../../../src/core/clock.ts';
 import { bindings, type SamlIdp } from '../../../src/frontends/saml/idp.ts';
 import { isSpecialUseAddress } from '../../../src/frontends/saml/public-address.ts';
@@ -52,6 +53,7 @@ const notifier = (allowPrivateNetworkCalls: boolean) =>
     clock: systemClock,
     pairwiseSalt: 'salt',
     allowPrivateNetworkCalls,
+    trust: anchorlessCertificateTrust('development', systemClock),
     logger: { warn: (details: Record<string, unknown>) => void warnings.push(details) } as never,
   });
 
