@@ -1,5 +1,5 @@
 // The one typed configuration of Poortwachter: defaults < config file < environment variables.
-// This is the only module that reads process.env (STYLE.md rule 8); everything else gets a Config.
+// This is the only module that reads process.env; everything else gets a Config.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -90,7 +90,7 @@ const totpKeyEntry = z
     /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/_-]{43}=?$/,
     'must be id:key, the key 32 bytes in base64 (openssl rand -base64 32)',
   );
-// Issue 12: where account requests are checked (DESIGN.md section 8). The BRP adapter speaks the Haal
+// Where account requests are checked. The BRP adapter speaks the Haal
 // Centraal BRP Personen Bevragen API; the seeded register is for development and preproduction.
 // Missing BRP settings are reported with the production checks (missingGatewaySettings), so a
 // production configuration names every problem at once.
@@ -130,7 +130,7 @@ const schema = z.strictObject({
     // NIST SP 800-63B rev 4: at least 15 for a password used as a single factor.
     minLength: z.number().int().min(8).max(64),
     maxLength: z.number().int().min(64).max(256),
-    // argon2id checks one process runs at once (issue 6: bounded by the cores). Unset: every core;
+    // argon2id checks one process runs at once (bounded by the cores). Unset: every core;
     // `serve --workers N` gives each worker its share, cores ÷ N.
     hashConcurrency: z.number().int().min(1).max(256).optional(),
   }),
@@ -145,7 +145,7 @@ const schema = z.strictObject({
     recoveryAfterFailures: z.number().int().min(10).max(100),
   }),
   oidc: z.strictObject({
-    // DESIGN.md section 4: ID token lifetime at most 5 minutes.
+    // ID token lifetime at most 5 minutes.
     idTokenTtlSeconds: z.number().int().min(30).max(300),
     accessTokenTtlSeconds: z.number().int().min(30).max(3600),
     authorizationCodeTtlSeconds: z.number().int().min(10).max(600),
@@ -160,7 +160,7 @@ const schema = z.strictObject({
     attemptTtlSeconds: z.number().int().min(60).max(3600),
   }),
   sso: z.strictObject({
-    // DESIGN.md section 6: idle 15 minutes and absolute 3 hours by default.
+    // Idle 15 minutes and absolute 3 hours by default.
     idleTimeoutSeconds: z
       .number()
       .int()
@@ -172,11 +172,11 @@ const schema = z.strictObject({
       .min(300)
       .max(24 * 3600),
     endOnAddressChange: z.boolean(),
-    // Issue 5: the "you are logged in as ..." page before a reused session, per federation.
+    // The "you are logged in as ..." page before a reused session, per federation.
     skipInterstitialFederations: z.array(z.string().min(1)),
   }),
   secondFactor: z.strictObject({
-    // SECURITY-TESTS.md 7: one-time codes live 5 minutes by default, never more than 10.
+    // One-time codes live 5 minutes by default, never more than 10.
     codeTtlSeconds: z.number().int().min(60).max(600),
     maxWrongTries: z.number().int().min(1).max(10),
     // NIST SP 800-63B 5.2.2: wrong codes are bounded whatever the method (SMS or app): per login
@@ -202,7 +202,7 @@ const schema = z.strictObject({
     signingCertificateFiles: z.array(z.string().min(1)),
   }),
   saml: z.strictObject({
-    // DESIGN.md section 5: an artifact works once and expires, at most 15 minutes; shorter is better.
+    // An artifact works once and expires, at most 15 minutes; shorter is better.
     artifactTtlSeconds: z.number().int().min(10).max(900),
     // How old (or how far in the future, for clock skew) an AuthnRequest's IssueInstant may be.
     requestMaxAgeSeconds: z.number().int().min(30).max(900),
@@ -240,7 +240,7 @@ const schema = z.strictObject({
     timeoutSeconds: z.number().int().min(1).max(600),
   }),
   maintenance: z.strictObject({
-    // How long each process may keep the maintenance switch it read (issue 6: all processes follow
+    // How long each process may keep the maintenance switch it read (all processes follow
     // `poortwachter maintenance on|off` within this many seconds; 0 reads it on every request).
     refreshSeconds: z.number().int().min(0).max(60),
   }),
@@ -317,7 +317,7 @@ const schema = z.strictObject({
       .optional(),
     from: z.string().min(3).max(200),
   }),
-  // The citizen's own account request and activation (DESIGN.md section 8).
+  // The citizen's own account request and activation.
   accountRequest: z.strictObject({
     activationCodeTtlDays: z.number().int().min(1).max(90),
     // Wrong codes (with the right password) before the code is dead and a new request is needed.
@@ -396,7 +396,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     keys: { signingKeyFiles: [], signingCertificateFiles: [] },
     saml: { artifactTtlSeconds: 120, requestMaxAgeSeconds: 300, clockSkewSeconds: 60 },
     secrets: { cookieKeys: [], totpKeys: [] },
-    // DESIGN.md section 7: outboxes outside production; production has no default and must name its
+    // Outboxes outside production; production has no default and must name its
     // real gateway (validation reports sms.gateway missing), hence the cast over the absent key.
     sms: { ...(production ? {} : { gateway: 'outbox' }), allowedCountryPrefixes: ['+31'] } as ConfigInput['sms'],
     seed: { testData: !production, file: defaultSeedFile },
@@ -425,7 +425,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
   };
 }
 
-// Environment variables of DESIGN.md section 9, and the path in the config they set.
+// Environment variables, and the path in the config they set.
 const envVariables: Record<string, { path: string; parse: (value: string) => unknown }> = {
   PORT: { path: 'port', parse: Number },
   PUBLIC_URL: { path: 'publicUrl', parse: String },
@@ -659,7 +659,7 @@ function assertBackChannelComplete(config: Config): void {
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 }
 
-/** DESIGN.md section 7: production runs with configured keys and secrets, https, and no test data. */
+/** Production runs with configured keys and secrets, https, and no test data. */
 function assertSafeForProduction(config: Config): void {
   if (config.environment !== 'production') return;
   const problems: string[] = [];

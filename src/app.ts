@@ -1,4 +1,4 @@
-// createApp(deps): the shared middleware and the areas, composed in one place (STYLE.md, koa).
+// createApp(deps): the shared middleware and the areas, composed in one place (koa).
 import Koa from 'koa';
 import mount from 'koa-mount';
 import type { Logger } from 'pino';
@@ -73,7 +73,7 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   sso: SsoSessions;
   singleLogout: SingleLogout;
-  /** Issue 6: the operator's maintenance switch, read from the database and cached briefly. */
+  /** The operator's maintenance switch, read from the database and cached briefly. */
   maintenance: MaintenanceMode;
   /** The connection checklist's observer (records nothing in production). */
   observer?: ConnectionObserver;
@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): Koa {
   const { config, store, provider } = deps;
   // One reverse proxy in front: the last X-Forwarded-For entry is the one it appended (client-address.ts).
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: 1 });
-  // STACK.md: the parent app must sign cookies with the provider's keys.
+  // The parent app must sign cookies with the provider's keys.
   app.keys = deps.keys.cookieKeys;
   const cookies = { secure: config.publicUrl.startsWith('https://') };
   const backChannel = { required: config.backChannel.clientCertificates !== 'none', trust: deps.trust };

@@ -1,4 +1,4 @@
-// Entry: load config -> open store -> migrate -> seed -> keys -> createApp -> listen (STYLE.md).
+// Entry: load config -> open store -> migrate -> seed -> keys -> createApp -> listen.
 import { createConnectionObserver } from './core/checklist/observer.ts';
 import { observeOidcConnections } from './frontends/oidc/connection-observer.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -211,7 +211,7 @@ export async function startServer(
     ...(backChannelPort !== undefined ? { backChannelPort } : {}),
     store,
     async close() {
-      // Issue 6: /readyz says 503 first, the load balancer moves new logins elsewhere, then the port
+      // /readyz says 503 first, the load balancer moves new logins elsewhere, then the port
       // closes and the requests in flight finish.
       lifecycle.draining = true;
       if (config.shutdown.drainSeconds > 0)

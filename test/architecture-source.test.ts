@@ -1,7 +1,7 @@
 // Rules about what code does rather than what it imports, which an import graph cannot see, checked on
 // the TypeScript syntax tree (no type checking, so a comment that merely mentions them is not seen):
-// only config/ reads process.env (STYLE.md rule 8); no front-end reads the citizen's BSN itself: the
-// core releases the subject (BSN or pseudonym) and the front-ends only format it (DESIGN.md 1); and
+// only config/ reads process.env; no front-end reads the citizen's BSN itself: the
+// core releases the subject (BSN or pseudonym) and the front-ends only format it; and
 // the command line only reads from the store: its writes go through the core, which audits them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -90,7 +90,7 @@ function writesThroughStore(node: ts.Node): boolean {
 // a new reader fails the test.
 const knownFrontendBsnReads: string[] = [];
 
-describe('architecture: what source files do (STYLE.md)', () => {
+describe('architecture: what source files do', () => {
   const applicationFiles = ['src', 'seeds', 'bin'].flatMap(sourceFiles);
   const frontendFiles = sourceFiles('src/frontends');
   const cliFiles = sourceFiles('src/cli');
@@ -123,7 +123,7 @@ describe('architecture: what source files do (STYLE.md)', () => {
     expect(writes, writes.join('\n')).to.deep.equal([]);
   });
 
-  it('reads process.env only in config/ (dependencies are passed in, STYLE.md rule 8)', () => {
+  it('reads process.env only in config/ (dependencies are passed in)', () => {
     const violations = findNodes(applicationFiles, readsProcessEnv);
     expect(violations, violations.join('\n')).to.deep.equal([]);
   });

@@ -1,4 +1,4 @@
-// The layering of STYLE.md, checked by dependency-cruiser with the rules in .dependency-cruiser.json:
+// The layering, checked by dependency-cruiser with the rules in .dependency-cruiser.json:
 // no import circles; the core free of Koa, HTTP, login pages, front-ends, gateways and the areas; only
 // src/stores touches the database driver; the front-ends ask the core rather than the stores; nothing
 // in the service imports the development seed. Violations that already existed when a rule was made
@@ -36,7 +36,7 @@ function knownViolations(): string[] {
   return baseline.map(describeViolation).sort();
 }
 
-describe('architecture: imports point one way (STYLE.md, checked by dependency-cruiser)', () => {
+describe('architecture: imports point one way (checked by dependency-cruiser)', () => {
   let result: ICruiseResult;
   before(async function () {
     this.timeout(60_000);

@@ -196,7 +196,7 @@ describe('configuration (config/index.ts)', () => {
     });
   });
 
-  describe('production (DESIGN.md section 7)', () => {
+  describe('production', () => {
     it('accepts a complete production configuration, with test data and the demo off by default', () => {
       const config = loadConfig(productionEnv());
       expect(config.environment).to.equal('production');

@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 33, over the whole suite: after every test has run, no log line of any test
+// over the whole suite: after every test has run, no log line of any test
 // server holds a test password, a test BSN or a full test phone number. (A root-level hook: mocha
 // runs it once, after all files.)
 import { expect } from 'chai';

@@ -1,6 +1,6 @@
 // Sessions of the citizen's own pages: a random token in an HttpOnly cookie and only its SHA-256 in
 // the database (a copy of the table opens nothing), with an idle timeout of 15 minutes and an
-// absolute one of 3 hours, as for SSO sessions (DESIGN.md section 6).
+// absolute one of 3 hours, as for SSO sessions.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import { newToken } from '../core/ids.ts';

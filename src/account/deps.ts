@@ -1,4 +1,4 @@
-// What the citizen's own pages need, passed in by createApp (STYLE.md rule 8).
+// What the citizen's own pages need, passed in by createApp.
 import type { Config } from '../../config/index.ts';
 import type { AuditLog } from '../core/audit.ts';
 import type { Clock } from '../core/clock.ts';

@@ -64,7 +64,7 @@ export function accountLoginHandlers(deps: AccountDeps) {
         ctx.status = 303;
         return ctx.redirect('/?melding=mijn_geannuleerd');
       }
-      // A session this browser had before is replaced, never reused (SECURITY-TESTS.md 6).
+      // A session this browser had before is replaced, never reused.
       const earlier = await deps.sessions.find(accountCookieOf(ctx));
       if (earlier) await deps.sessions.end(earlier);
       const { token } = await deps.sessions.start(result.citizenId, result.level.name);

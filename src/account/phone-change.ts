@@ -1,4 +1,4 @@
-// Changing the phone number the SMS codes go to (SECURITY-TESTS.md 13). The change is applied only
+// Changing the phone number the SMS codes go to. The change is applied only
 // after the citizen proved the CURRENT second factor (a step-up login at Midden for the same
 // citizen); then the old number hears of it and every other session of the citizen ends, so whoever
 // may have changed it cannot keep using sessions opened before.
@@ -60,7 +60,7 @@ export async function applyPhoneChange(
     reason: 'self_service',
     citizenId: citizen.id,
     clientAddress: change.clientAddress,
-    // Masked numbers only (SECURITY-TESTS.md 11): the audit log is read by more people than the citizen.
+    // Masked numbers only: the audit log is read by more people than the citizen.
     details: {
       from: oldPhone ? maskPhoneNumber(oldPhone) : null,
       to: maskPhoneNumber(newPhone),

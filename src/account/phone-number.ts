@@ -1,7 +1,7 @@
 // Reads the phone number a citizen types into international form (E.164) and says why it cannot be
-// used. Forgiving about how it is written ("06 12 34 56 78", "+31 (0)6-12345678", "0031..."), strict
-// about what it is: valid, within the allowed country prefixes (SECURITY-TESTS.md 10), and for the
-// Netherlands a mobile number (06), because a landline cannot receive the SMS codes.
+// used. Forgiving about how it is written ("06 12 34 56 78", "+316-12345678", "0031..."), strict
+// about what it is: valid, within the allowed country prefixes, and for the
+// Netherlands a mobile number, because a landline cannot receive the SMS codes.
 import { isValidPhoneNumber } from '../core/citizens.ts';
 import { hasAllowedCountryPrefix } from '../core/second-factor/sms-gateway.ts';
 

@@ -1,4 +1,4 @@
-// The pages of a phone-number change (SECURITY-TESTS.md 13): the form, the step-up login that asks
+// The pages of a phone-number change: the form, the step-up login that asks
 // only the current second factor (SMS to the current number, or the app), and the confirmation
 // that applies the change when that step-up succeeded. Cancel at the code page changes nothing.
 import type { Context } from 'koa';

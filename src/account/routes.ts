@@ -1,5 +1,5 @@
-// "Mijn Poortwachter", the citizen's own pages, as one table of routes (STYLE.md rule 4). Every form
-// is guarded by the same-origin check and the account session cookie (SECURITY-TESTS.md 6 and 13).
+// "Mijn Poortwachter", the citizen's own pages, as one table of routes. Every form
+// is guarded by the same-origin check and the account session cookie.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { requireSameOrigin } from '../http/same-origin.ts';

@@ -1,6 +1,6 @@
 // The account session on the HTTP side: the cookie (HttpOnly, SameSite=Lax, Secure on https, only
 // sent to /mijn), the middleware that finds the session and its citizen, and the guard for pages
-// that need one. A form posted without the cookie is refused (SECURITY-TESTS.md 6 and 13).
+// that need one. A form posted without the cookie is refused.
 import type { Context, Middleware } from 'koa';
 import { PoortwachterError } from '../core/errors.ts';
 import type { CookiePolicy } from '../login/flow.ts';

@@ -1,4 +1,4 @@
-// The public status page (issue 6): no login, Dutch or English, current and planned disruptions;
+// The public status page: no login, Dutch or English, current and planned disruptions;
 // maintenance in force shows as a current one. JSON for monitoring when asked for.
 import Router from '@koa/router';
 import type { Context } from 'koa';

@@ -1,4 +1,4 @@
-// Maintenance mode switched by an operator (issue 6): on with an optional message per language and an
+// Maintenance mode switched by an operator: on with an optional message per language and an
 // expected end, off again. Each switch is an admin change in the audit trail.
 import type { AuditLog } from '../core/audit.ts';
 import type { Clock } from '../core/clock.ts';

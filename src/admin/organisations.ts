@@ -1,5 +1,5 @@
 // Aansluiten, step one: an organisation with an OIN, its public task, and whether the law lets it
-// process the BSN (DESIGN.md section 7).
+// process the BSN.
 import type { AuditLog } from '../core/audit.ts';
 import type { Clock } from '../core/clock.ts';
 import { ValidationError } from '../core/errors.ts';

@@ -1,4 +1,4 @@
-// The development seed as data (DESIGN.md section 9): fictitious test citizens, organisations and OIDC
+// The development seed as data: fictitious test citizens, organisations and OIDC
 // webdiensten, read from the JSON file the configuration names (seed.file) and checked here before a
 // single row is written. The rules of each field (BSN 11-check, password strength, OIN) are the core's
 // and the admin's, applied when the seed is written; this only checks the file's shape.

@@ -1,4 +1,4 @@
-// Disruptions and planned maintenance for the public status page (issue 6), added and removed by an
+// Disruptions and planned maintenance for the public status page, added and removed by an
 // operator; each change is an admin change in the audit trail.
 import type { AuditLog } from '../core/audit.ts';
 import type { Clock } from '../core/clock.ts';

@@ -1,4 +1,4 @@
-// Preproduction to production (DESIGN.md section 7): a webdienst's registration is exported from
+// Preproduction to production: a webdienst's registration is exported from
 // preproduction with its connection checklist report, and imported into production only when that
 // report passed; the report goes with the audit event of the import.
 import type { Config } from '../../config/index.ts';

@@ -1,5 +1,5 @@
 // Aansluiten, step two: register a webdienst of an organisation. OIDC webdiensten get a client_id,
-// and a client_secret when they use client_secret_basic (refused in production, DESIGN.md section 4).
+// and a client_secret when they use client_secret_basic (refused in production).
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/index.ts';
 import { ValidationError } from '../core/errors.ts';

@@ -1,4 +1,4 @@
-// The command line `poortwachter` (DESIGN.md section 9): same configuration as the server, --json for
+// The command line `poortwachter`: same configuration as the server, --json for
 // machine-readable output, a clear message and a non-zero exit for bad arguments. One file per
 // command group in this folder; this one reads the arguments and runs the command.
 import { parseArgs } from 'node:util';

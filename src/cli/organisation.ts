@@ -1,4 +1,4 @@
-// `poortwachter organisation ...`: the organisations whose webdiensten connect (DESIGN.md section 7).
+// `poortwachter organisation ...`: the organisations whose webdiensten connect.
 import { setOrganisationSuspended, updateOrganisation } from '../admin/organisation-changes.ts';
 import { addOrganisation } from '../admin/organisations.ts';
 import type { OrganisationRow } from '../stores/index.ts';

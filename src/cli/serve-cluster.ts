@@ -1,4 +1,4 @@
-// `poortwachter serve --workers N` (issue 6): N identical server processes behind one port (node:cluster:
+// `poortwachter serve --workers N`: N identical server processes behind one port (node:cluster:
 // the primary accepts connections and hands them to the workers in turn). Every piece of state lives
 // in the database, so any worker serves any request of a flow. The primary only supervises: it starts
 // the first worker alone (a fresh database is migrated, seeded and given keys once), restarts a
@@ -12,7 +12,7 @@ const restartDelayMs = 1000;
 
 /**
  * What each worker gets besides the primary's environment: its share of the cores for argon2id
- * (issue 6: hashing bounded by the cores, machine-wide; N workers each hashing on every core would
+ * (hashing bounded by the cores, machine-wide; N workers each hashing on every core would
  * run N times too many at once), unless the configuration names a number itself.
  */
 export function workerEnvironment(config: Config, count: number): Record<string, string> {

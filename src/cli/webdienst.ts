@@ -1,4 +1,4 @@
-// `poortwachter webdienst ...`: registering OIDC and SAML webdiensten (DESIGN.md section 7).
+// `poortwachter webdienst ...`: registering OIDC and SAML webdiensten.
 import { readFile, writeFile } from 'node:fs/promises';
 import { addSamlWebdienst, updateSamlWebdienst } from '../admin/saml-webdiensten.ts';
 import { addOidcWebdienst } from '../admin/webdiensten.ts';

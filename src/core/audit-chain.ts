@@ -1,4 +1,4 @@
-// Verifying and exporting the hash-chained audit trail (issue 6): `poortwachter audit verify` walks
+// Verifying and exporting the hash-chained audit trail: `poortwachter audit verify` walks
 // the chain and names every row that does not fit; `audit export` hands a period to auditors.
 import { chainHash, genesisHash, type ChainedAuditEventRow, type Store } from '../stores/index.ts';
 

@@ -23,8 +23,7 @@ export interface ObservableAuditLog extends AuditLog {
   observe(listener: (event: AuditEvent) => void): void;
 }
 
-// A second line of defence, as in the logger: callers pass masked numbers only (SECURITY-TESTS.md
-// 11), but a BSN (9 digits) or a full phone number that slips into details never reaches the table.
+// A second line of defence, as in the logger: callers pass masked numbers only, but a BSN (9 digits) or a full phone number that slips into details never reaches the table.
 const personalNumber = /^(\d{9}|\+?\d{10,15})$/;
 
 function withoutPersonalNumbers(details: AuditEvent['details']): Record<string, string | number | boolean | null> {

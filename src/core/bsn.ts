@@ -1,4 +1,4 @@
-// The burgerservicenummer and its 11-check (DESIGN.md section 3).
+// The burgerservicenummer and its 11-check.
 const weights = [9, 8, 7, 6, 5, 4, 3, 2, -1];
 
 export function isValidBsn(value: string): boolean {

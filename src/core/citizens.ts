@@ -1,4 +1,4 @@
-// Citizen accounts (DESIGN.md section 8): a unique username, an argon2id hash, a BSN that passes the
+// Citizen accounts: a unique username, an argon2id hash, a BSN that passes the
 // 11-check, an optional mobile number, and a status.
 import type { Config } from '../../config/index.ts';
 import type { CitizenRow, CitizenStatus, Store } from '../stores/index.ts';

@@ -1,4 +1,4 @@
-// One error pattern (STYLE.md rule 6): a status, a stable code that is also the language-file key,
+// One error pattern: a status, a stable code that is also the language-file key,
 // whether the message may be shown to the citizen, and a separate message for the log.
 export class PoortwachterError extends Error {
   readonly status: number;

@@ -1,4 +1,4 @@
-// Signing keys and instance secrets (DESIGN.md section 1, "Keys"): outside production they are
+// Signing keys and instance secrets ("Keys"): outside production they are
 // generated on first start and stored in the database, so every process signs with the same keys;
 // production loads keys from configured files and secrets from configuration. Every key listed is
 // published in the JWKS and the SAML metadata (rollover); the first one signs.
@@ -15,7 +15,7 @@ export interface InstanceKeys {
   signingKeys: JWK[];
   cookieKeys: string[];
   pairwiseSalt: string;
-  /** Key of the HMAC under which one-time codes are stored (SECURITY-TESTS.md 11). */
+  /** Key of the HMAC under which one-time codes are stored. */
   codeHashKey: string;
   /** Keys that seal authenticator-app secrets at rest: the first seals, all open. */
   totpKeys: TotpKey[];

@@ -1,4 +1,4 @@
-// Levels of assurance, DESIGN.md section 2: the SAML class URIs are the one vocabulary for both protocols.
+// Levels of assurance, The SAML class URIs are the one vocabulary for both protocols.
 import { z } from 'zod';
 
 export const levelNames = ['basis', 'midden', 'substantieel', 'hoog'] as const;
@@ -56,7 +56,7 @@ export function offeredLevelName(value: string | undefined): LevelName | undefin
   return parsed.success && levels[parsed.data].offered ? parsed.data : undefined;
 }
 
-/** Finds a level by its class URI or eIDAS alias (accepted in requests, DESIGN.md section 2). */
+/** Finds a level by its class URI or eIDAS alias (accepted in requests). */
 export function levelFromUri(uri: string): Level | undefined {
   return Object.values(levels).find((level) => level.uri === uri || level.eidasAlias === uri);
 }

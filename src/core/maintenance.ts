@@ -1,4 +1,4 @@
-// Maintenance mode as every process sees it (issue 6). The switch lives in the database, so one
+// Maintenance mode as every process sees it. The switch lives in the database, so one
 // `poortwachter maintenance on` reaches all processes; each process reads it at most once per
 // refresh interval, so a login page costs no query and a switch shows within a few seconds.
 import type { MaintenanceModeRow, Store } from '../stores/index.ts';

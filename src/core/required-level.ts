@@ -1,4 +1,4 @@
-// The one decision of the level a login must reach, for both protocols (DESIGN.md section 2): the
+// The one decision of the level a login must reach, for both protocols: the
 // webdienst's registered minimum always holds; what the request asks can only raise it. A front-end
 // turns its request into a LevelAsk (OIDC acr_values and an essential acr claim; SAML
 // RequestedAuthnContext) and formats the answer.

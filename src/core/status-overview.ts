@@ -1,4 +1,4 @@
-// What the public status page shows (issue 6): maintenance in force, disruptions going on now, and
+// What the public status page shows: maintenance in force, disruptions going on now, and
 // those planned, from the operator's entries in the database.
 import type { StatusDisruptionRow, Store } from '../stores/index.ts';
 import type { Clock } from './clock.ts';

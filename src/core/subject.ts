@@ -1,4 +1,4 @@
-// Who a webdienst hears of (DESIGN.md section 3): the BSN for a webdienst of a BSN-entitled
+// Who a webdienst hears of: the BSN for a webdienst of a BSN-entitled
 // organisation, else a pseudonym of its own (pairwise, so two webdiensten cannot link a citizen).
 // The one place that reads a citizen's BSN for a webdienst; every release is audited, never the
 // BSN itself. Front-ends only format the subject (an OIDC claim, a SAML NameID).

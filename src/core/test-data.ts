@@ -1,4 +1,4 @@
-// DESIGN.md section 7: production holds no test citizens and no demo webdienst. The development seed
+// Production holds no test citizens and no demo webdienst. The development seed
 // marks every row it writes (test_data); a production start finds them and refuses, naming each one.
 import type { Environment } from '../../config/index.ts';
 import type { Store, TestDataRows } from '../stores/index.ts';

@@ -1,5 +1,5 @@
 // Whether a webdienst may log citizens in at all: not while it, or its organisation, is suspended
-// (aansluiten, DESIGN.md section 7). The front-ends translate a refusal into their protocol's error:
+// (aansluiten). The front-ends translate a refusal into their protocol's error:
 // OIDC `unauthorized_client` at the redirect URI (RFC 6749 section 4.1.2.1), SAML a Response with
 // `Responder`/`RequestDenied` (SAML Core 3.2.2.2).
 import type { WebdienstWithOrganisation } from '../stores/index.ts';

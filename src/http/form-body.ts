@@ -1,4 +1,4 @@
-// Reads a small urlencoded form body for our own routes (never in front of oidc-provider, STACK.md).
+// Reads a small urlencoded form body for our own routes (never in front of oidc-provider).
 import type { Context } from 'koa';
 import { PoortwachterError } from '../core/errors.ts';
 import { readBoundedBody } from './request-body.ts';

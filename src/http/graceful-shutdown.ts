@@ -1,4 +1,4 @@
-// Stopping without dropping a login (issue 6): the listening port closes, so new connections are
+// Stopping without dropping a login: the listening port closes, so new connections are
 // refused; requests in flight finish; keep-alive connections close as soon as they are idle; what is
 // still running after the timeout is cut.
 import type { Server } from 'node:http';

@@ -1,4 +1,4 @@
-// What /readyz checks (issue 6): the database answers, the signing keys are loaded, and the schema
+// What /readyz checks: the database answers, the signing keys are loaded, and the schema
 // is at the latest migration. A reason says what is wrong in words an operator can act on, and never
 // holds a secret (no connection string, no key material): the endpoint is public.
 import type { InstanceKeys } from '../core/keys.ts';

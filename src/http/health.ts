@@ -25,7 +25,7 @@ function withTimeout(check: ReadinessCheck): Promise<void> {
 
 type CheckResult = { ok: true } | { ok: false; reason: string };
 
-/** Maintenance in force (issue 6), as /readyz reports it; undefined when the service is open. */
+/** Maintenance in force, as /readyz reports it; undefined when the service is open. */
 export type MaintenanceProbe = () => Promise<{ expectedEndAt: number | null } | undefined>;
 
 export function healthRoutes(deps: {
@@ -67,7 +67,7 @@ export function healthRoutes(deps: {
       if (!result.ok) failing.add(name);
     }
     const ready = results.every(([, result]) => result.ok);
-    // A failing check is the more urgent news; maintenance is the operator's choice (issue 6): 503 so a
+    // A failing check is the more urgent news; maintenance is the operator's choice: 503 so a
     // load balancer that drains on it can, with a status a load balancer can match on to keep serving
     // the maintenance page instead (README, "Maintenance mode").
     const maintenance = ready ? await deps.maintenance?.() : undefined;

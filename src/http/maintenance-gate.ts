@@ -1,4 +1,4 @@
-// Maintenance mode at the door (issue 6): while it is on, a citizen who opens a login page or Mijn
+// Maintenance mode at the door: while it is on, a citizen who opens a login page or Mijn
 // Poortwachter gets the maintenance page, and a webdienst calling the token endpoint gets OAuth's
 // temporarily_unavailable, both 503 with Retry-After (RFC 9110 15.6.4). The protocols' own answers
 // to new requests are given where the request is understood: the OIDC authorization endpoint in

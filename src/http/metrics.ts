@@ -1,4 +1,4 @@
-// The Prometheus metrics of one running service (issue 6). Each app has its own registry, never
+// The Prometheus metrics of one running service. Each app has its own registry, never
 // prom-client's global one: tests run several servers in one process, and each must count alone.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PasswordHasher } from '../core/passwords/hasher.ts';

@@ -1,4 +1,4 @@
-// Refuses state-changing requests sent from another site (SECURITY-TESTS.md 6), judged by what a
+// Refuses state-changing requests sent from another site, judged by what a
 // browser tells about where a form was posted from (formPostSource below). SameSite=Lax cookies
 // (RFC 6265bis 5.4.7) are the second line: a cross-site POST never carries them.
 import type { Middleware } from 'koa';

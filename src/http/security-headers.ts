@@ -1,4 +1,4 @@
-// Headers every page carries (SECURITY-TESTS.md 6, 6a): a CSP without inline scripts and with
+// Headers every page carries: a CSP without inline scripts and with
 // frame-ancestors 'none', nosniff, a Referrer-Policy that keeps codes out of Referer, HSTS in production.
 import type { Middleware } from 'koa';
 

@@ -1,6 +1,6 @@
 // The login pages every front-end hands the browser to: password (Basis), then the second factor
 // when the level or the citizen asks for it (Midden), and cancel on every page.
-// Form fields per DESIGN.md section 9: username, password, code.
+// Form fields per Username, password, code.
 import Router from '@koa/router';
 import { readForm } from '../http/form-body.ts';
 import { missingFields } from '../http/missing-fields.ts';

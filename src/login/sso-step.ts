@@ -1,4 +1,4 @@
-// The SSO step of the login layer (DESIGN.md section 6): before the password is asked, an SSO session
+// The SSO step of the login layer: before the password is asked, an SSO session
 // of the browser in the webdienst's federation may stand in for it. The decision is taken when the
 // browser shows up at the login page (the SSO cookie is SameSite=Lax: sent on that top-level GET even
 // when a webdienst started the login by a cross-site POST), and again on "continue".

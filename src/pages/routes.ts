@@ -1,5 +1,5 @@
-// The public pages of the account life cycle, as one table of routes (STYLE.md rule 4). Every form
-// is guarded by the same-origin check (SECURITY-TESTS.md 6).
+// The public pages of the account life cycle, as one table of routes. Every form
+// is guarded by the same-origin check.
 import Router from '@koa/router';
 import { requireSameOrigin } from '../http/same-origin.ts';
 import { activatedPath, activationHandlers, activationPath } from './activation-routes.ts';

@@ -1,5 +1,5 @@
 // Sessions of the citizen's own pages, in the database so any process serves the next request
-// (DESIGN.md section 1). The id is a hash of the cookie's token: a copy of this table opens nothing.
+//. The id is a hash of the cookie's token: a copy of this table opens nothing.
 import type { Database } from './database.ts';
 import type { AccountSessionRow } from './rows.ts';
 

@@ -1,4 +1,4 @@
-// The hash chain over the audit events (issue 6: append-only, a changed or deleted row is detectable).
+// The hash chain over the audit events (append-only, a changed or deleted row is detectable).
 // Row n stores SHA-256(hash of row n-1 + ':' + n + ':' + canonical content of row n); the chain head
 // holds the last id and hash, so deleting the newest rows shows too. Ids are handed out by the sealer
 // (audit-events.ts) from the head, one after the other, so a gap in the ids is a deleted row.

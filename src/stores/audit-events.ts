@@ -167,7 +167,7 @@ export function auditEventStore(db: Database) {
     },
     /**
      * Chains the pending events into the audit trail, in order; returns how many. Another process
-     * sealing at the time is left to it (0); `wait` waits for it and then seals what is left.
+     * sealing at the time is left to it; `wait` waits for it and then seals what is left.
      */
     sealAuditEvents(options: { wait?: boolean } = {}): Promise<number> {
       return seal(options.wait ?? false);

@@ -1,4 +1,4 @@
-// Opens the database named by DATABASE_URL (DESIGN.md section 9) and applies the migrations.
+// Opens the database named by DATABASE_URL and applies the migrations.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
@@ -88,7 +88,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
 }
 
 // knex creates its own bookkeeping tables (knex_migrations, knex_migrations_lock) before it takes its
-// migration lock, so two processes starting together on a fresh database (DESIGN.md section 1: any
+// migration lock, so two processes starting together on a fresh database (any
 // number of processes share one database) race on them and one of them fails to start. We create
 // them first, exactly as knex would, one process at a time: PostgreSQL serialises on an advisory
 // lock; sqlite runs each statement on its own, and sqlite's write lock makes each one atomic.

@@ -1,4 +1,4 @@
-// The one door to the database: every other folder gets a Store and never sees knex (STYLE.md rule 5).
+// The one door to the database: every other folder gets a Store and never sees knex.
 import { accountSessionStore } from './account-sessions.ts';
 import { auditEventStore } from './audit-events.ts';
 import { citizenStore } from './citizens.ts';

@@ -1,4 +1,4 @@
-// Keys and secrets generated on first start outside production, shared by every process (DESIGN.md section 1).
+// Keys and secrets generated on first start outside production, shared by every process.
 import type { Database } from './database.ts';
 
 interface SigningKeyRecord {

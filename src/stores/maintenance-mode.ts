@@ -1,4 +1,4 @@
-// The maintenance switch (issue 6): one row while maintenance is on, none while it is off.
+// The maintenance switch: one row while maintenance is on, none while it is off.
 import type { Database } from './database.ts';
 
 export interface MaintenanceModeRow {

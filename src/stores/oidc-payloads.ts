@@ -1,5 +1,5 @@
 // Storage for every oidc-provider model (sessions, interactions, codes, tokens, grants) in one table,
-// so that any process can serve any request (DESIGN.md section 1, STACK.md "Adapter").
+// so that any process can serve any request (its "Adapter" interface).
 import { compiledQuery } from './compiled-query.ts';
 import type { Database } from './database.ts';
 
@@ -111,7 +111,7 @@ export function oidcPayloadStore(db: Database) {
     async deleteOidcPayloadsByGrantId(type: string, grantId: string): Promise<void> {
       await table().where({ type, grant_id: grantId }).delete();
     },
-    /** Ends every oidc-provider Session of a citizen (a changed phone number, SECURITY-TESTS.md 13): no more SSO. */
+    /** Ends every oidc-provider Session of a citizen (a changed phone number): no more SSO. */
     async deleteOidcSessionsOfAccount(accountId: string): Promise<number> {
       return table().where({ type: 'Session', account_id: accountId }).delete();
     },

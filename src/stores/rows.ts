@@ -109,7 +109,7 @@ export interface AccountSessionRow {
   pendingPhoneRef: string | null;
 }
 
-/** One browser's SSO session in one federation (DESIGN.md section 6); the id is a hash of the cookie's token and the federation. */
+/** One browser's SSO session in one federation; the id is a hash of the cookie's token and the federation. */
 export interface SsoSessionRow {
   id: string;
   /** SHA-256 of the cookie's token: every session of one browser. */

@@ -1,4 +1,4 @@
-// SAML front-end state, shared by every process (DESIGN.md section 1): verified AuthnRequests waiting
+// SAML front-end state, shared by every process: verified AuthnRequests waiting
 // for the login layer, whose (webdienst, request ID) pair is unique (the replay store), and artifacts.
 import type { Database } from './database.ts';
 

@@ -1,4 +1,4 @@
-// SSO sessions and their participants (DESIGN.md section 1: server-side, any process serves them).
+// SSO sessions and their participants (server-side, any process serves them).
 import type { Database } from './database.ts';
 import type { SsoParticipantRow, SsoSessionRow, WebdienstProtocol } from './rows.ts';
 

@@ -1,4 +1,4 @@
-// Disruptions and planned maintenance on the public status page (issue 6), managed with the CLI.
+// Disruptions and planned maintenance on the public status page, managed with the CLI.
 import type { Database } from './database.ts';
 
 export interface StatusDisruptionRow {

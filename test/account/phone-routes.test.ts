@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 13: changing the phone number requires the current second factor, notifies the
+// Changing the phone number requires the current second factor, notifies the
 // old number, and ends other sessions. End to end against the running server, with a real relying
 // party for the OIDC session that must end.
 import { expect } from 'chai';
@@ -15,7 +15,7 @@ import { addCitizenWithPhone, loginToAccount, submitAccountCode, submitNewPhone,
 const [basisCitizen, middenCitizen] = testCitizens;
 
 for (const kind of databaseKinds) {
-  describe(`Changing the phone number at /mijn/telefoon (SECURITY-TESTS.md 13, ${kind})`, () => {
+  describe(`Changing the phone number at /mijn/telefoon (${kind})`, () => {
     let server: TestServer;
     let rp: RelyingParty;
     before(async () => {

@@ -1,4 +1,4 @@
-// The public status page (issue 6): no login, Dutch or English, current and planned disruptions from
+// The public status page: no login, Dutch or English, current and planned disruptions from
 // the database (the ended ones left out), maintenance in force as a current disruption, JSON for
 // monitoring. Text from the command line is escaped like everything else.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// The command line of DESIGN.md section 9, run as an operator runs it: a separate process, configured
+// The command line, run as an operator runs it: a separate process, configured
 // by the environment, --json for scripts, a clear message and a non-zero exit for bad arguments.
 import { execFile } from 'node:child_process';
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// `poortwachter maintenance ...` and `poortwachter status ...` (issue 6) as an operator runs them: a
+// `poortwachter maintenance ...` and `poortwachter status ...` as an operator runs them: a
 // separate process on the database of a running server, which follows the switch within its refresh
 // interval; --json for scripts; exit 2 for bad arguments, 1 for rejected input.
 import { execFile } from 'node:child_process';

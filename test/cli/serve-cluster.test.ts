@@ -1,4 +1,4 @@
-// Several processes on one database (issue 6, acceptance 1).
+// Several processes on one database.
 // - `poortwachter serve --workers 2`: two processes behind one port serve one OIDC login, the
 //   requests of the flow spread over both workers (every request on a new connection, which the
 //   primary hands to the workers in turn), and SIGTERM stops them all.

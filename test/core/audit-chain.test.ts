@@ -1,4 +1,4 @@
-// `audit verify` (issue 6, acceptance 4): passes on an untouched chain and names the row after one
+// `audit verify`: passes on an untouched chain and names the row after one
 // row is changed or deleted, wherever it is in the chain; `audit export` pages through a period.
 import { expect } from 'chai';
 import { exportAuditEvents, verifyAuditChain } from '../../src/core/audit-chain.ts';

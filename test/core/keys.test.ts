@@ -1,4 +1,4 @@
-// Signing keys (issue 2): configured key files, PEM or JWK, all published for rollover; the first signs.
+// Signing keys: configured key files, PEM or JWK, all published for rollover; the first signs.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

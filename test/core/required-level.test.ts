@@ -1,4 +1,4 @@
-// The one decision of the required level (DESIGN.md section 2), for the asks of both protocols: the
+// The one decision of the required level, for the asks of both protocols: the
 // webdienst's minimum always holds, an ask can only raise it, and a level we do not offer is unmet.
 import { expect } from 'chai';
 import { levels } from '../../src/core/levels.ts';

@@ -1,4 +1,4 @@
-// DESIGN.md section 7: production holds no test citizens and no demo webdienst. A production start on
+// Production holds no test citizens and no demo webdienst. A production start on
 // a database that still holds rows of the development seed refuses, naming what to remove.
 import { expect } from 'chai';
 import { loadConfig } from '../../config/index.ts';

@@ -1,4 +1,4 @@
-// Maintenance mode end to end (issue 6): while it is on, citizens get a clear Dutch or English page
+// Maintenance mode end to end: while it is on, citizens get a clear Dutch or English page
 // (503, Retry-After) on the login pages and Mijn Poortwachter; webdiensten get their protocol's
 // answer: OIDC error=temporarily_unavailable at the registered redirect_uri (OIDC Core 3.1.2.6) only
 // after the client and redirect_uri checked out, the token endpoint 503 temporarily_unavailable, SAML

@@ -1,4 +1,4 @@
-// Issue 5 (DESIGN.md sections 5 and 6), SAML side of single logout: a signed LogoutRequest from one SAML
+// Issue 5, SAML side of single logout: a signed LogoutRequest from one SAML
 // webdienst ends the SSO session, the OIDC webdiensten get back-channel logout tokens, the other SAML
 // webdiensten signed SOAP LogoutRequests, and the initiator a signed LogoutResponse; PartialLogout when
 // one cannot be reached; an OIDC logout reaches the SAML webdiensten; bad LogoutRequests end nothing.
@@ -337,7 +337,7 @@ for (const kind of databaseKinds) {
       expect(await unsigned.text()).to.include('Fault');
     });
 
-    describe('bad LogoutRequests are refused and end nothing (SECURITY-TESTS.md 23-28 for LogoutRequests)', () => {
+    describe('bad LogoutRequests are refused and end nothing', () => {
       it('refuses unsigned, foreign-key, wrong-Destination, unknown-Issuer, DTD, stale, replayed and wrapped LogoutRequests with an error page', async () => {
         const { rp, one: initiator, browser, atFirst } = await threeWebdiensten();
         const other = new TestSp(server, 'artifact', true);
@@ -440,7 +440,7 @@ for (const kind of databaseKinds) {
   });
 }
 
-/** Signature wrapping (SECURITY-TESTS.md 26): the signed request moved into Extensions of an unsigned one. */
+/** Signature wrapping: the signed request moved into Extensions of an unsigned one. */
 function wrapped(sp: TestSp, signedXml: string, evilXml: string): string {
   const signed = sp.signXml(signedXml, 'LogoutRequest');
   return evilXml.replace('</saml:Issuer>', `</saml:Issuer><samlp:Extensions>${signed}</samlp:Extensions>`);

@@ -2,7 +2,7 @@
 // turn), sent a few at a time over keep-alive connections. The verdict: no answer 5xx, every request
 // answered (no reset, no hang), the service still healthy afterwards, and no row written in any
 // watched table. Audit events are left out of that comparison on purpose: a refusal is itself a
-// security event and is audited (SECURITY-TESTS.md: every rejection is logged with a reason), so
+// security event and is audited (every rejection is logged with a reason), so
 // the check there is only that a request adds at most a few events.
 import { Agent, request } from 'node:http';
 import { oidcCase } from './oidc-cases.ts';

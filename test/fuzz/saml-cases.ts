@@ -67,7 +67,7 @@ const escapeXml = (value: string) =>
 /** Changes that make a message wrong in what it says (each alone is reason enough to refuse it). */
 function semanticDefect(rng: Prng, f: MessageFields, target: FuzzTarget, authnRequest = true): string {
   // A signed AuthnRequest that is only too old, too new or of another Version is answered, not
-  // refused: Requester/NoSupportedIDP as an artifact (DESIGN.md section 5), which writes the request
+  // refused: Requester/NoSupportedIDP as an artifact, which writes the request
   // and the artifact. Those defects are for the other messages only.
   const defects = authnRequest
     ? (['wrong-destination', 'unknown-issuer', 'empty-id', 'doctype', 'unknown-acs-index', 'foreign-acs-url'] as const)
@@ -311,7 +311,7 @@ function redirectEncoding(rng: Prng, xml: string | Buffer): Encoded {
     case 'broken-base64':
       return { value: base64Broken(rng, deflateRawSync(data)), how };
     case 'deflate-bomb':
-      // Megabytes of one byte deflate to a few kilobytes (SECURITY-TESTS.md 24).
+      // Megabytes of one byte deflate to a few kilobytes.
       return { value: deflateRawSync(Buffer.alloc(rng.pick([1, 10, 50]) * 1024 * 1024, 0x41)).toString('base64'), how };
     case 'empty':
       return { value: '', how };

@@ -1,4 +1,4 @@
-// Shutdown without dropping a login (issue 6): /readyz turns 503 first while requests are still
+// Shutdown without dropping a login: /readyz turns 503 first while requests are still
 // served, then the port closes (new connections refused) while a request in flight still finishes.
 import { connect } from 'node:net';
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// /healthz and /readyz (issue 6, acceptance 2): the process is up; the process can serve logins
+// /healthz and /readyz: the process is up; the process can serve logins
 // (database, keys, migrations) or says, without secrets, which check fails. Readiness fails when
 // the database goes away after start, and comes back with it.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// /readyz in maintenance (issue 6): 503 "maintenance" with the expected end, so a load balancer can
+// /readyz in maintenance: 503 "maintenance" with the expected end, so a load balancer can
 // drain or match on it; a failing check still wins, being the more urgent news; /healthz stays 200.
 import { expect } from 'chai';
 import Koa from 'koa';

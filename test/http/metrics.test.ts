@@ -1,4 +1,4 @@
-// Prometheus /metrics (issue 6, acceptance 2): logins by level, protocol and outcome, SMS sends,
+// Prometheus /metrics: logins by level, protocol and outcome, SMS sends,
 // the hashing queue, request latency by route pattern, the database pool and the process; a token
 // when one is configured, none served in production without one; one registry per server.
 import { expect } from 'chai';

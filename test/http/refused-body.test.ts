@@ -1,5 +1,5 @@
 // A request refused before its whole body was read (413, too large) must not leave the keep-alive
-// connection hanging (SECURITY-TESTS.md 40): the next request on the same socket is answered at once,
+// connection hanging: the next request on the same socket is answered at once,
 // or the server says `Connection: close` with its refusal and closes the socket cleanly.
 import { connect, type Socket } from 'node:net';
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 6: the login form accepts what real browsers send on a same-origin post and
+// The login form accepts what real browsers send on a same-origin post and
 // refuses what they send on a cross-site one (src/http/same-origin.ts), header combination by
 // header combination, over HTTP against a running server.
 import { expect } from 'chai';
@@ -30,7 +30,7 @@ async function postWithHeaders(browser: TestBrowser, url: string, form: Record<s
 
 type Headers = Record<string, string>;
 
-describe('The same-origin check on form posts (SECURITY-TESTS.md 6)', () => {
+describe('The same-origin check on form posts', () => {
   let server: TestServer;
   let rp: RelyingParty;
   let ours: string;

@@ -1,6 +1,6 @@
 // Interop with a service provider nobody on this team wrote: Apache httpd with Debian's
 // mod_auth_mellon, configured by docs/guides/mod_auth_mellon.conf exactly as the guide gives it.
-// HTTP-POST response binding; REMOTE_USER must be s00000000:<BSN> (DESIGN.md section 5: the BSN NameID
+// HTTP-POST response binding; REMOTE_USER must be s00000000:<BSN> (the BSN NameID
 // whatever NameIDPolicy asks; mellon asks transient).
 //  - Basis: the webdienst is registered from mellon's metadata without its encryption certificate, so
 //    the Assertion is readable and a BSN changed in transit must break the signature for mellon.

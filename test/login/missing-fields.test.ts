@@ -1,5 +1,5 @@
 // An empty username, password or code is a slip, not a failed login: the form comes back with a
-// message per empty field (400), no password is checked, nothing counts towards a throttle, and the
+// message per empty field, no password is checked, nothing counts towards a throttle, and the
 // audit log gets no failure (src/http/missing-fields.ts).
 import { expect } from 'chai';
 import { testCitizens } from '../../seeds/development.ts';

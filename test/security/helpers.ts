@@ -12,7 +12,7 @@ import type { TestServer } from '../support/server.ts';
 const weights = [9, 8, 7, 6, 5, 4, 3, 2];
 let bsnCounter = Math.floor(Math.random() * 5000);
 
-/** A fictitious BSN in the 9997 range (the seed uses 9999) that passes the 11-check (DESIGN.md section 3). */
+/** A fictitious BSN in the 9997 range (the seed uses 9999) that passes the 11-check. */
 export function nextTestBsn(): string {
   for (;;) {
     bsnCounter += 1;

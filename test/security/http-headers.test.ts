@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 6 and 6a: every page carries a Content-Security-Policy without inline scripts and
+// a: every page carries a Content-Security-Policy without inline scripts and
 // with frame-ancestors 'none', nosniff and a Referrer-Policy that keeps codes out of Referer headers
 // (src/http/security-headers.ts); HSTS only in production; every cookie is HttpOnly and SameSite=Lax
 // or stricter, and Secure once the service is reached over https.
@@ -120,7 +120,7 @@ function cookiesWithValue(headers: string[]): CookieAttributes[] {
   });
 }
 
-describe('HTTP security headers and cookies (SECURITY-TESTS.md 6, 6a)', () => {
+describe('HTTP security headers and cookies', () => {
   let server: TestServer;
   let rp: RelyingParty;
   before(async () => {

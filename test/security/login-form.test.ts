@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 6: the login form is bound to the browser that started the attempt (a cookie
+// The login form is bound to the browser that started the attempt (a cookie
 // scoped to the attempt's path), refuses posts from another origin, and a session id that existed
 // before login is never the one the citizen ends up with (session fixation).
 import { expect } from 'chai';
@@ -41,7 +41,7 @@ async function sessionCookie(browser: TestBrowser, url: string): Promise<string 
   return (await browser.jar.getCookies(url)).find((cookie) => cookie.key === 'pw_session')?.value;
 }
 
-describe('The login form (SECURITY-TESTS.md 6)', () => {
+describe('The login form', () => {
   let server: TestServer;
   let rp: RelyingParty;
   let citizen: CreatedCitizen;

@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 5, NIST SP 800-63B 5.2.2, OWASP authentication cheat sheet: password guesses
+// NIST SP 800-63B 5.2.2, OWASP authentication cheat sheet: password guesses
 // are bounded per account and client network, per account and per client network, with growing
 // delays that end by themselves; the slot of a guess is reserved before the hash, so parallel
 // guesses never exceed the limit; a browser with a device cookie keeps a budget of its own; past
@@ -70,7 +70,7 @@ async function ownersBrowser(server: TestServer, rp: RelyingParty, citizen: Crea
 const passwordEvents = (server: TestServer) => server.store.listAuditEvents({ type: 'login.password', limit: 100_000 });
 
 for (const kind of databaseKinds) {
-  describe(`Login throttling (SECURITY-TESTS.md 5, ${kind})`, () => {
+  describe(`Login throttling (${kind})`, () => {
     describe('per account and client network', () => {
       let clock: FakeClock;
       let server: TestServer;

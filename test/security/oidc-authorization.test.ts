@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 17, 18, 20: the authorization endpoint of the OIDC front-end
+// The authorization endpoint of the OIDC front-end
 // (src/frontends/oidc/provider.ts). A redirect_uri that is not exactly registered gets an error
 // page at the provider and never a redirect (RFC 9700 4.1.3, OIDC Core 3.1.2.1); PKCE S256 is
 // required (RFC 9700 2.1.1); only the code flow exists; every authorization response names its
@@ -18,7 +18,7 @@ function responseParams(location: string): URLSearchParams {
   return new URLSearchParams(url.hash ? url.hash.slice(1) : url.search);
 }
 
-describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
+describe('OIDC authorization requests', () => {
   let server: TestServer;
   let rp: RelyingParty;
   before(async () => {
@@ -57,7 +57,7 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
     };
   }
 
-  describe('redirect_uri not exactly registered (17)', () => {
+  describe('redirect_uri not exactly registered', () => {
     const variants: Array<[string, (registered: string) => string]> = [
       ['with a path appended (the registered one as a prefix)', (uri) => `${uri}/extra`],
       ['with characters appended to the last segment', (uri) => `${uri}x`],
@@ -119,7 +119,7 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
     });
   });
 
-  describe('PKCE (18)', () => {
+  describe('PKCE', () => {
     for (const [name, changes] of [
       ['without code_challenge', { code_challenge: undefined }],
       [
@@ -152,7 +152,7 @@ describe('OIDC authorization requests (SECURITY-TESTS.md 17, 18, 20)', () => {
     });
   });
 
-  describe('response types other than code (20)', () => {
+  describe('response types other than code', () => {
     for (const responseType of [
       'id_token',
       'code id_token',

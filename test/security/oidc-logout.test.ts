@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 21: RP-initiated logout (OIDC RP-Initiated Logout 1.0 section 3) sends the
+// RP-initiated logout (OIDC RP-Initiated Logout 1.0 section 3) sends the
 // browser only to a post_logout_redirect_uri the webdienst registered, compared as an exact string;
 // anything else is an error page at the provider, never a redirect (no open redirector).
 import { expect } from 'chai';
@@ -12,7 +12,7 @@ const citizen = testCitizens[0];
 // RelyingParty.register registers this one post-logout redirect URI for every test webdienst.
 const registeredPostLogout = 'http://127.0.0.1:9/logged-out';
 
-describe('OIDC logout (SECURITY-TESTS.md 21)', () => {
+describe('OIDC logout', () => {
   let server: TestServer;
   let rp: RelyingParty;
   before(async () => {

@@ -1,7 +1,7 @@
-// SECURITY-TESTS.md 18 (token side), 19 and 22: the token endpoint of the OIDC front-end. A code is
+//  (token side), 19 and 22: the token endpoint of the OIDC front-end. A code is
 // bound to its PKCE verifier and its client and works once; a replayed code revokes what the first
 // redemption gave (RFC 9700 4.5, OAuth 2.0 RFC 6749 4.1.2). The BSN goes only into the ID token and
-// userinfo of an entitled webdienst: never into access tokens, URLs or cookies (DESIGN.md section 3).
+// userinfo of an entitled webdienst: never into access tokens, URLs or cookies.
 import { expect } from 'chai';
 import { testCitizens } from '../../seeds/development.ts';
 import { formAction } from '../support/browser.ts';
@@ -11,7 +11,7 @@ import { RecordingBrowser, browserAt, openLoginPage, uniqueAddress } from './hel
 
 const citizen = testCitizens[0];
 
-describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
+describe('OIDC token requests', () => {
   let server: TestServer;
   let rp: RelyingParty;
   before(async () => {
@@ -54,7 +54,7 @@ describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
     return (await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
   }
 
-  describe('PKCE at the token endpoint (18)', () => {
+  describe('PKCE at the token endpoint', () => {
     it('answers a token request without code_verifier with invalid_grant', async () => {
       const { code } = await authorizationCode(rp);
       const answer = await tokenRequest(rp, { grant_type: 'authorization_code', code, redirect_uri: rp.redirectUri });
@@ -76,7 +76,7 @@ describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
     });
   });
 
-  describe('one code, one client, one redemption (19)', () => {
+  describe('one code, one client, one redemption', () => {
     it('answers a code redeemed a second time with invalid_grant and revokes the first access token', async () => {
       const { code, request } = await authorizationCode(rp);
       const params = {
@@ -143,7 +143,7 @@ describe('OIDC token requests (SECURITY-TESTS.md 18, 19, 22)', () => {
     });
   });
 
-  describe('the BSN stays out of tokens, URLs and cookies (22)', () => {
+  describe('the BSN stays out of tokens, URLs and cookies', () => {
     const bsn = citizen.bsn;
     const decodings = (value: string): string[] => {
       const out = [value];

@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 7-12: one-time codes for level Midden, end to end against the running server.
+// One-time codes for level Midden, end to end against the running server.
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { addCitizen } from '../../src/core/citizens.ts';
@@ -26,7 +26,7 @@ async function toCodePage(
   return { request, codePage };
 }
 
-describe('One-time codes (SECURITY-TESTS.md 7-11)', () => {
+describe('One-time codes', () => {
   let server: TestServer;
   let clock: FakeClock;
   before(async () => {
@@ -75,7 +75,7 @@ describe('One-time codes (SECURITY-TESTS.md 7-11)', () => {
     const code = await lastSmsCode(server, citizen.phone);
     const action = formActionEndingWith(codePage.body, '/code', codePage.url);
     const results = await Promise.all([browser.post(action, { code }), browser.post(action, { code })]);
-    // the loser sees the code used (401) or the attempt already finished (400); never a second login
+    // the loser sees the code used or the attempt already finished; never a second login
     const statuses = results.map((page) => page.status).sort();
     expect(statuses[0]).to.be.oneOf([303]);
     expect(statuses[1]).to.be.oneOf([400, 401]);
@@ -150,7 +150,7 @@ describe('One-time codes (SECURITY-TESTS.md 7-11)', () => {
   });
 });
 
-describe('SMS gateway down (SECURITY-TESTS.md 12)', () => {
+describe('SMS gateway down', () => {
   let server: TestServer;
   let provider: FakeSmsProvider;
   before(async () => {

@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 1-3: the password policy after NIST SP 800-63B rev 4 section 3.1.1.2, on its own
+// The password policy after NIST SP 800-63B rev 4 section 3.1.1.2, on its own
 // (src/core/passwords/policy.ts) and where a citizen is created (src/core/citizens.ts).
 import { expect } from 'chai';
 import { loadConfig } from '../../config/index.ts';
@@ -58,7 +58,7 @@ function countingHasher(): PasswordHasher & { calls: number } {
   return spy;
 }
 
-describe('Password policy (SECURITY-TESTS.md 1-3)', () => {
+describe('Password policy', () => {
   describe('the configured rules', () => {
     it('defaults to a minimum of 15 characters (NIST rev 4, single factor) and a maximum of 128', () => {
       expect(rules).to.deep.equal({ minLength: 15, maxLength: 128 });

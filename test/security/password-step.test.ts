@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 2-4: the password step (src/core/login/password-step.ts) end to end: long and
+// The password step (src/core/login/password-step.ts) end to end: long and
 // non-Latin passwords work, over-long ones are refused before hashing, nothing is truncated, NFC and
 // NFD match, and every kind of failure looks the same from outside.
 import { expect } from 'chai';
@@ -23,7 +23,7 @@ function codePoints(start: number, count: number, step = 1): string {
   return Array.from({ length: count }, (_, index) => String.fromCodePoint(start + index * step)).join('');
 }
 
-describe('The password step (SECURITY-TESTS.md 2-4)', () => {
+describe('The password step', () => {
   let server: TestServer;
   let rp: RelyingParty;
   before(async () => {
@@ -54,7 +54,7 @@ describe('The password step (SECURITY-TESTS.md 2-4)', () => {
     return events.filter((event) => event.clientAddress === address).map((event) => event.reason);
   }
 
-  describe('long and non-Latin passwords (2)', () => {
+  describe('long and non-Latin passwords', () => {
     it('logs a citizen in with a 64-character password', async () => {
       const password = `${'fietsbel-zonnebloem-'.repeat(3)}kaas`;
       expect([...password]).to.have.length(64);
@@ -125,7 +125,7 @@ describe('The password step (SECURITY-TESTS.md 2-4)', () => {
     });
   });
 
-  describe('Unicode normalisation and password managers (3)', () => {
+  describe('Unicode normalisation and password managers', () => {
     const composed = 'crème-brûlée-à-la-façade';
 
     it('accepts the decomposed (NFD) form of a password chosen composed (NFC)', async () => {
@@ -149,7 +149,7 @@ describe('The password step (SECURITY-TESTS.md 2-4)', () => {
     });
   });
 
-  describe('one answer for every failure (4)', () => {
+  describe('one answer for every failure', () => {
     /** The body with what legitimately differs removed: the attempt id and the echoed username. */
     function normalised(answer: Page, attemptId: string, username: string): string {
       return answer.body

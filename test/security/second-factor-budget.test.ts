@@ -1,5 +1,5 @@
 // NIST SP 800-63B 5.2.2: wrong second-factor codes are bounded for SMS and app alike: a budget per
-// login attempt (5) and one per citizen per hour (10), so starting new attempts with the password
+// login attempt and one per citizen per hour, so starting new attempts with the password
 // buys no more guesses. A right code is refused too while the budget is spent, until it recovers.
 import { expect } from 'chai';
 import { addCitizen, setCitizenPhone } from '../../src/core/citizens.ts';

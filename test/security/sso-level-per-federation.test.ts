@@ -1,4 +1,4 @@
-// The level a webdienst hears is that of its own federation's SSO session (DESIGN.md section 6), never
+// The level a webdienst hears is that of its own federation's SSO session, never
 // the level of a login in another federation that happens to share the browser.
 import { expect } from 'chai';
 import { setCitizenPhone } from '../../src/core/citizens.ts';

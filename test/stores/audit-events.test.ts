@@ -1,4 +1,4 @@
-// The audit events as a hash chain (issue 6): every row chained to the one before, ids handed out one
+// The audit events as a hash chain: every row chained to the one before, ids handed out one
 // after the other by the chain head, also when several processes write at once.
 import { expect } from 'chai';
 import { openDatabase } from '../../src/stores/database.ts';

@@ -58,7 +58,7 @@ for (const kind of databaseKinds) {
       expect(await opened.store.countCitizens()).to.equal(1);
     });
 
-    it('keeps one account that is not revoked per BSN (DESIGN.md section 8)', async () => {
+    it('keeps one account that is not revoked per BSN', async () => {
       await opened.store.insertCitizen(citizen({ bsn: '999991905', status: 'active' }));
       for (const status of ['active', 'requested', 'suspended'] satisfies CitizenStatus[]) {
         let error: unknown;

@@ -1,4 +1,4 @@
-// The maintenance switch in the database (issue 6): one row while on, seen by every process.
+// The maintenance switch in the database: one row while on, seen by every process.
 import { expect } from 'chai';
 import { databaseKinds } from '../support/databases.ts';
 import { openTestStore, type TestStore } from '../support/stores.ts';

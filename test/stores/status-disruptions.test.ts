@@ -1,4 +1,4 @@
-// Disruptions on the public status page (issue 6): numbered, listed earliest first, the ended ones left out.
+// Disruptions on the public status page: numbered, listed earliest first, the ended ones left out.
 import { expect } from 'chai';
 import { databaseKinds } from '../support/databases.ts';
 import { openTestStore, type TestStore } from '../support/stores.ts';

@@ -1,7 +1,7 @@
 // A load balancer that never lets two requests in a row reach the same process: request k goes to
 // backend k mod n, each on a connection of its own. Tests put it at PUBLIC_URL, in front of several
 // Poortwachter processes on one database, to prove any process serves any request of a flow
-// (issue 6, acceptance 1). It forwards like a reverse proxy: method, path, headers and body as they
+//. It forwards like a reverse proxy: method, path, headers and body as they
 // came (the Host and Origin a browser sent, so the processes see their public address).
 import { createServer, request as forward, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,4 +1,4 @@
-// A clock that stands still until a test moves it (STYLE.md rule 8: tests pass a fake clock), so
+// A clock that stands still until a test moves it (tests pass a fake clock), so
 // throttle delays, timeouts and expiries can be tested without sleeping.
 import type { Clock } from '../../src/core/clock.ts';
 

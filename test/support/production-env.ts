@@ -1,4 +1,4 @@
-// A complete, valid production environment (DESIGN.md section 7) for tests that take one thing away
+// A complete, valid production environment for tests that take one thing away
 // from it, or that need the production configuration to pass so that a later refusal shows.
 export const secret = (letter: string): string => letter.repeat(40);
 

@@ -1,4 +1,4 @@
-// Poortwachter as a second process on the same database (DESIGN.md section 1: any process serves any
+// Poortwachter as a second process on the same database (any process serves any
 // request): `tsx src/cli/main.ts serve` with the first server's public URL, in its own process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort, type TestServer } from './server.ts';

@@ -18,7 +18,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Every log line the test servers wrote, for the suite-wide secret scan (SECURITY-TESTS.md 33). */
+/** Every log line the test servers wrote, for the suite-wide secret scan. */
 export const capturedLogLines: string[] = [];
 
 export interface TestServer extends RunningServer {

@@ -1,6 +1,6 @@
 // A store on a fresh test database, opened straight through openStore (no server), for the tests of
 // src/stores. `another()` opens a second store on the same database: a second process as far as the
-// database can tell (its own connections), for the races DESIGN.md section 1 says every process survives.
+// database can tell (its own connections), for the races  says every process survives.
 import { openStore, type Store } from '../../src/stores/index.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 

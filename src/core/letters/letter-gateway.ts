@@ -1,4 +1,4 @@
-// The one letter interface (DESIGN.md section 8): activation and recovery codes go by post to the
+// The one letter interface: activation and recovery codes go by post to the
 // address of residence the population register holds. Development and preproduction keep letters in
 // an outbox; production writes print-ready PDFs for the mail house's daily batch. A letter holds a
 // code, so neither it nor the address ever goes into an error or log message.

@@ -1,4 +1,4 @@
-// A citizen requests an account (DESIGN.md section 8): BSN, birth date, postcode and house number are
+// A citizen requests an account: BSN, birth date, postcode and house number are
 // checked against the population register, with one answer for every mismatch and for an unknown BSN;
 // the chosen username and password (the policy in force) wait with the request; an activation code
 // goes by letter to the registered address. One account per BSN: a request for a BSN that has an

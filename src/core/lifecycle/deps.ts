@@ -1,4 +1,4 @@
-// What the account life cycle (request, activation, recovery) needs, passed in (STYLE.md rule 8).
+// What the account life cycle (request, activation, recovery) needs, passed in.
 import type { TotpSecretBox } from '../second-factor/totp-secret-box.ts';
 import type { Config } from '../../../config/index.ts';
 import type { Store } from '../../stores/index.ts';
@@ -19,7 +19,7 @@ export interface LifecycleDeps {
   throttle: Throttle;
   clock: Clock;
   audit: AuditLog;
-  /** The instance's HMAC key for codes (SECURITY-TESTS.md 11). */
+  /** The instance's HMAC key for codes. */
   codeHashKey: string;
   /** Seals a linked authenticator app's secret for the store. */
   totpSecrets: TotpSecretBox;

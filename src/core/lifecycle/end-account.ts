@@ -1,4 +1,4 @@
-// Ending an account: status revoked (its BSN is free for a new account, DESIGN.md section 8), and
+// Ending an account: status revoked (its BSN is free for a new account), and
 // every session it has ends with it: OIDC sessions at webdiensten, SSO sessions, Mijn Poortwachter.
 // Runs inside the caller's transaction.
 import type { Repositories } from '../../stores/index.ts';

@@ -1,6 +1,6 @@
 // A login attempt is one pass through the login layer for one LoginRequest. It lives in the database
 // (any process serves the next step) and is bound to the browser that started it by a random value
-// kept in a cookie (SECURITY-TESTS.md 6: a form posted without that cookie is refused).
+// kept in a cookie (a form posted without that cookie is refused).
 //
 // Its states, each move a compare-and-set on stage and citizen (never a blind write), so that two
 // requests racing in one attempt cannot mix two citizens:

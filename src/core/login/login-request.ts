@@ -1,4 +1,4 @@
-// The protocol-neutral login request and result (STYLE.md rule 3): the OIDC and SAML front-ends
+// The protocol-neutral login request and result: the OIDC and SAML front-ends
 // translate their protocol into a LoginRequest, and a LoginResult back into their protocol.
 import type { WebdienstProtocol, WebdienstWithOrganisation } from '../../stores/index.ts';
 import type { Level } from '../levels.ts';
@@ -8,7 +8,7 @@ export interface LoginRequest {
   /** The front-end's own handle on the interaction (OIDC interaction uid, SAML request id). */
   protocolRef: string;
   webdienst: WebdienstWithOrganisation;
-  /** The highest of the webdienst's minimum and what the request asked (DESIGN.md section 2). */
+  /** The highest of the webdienst's minimum and what the request asked. */
   requiredLevel: Level;
   forceAuthentication: boolean;
   /** Where the browser goes when the login layer is done; the front-end picks up the result there. */

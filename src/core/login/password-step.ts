@@ -1,4 +1,4 @@
-// The password step (Basis). Every failure looks the same to the outside (SECURITY-TESTS.md 4):
+// The password step (Basis). Every failure looks the same to the outside:
 // unknown username, wrong password, suspended account and a blocked password all answer
 // "invalid_credentials" after the same amount of hashing work. Only the audit log knows the reason.
 //
@@ -51,7 +51,7 @@ interface GuessLimit {
   clearedBySuccess: boolean;
 }
 
-/** DESIGN.md section 2: Midden and up need the second factor; so does a citizen who asked for it, or whose password is blocked. */
+/** Midden and up need the second factor; so does a citizen who asked for it, or whose password is blocked. */
 export function secondFactorNeeded(requiredLevel: string, result: { secondFactorRequired: boolean }): boolean {
   return levelByName(requiredLevel).rank >= levels.midden.rank || result.secondFactorRequired;
 }
@@ -111,7 +111,7 @@ export async function checkPassword(deps: PasswordStepDeps, attempt: PasswordAtt
     return { ok: false, reason: 'invalid_credentials' };
   };
 
-  // SECURITY-TESTS.md 2: refused before hashing, so an oversized password costs no CPU.
+  // Refused before hashing, so an oversized password costs no CPU.
   if (exceedsMaximumLength(attempt.password, deps.config.password) || attempt.password.length === 0) {
     return refuse('password_length');
   }

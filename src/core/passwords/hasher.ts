@@ -1,6 +1,6 @@
 // argon2id at OWASP strength (m=19456 KiB, t=2, p=1); the parameters live in each PHC hash string,
-// so they can be raised later (DESIGN.md section 8). Hashing runs off the event loop, at most one
-// hash per core at a time (STACK.md: more hashing threads than cores makes latency explode).
+// so they can be raised later. Hashing runs off the event loop, at most one
+// hash per core at a time (more hashing threads than cores makes latency explode).
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 

@@ -1,4 +1,4 @@
-// Password policy: SECURITY-TESTS.md 1-3 after NIST SP 800-63B rev 4 section 3.1.1.2: a minimum
+// Password policy:  after NIST SP 800-63B rev 4 section 3.1.1.2: a minimum
 // length, a maximum of at least 64, a blocklist of common and breached passwords, no composition
 // rules, Unicode normalised (NFC) and counted in code points.
 import zxcvbnCommon from '@zxcvbn-ts/language-common';

@@ -1,4 +1,4 @@
-// The one population-register interface (DESIGN.md section 8): an account request is checked against
+// The one population-register interface: an account request is checked against
 // the register, and the activation letter goes to the address of residence the register holds. The
 // seeded register serves development and preproduction; production asks the BRP (Haal Centraal BRP
 // Personen Bevragen). A register that cannot answer fails closed: no request goes on without it.

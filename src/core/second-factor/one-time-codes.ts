@@ -1,4 +1,4 @@
-// SMS one-time codes for level Midden (SECURITY-TESTS.md 7-12): six digits from a cryptographic
+// SMS one-time codes for level Midden: six digits from a cryptographic
 // source, bound to one login attempt, single use, alive codeTtlSeconds (5 min by default, 10 at most),
 // dead after maxWrongTries, stored only as an HMAC. Sends are limited per account and per client
 // address, and go only to the account's own number within the allowed country prefixes.
@@ -69,7 +69,7 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
         webdienstId: attempt.webdienstId,
         clientAddress,
       };
-      // SECURITY-TESTS.md 10: the number always comes from the account, never from the request.
+      // The number always comes from the account, never from the request.
       if (!this.isNumberAllowed(citizen.phone)) {
         await deps.audit.record({ ...event, outcome: 'failure', reason: 'number_not_allowed' });
         return { ok: false, reason: 'number_not_allowed' };
@@ -92,7 +92,7 @@ export function createOneTimeCodes(deps: OneTimeCodeDeps) {
       try {
         await deps.sms.send({ to: citizen.phone, text: deps.messageText(code, citizen.locale), purpose: 'login_code' });
       } catch (error) {
-        // SECURITY-TESTS.md 12: fail closed with a retry message; the unsent code is never stored.
+        // Fail closed with a retry message; the unsent code is never stored.
         await deps.audit.record({
           ...event,
           outcome: 'failure',

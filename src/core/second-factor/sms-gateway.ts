@@ -1,4 +1,4 @@
-// The one SMS gateway interface (issue 3): an outbox for development and preproduction, an HTTP
+// The one SMS gateway interface: an outbox for development and preproduction, an HTTP
 // adapter for a real provider. The text holds a one-time code and the number is personal data, so
 // neither ever goes into an error or log message: errors name the masked number at most.
 import { PoortwachterError } from '../errors.ts';
@@ -21,7 +21,7 @@ export type SmsGatewayFailure = 'timeout' | 'http_status' | 'network' | 'outbox'
 
 /**
  * The message was not accepted. Every failure but number_not_allowed is worth a retry later: the
- * login fails closed with 'sms.unavailable' (issue 3: never a downgrade to a lower level).
+ * login fails closed with 'sms.unavailable' (never a downgrade to a lower level).
  */
 export class SmsGatewayError extends PoortwachterError {
   readonly reason: SmsGatewayFailure;

@@ -1,4 +1,4 @@
-// Whether an SSO session may stand in for a login (DESIGN.md section 6). Pure: the clock and the
+// Whether an SSO session may stand in for a login. Pure: the clock and the
 // timeouts come in, so every rule is testable on its own.
 import { levelByName, type Level } from '../levels.ts';
 import type { SsoSessionRow } from '../../stores/index.ts';
@@ -26,7 +26,7 @@ export type AuthenticateReason =
 
 export type SsoDecision =
   | { kind: 'authenticate'; reason: AuthenticateReason }
-  /** Same citizen, only the second factor asked (DESIGN.md section 2: never accepted at a lower level). */
+  /** Same citizen, only the second factor asked (never accepted at a lower level). */
   | { kind: 'step_up'; session: SsoSessionRow }
   | { kind: 'reuse'; session: SsoSessionRow };
 

@@ -1,4 +1,4 @@
-// The SSO session (DESIGN.md sections 1 and 6): one per browser and federation, in the database. The
+// The SSO session: one per browser and federation, in the database. The
 // browser holds one random token in a cookie; the session id is the SHA-256 of that token and the
 // federation, so one browser has a separate session per federation and the table opens nothing.
 // Every login issues a new token (OWASP session management: renew the session id after login), so
@@ -49,7 +49,7 @@ export function createSsoSessions(store: SsoStore, clock: Clock, timeouts: SsoTi
       webdienst: Pick<WebdienstRow, 'federation'>,
       request: SsoRequest,
     ): Promise<SsoDecision> {
-      // A webdienst without a federation never reuses a session (issue 5).
+      // A webdienst without a federation never reuses a session.
       if (!webdienst.federation) return { kind: 'authenticate', reason: 'no_federation' };
       const session = browserToken
         ? await store.findSsoSession(ssoSessionId(browserToken, webdienst.federation))

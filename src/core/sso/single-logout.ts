@@ -1,4 +1,4 @@
-// Single logout (DESIGN.md section 6, issue 5): the SSO session ends, and every other webdienst that
+// Single logout: the SSO session ends, and every other webdienst that
 // received an authentication from it is told, whatever protocol it speaks. Each front-end brings the
 // notifier for its protocol (OIDC back-channel logout token, SAML SOAP LogoutRequest). The session
 // ends even when a webdienst cannot be reached; the report says which ones did not confirm.

@@ -1,6 +1,6 @@
 // Who the ID token speaks of, as the login core releases it (core/subject.ts): the pairwise sub for
 // every webdienst, and the BSN claim only for a webdienst of a BSN-entitled organisation
-// (DESIGN.md section 3, SECURITY-TESTS.md 22).
+//.
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { AuditLog } from '../../core/audit.ts';
 import { pseudonymFor, releaseSubject } from '../../core/subject.ts';

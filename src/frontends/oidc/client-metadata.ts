@@ -1,5 +1,5 @@
 // An OIDC webdienst as oidc-provider client metadata. Every client: code flow only, pairwise sub
-// (DESIGN.md section 3), ID tokens signed RS256 unless it registered PS256, encrypted when it
+// ID tokens signed RS256 unless it registered PS256, encrypted when it
 // registered an encryption algorithm and keys.
 import type { ClientMetadata } from 'oidc-provider';
 import { z } from 'zod';

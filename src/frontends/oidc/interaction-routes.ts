@@ -1,5 +1,5 @@
 // Translates an oidc-provider interaction into a LoginRequest for the login layer, and the login
-// layer's result back into an interaction result (STYLE.md rule 2: the front-end only translates).
+// layer's result back into an interaction result (the front-end only translates).
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';

@@ -1,6 +1,6 @@
-// Levels enforced inside oidc-provider's login prompt (STACK.md: acr_values alone enforces nothing).
+// Levels enforced inside oidc-provider's login prompt (acr_values alone enforces nothing).
 // - a level we cannot deliver (Substantieel, Hoog) ends the request with
-//   unmet_authentication_requirements, also on prompt=none (DESIGN.md section 2);
+//   unmet_authentication_requirements, also on prompt=none;
 // - a session below the required level prompts again: the login layer then asks only the second
 //   factor (step-up), and a session is never accepted at a lower level.
 // The built-in essential_acr(s) checks are replaced: our acr requests are minimums, higher is fine.

@@ -1,5 +1,5 @@
 // RP-initiated logout (OIDC RP-Initiated Logout 1.0) ends the login layer's SSO sessions too
-// (DESIGN.md section 6: single logout reaches every webdienst, whatever its protocol). oidc-provider
+// (single logout reaches every webdienst, whatever its protocol). oidc-provider
 // ends its own session and sends back-channel logout tokens to the OIDC webdiensten in it; this
 // middleware, around the provider, then ends every SSO session of the browser and tells the others.
 // When the citizen lands on our "logged out" page, it lists where that could not be confirmed.

@@ -1,4 +1,4 @@
-// Maintenance mode at the OIDC authorization endpoint (issue 6): the webdienst gets
+// Maintenance mode at the OIDC authorization endpoint: the webdienst gets
 // error=temporarily_unavailable at its redirect_uri (OIDC Core 3.1.2.6). A Check on the login prompt
 // runs only after oidc-provider has validated the client, the redirect_uri and the other parameters,
 // so an unknown client or an unregistered redirect_uri still gets the error page, never a redirect.

@@ -1,4 +1,4 @@
-// oidc-provider configured to the NL GOV assurance profile as DESIGN.md section 4 has it: code flow
+// oidc-provider configured to the NL GOV assurance profile: code flow
 // only, PKCE S256 for every client, pairwise sub, acr always in the ID token, ID tokens of at most
 // five minutes, private_key_jwt (client_secret_basic outside production), state in the database.
 import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
@@ -64,11 +64,11 @@ export function createOidcProvider({
       long: cookieOptions,
       short: cookieOptions,
     },
-    // STACK.md: listing claims replaces the defaults; acr, auth_time and sid go with scope openid so
+    // Listing claims replaces the defaults; acr, auth_time and sid go with scope openid so
     // acr is always in the ID token. bsn is only filled in for entitled webdiensten (account.ts).
     claims: { openid: ['sub', 'acr', 'auth_time', 'sid', 'bsn'] },
     conformIdTokenClaims: false,
-    // OIDC Core 3.1.2.1: redirect_uri is REQUIRED (SECURITY-TESTS.md 17: omitted -> error page).
+    // OIDC Core 3.1.2.1: redirect_uri is REQUIRED (omitted -> error page).
     allowOmittingSingleRegisteredRedirectUri: false,
     scopes: ['openid'],
     acrValues: acrValuesSupported,

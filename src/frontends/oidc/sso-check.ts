@@ -1,10 +1,10 @@
 // oidc-provider keeps its own session across all its clients; the SSO rules are the login layer's
-// (DESIGN.md section 6). This login-prompt check lets oidc-provider reuse its session only when the
+//. This login-prompt check lets oidc-provider reuse its session only when the
 // browser's SSO session in the client's federation is live and belongs to the same citizen; then the
 // webdienst joins that SSO session (its sid is what single logout needs) and the activity counts.
 // Otherwise the login prompt starts, and the login layer decides (password, or the SSO session).
 // A reuse also starts the login prompt when the federation shows the interstitial page ("you are
-// logged in as ..."; issue 5), except on prompt=none, which allows no page at all.
+// logged in as ..."), except on prompt=none, which allows no page at all.
 import { errors, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Clock } from '../../core/clock.ts';
 import type { SsoSessions } from '../../core/sso/sessions.ts';

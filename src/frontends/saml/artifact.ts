@@ -1,4 +1,4 @@
-// HTTP-Artifact binding (SAML Bindings 3.6) and SOAP ArtifactResolve (DESIGN.md section 5, SECURITY-
+// HTTP-Artifact binding (SAML Bindings 3.6) and SOAP ArtifactResolve (SECURITY-
 // TESTS.md 31). The artifact: type 0x0004, the EndpointIndex of our ArtifactResolutionService, SHA-1
 // of our entityID, 20 random bytes. Only its SHA-256 is stored, with the Response and the webdienst it
 // was issued to; it resolves once, before it expires, for that webdienst only, by a signed ArtifactResolve.
@@ -67,7 +67,7 @@ export async function resolveArtifact(
   assertSchemaValid(canonical);
   if (text(child(element, ns.saml, 'Issuer')) !== issuer) throw new SamlRefused('issuer_changed');
   if (element.getAttribute('Version') !== '2.0') throw new SamlRefused('version');
-  // DESIGN.md section 5: Destination is optional (some service providers omit it), but never another.
+  // Destination is optional (some service providers omit it), but never another.
   const destination = element.getAttribute('Destination');
   if (destination && destination !== deps.idp.artifactUrl) throw new SamlRefused('wrong_destination');
   const artifact = text(child(element, ns.samlp, 'Artifact'));

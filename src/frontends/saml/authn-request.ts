@@ -1,5 +1,5 @@
-// Reading an AuthnRequest (HTTP-Redirect or HTTP-POST) and every check of SECURITY-TESTS.md 23-28 that
-// samlify leaves to us (STACK.md): the binding, sizes, schema, Issuer and signature in signed-message.ts;
+// Reading an AuthnRequest (HTTP-Redirect or HTTP-POST) and every check that
+// samlify leaves to us: the binding, sizes, schema, Issuer and signature in signed-message.ts;
 // here Destination, IssueInstant window, ACS by index or exact URL and binding, and the requested level.
 // Replay is checked when it is stored.
 import type { Level } from '../../core/levels.ts';
@@ -48,7 +48,7 @@ export async function readPostRequest(
 }
 
 /**
- * The ACS to answer at (SECURITY-TESTS.md 27): by index, or by exact URL (and binding) from the metadata;
+ * The ACS to answer at: by index, or by exact URL (and binding) from the metadata;
  * a named ACS that is unknown or not allowed for this webdienst is refused (no answer anywhere). A
  * ProtocolBinding alone names no endpoint, so one we do not answer with is an invalid request answered
  * at the default ACS (SAML core 3.4.1: without an ACS in the request the metadata's default is used).
@@ -69,7 +69,7 @@ function chooseAcs(
     acs = registration.assertionConsumerServices.find((candidate) => String(candidate.index) === indexValue);
     if (!acs) throw new SamlRefused('acs_index_unknown');
   } else if (url !== undefined) {
-    // SECURITY-TESTS.md 27: exactly a registered URL, and with the binding the metadata gives it.
+    // Exactly a registered URL, and with the binding the metadata gives it.
     const matches = registration.assertionConsumerServices.filter(
       (candidate) =>
         candidate.location === url && (protocolBinding === undefined || candidate.binding === protocolBinding),
@@ -112,9 +112,9 @@ function requestedLevel(request: Element, webdienst: WebdienstWithOrganisation):
 }
 
 /**
- * Which failures get an error page and which a SAML answer. DESIGN.md section 5: an unknown Issuer,
+ * Which failures get an error page and which a SAML answer. An unknown Issuer,
  * unreadable XML or a bad signature get an error page and no SAML answer, and so does anything that
- * leaves us without a trustworthy place to answer (SECURITY-TESTS.md 27: an ACS not exactly in the
+ * leaves us without a trustworthy place to answer (an ACS not exactly in the
  * metadata, a wrong Destination) or that is not this webdienst's fresh request (28: a replayed ID).
  * A signed request from a known webdienst with a usable ACS that we cannot serve is an invalid request:
  * `Requester`/`NoSupportedIDP`, delivered like any answer ("an error is still delivered as an artifact").

@@ -1,4 +1,4 @@
-// The encrypted Assertion of the HTTP-POST response binding (DESIGN.md section 5, issue 4: encrypted
+// The encrypted Assertion of the HTTP-POST response binding (encrypted
 // when the webdienst's metadata has an encryption certificate): the browser carries the Response, so
 // only the webdienst may read the BSN in it. XML Encryption 1.1: the signed Assertion as content,
 // AES-256-GCM (xmlenc11#aes256-gcm: 12-byte IV, ciphertext, 16-byte tag, one base64 value), the key

@@ -1,4 +1,4 @@
-// The IdP entity (DESIGN.md section 5): entityID `${publicUrl}/saml/metadata`, the signing keys of
+// The IdP entity: entityID `${publicUrl}/saml/metadata`, the signing keys of
 // src/core/keys.ts (the first signs, all are published for rollover) with their certificates, and the
 // signed metadata. Certificates: generated once per key outside production and stored with the
 // instance secrets (every process publishes the same ones); production reads keys.signingCertificateFiles

@@ -1,6 +1,6 @@
 // Reading a LogoutRequest from a webdienst (SAML core 3.7.1) by HTTP-Redirect, HTTP-POST or SOAP: the
-// binding, signature and sender as for AuthnRequests (signed-message.ts, SECURITY-TESTS.md 23-26), then
-// ID, Version, Destination, the IssueInstant window and NotOnOrAfter (28), and who is to be logged out:
+// binding, signature and sender as for AuthnRequests (signed-message.ts), then
+// ID, Version, Destination, the IssueInstant window and NotOnOrAfter, and who is to be logged out:
 // the NameID and the SessionIndexes the webdienst was given in our assertion.
 import type { WebdienstWithOrganisation } from '../../stores/index.ts';
 import {
@@ -46,7 +46,7 @@ function checkFields(
   if (!requestId || requestId.length > 256) throw new SamlRefused('bad_id');
   if (attribute(message, 'Version') !== '2.0') throw new SamlRefused('version');
   // SAML Bindings 3.4.5.2 / 3.5.5.2: a signed message names where it was sent; on SOAP it may be left
-  // out (like an ArtifactResolve, DESIGN.md section 5), but it is never another endpoint.
+  // out (like an ArtifactResolve), but it is never another endpoint.
   const destination = attribute(message, 'Destination');
   if (destination !== deps.sloUrl && !(binding === 'soap' && destination === undefined))
     throw new SamlRefused('wrong_destination');

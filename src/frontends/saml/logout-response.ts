@@ -1,4 +1,4 @@
-// The LogoutResponse we send (SAML core 3.7.2, DESIGN.md section 5) and its delivery: by HTTP-Redirect with
+// The LogoutResponse we send (SAML core 3.7.2) and its delivery: by HTTP-Redirect with
 // the signature over the query string (SAML Bindings 3.4.4.1; the XML itself then carries none), or by
 // HTTP-POST and SOAP with an enveloped signature. A LogoutResponse carries no NameID, so no BSN ends up
 // in a URL.

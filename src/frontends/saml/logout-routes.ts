@@ -1,4 +1,4 @@
-// SAML single logout started by a webdienst (DESIGN.md section 5, issue 5): a signed LogoutRequest at
+// SAML single logout started by a webdienst: a signed LogoutRequest at
 // /saml/slo by HTTP-Redirect, HTTP-POST or SOAP. The SSO session ends, the other webdiensten are told by
 // the core, and the initiator gets a signed LogoutResponse at its SingleLogoutService: by HTTP-Redirect
 // (or HTTP-POST when that is the only front-channel endpoint it has), on SOAP in the SOAP answer. When a
@@ -53,7 +53,7 @@ export interface SamlLogoutRouteDeps {
   backChannel: BackChannelAuthentication;
 }
 
-/** A refused LogoutRequest gets the error page with a logout text, not the login one (DESIGN.md section 5: no SAML answer). */
+/** A refused LogoutRequest gets the error page with a logout text, not the login one (no SAML answer). */
 async function refusedAsLogout<T>(reading: Promise<T>): Promise<T> {
   try {
     return await reading;
@@ -85,7 +85,7 @@ export function samlLogoutRoutes(deps: SamlLogoutRouteDeps): Router {
     clockSkewMs: deps.config.saml.clockSkewSeconds * 1000,
   });
 
-  /** SECURITY-TESTS.md 28: a LogoutRequest ID works once per webdienst, in every process (the AuthnRequest table). */
+  /** A LogoutRequest ID works once per webdienst, in every process (the AuthnRequest table). */
   async function refuseReplay(request: VerifiedLogoutRequest): Promise<void> {
     const now = deps.clock.now();
     const expiresAt = now + (deps.config.saml.requestMaxAgeSeconds + deps.config.saml.clockSkewSeconds) * 1000;

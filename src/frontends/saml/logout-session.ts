@@ -1,4 +1,4 @@
-// What a verified LogoutRequest ends (SAML core 3.7.3, DESIGN.md sections 5 and 6): the SSO session the
+// What a verified LogoutRequest ends (SAML core 3.7.3): the SSO session the
 // webdienst joined under the SessionIndex it names, or, when it names none, the browser's session in the
 // webdienst's federation. The NameID must be the one the webdienst got for that session's citizen. The
 // core then ends the session and tells the other webdiensten; their outcomes decide the status.
@@ -53,7 +53,7 @@ export function createSamlLogout(deps: SamlLogoutDeps) {
       };
     }
     const report = await deps.singleLogout(session, { initiatorWebdienstId: request.webdienst.id });
-    // SAML core 3.7.3.2: Success, with the second-level PartialLogout when a webdienst did not confirm (DESIGN.md section 5).
+    // SAML core 3.7.3.2: Success, with the second-level PartialLogout when a webdienst did not confirm.
     const partial = report.outcomes.some((outcome) => !outcome.confirmed);
     return {
       status: partial

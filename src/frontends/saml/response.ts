@@ -1,4 +1,4 @@
-// The Response we send (DESIGN.md section 5, SECURITY-TESTS.md 32): Issuer; Status; on success one
+// The Response we send: Issuer; Status; on success one
 // Assertion with Subject/NameID (`s00000000:<BSN>` without Format for a BSN-entitled organisation,
 // else a persistent pairwise identifier), bearer SubjectConfirmation with InResponseTo, Recipient and
 // NotOnOrAfter, Conditions -2/+2 minutes with the Audience, and an AuthnStatement with AuthnInstant,
@@ -34,7 +34,7 @@ export interface SamlStatus {
 
 export interface AssertionContent {
   nameId: string;
-  /** Undefined for the BSN NameID (DESIGN.md section 3: no Format attribute). */
+  /** Undefined for the BSN NameID (no Format attribute). */
   nameIdFormat?: string;
   levelUri: string;
   authnInstant: number;
@@ -58,7 +58,7 @@ export const samlId = (): string => `_${randomBytes(20).toString('hex')}`;
 
 export const persistentFormat = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
 
-/** The subject as a NameID (DESIGN.md section 5, NameIDPolicy is not consulted): the BSN with its sector prefix, or the pseudonym. */
+/** The subject as a NameID (NameIDPolicy is not consulted): the BSN with its sector prefix, or the pseudonym. */
 export function nameIdOf(subject: Subject): { nameId: string; nameIdFormat?: string } {
   return subject.kind === 'bsn'
     ? { nameId: `s00000000:${subject.value}` }

@@ -1,4 +1,4 @@
-// The SAML front-end's routes (DESIGN.md section 5). Like the OIDC front-end it only translates: a
+// The SAML front-end's routes. Like the OIDC front-end it only translates: a
 // verified AuthnRequest becomes a LoginRequest for the login layer, and the LoginResult becomes a
 // signed Response, delivered by HTTP-Artifact (default) or HTTP-POST (webdiensten allowed it).
 import Router from '@koa/router';
@@ -201,7 +201,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       ...(request.relayState !== undefined ? { relayState: request.relayState } : {}),
       level: request.level === 'unmet' ? levels.hoog.name : request.level.name,
     };
-    // SECURITY-TESTS.md 28: the (webdienst, ID) pair is unique in the database shared by every process.
+    // The (webdienst, ID) pair is unique in the database shared by every process.
     const stored = await deps.store.insertSamlRequest({
       id: ref,
       webdienstId: request.webdienst.id,
@@ -240,7 +240,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
         message: 'Invalid request',
       });
 
-    // Issue 6: in maintenance the webdienst gets the answer at once, as a Response it knows how to read.
+    // In maintenance the webdienst gets the answer at once, as a Response it knows how to read.
     if (await deps.maintenance.current())
       return deliver(ctx, request.webdienst, pending, {
         code: statusCodes.responder,
@@ -264,7 +264,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       });
     }
 
-    // DESIGN.md section 2: a level we cannot deliver is the standard error, without a login.
+    // A level we cannot deliver is the standard error, without a login.
     if (request.level === 'unmet')
       return deliver(ctx, request.webdienst, pending, {
         code: statusCodes.responder,

@@ -1,8 +1,8 @@
-// XML signatures in and out (SECURITY-TESTS.md 25, 26). Incoming: exactly one Signature in the whole
+// XML signatures in and out. Incoming: exactly one Signature in the whole
 // document, a direct child of the element we process, one Reference to that element's ID, which no
 // other element carries; exclusive c14n without comments; RSA-SHA256 or better; verified with the
 // webdienst's metadata certificates only (KeyInfo is ignored). The caller then reads fields from the
-// signed bytes only (STACK.md, samlify issue 634). Outgoing: enveloped signatures with our key.
+// signed bytes only (samlify would otherwise read unsigned parts). Outgoing: enveloped signatures with our key.
 import type { KeyObject } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { children, elements, ns, parseXml, SamlRefused } from './xml.ts';

@@ -1,5 +1,5 @@
 // Reading a signed protocol message from a webdienst (an AuthnRequest or a LogoutRequest) by HTTP-Redirect,
-// HTTP-POST or SOAP, with the checks of SECURITY-TESTS.md 23-26 that every message needs: sizes and the
+// HTTP-POST or SOAP, with the checks that every message needs: sizes and the
 // inflate limit, no DOCTYPE, schema validation, a known Issuer selects the metadata, the signature with
 // that metadata's keys only (Redirect: over the exact query string; POST and SOAP: enveloped, fields read
 // from the signed bytes), RSA-SHA256 or better. What the message says is checked by its own module.
@@ -72,12 +72,12 @@ function base64Bytes(value: string): Buffer {
 
 function checkRelayState(relayState: string | undefined): string | undefined {
   if (relayState === undefined || relayState === '') return undefined;
-  // SAML Bindings 3.4.3 and 3.5.3: RelayState MUST NOT exceed 80 bytes (SECURITY-TESTS.md 30).
+  // SAML Bindings 3.4.3 and 3.5.3: RelayState MUST NOT exceed 80 bytes.
   if (Buffer.byteLength(relayState, 'utf8') > maxRelayStateBytes) throw new SamlRefused('relay_state_too_long');
   return relayState;
 }
 
-/** The webdienst named by the message's Issuer; DESIGN.md section 5: an unknown one gets the error page. */
+/** The webdienst named by the message's Issuer; An unknown one gets the error page. */
 async function senderOf(
   message: Element,
   name: RequestName,
@@ -115,7 +115,7 @@ export async function readRedirectMessage(
   const relayState = checkRelayState(query.has('RelayState') ? decodeParameter(query.get('RelayState')!) : undefined);
   let xml: string;
   try {
-    // SECURITY-TESTS.md 24: the limit holds while inflating, so a deflate bomb never fills memory.
+    // The limit holds while inflating, so a deflate bomb never fills memory.
     xml = inflateRawSync(base64Bytes(decodeParameter(rawRequest)), { maxOutputLength: maxXmlBytes }).toString('utf8');
   } catch (error) {
     if (error instanceof SamlRefused) throw error;
@@ -197,7 +197,7 @@ export async function readSoapMessage(
   return verifiedEnveloped(body, doc, soapBodyMessage(doc, name), name, deps);
 }
 
-/** SECURITY-TESTS.md 28: a request is fresh, within the configured age and clock skew; the problem, if any. */
+/** A request is fresh, within the configured age and clock skew; the problem, if any. */
 export function issueInstantProblem(
   message: Element,
   window: { now: number; maxAgeMs: number; clockSkewMs: number },

@@ -1,4 +1,4 @@
-// Single logout towards SAML webdiensten (DESIGN.md sections 5 and 6): a signed LogoutRequest in a SOAP
+// Single logout towards SAML webdiensten: a signed LogoutRequest in a SOAP
 // envelope to the webdienst's SOAP SingleLogoutService, with the NameID and SessionIndex of our assertion.
 // Only SOAP: by HTTP-Redirect the NameID (the BSN) would end up in a URL, and the back channel needs no
 // browser. Confirmed only by a LogoutResponse to this request with top-level status Success.
@@ -101,7 +101,7 @@ export function soapLogoutNotifier(deps: SoapLogoutDeps): LogoutNotifier {
   return async (participant: SsoParticipantRow, webdienst, session) => {
     const registration = samlRegistrationOf(webdienst);
     const endpoint = registration.singleLogoutServices?.find((service) => service.binding === bindings.soap);
-    if (!endpoint) return false; // no way to reach it: the logged-out page names it (issue 5)
+    if (!endpoint) return false; // no way to reach it: the logged-out page names it
     const citizen = await deps.store.findCitizenById(session.citizenId);
     if (!citizen) return false;
     const id = samlId();

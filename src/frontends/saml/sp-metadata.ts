@@ -1,4 +1,4 @@
-// A SAML webdienst's registration, read from its SP metadata (DESIGN.md section 5): entityID, ACS
+// A SAML webdienst's registration, read from its SP metadata: entityID, ACS
 // endpoints with index and binding, signing and encryption certificates, SLO endpoints. Anything we
 // cannot use is refused with a message that names it, so nothing half-usable gets stored.
 import { X509Certificate } from 'node:crypto';
@@ -88,7 +88,7 @@ export function parseSpMetadata(
       if (use !== 'signing' && !encryptionCertificates.includes(body)) encryptionCertificates.push(body);
     }
   }
-  // DESIGN.md section 5: AuthnRequests are always signed, so we need the key that checks them.
+  // AuthnRequests are always signed, so we need the key that checks them.
   if (signingCertificates.length === 0)
     throw invalid('no signing certificate (KeyDescriptor use="signing" or without use): AuthnRequests must be signed');
 

@@ -1,4 +1,4 @@
-// Reading untrusted SAML XML safely (SECURITY-TESTS.md 23-26): bounded sizes, no DOCTYPE (so no DTD,
+// Reading untrusted SAML XML safely: bounded sizes, no DOCTYPE (so no DTD,
 // no entities, no billion laughs), a parser that throws on any error, schema validation, and small
 // namespace-aware helpers. Writing: escaping for text and attributes.
 import { DOMParser } from '@xmldom/xmldom';
@@ -15,7 +15,7 @@ export const ns = {
 
 export const maxXmlBytes = 64 * 1024;
 
-/** A refused SAML message: an error page at the IdP (DESIGN.md section 5), the reason in the log. */
+/** A refused SAML message: an error page at the IdP, the reason in the log. */
 export class SamlRefused extends PoortwachterError {
   constructor(
     readonly reason: string,
@@ -27,7 +27,7 @@ export class SamlRefused extends PoortwachterError {
 
 export function parseXml(xml: string): Document {
   if (Buffer.byteLength(xml, 'utf8') > maxXmlBytes) throw new SamlRefused('xml_too_large', 413);
-  // SECURITY-TESTS.md 23: no DTD at all, so no internal or external entities; refused before parsing.
+  // No DTD at all, so no internal or external entities; refused before parsing.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlRefused('doctype');
   // Only the reason code: a parser message may quote the untrusted input.
   const fail = () => {

@@ -1,4 +1,4 @@
-// Chooses the letter gateway the configuration names (DESIGN.md section 7: production writes the
+// Chooses the letter gateway the configuration names (production writes the
 // mail house's batch; the outbox is for development and preproduction only).
 import type { Config } from '../../../config/index.ts';
 import type { Clock } from '../../core/clock.ts';

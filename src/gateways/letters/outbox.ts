@@ -1,6 +1,6 @@
 // The outbox "posts" a letter by storing it; `poortwachter outbox letters` and the tests read it back,
 // and `poortwachter outbox letter-pdf` prints it as the PDF production would send. Only for
-// development and preproduction: config refuses it in production (DESIGN.md section 7).
+// development and preproduction: config refuses it in production.
 import type { Clock } from '../../core/clock.ts';
 import { LetterGatewayError, type LetterGateway } from '../../core/letters/letter-gateway.ts';
 import type { Store } from '../../stores/index.ts';

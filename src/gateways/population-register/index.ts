@@ -1,4 +1,4 @@
-// Chooses the population register the configuration names (DESIGN.md section 7: production asks the
+// Chooses the population register the configuration names (production asks the
 // BRP; the seeded register is for development and preproduction only).
 import type { Config } from '../../../config/index.ts';
 import type { PopulationRegister } from '../../core/register/population-register.ts';

@@ -1,6 +1,6 @@
 // The persons of the seeded register (development and preproduction): the test citizens of the seed
 // and a few more without an account, to request one. Fictitious BSNs from the 9999 range that pass
-// the 11-check (DESIGN.md section 3); the addresses are made up.
+// the 11-check; the addresses are made up.
 import type { RegisteredPerson } from '../../core/register/population-register.ts';
 
 export const seededPersons: readonly RegisteredPerson[] = [

@@ -17,7 +17,7 @@ export { createOutboxSmsGateway } from './outbox.ts';
 
 /**
  * The last guard against SMS pumping and toll fraud: whatever the caller checked, no message leaves
- * for a number outside the allowed country prefixes (issue 3, default +31).
+ * for a number outside the allowed country prefixes (default +31).
  */
 function onlyAllowedPrefixes(gateway: SmsGateway, allowedPrefixes: readonly string[]): SmsGateway {
   return {

@@ -1,4 +1,4 @@
-// Counts what the SMS gateway accepted and refused, for /metrics (issue 6); the message itself is
+// Counts what the SMS gateway accepted and refused, for /metrics; the message itself is
 // never looked at.
 import { SmsGatewayError, type SmsGateway } from '../../core/second-factor/sms-gateway.ts';
 

@@ -1,5 +1,5 @@
 // The outbox "sends" by storing the message; `poortwachter outbox sms` and the tests read it back.
-// Only for development and preproduction: config refuses it in production (DESIGN.md section 7).
+// Only for development and preproduction: config refuses it in production.
 import type { Clock } from '../../core/clock.ts';
 import type { Store } from '../../stores/index.ts';
 import { maskPhoneNumber, SmsGatewayError, type SmsGateway } from '../../core/second-factor/sms-gateway.ts';

@@ -35,7 +35,7 @@ export async function up(db: Knex): Promise<void> {
     t.bigInteger('created_at').notNullable();
     t.bigInteger('updated_at').notNullable();
   });
-  // DESIGN.md section 8: one account per BSN that is not revoked.
+  // One account per BSN that is not revoked.
   await db.raw(`CREATE UNIQUE INDEX citizens_one_account_per_bsn ON citizens (bsn) WHERE status <> 'revoked'`);
 
   await db.schema.createTable('audit_events', (t) => {

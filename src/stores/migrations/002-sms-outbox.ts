@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// The SMS outbox (issue 3): in development and preproduction one-time codes are "sent" into this
+// The SMS outbox: in development and preproduction one-time codes are "sent" into this
 // table and read back with `poortwachter outbox sms`; production refuses the outbox gateway.
 // The column is named "to" as the message field; knex quotes it (it is an SQL keyword).
 export async function up(db: Knex): Promise<void> {

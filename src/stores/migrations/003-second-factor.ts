@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Level Midden (issue 3): authenticator apps, "always ask the second factor", one-time codes, and
+// Level Midden: authenticator apps, "always ask the second factor", one-time codes, and
 // the stage a login attempt is in.
 export async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('citizens', (t) => {

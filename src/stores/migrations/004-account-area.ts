@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// The citizen's own pages (SECURITY-TESTS.md 13): the built-in organisation and webdienst the login
+// The citizen's own pages: the built-in organisation and webdienst the login
 // layer shows ("U logt in bij Mijn Poortwachter"), account sessions, and the citizen of every stored
 // oidc-provider payload, so a phone change can end the citizen's OIDC sessions.
 // The values are literal on purpose: a migration must write the same rows whatever the code says

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// SAML front-end (issue 4): verified AuthnRequests waiting for the login layer (their IDs are also the
+// SAML front-end: verified AuthnRequests waiting for the login layer (their IDs are also the
 // replay store shared by every process: unique per webdienst), and artifacts waiting to be resolved.
 export async function up(db: Knex): Promise<void> {
   await db.schema.createTable('saml_requests', (t) => {

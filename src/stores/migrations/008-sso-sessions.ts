@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Eenmalig inloggen (issue 5, DESIGN.md sections 1 and 6): one SSO session per browser and federation,
+// Eenmalig inloggen: one SSO session per browser and federation,
 // and every webdienst that received an authentication from it (for single logout).
 export async function up(db: Knex): Promise<void> {
   await db.schema.createTable('sso_sessions', (t) => {

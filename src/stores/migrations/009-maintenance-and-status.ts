@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 // Issue 6, maintenance and status: the maintenance switch and the disruptions on the public status
-// page live in the database, so one command reaches every process (DESIGN.md section 1).
+// page live in the database, so one command reaches every process.
 export async function up(db: Knex): Promise<void> {
   // At most one row: present while maintenance is on (`poortwachter maintenance on`), deleted by `off`.
   await db.schema.createTable('maintenance_mode', (t) => {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 // Rows written by the development seed are marked, so that a production start can refuse a database
-// that still holds them (DESIGN.md section 7: production has no test citizens, no demo webdienst).
+// that still holds them (production has no test citizens, no demo webdienst).
 const tables = ['citizens', 'organisations', 'webdiensten'];
 
 export async function up(db: Knex): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// The citizen's own request for an account (DESIGN.md section 8): the request waits, with the chosen
+// The citizen's own request for an account: the request waits, with the chosen
 // username and password hash, until the activation code from the letter is used. Codes sent by
 // letter (activation, recovery) are stored only as a keyed hash, single use, with a count of wrong tries.
 export async function up(db: Knex): Promise<void> {

@@ -26,7 +26,7 @@ const request = (changes: Partial<SsoRequest> = {}): SsoRequest => ({
   ...changes,
 });
 
-describe('SSO decision (src/core/sso/decision.ts, DESIGN.md section 6)', () => {
+describe('SSO decision (src/core/sso/decision.ts)', () => {
   it('reuses a live session at the required level or higher', () => {
     expect(decideSso(session(), request(), start + minute, timeouts).kind).to.equal('reuse');
     expect(decideSso(session({ level: 'midden' }), request(), start + minute, timeouts).kind).to.equal('reuse');

@@ -1,4 +1,4 @@
-// SECURITY-TESTS.md 32: the assertion we send is signed, with InResponseTo, Destination, Recipient and
+// The assertion we send is signed, with InResponseTo, Destination, Recipient and
 // Audience right and NotOnOrAfter a few minutes (login.test.ts checks those for a plain webdienst), and
 // every text value escaped, so that a crafted value cannot add elements or attributes: here an entityID
 // (the Audience) with markup, a client address (SubjectLocality, from X-Forwarded-For behind a proxy)
@@ -30,7 +30,7 @@ const crafted = {
 };
 
 for (const kind of databaseKinds) {
-  describe(`SAML assertion: crafted values stay values (SECURITY-TESTS.md 32) (${kind})`, () => {
+  describe(`SAML assertion: crafted values stay values (${kind})`, () => {
     let server: TestServer;
     let certificate: string;
     before(async () => ({ server, certificate } = await startSamlTestServer(kind)));

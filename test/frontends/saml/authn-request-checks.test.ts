@@ -1,7 +1,7 @@
-// Every check on an incoming AuthnRequest is ours (STACK.md: samlify does none of them). A refused
-// request gets an error page at the IdP: no redirect, no SAML answer (SECURITY-TESTS.md 23-30); a
+// Every check on an incoming AuthnRequest is ours (samlify does none of them). A refused
+// request gets an error page at the IdP: no redirect, no SAML answer; a
 // signed request of a known webdienst with a usable ACS that we cannot serve gets the SAML answer
-// Requester/NoSupportedIDP by artifact, and no login (DESIGN.md section 5, authn-request.ts checkFields).
+// Requester/NoSupportedIDP by artifact, and no login (authn-request.ts checkFields).
 import { generateKeyPairSync } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { expect } from 'chai';

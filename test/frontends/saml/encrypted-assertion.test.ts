@@ -1,4 +1,4 @@
-// HTTP-POST response binding with an encrypted Assertion (issue 4, DESIGN.md section 5): a webdienst
+// HTTP-POST response binding with an encrypted Assertion: a webdienst
 // whose metadata has an encryption certificate gets the signed Assertion encrypted (AES-256-GCM, key by
 // RSA-OAEP) inside a signed Response. Decrypted here by samlify's XML Encryption code with the SP's
 // private key, so a second implementation proves the format (mellon decrypts it in interop-mellon).
@@ -25,7 +25,7 @@ import {
 const citizen = testCitizens[0];
 const xenc = 'http://www.w3.org/2001/04/xmlenc#';
 // samlify is CommonJS with an `exports.default`: depending on the loader SamlLib is a named export or
-// sits under `default` (STACK.md notes the same split).
+// sits under `default`.
 type SamlLib = { decryptAssertion(entity: unknown, xml: string): Promise<[string, string]> };
 const samlLib: SamlLib =
   (samlify as unknown as { SamlLib?: SamlLib }).SamlLib ??

@@ -1,4 +1,4 @@
-// The IdP's signing certificates (DESIGN.md section 1, "Keys"): generated once per key outside
+// The IdP's signing certificates ("Keys"): generated once per key outside
 // production and shared through the database; from configured files in production, checked to
 // belong to their keys.
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';

@@ -1,6 +1,6 @@
 // SAML end to end against a running server: signed AuthnRequests (Redirect and POST) from a test SP,
 // the login pages, and the Response by HTTP-Artifact (SOAP ArtifactResolve) or HTTP-POST, checked
-// with real signatures (DESIGN.md section 5, SECURITY-TESTS.md 31, 32).
+// with real signatures.
 import { X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
 import { testCitizens } from '../../../seeds/development.ts';
@@ -114,7 +114,7 @@ for (const kind of databaseKinds) {
       expect(first(assertion, ns.saml, 'Issuer')!.textContent).to.equal(`${server.url}/saml/metadata`);
     });
 
-    it('resolves an artifact once; a second resolve, another webdienst, an unsigned or foreign-key resolve get no assertion (SECURITY-TESTS.md 31)', async () => {
+    it('resolves an artifact once; a second resolve, another webdienst, an unsigned or foreign-key resolve get no assertion', async () => {
       const sp = await TestSp.register(server);
       const other = await TestSp.register(server);
       const browser = new TestBrowser();
@@ -219,7 +219,7 @@ for (const kind of databaseKinds) {
       ['Substantieel', levels.substantieel.uri],
       ['Hoog (eIDAS alias)', 'http://eidas.europa.eu/LoA/high'],
     ] as const) {
-      it(`answers ${name} with Responder/NoAuthnContext without a login (SECURITY-TESTS.md 15)`, async () => {
+      it(`answers ${name} with Responder/NoAuthnContext without a login`, async () => {
         const sp = await TestSp.register(server);
         const browser = new TestBrowser();
         const answer = await browser.get(sp.redirectUrl(sp.authnRequest({ authnContext: { refs: [uri] } }).xml));
@@ -230,7 +230,7 @@ for (const kind of databaseKinds) {
       });
     }
 
-    it('answers IsPassive without a session with Responder/NoPassive (SECURITY-TESTS.md 29)', async () => {
+    it('answers IsPassive without a session with Responder/NoPassive', async () => {
       const sp = await TestSp.register(server);
       const answer = await new TestBrowser().get(sp.redirectUrl(sp.authnRequest({ isPassive: true }).xml));
       const result = responseFromArtifactResponse((await sp.resolve(artifactFrom(answer).artifact)).xml, certificate);
@@ -238,7 +238,7 @@ for (const kind of databaseKinds) {
       expect(codes).to.deep.equal([status('Responder'), status('NoPassive')]);
     });
 
-    it('carries ForceAuthn into the login request and asks for the password again after an earlier login in the same browser (SECURITY-TESTS.md 29)', async () => {
+    it('carries ForceAuthn into the login request and asks for the password again after an earlier login in the same browser', async () => {
       const sp = await TestSp.register(server, { federation: 'force-authn' });
       const browser = new TestBrowser();
       const firstLogin = await sp.login(

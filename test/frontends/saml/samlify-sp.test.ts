@@ -1,7 +1,7 @@
-// A second, independent reader of what we send: samlify (STACK.md: a default import) as the service
+// A second, independent reader of what we send: samlify (a default import) as the service
 // provider reads our signed IdP metadata and checks our HTTP-POST Response with its own code.
 // IdentityProvider, ServiceProvider and setSchemaValidator are named exports of samlify 2.13; its
-// default export holds only SamlLib, Utility, Constants and the metadata classes (STACK.md is half right).
+// default export holds only SamlLib, Utility, Constants and the metadata classes.
 import { IdentityProvider, ServiceProvider, setSchemaValidator } from 'samlify';
 import * as validator from '@authenio/samlify-node-xmllint';
 import { expect } from 'chai';
@@ -36,7 +36,7 @@ describe('SAML front-end read by samlify as service provider', () => {
     expect(extract.nameID).to.equal(`s00000000:${citizen.bsn}`);
     expect(extract.response?.inResponseTo).to.equal(id);
     expect(extract.audience).to.equal(sp.entityId);
-    // samlify does not extract AuthnContextClassRef (STACK.md); login.test.ts checks the level.
+    // samlify does not extract AuthnContextClassRef; login.test.ts checks the level.
     expect(JSON.stringify(extract.sessionIndex)).to.match(/_[0-9a-f]{40}/);
   });
 });

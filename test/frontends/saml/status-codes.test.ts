@@ -1,4 +1,4 @@
-// Issue 4 acceptance 3: every status code of DESIGN.md section 5, each produced by a real flow and read
+// Issue 4 acceptance 3: every status code, each produced by a real flow and read
 // from the resolved answer. An error is still delivered as an artifact: the webdienst resolves it with
 // a signed ArtifactResolve like a success.
 import { expect } from 'chai';
@@ -25,7 +25,7 @@ const status = (name: string) => `urn:oasis:names:tc:SAML:2.0:status:${name}`;
 const citizen = testCitizens[0];
 
 for (const kind of databaseKinds) {
-  describe(`SAML status codes of DESIGN.md section 5, read from the resolved answer (${kind})`, () => {
+  describe(`SAML status codes, read from the resolved answer (${kind})`, () => {
     let server: TestServer;
     let certificate: string;
     let sp: TestSp;

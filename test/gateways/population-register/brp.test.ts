@@ -95,7 +95,7 @@ describe('BRP Personen Bevragen adapter (fake BRP server)', () => {
     expect(Date.now() - started).to.be.below(3000);
   });
 
-  it('fails closed on a wrong API key (401) and on an answer of another shape', async () => {
+  it('fails closed on a wrong API key and on an answer of another shape', async () => {
     const wrongKey = createBrpPopulationRegister({ ...settings(), apiKey: 'not-the-key' });
     expect((await refusal(wrongKey.lookup(person.bsn))).message).to.include('HTTP 401');
     brp.setMode('garbage');
