@@ -73,16 +73,20 @@ describe('In Chromium: form errors and information pages', () => {
     await checkPage(e2e, page, 'code page with an empty code');
   });
 
-  it('links the login page to real pages for a forgotten password and a new account', async () => {
+  it('links the login page to recovery and to requesting an account', async () => {
     const page = await e2e.newPage();
     await startDemoLogin(e2e, page);
     const login = page.url();
     await page.getByRole('link', { name: 'Wachtwoord vergeten?' }).click();
-    expect(await heading(page)).to.equal('Wachtwoord vergeten');
+    expect(await heading(page)).to.equal('Wachtwoord vergeten?');
     await checkPage(e2e, page, 'forgotten password page');
     await page.goto(login);
+    await page.getByRole('link', { name: 'Telefoon kwijt?' }).click();
+    expect(await heading(page)).to.equal('Telefoon kwijt?');
+    await checkPage(e2e, page, 'lost phone page');
+    await page.goto(login);
     await page.getByRole('link', { name: 'Nog geen account?' }).click();
-    expect(await heading(page)).to.equal('Een account aanvragen');
+    expect(await heading(page)).to.equal('Account aanvragen');
     await checkPage(e2e, page, 'account request page');
   });
 
