@@ -111,7 +111,9 @@ describe('poortwachter outbox letters / letters batch', () => {
     const store = openStore(database.url);
     const events = await store.listAuditEvents({ type: 'letters.batch_written' });
     await store.close();
-    expect(events.map((event) => event.details)).to.deep.equal([{ batch: output.folder.split('/').pop(), count: 1 }]);
+    expect(events.map((event) => event.details)).to.deep.equal([
+      { batch: output.folder.split('/').pop(), count: 1, actor: 'cli' },
+    ]);
     const without = await poortwachter(['letters', 'batch'], env);
     expect(without.code).to.equal(2);
     expect(without.stderr).to.include('LETTERS_GATEWAY=batch');
