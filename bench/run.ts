@@ -1,5 +1,5 @@
 // `npm run bench`: full login flows per second against a real Poortwachter process, next to the
-// argon2id rate of this machine, and the ratio between the two (STACK.md "Load and performance").
+// argon2id rate of this machine, and the ratio between the two.
 //
 //   npm run bench                                   Basis, Midden, SSO and SAML artifact at concurrency 1, 8, 32; report in bench/results.md
 //   npm run bench -- --matrix                       the same on sqlite and PostgreSQL, each with 1 and 2 server processes, one report

@@ -1,4 +1,4 @@
-// One SAML login at level Basis answered by HTTP-Artifact (the DigiD default, DESIGN.md section 5), as
+// One SAML login at level Basis answered by HTTP-Artifact (the DigiD default), as
 // a browser and a SAML webdienst do it:
 //   GET /saml/sso?SAMLRequest=..&SigAlg=..&Signature=.. (HTTP-Redirect, RSA-SHA256 over the query string)
 //     -> 303 /inloggen/:attemptId -> 200 login form

@@ -1,4 +1,4 @@
-// Issue 5, SAML side of single logout: a signed LogoutRequest from one SAML
+// Single logout, SAML side: a signed LogoutRequest from one SAML
 // webdienst ends the SSO session, the OIDC webdiensten get back-channel logout tokens, the other SAML
 // webdiensten signed SOAP LogoutRequests, and the initiator a signed LogoutResponse; PartialLogout when
 // one cannot be reached; an OIDC logout reaches the SAML webdiensten; bad LogoutRequests end nothing.
