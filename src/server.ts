@@ -28,6 +28,8 @@ import { createLifecycleDeps, createSecondFactorServices, createServices } from 
 import { sealTotpSecrets } from './core/second-factor/totp-secret-start.ts';
 import { purgeKinds, purgeSettings } from './core/housekeeping/purge-expired.ts';
 import { schedulePurge } from './core/housekeeping/purge-schedule.ts';
+import { scheduleSamlMetadataRefresh } from './admin/saml-metadata-refresh.ts';
+import { samlMetadataSettings } from './admin/saml-metadata-url.ts';
 import { openStore, type Store } from './stores/index.ts';
 import { configuredCertificateTrust } from './core/trust/certificate-trust.ts';
 import { backChannelServer, frontChannelServer, listen, soapClientTls } from './http/listeners.ts';
@@ -180,6 +182,21 @@ export async function startServer(
     config.housekeeping.intervalSeconds,
     logger,
   );
+  // SAML metadata registered by URL is read again when due; one process fetches each source.
+  for (const outcome of ['refreshed', 'not_modified', 'failed'])
+    metrics.samlMetadataRefreshes.inc({ outcome, reason: '' }, 0);
+  const stopMetadataRefresh = scheduleSamlMetadataRefresh(
+    {
+      ...services.adminDeps,
+      environment: config.environment,
+      trust,
+      samlMetadata: samlMetadataSettings(config),
+      logger,
+      onRefresh: (outcome, reason) =>
+        metrics.samlMetadataRefreshes.inc({ outcome, reason: outcome === 'failed' ? (reason ?? '') : '' }),
+    },
+    config.samlMetadata.refreshCheckSeconds,
+  );
   // Audit events wait in audit_pending until they are chained (src/stores/audit-events.ts): every
   // process tries each second, the one that gets the seal lock chains everything pending.
   let sealFailures = 0;
@@ -217,6 +234,7 @@ export async function startServer(
       if (config.shutdown.drainSeconds > 0)
         await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
       await stopPurge();
+      await stopMetadataRefresh();
       clearInterval(reloadTrust);
       clearInterval(reloadTls);
       await Promise.all(

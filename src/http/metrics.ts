@@ -78,6 +78,12 @@ export function createMetrics(sources: MetricsSources) {
         }
       },
     }),
+    samlMetadataRefreshes: new Counter({
+      name: 'poortwachter_saml_metadata_refreshes_total',
+      help: 'Refreshes of SAML metadata registered by URL that this process ran, by outcome (refreshed, not_modified, failed) and reason of a failure (signature, expired, entity_id_changed, too_large, timeout, http_status, unreachable, ...)',
+      labelNames: ['outcome', 'reason'] as const,
+      registers,
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -17,6 +17,7 @@ import * as accountRequests from './migrations/021-account-requests.ts';
 import * as auditSealing from './migrations/050-audit-sealing.ts';
 import * as citizenContacts from './migrations/022-citizen-contacts.ts';
 import * as connectionObservations from './migrations/031-connection-observations.ts';
+import * as samlMetadataSources from './migrations/036-saml-metadata-sources.ts';
 import * as letterOutbox from './migrations/020-letter-outbox.ts';
 import * as pendingAppLinks from './migrations/023-pending-app-links.ts';
 import * as registrationChanges from './migrations/030-registration-changes.ts';
@@ -45,6 +46,7 @@ const migrations: Record<string, Knex.Migration> = {
   '023-pending-app-links': pendingAppLinks,
   '030-registration-changes': registrationChanges,
   '031-connection-observations': connectionObservations,
+  '036-saml-metadata-sources': samlMetadataSources,
   '050-audit-sealing': auditSealing,
 };
 

@@ -17,6 +17,7 @@ import { oidcPayloadStore } from './oidc-payloads.ts';
 import { oneTimeCodeStore } from './one-time-codes.ts';
 import { organisationStore } from './organisations.ts';
 import { samlStore } from './saml.ts';
+import { samlMetadataSourceStore } from './saml-metadata-sources.ts';
 import { smsOutboxStore } from './sms-outbox.ts';
 import { statusDisruptionStore } from './status-disruptions.ts';
 import { testDataStore } from './test-data.ts';
@@ -41,6 +42,7 @@ export type { LetterOutboxRow } from './letter-outbox.ts';
 export type { AccountRequestRow, AccountRequestStatus } from './account-requests.ts';
 export type { LetterCodePurpose, LetterCodeRow } from './letter-codes.ts';
 export type { CitizenContactRow } from './citizen-contacts.ts';
+export type { SamlMetadataSourceRow, SamlMetadataSuccess } from './saml-metadata-sources.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 export { statementKinds, type StatementCounts, type StatementKind } from './statement-counter.ts';
@@ -70,6 +72,7 @@ function repositories(db: Database) {
     ...letterCodeStore(db),
     ...citizenContactStore(db),
     ...pendingAppLinkStore(db),
+    ...samlMetadataSourceStore(db),
   };
 }
 
