@@ -166,6 +166,19 @@ for (const kind of databaseKinds) {
         () => serve({ entityId: 'https://geweigerd.example.nl/saml', validUntil: clock.now() - 1000 }),
         /expired/,
       ],
+      [
+        'without validUntil',
+        () => {
+          metadataServer.body = signMetadata(
+            spMetadata({ entityId: 'https://geweigerd.example.nl/saml', validUntil: clock.now() + hour }).replace(
+              / validUntil="[^"]*"/,
+              '',
+            ),
+            federationKey,
+          );
+        },
+        /has no validUntil/,
+      ],
       ['answered with HTTP 500', () => (metadataServer.mode = 'status500'), /HTTP 500/],
     ];
     for (const [what, arrange, message] of refusedAtRegistration) {
@@ -196,6 +209,48 @@ for (const kind of databaseKinds) {
         metadataUrl: metadataServer.url,
       }).catch((caught: unknown) => caught);
       expect((withoutCertificate as ValidationError).message).to.match(/--metadata-signing-cert FILE is required/);
+    });
+
+    it('refuses a metadata signing certificate the certificate policy refuses (production: self-signed)', async () => {
+      const error = await addSamlWebdienst(
+        { ...depsOf(store), environment: 'production' },
+        {
+          organisationOin: oin,
+          name: 'Productie',
+          metadataUrl: 'https://metadata.example.invalid/metadata.xml',
+          metadataSigningCertificate: federationKey.certificate,
+        },
+      ).catch((caught: unknown) => caught);
+      expect((error as ValidationError).message).to.match(/certificate refused .*the metadata signing certificate/);
+    });
+
+    it('takes a signed EntitiesDescriptor holding this one entity, and refuses one holding two', async () => {
+      const entity = (entityId: string) =>
+        spMetadata({ entityId, validUntil: clock.now() + hour }).replace(/ ID="[^"]*"/, '');
+      const aggregate = (...entities: string[]) =>
+        signMetadata(
+          `<md:EntitiesDescriptor xmlns:md="${ns.md}" xmlns:ds="${ns.ds}" ID="${metadataId()}" validUntil="${new Date(clock.now() + 2 * hour).toISOString()}">${entities.join('')}</md:EntitiesDescriptor>`,
+          federationKey,
+        );
+      metadataServer.body = aggregate(entity('https://een.example.nl/saml'));
+      const { registration } = await addSamlWebdienst(depsOf(store), {
+        organisationOin: oin,
+        name: 'Uit een verzameling',
+        metadataUrl: metadataServer.url,
+        metadataSigningCertificate: federationKey.certificate,
+      });
+      expect(registration.entityId).to.equal('https://een.example.nl/saml');
+      // The earliest validUntil of the aggregate and the entity counts.
+      expect(registration.metadataValidUntil).to.equal(clock.now() + hour);
+
+      metadataServer.body = aggregate(entity('https://twee.example.nl/saml'), entity('https://drie.example.nl/saml'));
+      const error = await addSamlWebdienst(depsOf(store), {
+        organisationOin: oin,
+        name: 'Twee in een verzameling',
+        metadataUrl: metadataServer.url,
+        metadataSigningCertificate: federationKey.certificate,
+      }).catch((caught: unknown) => caught);
+      expect((error as ValidationError).message).to.match(/holds 2 entities/);
     });
 
     describe('the refresh', () => {
@@ -289,6 +344,16 @@ for (const kind of databaseKinds) {
           () => serve({ entityId: 'https://iemand-anders.example.nl/saml', spCertificate: strangerKey.certificate }),
           'entity_id_changed',
           /iemand-anders/,
+        ],
+        [
+          'a second signature in the document',
+          () => {
+            const signed = signMetadata(spMetadata({ entityId, validUntil: clock.now() + hour }), federationKey);
+            const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(signed)![0];
+            metadataServer.body = signed.replace('</md:SPSSODescriptor>', `${signature}</md:SPSSODescriptor>`);
+          },
+          'signature',
+          /several_signatures/,
         ],
         ['an oversized answer', () => (metadataServer.mode = 'oversized'), 'too_large', /larger than 64 KiB/],
         ['a slow answer', () => (metadataServer.mode = 'slow'), 'timeout', /within 500 ms/],
