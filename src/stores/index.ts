@@ -61,6 +61,7 @@ function repositories(db: Database) {
     ...smsOutboxStore(db),
     ...accountSessionStore(db),
     ...samlStore(db),
+    ...samlMetadataSourceStore(db),
     ...ssoSessionStore(db),
     ...maintenanceModeStore(db),
     ...statusDisruptionStore(db),
@@ -72,7 +73,6 @@ function repositories(db: Database) {
     ...letterCodeStore(db),
     ...citizenContactStore(db),
     ...pendingAppLinkStore(db),
-    ...samlMetadataSourceStore(db),
   };
 }
 
