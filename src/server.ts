@@ -171,17 +171,6 @@ export async function startServer(
     }
   }, config.tls.reloadSeconds * 1000);
   reloadTls.unref();
-  for (const kind of purgeKinds) metrics.purgedRows.inc({ kind }, 0);
-  const stopPurge = schedulePurge(
-    {
-      store,
-      clock,
-      settings: purgeSettings(config),
-      onPurged: (kind, rows) => metrics.purgedRows.inc({ kind }, rows),
-    },
-    config.housekeeping.intervalSeconds,
-    logger,
-  );
   // SAML metadata registered by URL is read again when due; one process fetches each source.
   for (const outcome of ['refreshed', 'not_modified', 'failed'])
     metrics.samlMetadataRefreshes.inc({ outcome, reason: '' }, 0);
@@ -196,6 +185,17 @@ export async function startServer(
         metrics.samlMetadataRefreshes.inc({ outcome, reason: outcome === 'failed' ? (reason ?? '') : '' }),
     },
     config.samlMetadata.refreshCheckSeconds,
+  );
+  for (const kind of purgeKinds) metrics.purgedRows.inc({ kind }, 0);
+  const stopPurge = schedulePurge(
+    {
+      store,
+      clock,
+      settings: purgeSettings(config),
+      onPurged: (kind, rows) => metrics.purgedRows.inc({ kind }, rows),
+    },
+    config.housekeeping.intervalSeconds,
+    logger,
   );
   // Audit events wait in audit_pending until they are chained (src/stores/audit-events.ts): every
   // process tries each second, the one that gets the seal lock chains everything pending.
@@ -233,8 +233,8 @@ export async function startServer(
       lifecycle.draining = true;
       if (config.shutdown.drainSeconds > 0)
         await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
-      await stopPurge();
       await stopMetadataRefresh();
+      await stopPurge();
       clearInterval(reloadTrust);
       clearInterval(reloadTls);
       await Promise.all(

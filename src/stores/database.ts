@@ -10,6 +10,7 @@ import * as smsOutbox from './migrations/002-sms-outbox.ts';
 import * as secondFactor from './migrations/003-second-factor.ts';
 import * as accountArea from './migrations/004-account-area.ts';
 import * as saml from './migrations/005-saml.ts';
+import * as samlMetadataSources from './migrations/036-saml-metadata-sources.ts';
 import * as auditChain from './migrations/007-audit-chain.ts';
 import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
@@ -17,7 +18,6 @@ import * as accountRequests from './migrations/021-account-requests.ts';
 import * as auditSealing from './migrations/050-audit-sealing.ts';
 import * as citizenContacts from './migrations/022-citizen-contacts.ts';
 import * as connectionObservations from './migrations/031-connection-observations.ts';
-import * as samlMetadataSources from './migrations/036-saml-metadata-sources.ts';
 import * as letterOutbox from './migrations/020-letter-outbox.ts';
 import * as pendingAppLinks from './migrations/023-pending-app-links.ts';
 import * as registrationChanges from './migrations/030-registration-changes.ts';
@@ -46,8 +46,8 @@ const migrations: Record<string, Knex.Migration> = {
   '023-pending-app-links': pendingAppLinks,
   '030-registration-changes': registrationChanges,
   '031-connection-observations': connectionObservations,
-  '036-saml-metadata-sources': samlMetadataSources,
   '050-audit-sealing': auditSealing,
+  '036-saml-metadata-sources': samlMetadataSources,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
