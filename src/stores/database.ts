@@ -35,6 +35,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003-second-factor': secondFactor,
   '004-account-area': accountArea,
   '005-saml': saml,
+  '036-saml-metadata-sources': samlMetadataSources,
   '007-audit-chain': auditChain,
   '008-sso-sessions': ssoSessions,
   '009-maintenance-and-status': maintenanceAndStatus,
@@ -47,7 +48,6 @@ const migrations: Record<string, Knex.Migration> = {
   '030-registration-changes': registrationChanges,
   '031-connection-observations': connectionObservations,
   '050-audit-sealing': auditSealing,
-  '036-saml-metadata-sources': samlMetadataSources,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {
