@@ -17,6 +17,7 @@ import { oidcPayloadStore } from './oidc-payloads.ts';
 import { oneTimeCodeStore } from './one-time-codes.ts';
 import { organisationStore } from './organisations.ts';
 import { samlStore } from './saml.ts';
+import { samlMetadataSourceStore } from './saml-metadata-sources.ts';
 import { smsOutboxStore } from './sms-outbox.ts';
 import { statusDisruptionStore } from './status-disruptions.ts';
 import { testDataStore } from './test-data.ts';
@@ -32,6 +33,7 @@ export type { StoredOidcPayload } from './oidc-payloads.ts';
 export type { SmsOutboxRow } from './sms-outbox.ts';
 export type { OneTimeCodeRow } from './one-time-codes.ts';
 export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
+export type { SamlMetadataSourceRow, SamlMetadataSuccess } from './saml-metadata-sources.ts';
 export type { MaintenanceModeRow } from './maintenance-mode.ts';
 export type { StatusDisruptionRow } from './status-disruptions.ts';
 export type { SsoSessionExpiry } from './housekeeping.ts';
@@ -59,6 +61,7 @@ function repositories(db: Database) {
     ...smsOutboxStore(db),
     ...accountSessionStore(db),
     ...samlStore(db),
+    ...samlMetadataSourceStore(db),
     ...ssoSessionStore(db),
     ...maintenanceModeStore(db),
     ...statusDisruptionStore(db),

@@ -29,6 +29,7 @@ import { bindings, samlPaths, type SamlIdp } from './idp.ts';
 import { releaseSubject } from '../../core/subject.ts';
 import { buildResponse, nameIdOf, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
 import { trustedRegistration } from './trusted-certificates.ts';
+import { metadataExpired } from './sp-metadata.ts';
 import { ClientCertificateRefused, type BackChannelAuthentication } from './client-certificate-check.ts';
 import type { ClientCertificateState } from '../../http/client-certificate.ts';
 import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
@@ -261,6 +262,23 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
         code: statusCodes.responder,
         subCode: statusCodes.requestDenied,
         message: refusalDescription[refusal],
+      });
+    }
+
+    // Metadata read from a URL counts only until its validUntil (SAML Metadata 2.3.1); past it, and
+    // until a refresh brings valid metadata, the webdienst reads RequestDenied and no one logs in.
+    if (metadataExpired(request.webdienst, now)) {
+      await deps.audit.record({
+        type: 'saml.login_refused',
+        outcome: 'failure',
+        reason: 'metadata_expired',
+        webdienstId: request.webdienst.id,
+        clientAddress: ctx.ip,
+      });
+      return deliver(ctx, request.webdienst, pending, {
+        code: statusCodes.responder,
+        subCode: statusCodes.requestDenied,
+        message: "this webdienst's SAML metadata has expired (validUntil passed) and no valid metadata was read since",
       });
     }
 
