@@ -153,18 +153,15 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     if (!deps.observer) return;
     const webdienstId = request.webdienst.id;
     const binding = request.acs.binding === bindings.post ? 'HTTP-POST' : 'HTTP-Artifact';
-    await deps.observer.observe({
-      webdienstId,
-      item: 'request_signed',
-      ok: true,
-      evidence: 'signed AuthnRequest accepted',
-    });
-    await deps.observer.observe({
-      webdienstId,
-      item: 'registered_endpoint',
-      ok: true,
-      evidence: `registered ACS ${request.acs.location} (${binding})`,
-    });
+    await deps.observer.observeAll([
+      { webdienstId, item: 'request_signed', ok: true, evidence: 'signed AuthnRequest accepted' },
+      {
+        webdienstId,
+        item: 'registered_endpoint',
+        ok: true,
+        evidence: `registered ACS ${request.acs.location} (${binding})`,
+      },
+    ]);
   }
 
   /**
