@@ -1,7 +1,7 @@
 // `npx tsx bench/trace-statements.ts [--scenario basis,sso] [--postgres URL]`: every SQL statement of
 // one flow of each bench scenario, by HTTP step, so a statement can be traced to its reason. The server
 // runs in this process (startServer, development configuration, a fresh sqlite file under .tmp/), one
-// warm-up flow first; of three traced flows the one with the fewest statements is printed (the audit
+// warm-up flow first; of six traced flows the one with the fewest statements is printed (the audit
 // sealer runs each second and may land inside a flow).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,7 +92,7 @@ try {
   }
   for (const { scenario } of prepared) {
     let best: Traced[] | undefined;
-    for (let run = 0; run < 4; run += 1) {
+    for (let run = 0; run < 7; run += 1) {
       const traced: Traced[] = [];
       let step = '(before the first step)';
       const stop = server.store.watchStatements((sql, kind, bindings) => traced.push({ step, kind, sql, bindings }));
