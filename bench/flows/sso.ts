@@ -22,7 +22,7 @@ import type { BenchTarget, FlowContext, Scenario } from './scenario.ts';
 const federation = 'bench-sso';
 
 /** Browsers with a live SSO session, handed out one flow at a time. */
-class BrowserPool {
+export class BrowserPool {
   private waiters: Array<(browser: BenchBrowser) => void> = [];
   constructor(private readonly idle: BenchBrowser[]) {}
 
