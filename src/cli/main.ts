@@ -16,6 +16,7 @@ import { organisationCommands, organisationUsage } from './organisation.ts';
 import { outboxCommands, outboxUsage } from './outbox.ts';
 import { serve } from './serve.ts';
 import { webdienstCommands, webdienstUsage } from './webdienst.ts';
+import { certificatesCommands, certificatesUsage } from './certificates.ts';
 
 const usage = `Usage: poortwachter <command> [options] [--json]
 
@@ -23,6 +24,7 @@ const usage = `Usage: poortwachter <command> [options] [--json]
   migrate                       apply database migrations
 ${organisationUsage}
 ${webdienstUsage}
+${certificatesUsage}
 ${citizenUsage}
 ${deskUsage}
 ${outboxUsage}
@@ -40,6 +42,7 @@ const commands: Commands = {
   },
   ...organisationCommands,
   ...webdienstCommands,
+  ...certificatesCommands,
   ...citizenCommands,
   ...outboxCommands,
   ...auditCommands,
