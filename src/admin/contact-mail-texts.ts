@@ -28,14 +28,18 @@ function certificateLines(expiry: CertificateExpiry, labels: [string, string, st
 export function certificateExpiryMail(expiry: CertificateExpiry, thresholdDays: number): MailText {
   const expired = thresholdDays === 0;
   const days = Math.max(expiry.daysLeft, 0);
+  const inDays =
+    days === 0
+      ? { nl: 'binnen een dag', en: 'within a day' }
+      : { nl: `over ${days} ${days === 1 ? 'dag' : 'dagen'}`, en: `in ${days} ${days === 1 ? 'day' : 'days'}` };
   const what = expired
     ? {
         nl: `Het certificaat hieronder van uw webdienst ${expiry.webdienstName} is verlopen. Poortwachter accepteert het niet meer: wat ermee ondertekend of versleuteld is, wordt geweigerd. Inloggen via deze webdienst kan mislukken tot er een geldig certificaat geregistreerd is.`,
         en: `The certificate below of your webdienst ${expiry.webdienstName} has expired. Poortwachter no longer accepts it: what is signed or encrypted with it is refused. Logging in through this webdienst may fail until a valid certificate is registered.`,
       }
     : {
-        nl: `Het certificaat hieronder van uw webdienst ${expiry.webdienstName} verloopt over ${days} ${days === 1 ? 'dag' : 'dagen'}. Daarna accepteert Poortwachter het niet meer en kan inloggen via deze webdienst mislukken.`,
-        en: `The certificate below of your webdienst ${expiry.webdienstName} expires in ${days} ${days === 1 ? 'day' : 'days'}. After that Poortwachter no longer accepts it, and logging in through this webdienst may fail.`,
+        nl: `Het certificaat hieronder van uw webdienst ${expiry.webdienstName} verloopt ${inDays.nl}. Daarna accepteert Poortwachter het niet meer en kan inloggen via deze webdienst mislukken.`,
+        en: `The certificate below of your webdienst ${expiry.webdienstName} expires ${inDays.en}. After that Poortwachter no longer accepts it, and logging in through this webdienst may fail.`,
       };
   const nl = [
     'Beste technisch contactpersoon,',
@@ -57,7 +61,7 @@ export function certificateExpiryMail(expiry: CertificateExpiry, thresholdDays: 
   ].join('\n\n');
   const subject = expired
     ? `Certificaat verlopen / Certificate expired: ${expiry.webdienstName}`
-    : `Certificaat verloopt over ${days} dagen / Certificate expires in ${days} days: ${expiry.webdienstName}`;
+    : `Certificaat verloopt ${inDays.nl} / Certificate expires ${inDays.en}: ${expiry.webdienstName}`;
   return { subject: subject.replace(/\p{Cc}/gu, ' ').slice(0, 300), body: `${nl}${rule}${en}\n` };
 }
 
