@@ -37,6 +37,7 @@ import type { LetterGateway } from './core/letters/letter-gateway.ts';
 import { scheduleContactMail } from './admin/contact-mail-schedule.ts';
 import { createSmtpMailer } from './gateways/notifications/index.ts';
 import { contactMailMetrics } from './http/metrics-contact-mail.ts';
+import { createJwksReader } from './admin/jwks-reader.ts';
 
 export interface RunningServer {
   url: string;
@@ -185,7 +186,13 @@ export async function startServer(
   );
   // Certificate expiry warnings and notices to organisation contacts (src/admin/contact-mail-schedule.ts).
   const stopContactMail = scheduleContactMail(
-    { store, clock, sendMail: createSmtpMailer(config.mail), ...contactMailMetrics(metrics) },
+    {
+      store,
+      clock,
+      sendMail: createSmtpMailer(config.mail),
+      readJwks: createJwksReader({ allowPrivateNetworkCalls: config.allowPrivateNetworkCalls }),
+      ...contactMailMetrics(metrics),
+    },
     config.mail.contactMailIntervalSeconds,
     logger,
   );

@@ -1,15 +1,16 @@
 // Every certificate a connected webdienst registered, with its expiry: the signing and encryption
 // certificates of a SAML webdienst's metadata, and the x5c certificate of each key of an OIDC
 // webdienst's registered JWKS (RFC 7517 4.7: the first certificate is the key's own; the rest are
-// its issuers, which the organisation does not renew). Keys published only at a jwks_uri are not read
-// here: that would be a network call per webdienst. Read by `webdienst certificates`, the expiry
-// warnings and the console.
+// its issuers, which the organisation does not renew), inline or read from its jwks_uri when a reader
+// is given (a jwks_uri that cannot be read is reported, not fatal). Read by `webdienst certificates`,
+// the expiry warnings and the console.
 import { X509Certificate } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import { oidcRegistrationOf } from '../frontends/oidc/client-metadata.ts';
 import { pemCertificate } from '../frontends/saml/signature.ts';
 import { samlRegistrationOf } from '../frontends/saml/sp-metadata.ts';
 import type { Store, WebdienstWithOrganisation } from '../stores/index.ts';
+import type { JwksReader } from './jwks-reader.ts';
 
 export const dayMs = 86_400_000;
 
@@ -38,6 +39,15 @@ export interface CertificateExpiry {
 export interface CertificateExpiryDeps {
   store: Pick<Store, 'listWebdiensten'>;
   clock: Clock;
+  /** Reads the keys at an OIDC webdienst's jwks_uri; without it only registered keys are seen. */
+  readJwks?: JwksReader;
+}
+
+/** A webdienst whose jwks_uri could not be read, and why (no secrets: a status or an error message). */
+export interface UnreadableJwks {
+  clientId: string;
+  jwksUri: string;
+  reason: string;
 }
 
 interface Found {
@@ -75,40 +85,64 @@ function samlCertificates(webdienst: WebdienstWithOrganisation): Found[] {
   });
 }
 
-function oidcCertificates(webdienst: WebdienstWithOrganisation): Found[] {
-  const keys = oidcRegistrationOf(webdienst).jwks?.keys ?? [];
+function keyCertificates(keys: unknown[]): Found[] {
   return keys.flatMap((key, index) => {
-    const { x5c, kid } = (typeof key === 'object' && key !== null ? key : {}) as { x5c?: unknown; kid?: unknown };
+    const { x5c, kid, use } = (typeof key === 'object' && key !== null ? key : {}) as {
+      x5c?: unknown;
+      kid?: unknown;
+      use?: unknown;
+    };
     if (!Array.isArray(x5c) || typeof x5c[0] !== 'string') return [];
     const certificate = read(x5c[0]);
-    return certificate ? [{ use: `key ${typeof kid === 'string' ? kid : index + 1}`, certificate }] : [];
+    const name = `${use === 'enc' ? 'encryption key' : 'key'} ${typeof kid === 'string' ? kid : index + 1}`;
+    return certificate ? [{ use: name, certificate }] : [];
   });
 }
 
-function certificatesOf(webdienst: WebdienstWithOrganisation): Found[] {
+async function certificatesOf(
+  webdienst: WebdienstWithOrganisation,
+  readJwks: JwksReader | undefined,
+  unreadable: UnreadableJwks[],
+): Promise<Found[]> {
+  let registration;
   try {
     if (webdienst.protocol === 'saml') return samlCertificates(webdienst);
-    if (webdienst.protocol === 'oidc') return oidcCertificates(webdienst);
+    if (webdienst.protocol !== 'oidc') return [];
+    registration = oidcRegistrationOf(webdienst);
   } catch {
     // A stored registration that no longer reads is reported where it is used (a login); it has no
     // certificate to list here.
+    return [];
   }
-  return [];
+  if (registration.jwks) return keyCertificates(registration.jwks.keys);
+  if (!registration.jwks_uri || !readJwks) return [];
+  try {
+    return keyCertificates(await readJwks(registration.jwks_uri));
+  } catch (error) {
+    unreadable.push({
+      clientId: webdienst.clientId,
+      jwksUri: registration.jwks_uri,
+      reason: (error as Error).message.slice(0, 200),
+    });
+    return [];
+  }
 }
 
 /** Every certificate of every connected webdienst (removed ones left out), the soonest to expire first. */
 export async function certificateExpiries(
   deps: CertificateExpiryDeps,
-  options: { clientId?: string } = {},
+  options: { clientId?: string; unreadable?: UnreadableJwks[] } = {},
 ): Promise<CertificateExpiry[]> {
   const now = deps.clock.now();
   const webdiensten = (await deps.store.listWebdiensten()).filter(
     (webdienst) => options.clientId === undefined || webdienst.clientId === options.clientId,
   );
-  const expiries = webdiensten.flatMap((webdienst) =>
-    certificatesOf(webdienst).map(({ use, certificate }): CertificateExpiry => {
+  const unreadable = options.unreadable ?? [];
+  const expiries: CertificateExpiry[] = [];
+  for (const webdienst of webdiensten)
+    for (const { use, certificate } of await certificatesOf(webdienst, deps.readJwks, unreadable)) {
       const notAfter = Date.parse(certificate.validTo);
-      return {
+      expiries.push({
         webdienstId: webdienst.id,
         clientId: webdienst.clientId,
         webdienstName: webdienst.name,
@@ -123,8 +157,7 @@ export async function certificateExpiries(
         notAfter,
         daysLeft: Math.floor((notAfter - now) / dayMs),
         suspended: Boolean(webdienst.suspendedAt) || Boolean(webdienst.organisation.suspendedAt),
-      };
-    }),
-  );
+      });
+    }
   return expiries.sort((a, b) => a.notAfter - b.notAfter || a.clientId.localeCompare(b.clientId));
 }

@@ -7,7 +7,8 @@
 import type { Clock } from '../core/clock.ts';
 import { newId } from '../core/ids.ts';
 import type { OrganisationContactRow, Store } from '../stores/index.ts';
-import { certificateExpiries, dayMs, type CertificateExpiry } from './certificate-expiries.ts';
+import { certificateExpiries, dayMs, type CertificateExpiry, type UnreadableJwks } from './certificate-expiries.ts';
+import type { JwksReader } from './jwks-reader.ts';
 import { certificateExpiryMail } from './contact-mail-texts.ts';
 
 export const expiryThresholdDays = [60, 30, 7] as const;
@@ -18,6 +19,7 @@ export interface ExpiryWarningDeps {
     'listWebdiensten' | 'listCertificateExpiryWarnings' | 'listOrganisationContacts' | 'inTransaction'
   >;
   clock: Clock;
+  readJwks?: JwksReader;
 }
 
 export interface ExpiryWarningReport {
@@ -27,6 +29,8 @@ export interface ExpiryWarningReport {
   warned: Array<{ expiry: CertificateExpiry; thresholdDays: number; mails: number }>;
   /** Certificates due a warning whose organisation has no technical contact. */
   withoutContact: CertificateExpiry[];
+  /** OIDC webdiensten whose jwks_uri could not be read this round. */
+  unreadableJwks: UnreadableJwks[];
 }
 
 /** The warning a certificate is due at `now`: 0 once it has ended, else the smallest threshold it is within. */
@@ -38,14 +42,15 @@ export function dueThreshold(notAfter: number, now: number): number | undefined 
 
 export async function warnOfCertificateExpiries(deps: ExpiryWarningDeps): Promise<ExpiryWarningReport> {
   const now = deps.clock.now();
-  const expiries = await certificateExpiries(deps);
+  const unreadableJwks: UnreadableJwks[] = [];
+  const expiries = await certificateExpiries(deps, { unreadable: unreadableJwks });
   const recorded = new Set(
     (await deps.store.listCertificateExpiryWarnings()).map(
       (warning) => `${warning.webdienstId} ${warning.fingerprint} ${warning.thresholdDays}`,
     ),
   );
   const technicalContacts = new Map<string, OrganisationContactRow[]>();
-  const report: ExpiryWarningReport = { expiries, warned: [], withoutContact: [] };
+  const report: ExpiryWarningReport = { expiries, warned: [], withoutContact: [], unreadableJwks };
   for (const expiry of expiries) {
     if (expiry.suspended) continue;
     const thresholdDays = dueThreshold(expiry.notAfter, now);

@@ -7,6 +7,7 @@ import type { SendMail } from '../gateways/notifications/index.ts';
 import type { Store } from '../stores/index.ts';
 import { deliverContactMails, type ContactMailDeliveryReport } from './contact-mail-delivery.ts';
 import { warnOfCertificateExpiries, type ExpiryWarningReport } from './certificate-expiry-warnings.ts';
+import type { JwksReader } from './jwks-reader.ts';
 
 interface ScheduleLog {
   info(fields: Record<string, unknown>, message: string): void;
@@ -18,6 +19,8 @@ export interface ContactMailJobDeps {
   clock: Clock;
   /** Without it (no SMTP_URL) mail stays queued until a process that has one sends it. */
   sendMail?: SendMail;
+  /** Reads OIDC webdiensten's jwks_uri for their certificates. */
+  readJwks?: JwksReader;
   onWarnings?: (report: ExpiryWarningReport) => void;
   onDelivered?: (report: ContactMailDeliveryReport) => void;
 }
@@ -42,8 +45,9 @@ export function scheduleContactMail(
 ): () => Promise<void> {
   if (intervalSeconds === 0) return () => Promise.resolve();
   let running: Promise<void> | undefined;
-  // Said once per process and certificate, not every round.
+  // Said once per process and certificate (or jwks_uri), not every round.
   const toldWithoutContact = new Set<string>();
+  const toldUnreadable = new Set<string>();
   const run = () => {
     if (running) return;
     running = runContactMailJob(deps)
@@ -61,6 +65,14 @@ export function scheduleContactMail(
             logger.warn(
               { webdienst: expiry.clientId, organisation: expiry.organisationOin, daysLeft: expiry.daysLeft },
               'certificate expires soon, but its organisation has no technical contact to warn',
+            );
+          }
+          for (const unreadable of warnings.unreadableJwks) {
+            if (toldUnreadable.has(unreadable.jwksUri)) continue;
+            toldUnreadable.add(unreadable.jwksUri);
+            logger.warn(
+              { webdienst: unreadable.clientId, jwksUri: unreadable.jwksUri, reason: unreadable.reason },
+              'the jwks_uri of a webdienst could not be read for its certificate expiry',
             );
           }
           if (delivery?.sent.length) logger.info({ sent: delivery.sent.length }, 'contact mail sent');
