@@ -17,6 +17,7 @@ import { outboxCommands, outboxUsage } from './outbox.ts';
 import { serve } from './serve.ts';
 import { webdienstCommands, webdienstUsage } from './webdienst.ts';
 import { certificatesCommands, certificatesUsage } from './certificates.ts';
+import { contactMailCommands, contactMailUsage } from './contact-mail.ts';
 
 const usage = `Usage: poortwachter <command> [options] [--json]
 
@@ -25,6 +26,7 @@ const usage = `Usage: poortwachter <command> [options] [--json]
 ${organisationUsage}
 ${webdienstUsage}
 ${certificatesUsage}
+${contactMailUsage}
 ${citizenUsage}
 ${deskUsage}
 ${outboxUsage}
@@ -43,6 +45,7 @@ const commands: Commands = {
   ...organisationCommands,
   ...webdienstCommands,
   ...certificatesCommands,
+  ...contactMailCommands,
   ...citizenCommands,
   ...outboxCommands,
   ...auditCommands,

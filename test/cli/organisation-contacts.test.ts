@@ -7,6 +7,7 @@ import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import { expect } from 'chai';
 import { addOrganisation } from '../../src/admin/organisations.ts';
 import { addSamlWebdienst } from '../../src/admin/saml-webdiensten.ts';
+import { addStatusDisruption } from '../../src/admin/status-disruptions.ts';
 import { addOidcWebdienst } from '../../src/admin/webdiensten.ts';
 import { createAuditLog } from '../../src/core/audit.ts';
 import { systemClock } from '../../src/core/clock.ts';
@@ -139,6 +140,28 @@ for (const kind of databaseKinds) {
       expect(
         (listed.json() as Array<{ role: string; email: string }>).map(({ role, email }) => `${role} ${email}`),
       ).to.deep.equal(['security ciso@voorbeeld.nl', 'technical techniek@voorbeeld.nl']);
+
+      // A status page entry queues a notice to both; `contact-mail list` shows it waiting, without its text.
+      await addStatusDisruption(
+        { store, clock: systemClock, audit: createAuditLog(store, systemClock) },
+        {
+          from: Date.now() + 3_600_000,
+          to: Date.now() + 7_200_000,
+          titleNl: 'Gepland onderhoud',
+          titleEn: 'Planned maintenance',
+        },
+      );
+      const mails = await run('contact-mail', 'list', '--to', 'CISO@voorbeeld.nl');
+      expect(mails.code, mails.stderr).to.equal(0);
+      expect(mails.json()).to.have.length(1);
+      expect((mails.json() as Array<Record<string, unknown>>)[0]).to.deep.include({
+        kind: 'disruption',
+        to: 'ciso@voorbeeld.nl',
+        subject: 'Poortwachter: Gepland onderhoud / Planned maintenance',
+        sent_at: null,
+        attempts: 0,
+      });
+      expect(mails.stdout).to.not.include('Beste contactpersoon');
 
       const removed = await run('organisation', 'contact-remove', '--oin', pki.oin, '--email', 'ciso@voorbeeld.nl');
       expect(removed.code, removed.stderr).to.equal(0);
