@@ -13,11 +13,23 @@ export interface MailText {
 
 const rule = '\n\n---------------------------------------------\n\n';
 
-function certificateLines(expiry: CertificateExpiry, labels: [string, string, string, string, string]): string {
-  const [webdienst, use, subject, fingerprint, expires] = labels;
+/** The certificate's use in Dutch: signing, encryption, key KID, encryption key KID. */
+const dutchUse = (use: string): string =>
+  use
+    .replace(/^encryption key /, 'versleutelsleutel ')
+    .replace(/^key /, 'sleutel ')
+    .replace('signing', 'ondertekenen')
+    .replace('encryption', 'versleutelen');
+
+function certificateLines(
+  expiry: CertificateExpiry,
+  labels: [string, string, string, string, string],
+  use: string,
+): string {
+  const [webdienst, useLabel, subject, fingerprint, expires] = labels;
   return [
     `${webdienst}: ${expiry.webdienstName} (${expiry.clientId})`,
-    `${use}: ${expiry.use}`,
+    `${useLabel}: ${use}`,
     `${subject}: ${expiry.subject}`,
     `${fingerprint}: ${expiry.fingerprint}`,
     `${expires}: ${new Date(expiry.notAfter).toISOString()}`,
@@ -44,7 +56,11 @@ export function certificateExpiryMail(expiry: CertificateExpiry, thresholdDays: 
   const nl = [
     'Beste technisch contactpersoon,',
     what.nl,
-    certificateLines(expiry, ['Webdienst', 'Gebruik', 'Certificaat', 'Vingerafdruk (SHA-256)', 'Geldig tot']),
+    certificateLines(
+      expiry,
+      ['Webdienst', 'Gebruik', 'Certificaat', 'Vingerafdruk (SHA-256)', 'Geldig tot'],
+      dutchUse(expiry.use),
+    ),
     expiry.protocol === 'saml'
       ? 'Wat te doen: vraag een nieuw PKIoverheid-certificaat aan, zet het naast het huidige in de SAML-metadata van uw webdienst en laat de beheerder van Poortwachter de metadata opnieuw inlezen. Haal het oude certificaat pas weg als het nieuwe in gebruik is.'
       : 'Wat te doen: vraag een nieuw PKIoverheid-certificaat aan, voeg een nieuwe sleutel met dat certificaat (x5c) toe aan de JWKS van uw webdienst en laat de beheerder van Poortwachter de registratie bijwerken. Haal de oude sleutel pas weg als de nieuwe in gebruik is.',
@@ -53,7 +69,7 @@ export function certificateExpiryMail(expiry: CertificateExpiry, thresholdDays: 
   const en = [
     'Dear technical contact,',
     what.en,
-    certificateLines(expiry, ['Webdienst', 'Use', 'Certificate', 'Fingerprint (SHA-256)', 'Valid until']),
+    certificateLines(expiry, ['Webdienst', 'Use', 'Certificate', 'Fingerprint (SHA-256)', 'Valid until'], expiry.use),
     expiry.protocol === 'saml'
       ? "What to do: request a new PKIoverheid certificate, add it beside the current one in your webdienst's SAML metadata, and have Poortwachter's operator import the metadata again. Remove the old certificate only once the new one is in use."
       : "What to do: request a new PKIoverheid certificate, add a new key with that certificate (x5c) to your webdienst's JWKS, and have Poortwachter's operator update the registration. Remove the old key only once the new one is in use.",

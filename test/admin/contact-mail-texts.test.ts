@@ -34,6 +34,14 @@ describe('mail texts for organisation contacts', () => {
     expect(ended.body).to.include('is verlopen');
     expect(ended.body).to.include('has expired');
     expect(ended.body).to.include('Geldig tot: 2027-01-05T00:00:00.000Z');
+    expect(ended.body).to.include('Gebruik: ondertekenen\n');
+    expect(ended.body).to.include('Use: signing\n');
+    expect(certificateExpiryMail({ ...expiry(3), use: 'signing, encryption' }, 7).body).to.include(
+      'Gebruik: ondertekenen, versleutelen\n',
+    );
+    expect(certificateExpiryMail({ ...expiry(3), protocol: 'oidc', use: 'key k1' }, 7).body).to.include(
+      'Gebruik: sleutel k1\n',
+    );
   });
 
   it('keeps line breaks of a registered name or title out of the subject', () => {
