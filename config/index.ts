@@ -316,6 +316,9 @@ const schema = z.strictObject({
       .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
       .optional(),
     from: z.string().min(3).max(200),
+    // How often each process sends the queued mail to organisation contacts (maintenance and disruption
+    // notices) and checks the webdiensten's certificates for expiry warnings; 0: never.
+    contactMailIntervalSeconds: z.number().int().min(0).max(86400),
   }),
   // The citizen's own account request and activation.
   accountRequest: z.strictObject({
@@ -435,7 +438,7 @@ function defaults(environment: Environment, port: number): ConfigInput {
     },
     populationRegister: { source: production ? 'brp' : 'seeded' },
     letters: { gateway: production ? 'batch' : 'outbox' },
-    mail: { from: 'Poortwachter <noreply@localhost>' },
+    mail: { from: 'Poortwachter <noreply@localhost>', contactMailIntervalSeconds: 60 },
     accountRequest: {
       activationCodeTtlDays: 20,
       maxWrongCodeTries: 5,
@@ -508,6 +511,7 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   ACTIVATION_CODE_TTL_DAYS: { path: 'accountRequest.activationCodeTtlDays', parse: Number },
   SMTP_URL: { path: 'mail.smtpUrl', parse: String },
   MAIL_FROM: { path: 'mail.from', parse: String },
+  CONTACT_MAIL_INTERVAL_SECONDS: { path: 'mail.contactMailIntervalSeconds', parse: Number },
   TRUST_ANCHOR_FILES: { path: 'trust.anchorFiles', parse: parseList },
   TRUST_CRL_FILES: { path: 'trust.crlFiles', parse: parseList },
   TRUST_CRL_REFRESH_SECONDS: { path: 'trust.crlRefreshSeconds', parse: Number },

@@ -36,6 +36,10 @@ import { backChannelServer, frontChannelServer, listen, soapClientTls } from './
 import type { SmsGateway } from './core/second-factor/sms-gateway.ts';
 import type { PopulationRegister } from './core/register/population-register.ts';
 import type { LetterGateway } from './core/letters/letter-gateway.ts';
+import { scheduleContactMail } from './admin/contact-mail-schedule.ts';
+import { createSmtpMailer } from './gateways/notifications/index.ts';
+import { contactMailMetrics } from './http/metrics-contact-mail.ts';
+import { createJwksReader } from './admin/jwks-reader.ts';
 
 export interface RunningServer {
   url: string;
@@ -197,6 +201,18 @@ export async function startServer(
     config.housekeeping.intervalSeconds,
     logger,
   );
+  // Certificate expiry warnings and notices to organisation contacts (src/admin/contact-mail-schedule.ts).
+  const stopContactMail = scheduleContactMail(
+    {
+      store,
+      clock,
+      sendMail: createSmtpMailer(config.mail),
+      readJwks: createJwksReader({ allowPrivateNetworkCalls: config.allowPrivateNetworkCalls }),
+      ...contactMailMetrics(metrics),
+    },
+    config.mail.contactMailIntervalSeconds,
+    logger,
+  );
   // Audit events wait in audit_pending until they are chained (src/stores/audit-events.ts): every
   // process tries each second, the one that gets the seal lock chains everything pending.
   let sealFailures = 0;
@@ -235,6 +251,7 @@ export async function startServer(
         await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
       await stopMetadataRefresh();
       await stopPurge();
+      await stopContactMail();
       clearInterval(reloadTrust);
       clearInterval(reloadTls);
       await Promise.all(

@@ -1,13 +1,16 @@
 // Maintenance mode switched by an operator: on with an optional message per language and an
-// expected end, off again. Each switch is an admin change in the audit trail.
+// expected end, off again. Each switch is an admin change in the audit trail. Switching it on queues a
+// notice to every contact of every active organisation, in the same transaction.
 import type { AuditLog } from '../core/audit.ts';
 import type { Clock } from '../core/clock.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { MaintenanceState } from '../core/maintenance.ts';
 import type { Store } from '../stores/index.ts';
+import { maintenanceMail } from './contact-mail-texts.ts';
+import { queueNoticeToAllContacts } from './contact-notices.ts';
 
 export interface MaintenanceDeps {
-  store: Pick<Store, 'findMaintenanceMode' | 'upsertMaintenanceMode' | 'deleteMaintenanceMode'>;
+  store: Pick<Store, 'findMaintenanceMode' | 'upsertMaintenanceMode' | 'deleteMaintenanceMode' | 'inTransaction'>;
   clock: Clock;
   audit: AuditLog;
 }
@@ -48,13 +51,25 @@ export async function switchMaintenanceOn(
     startedAt: previous?.startedAt ?? now,
     updatedAt: now,
   };
-  await deps.store.upsertMaintenanceMode(state);
+  const noticed = await deps.store.inTransaction(async (trx) => {
+    await trx.upsertMaintenanceMode(state);
+    if (previous) return 0;
+    // The start as stored: two operators switching on at once share one maintenance, and one notice.
+    const stored = (await trx.findMaintenanceMode()) ?? state;
+    return queueNoticeToAllContacts(trx, {
+      kind: 'maintenance',
+      key: String(stored.startedAt),
+      text: maintenanceMail(stored),
+      at: now,
+    });
+  });
   await deps.audit.record({
     type: 'admin.maintenance_on',
     outcome: 'success',
     details: {
       until: state.expectedEndAt === null ? null : new Date(state.expectedEndAt).toISOString(),
       already_on: previous !== undefined,
+      contacts_notified: noticed,
     },
   });
   return (await deps.store.findMaintenanceMode()) ?? state;

@@ -1,12 +1,15 @@
 // Disruptions and planned maintenance for the public status page, added and removed by an
-// operator; each change is an admin change in the audit trail.
+// operator; each change is an admin change in the audit trail. A new entry queues a notice to every
+// contact of every active organisation, in the same transaction.
 import type { AuditLog } from '../core/audit.ts';
 import type { Clock } from '../core/clock.ts';
 import { NotFoundError, ValidationError } from '../core/errors.ts';
 import type { StatusDisruptionRow, Store } from '../stores/index.ts';
+import { disruptionMail } from './contact-mail-texts.ts';
+import { queueNoticeToAllContacts } from './contact-notices.ts';
 
 export interface StatusDisruptionDeps {
-  store: Pick<Store, 'insertStatusDisruption' | 'deleteStatusDisruption'>;
+  store: Pick<Store, 'insertStatusDisruption' | 'deleteStatusDisruption' | 'inTransaction'>;
   clock: Clock;
   audit: AuditLog;
 }
@@ -43,7 +46,7 @@ export async function addStatusDisruption(
       'admin.invalid_status_period',
       '--to is in the past: the status page lists current and planned disruptions only',
     );
-  const disruption = await deps.store.insertStatusDisruption({
+  const entry = {
     startsAt: input.from,
     endsAt: input.to,
     titleNl: text(input.titleNl, '--title-nl', limits.title, true)!,
@@ -51,11 +54,26 @@ export async function addStatusDisruption(
     descriptionNl: text(input.descriptionNl, '--description-nl', limits.description, false),
     descriptionEn: text(input.descriptionEn, '--description-en', limits.description, false),
     createdAt: now,
+  };
+  const { disruption, noticed } = await deps.store.inTransaction(async (trx) => {
+    const inserted = await trx.insertStatusDisruption(entry);
+    const queued = await queueNoticeToAllContacts(trx, {
+      kind: 'disruption',
+      key: String(inserted.id),
+      text: disruptionMail(inserted),
+      at: now,
+    });
+    return { disruption: inserted, noticed: queued };
   });
   await deps.audit.record({
     type: 'admin.status_disruption_added',
     outcome: 'success',
-    details: { id: disruption.id, from: new Date(input.from).toISOString(), to: new Date(input.to).toISOString() },
+    details: {
+      id: disruption.id,
+      from: new Date(input.from).toISOString(),
+      to: new Date(input.to).toISOString(),
+      contacts_notified: noticed,
+    },
   });
   return disruption;
 }

@@ -16,6 +16,8 @@ import { organisationCommands, organisationUsage } from './organisation.ts';
 import { outboxCommands, outboxUsage } from './outbox.ts';
 import { serve } from './serve.ts';
 import { webdienstCommands, webdienstUsage } from './webdienst.ts';
+import { certificatesCommands, certificatesUsage } from './certificates.ts';
+import { contactMailCommands, contactMailUsage } from './contact-mail.ts';
 
 const usage = `Usage: poortwachter <command> [options] [--json]
 
@@ -23,6 +25,8 @@ const usage = `Usage: poortwachter <command> [options] [--json]
   migrate                       apply database migrations
 ${organisationUsage}
 ${webdienstUsage}
+${certificatesUsage}
+${contactMailUsage}
 ${citizenUsage}
 ${deskUsage}
 ${outboxUsage}
@@ -40,6 +44,8 @@ const commands: Commands = {
   },
   ...organisationCommands,
   ...webdienstCommands,
+  ...certificatesCommands,
+  ...contactMailCommands,
   ...citizenCommands,
   ...outboxCommands,
   ...auditCommands,

@@ -84,6 +84,24 @@ export function createMetrics(sources: MetricsSources) {
         }
       },
     }),
+    certificateExpiryDays: new Gauge({
+      name: 'poortwachter_certificate_expiry_days',
+      help: 'Days until the first of the registered certificates of each webdienst (client_id or entityID) ends; negative once it has ended. Set by the contact mail job',
+      labelNames: ['webdienst'] as const,
+      registers,
+    }),
+    certificateExpiryWarnings: new Counter({
+      name: 'poortwachter_certificate_expiry_warnings_total',
+      help: 'Certificate expiry warnings this process queued for technical contacts, by threshold in days (0: expired)',
+      labelNames: ['threshold'] as const,
+      registers,
+    }),
+    contactMails: new Counter({
+      name: 'poortwachter_contact_mails_total',
+      help: 'Mails to organisation contacts this process sent or failed to send, by kind (certificate_expiry, maintenance, disruption) and outcome (sent, failed)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers,
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -18,6 +18,8 @@ import * as accountRequests from './migrations/021-account-requests.ts';
 import * as auditSealing from './migrations/050-audit-sealing.ts';
 import * as citizenContacts from './migrations/022-citizen-contacts.ts';
 import * as connectionObservations from './migrations/031-connection-observations.ts';
+import * as organisationContacts from './migrations/034-organisation-contacts.ts';
+import * as contactMails from './migrations/035-contact-mails.ts';
 import * as letterOutbox from './migrations/020-letter-outbox.ts';
 import * as pendingAppLinks from './migrations/023-pending-app-links.ts';
 import * as registrationChanges from './migrations/030-registration-changes.ts';
@@ -47,6 +49,8 @@ const migrations: Record<string, Knex.Migration> = {
   '023-pending-app-links': pendingAppLinks,
   '030-registration-changes': registrationChanges,
   '031-connection-observations': connectionObservations,
+  '034-organisation-contacts': organisationContacts,
+  '035-contact-mails': contactMails,
   '050-audit-sealing': auditSealing,
 };
 

@@ -25,6 +25,8 @@ import { countStatements, watchStatements, type StatementCounts, type StatementK
 import { ssoSessionStore } from './sso-sessions.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
+import { organisationContactStore } from './organisation-contacts.ts';
+import { contactMailStore } from './contact-mails.ts';
 
 export type * from './rows.ts';
 export { accountWebdienstClientId, builtInOrganisationOin } from './built-in.ts';
@@ -43,6 +45,8 @@ export type { LetterOutboxRow } from './letter-outbox.ts';
 export type { AccountRequestRow, AccountRequestStatus } from './account-requests.ts';
 export type { LetterCodePurpose, LetterCodeRow } from './letter-codes.ts';
 export type { CitizenContactRow } from './citizen-contacts.ts';
+export type { ContactRole, OrganisationContactRow } from './organisation-contacts.ts';
+export type { CertificateExpiryWarningRow, ContactMailKind, ContactMailRow, NewContactMail } from './contact-mails.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
 export { statementKinds, type StatementCounts, type StatementKind } from './statement-counter.ts';
@@ -73,6 +77,8 @@ function repositories(db: Database) {
     ...letterCodeStore(db),
     ...citizenContactStore(db),
     ...pendingAppLinkStore(db),
+    ...organisationContactStore(db),
+    ...contactMailStore(db),
   };
 }
 

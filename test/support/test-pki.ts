@@ -2,7 +2,8 @@
 // under it, and leaf certificates in the style of PKIoverheid organisation certificates (the OIN in
 // the subject's serialNumber): a good one, one expired, one revoked in the intermediate's CRL, one
 // with another OIN, one without an OIN, a self-signed one, an RSA 1024 one and a SHA-1 signed one;
-// plus a TLS server certificate for 127.0.0.1 and a second good leaf (rollover).
+// plus a TLS server certificate for 127.0.0.1, a second good leaf (rollover), and a leaf of the other
+// organisation that stays valid for years (certificate expiry warnings).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,8 @@ export interface TestPki {
   sha1: TestCertificate;
   /** Another webdienst, of another organisation (otherOin): its own good certificate. */
   otherWebdienst: TestCertificate;
+  /** Of the other organisation (otherOin), valid until 2033: far from any expiry warning. */
+  longLived: TestCertificate;
   /** Poortwachter's own client certificate for outgoing SOAP calls. */
   poortwachterClient: TestCertificate;
   /** A server certificate for 127.0.0.1 and localhost. */
@@ -215,6 +218,10 @@ export function testPki(): TestPki {
   issueLeaf(dir, 'revoked', organisation('Gemeente Voorbeeld', oin));
   issueLeaf(dir, 'other-oin', organisation('Gemeente Elders', otherOin), { keyOf: 'rolled-over' });
   issueLeaf(dir, 'other-webdienst', organisation('Gemeente Elders', otherOin, 'elders.example.nl'));
+  issueLeaf(dir, 'long-lived', organisation('Gemeente Elders', otherOin, 'lang.elders.example.nl'), {
+    end: '20330101000000Z',
+    keyOf: 'other-webdienst',
+  });
   issueLeaf(dir, 'no-oin', organisation('Gemeente Voorbeeld'), { keyOf: 'rolled-over' });
   issueLeaf(dir, 'weak-key', organisation('Gemeente Voorbeeld', oin), { key: 'rsa:1024' });
   issueLeaf(dir, 'sha1', organisation('Gemeente Voorbeeld', oin), { md: 'sha1', keyOf: 'rolled-over' });
@@ -261,6 +268,7 @@ export function testPki(): TestPki {
     weakKey: certificate(dir, 'weak-key'),
     sha1: certificate(dir, 'sha1'),
     otherWebdienst: certificate(dir, 'other-webdienst'),
+    longLived: certificate(dir, 'long-lived'),
     poortwachterClient: certificate(dir, 'poortwachter-client'),
     server: certificate(dir, 'server'),
   };
