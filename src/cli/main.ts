@@ -16,6 +16,7 @@ import { organisationCommands, organisationUsage } from './organisation.ts';
 import { outboxCommands, outboxUsage } from './outbox.ts';
 import { serve } from './serve.ts';
 import { webdienstCommands, webdienstUsage } from './webdienst.ts';
+import { adminCommands, adminUsage } from './admin.ts';
 
 const usage = `Usage: poortwachter <command> [options] [--json]
 
@@ -29,6 +30,7 @@ ${outboxUsage}
 ${auditUsage}
 ${maintenanceUsage}
 ${lettersUsage}
+${adminUsage}
 
 Configuration comes from the environment (PORT, PUBLIC_URL, DATABASE_URL, POORTWACHTER_ENV, ...)
 and an optional JSON file named by POORTWACHTER_CONFIG; see README.md.`;
@@ -46,6 +48,7 @@ const commands: Commands = {
   ...maintenanceCommands,
   ...lettersCommands,
   ...deskCommands,
+  ...adminCommands,
 };
 
 function print(result: unknown, json: boolean): void {

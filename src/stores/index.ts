@@ -24,6 +24,7 @@ import { countStatements, type StatementCounts } from './statement-counter.ts';
 import { ssoSessionStore } from './sso-sessions.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
+import { operatorStore } from './operators.ts';
 
 export type * from './rows.ts';
 export { accountWebdienstClientId, builtInOrganisationOin } from './built-in.ts';
@@ -43,6 +44,7 @@ export type { LetterCodePurpose, LetterCodeRow } from './letter-codes.ts';
 export type { CitizenContactRow } from './citizen-contacts.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
+export type { OperatorRow, OperatorSessionRow } from './operators.ts';
 export { statementKinds, type StatementCounts, type StatementKind } from './statement-counter.ts';
 
 function repositories(db: Database) {
@@ -70,6 +72,7 @@ function repositories(db: Database) {
     ...letterCodeStore(db),
     ...citizenContactStore(db),
     ...pendingAppLinkStore(db),
+    ...operatorStore(db),
   };
 }
 
