@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import { NotFoundError } from '../../core/errors.ts';
 import { readForm } from '../../http/form-body.ts';
 import { renderConsole } from './page.ts';
-import type { OrganisationRow } from '../../stores/index.ts';
+import { builtInOrganisationOin, type OrganisationRow } from '../../stores/index.ts';
 import { setOrganisationSuspended, updateOrganisation, type OrganisationUpdate } from '../organisation-changes.ts';
 import { addOrganisation } from '../organisations.ts';
 import { adminDepsOf, formProblemOf } from './admin-actions.ts';
@@ -23,7 +23,9 @@ export function organisationPath(oin: string): string {
 export function consoleOrganisationHandlers(deps: ConsoleDeps) {
   async function organisationOf(ctx: Context): Promise<OrganisationRow> {
     const oin = String((ctx.params as Record<string, string | undefined>).oin ?? '');
-    const organisation = /^\d{20}$/.test(oin) ? await deps.store.findOrganisationByOin(oin) : undefined;
+    // Poortwachter's own organisation (its account pages) is not a connected one.
+    const organisation =
+      /^\d{20}$/.test(oin) && oin !== builtInOrganisationOin ? await deps.store.findOrganisationByOin(oin) : undefined;
     if (!organisation) throw new NotFoundError('error.not_found', `console: no organisation ${oin.slice(0, 40)}`);
     return organisation;
   }
