@@ -10,6 +10,7 @@ import { addTestOperator, operatorCode, type TestOperator } from '../support/ope
 import { RelyingParty, uniqueOin } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { browserAt } from '../security/helpers.ts';
+import { TestSp, X509Certificate } from '../frontends/saml/test-sp.ts';
 
 const citizen = testCitizens[0];
 
@@ -169,6 +170,48 @@ for (const kind of databaseKinds) {
       expect(removed.location).to.equal(`${server.url}/beheer/webdiensten?melding=verwijderd`);
       expect(await server.store.findWebdienstByClientId(clientId!)).to.equal(undefined);
       expect((await byOperator('admin.webdienst_removed')).length).to.equal(1);
+    });
+
+    it('adds a SAML webdienst from pasted metadata and lists its certificate with the expiry date', async () => {
+      const { oin } = await addOrganisation();
+      const sp = new TestSp(server, 'artifact', true);
+      const answer = await post('/beheer/webdiensten/nieuw-saml', {
+        organisation: oin,
+        name: 'Parkeervergunning',
+        level: 'midden',
+        metadataXml: sp.metadata(),
+        responseBinding: 'artifact',
+      });
+      expect(answer.status, answer.body.slice(0, 500)).to.equal(303);
+      const webdienst = (await server.store.findWebdienstByClientId(sp.entityId))!;
+      expect(webdienst).to.deep.include({ protocol: 'saml', name: 'Parkeervergunning', minimumLevel: 'midden' });
+      expect(answer.location).to.equal(`${server.url}/beheer/webdiensten/${webdienst.id}?melding=toegevoegd`);
+      const page = await browser.get(answer.location!);
+      const validTo = new Date(new X509Certificate(sp.key.certificate).validTo).toISOString().slice(0, 10);
+      expect(page.body).to.include('<td>Ondertekenen</td>');
+      expect(page.body).to.include(validTo);
+      expect(page.body).to.match(/nog \d+ dagen/);
+      expect((await byOperator('admin.webdienst_added')).at(-1)?.details.protocol).to.equal('saml');
+    });
+
+    it('refuses unusable metadata at its field, and never reads a file path from the server', async () => {
+      const { oin } = await addOrganisation();
+      const unusable = await post('/beheer/webdiensten/nieuw-saml', {
+        organisation: oin,
+        name: 'Parkeervergunning',
+        metadataXml: '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>',
+      });
+      expect(unusable.status).to.equal(400);
+      expect(unusable.body).to.match(/<a href="#metadataXml">invalid SAML metadata: [^<]+<\/a>/);
+      expect(unusable.body).to.match(/id="metadataXml"[^>]*aria-invalid="true"/);
+      const filePath = await post('/beheer/webdiensten/nieuw-saml', {
+        organisation: oin,
+        name: 'Parkeervergunning',
+        metadataUrl: '/etc/passwd',
+      });
+      expect(filePath.status).to.equal(400);
+      expect(filePath.body).to.match(/id="metadataUrl"[^>]*aria-invalid="true"/);
+      expect(filePath.body).not.to.include('root:');
     });
 
     it("lists the console's changes on the audit page with the operator's name", async () => {

@@ -12,6 +12,10 @@ import { testCitizens } from '../../seeds/development.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { addTestOperator, operatorCode, type TestOperator } from '../support/operators.ts';
 import { RelyingParty, uniqueOin } from '../support/relying-party.ts';
+import { addOrganisation } from '../../src/admin/organisations.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { createServices } from '../../src/services.ts';
+import { TestSp, X509Certificate } from '../frontends/saml/test-sp.ts';
 import { useE2e } from './support/harness.ts';
 import { andNextPage, heading, submitPassword } from './support/journeys.ts';
 import { checkPage } from './support/page-checks.ts';
@@ -159,6 +163,40 @@ for (const kind of databaseKinds) {
       await checkPage(e2e, console, 'console login after logout');
       await console.goto(`${e2e.server.url}/beheer/audit`);
       await console.waitForURL(`${e2e.server.url}/beheer/inloggen`);
+    });
+
+    it('adds a SAML webdienst from its metadata and shows its certificate with the expiry date', async function () {
+      this.timeout(180_000);
+      const operator = await addTestOperator(e2e.server);
+      const { adminDeps } = createServices(e2e.server.config, e2e.server.store, systemClock);
+      const organisation = await addOrganisation(adminDeps, {
+        name: 'Gemeente Urk',
+        oin: uniqueOin(),
+        bsnEntitled: true,
+      });
+      const sp = new TestSp(e2e.server, 'artifact', true);
+      const page = await e2e.newPage();
+      await page.goto(`${e2e.server.url}/beheer/inloggen`);
+      await logIn(page, operator);
+      await page.getByRole('link', { name: 'Webdiensten' }).click();
+      await page.waitForURL(`${e2e.server.url}/beheer/webdiensten`);
+      await page.getByRole('link', { name: 'SAML-webdienst toevoegen' }).click();
+      await page.waitForURL(/\/beheer\/webdiensten\/nieuw-saml$/);
+      await checkPage(e2e, page, 'add SAML webdienst');
+      await page.getByLabel('Organisatie').selectOption(organisation.oin);
+      await page.getByLabel('Naam van de webdienst').fill('Parkeervergunning');
+      await page.getByLabel('SP-metadata (XML)').fill('<niet-bruikbaar/>');
+      await andNextPage(page, () => page.getByRole('button', { name: 'Webdienst toevoegen' }).click());
+      expect(await page.getByLabel('SP-metadata (XML)').getAttribute('aria-invalid')).to.equal('true');
+      await checkPage(e2e, page, 'add SAML webdienst with unusable metadata');
+      await page.getByLabel('SP-metadata (XML)').fill(sp.metadata());
+      await andNextPage(page, () => page.getByRole('button', { name: 'Webdienst toevoegen' }).click());
+      expect(await heading(page)).to.equal('Parkeervergunning');
+      const validTo = new Date(new X509Certificate(sp.key.certificate).validTo).toISOString().slice(0, 10);
+      expect(await page.getByRole('table', { name: 'Certificaten van deze webdienst' }).textContent()).to.include(
+        validTo,
+      );
+      await checkPage(e2e, page, 'SAML webdienst page with its certificate');
     });
 
     it('offers the login page in English', async () => {

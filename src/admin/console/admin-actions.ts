@@ -46,6 +46,7 @@ const fieldByOption: Array<[string, string]> = [
   ['--post-logout-redirect-uri', 'postLogoutRedirectUris'],
   ['--backchannel-logout-uri', 'backchannelLogoutUri'],
   ['--jwks-uri', 'jwksUri'],
+  ['--metadata', 'metadataUrl'],
 ];
 
 /** The text to show: the language file's where it has one, else the admin function's own message. */

@@ -9,6 +9,7 @@ import { consoleLoginHandlers } from './login-routes.ts';
 import { consoleOrganisationHandlers, organisationsPath } from './organisation-routes.ts';
 import { consolePath, loadOperatorSession, noStore, requireOperator } from './session-cookie.ts';
 import { consoleWebdienstHandlers } from './webdienst-routes.ts';
+import { consoleSamlWebdienstHandlers } from './saml-webdienst-routes.ts';
 
 export function consoleRoutes(deps: ConsoleDeps): Router {
   const router = new Router({ prefix: consolePath });
@@ -18,6 +19,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   const login = consoleLoginHandlers(deps);
   const organisations = consoleOrganisationHandlers(deps);
   const webdiensten = consoleWebdienstHandlers(deps);
+  const saml = consoleSamlWebdienstHandlers(deps);
   const audit = consoleAuditHandlers(deps);
 
   router.use(noStore());
@@ -37,6 +39,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.get('/webdiensten', session, operator, webdiensten.list);
   router.get('/webdiensten/nieuw-oidc', session, operator, webdiensten.addForm);
   router.post('/webdiensten/nieuw-oidc', sameOrigin, session, operator, webdiensten.add);
+  router.get('/webdiensten/nieuw-saml', session, operator, saml.form);
+  router.post('/webdiensten/nieuw-saml', sameOrigin, session, operator, saml.add);
   router.get('/webdiensten/:id', session, operator, webdiensten.show);
   router.post('/webdiensten/:id', sameOrigin, session, operator, webdiensten.change);
   router.post('/webdiensten/:id/schorsen', sameOrigin, session, operator, webdiensten.suspend);
