@@ -5,7 +5,7 @@ import { TestBrowser } from '../support/browser.ts';
 import { FakeClock } from '../support/clock.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { addTestOperator, disableTestOperator, operatorCode, type TestOperator } from '../support/operators.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { capturedLogLines, startTestServer, type TestServer } from '../support/server.ts';
 import { browserAt } from '../security/helpers.ts';
 
 for (const kind of databaseKinds) {
@@ -209,6 +209,18 @@ for (const kind of databaseKinds) {
       expect((await lastEvent('operator.login'))?.reason).to.equal('operator_disabled');
     });
 
+    it('logs neither the password nor the code of an operator', async () => {
+      const operator = await addTestOperator(server);
+      const code = await operatorCode(operator, clock.now());
+      const linesBefore = capturedLogLines.length;
+      await login(browserAt(), { username: operator.username, password: operator.password, code: '999999' });
+      clock.advanceSeconds(31);
+      await loggedIn(operator);
+      const logged = capturedLogLines.slice(linesBefore);
+      expect(logged.length).to.be.greaterThan(0);
+      expect(logged.filter((line) => line.includes(operator.password) || line.includes(code))).to.deep.equal([]);
+    });
+
     it('sees a session started by another process', async () => {
       const operator = await addTestOperator(server);
       const { browser } = await loggedIn(operator);
@@ -225,3 +237,34 @@ for (const kind of databaseKinds) {
     });
   });
 }
+
+describe('admin console: the session cookie over https', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let clock: FakeClock;
+  before(async () => {
+    clock = new FakeClock();
+    // TLS ends at a proxy in front (X-Forwarded-Proto), as in production.
+    server = await startTestServer({ clock, overrides: { publicUrl: 'https://127.0.0.1:8443' } });
+  });
+  after(() => server.stop());
+
+  it('is __Host-pw_beheer: Secure, Path=/, HttpOnly, SameSite=Strict, no Domain', async () => {
+    const operator = await addTestOperator(server);
+    const answer = await new TestBrowser({ 'x-forwarded-proto': 'https' }).request(
+      `http://127.0.0.1:${server.config.port}/beheer/inloggen`,
+      {
+        form: {
+          username: operator.username,
+          password: operator.password,
+          code: await operatorCode(operator, clock.now()),
+        },
+        headers: { origin: 'https://127.0.0.1:8443' },
+      },
+    );
+    expect(answer.status, answer.body.slice(0, 300)).to.equal(303);
+    const cookie = answer.headers.getSetCookie().find((line) => line.startsWith('__Host-pw_beheer='));
+    expect(cookie).to.match(/^__Host-pw_beheer=[\w-]{40,}; path=\/; samesite=strict; secure; httponly$/i);
+    expect(cookie).not.to.match(/domain=/i);
+  });
+});
