@@ -56,7 +56,7 @@ for (const kind of databaseKinds) {
       expect(output.otpauth_uri).to.match(/^otpauth:\/\/totp\/.+secret=/);
       expect(await generate({ secret: output.totp_secret! })).to.match(/^\d{6}$/);
       const [event] = await store.listAuditEvents({ type: 'operator.added' });
-      expect(event?.details).to.include({ operator: 'operator:fatima', actor: 'cli' });
+      expect(event?.details).to.include({ operatorAccount: 'operator:fatima', actor: 'cli' });
       expect(JSON.stringify(event)).not.to.include(output.totp_secret);
     });
 

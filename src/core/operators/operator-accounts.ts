@@ -86,7 +86,8 @@ export async function addOperator(deps: OperatorAccountDeps, input: NewOperator)
   await deps.audit.record({
     type: 'operator.added',
     outcome: 'success',
-    details: { operator: operatorActor(username), name: displayName },
+    // The account the event is about; who made it is the actor (`cli`).
+    details: { operatorAccount: operatorActor(username), name: displayName },
   });
   return {
     operator,
@@ -111,7 +112,7 @@ export async function disableOperator(deps: OperatorAccountDeps, username: strin
   await deps.audit.record({
     type: 'operator.disabled',
     outcome: 'success',
-    details: { operator: operatorActor(operator.username), sessionsEnded: ended },
+    details: { operatorAccount: operatorActor(operator.username), sessionsEnded: ended },
   });
   return { ...operator, disabledAt: at, updatedAt: at };
 }
