@@ -106,6 +106,31 @@ export function operatorStore(db: Database) {
         .update({ disabled_at: at, updated_at: at });
       return changed === 1;
     },
+    /** Operators whose app secret is sealed under another key than this one (after a key rotation). */
+    async listOperatorTotpSecretsNotUnderKey(
+      keyId: string,
+    ): Promise<Array<Pick<OperatorRow, 'id' | 'totpSecret' | 'totpKeyId'>>> {
+      const records = await operators()
+        .whereNot({ totp_key_id: keyId })
+        .select('id', 'totp_secret', 'totp_key_id')
+        .orderBy('id');
+      return records.map((record) => ({
+        id: record.id,
+        totpSecret: record.totp_secret,
+        totpKeyId: record.totp_key_id,
+      }));
+    },
+    /** Replaces a sealed secret by its re-sealed form, unless it changed meanwhile. */
+    async resealOperatorTotpSecret(
+      id: string,
+      previous: string,
+      sealed: { value: string; keyId: string },
+    ): Promise<boolean> {
+      const changed = await operators()
+        .where({ id, totp_secret: previous })
+        .update({ totp_secret: sealed.value, totp_key_id: sealed.keyId });
+      return changed === 1;
+    },
     /** Records the time step of an accepted app code; false when that step (or a later one) was already used. */
     async claimOperatorTotpStep(id: string, step: number): Promise<boolean> {
       const changed = await operators()
