@@ -13,6 +13,7 @@ import { databaseKinds } from '../support/databases.ts';
 import { addTestOperator, operatorCode, type TestOperator } from '../support/operators.ts';
 import { RelyingParty, uniqueOin } from '../support/relying-party.ts';
 import { addOrganisation } from '../../src/admin/organisations.ts';
+import { addOidcWebdienst } from '../../src/admin/webdiensten.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { createServices } from '../../src/services.ts';
 import { TestSp, X509Certificate } from '../frontends/saml/test-sp.ts';
@@ -197,6 +198,60 @@ for (const kind of databaseKinds) {
         validTo,
       );
       await checkPage(e2e, page, 'SAML webdienst page with its certificate');
+    });
+
+    it('shows refused changes at their fields, a suspended organisation and a removal to confirm', async function () {
+      this.timeout(180_000);
+      const operator = await addTestOperator(e2e.server);
+      const { adminDeps } = createServices(e2e.server.config, e2e.server.store, systemClock);
+      const organisation = await addOrganisation(adminDeps, {
+        name: 'Gemeente Urk',
+        oin: uniqueOin(),
+        bsnEntitled: false,
+      });
+      const { webdienst } = await addOidcWebdienst(
+        { ...adminDeps, environment: e2e.server.config.environment },
+        {
+          organisationOin: organisation.oin,
+          name: 'Havengeld',
+          redirectUris: [`${webdienstPages.origin}/havengeld/callback`],
+          auth: 'client_secret_basic',
+        },
+      );
+      const page = await e2e.newPage();
+      await page.goto(`${e2e.server.url}/beheer/inloggen`);
+      await logIn(page, operator);
+      await checkPage(e2e, page, 'organisations list');
+      await page.getByRole('link', { name: 'Gemeente Urk' }).click();
+      await page.waitForURL(`${e2e.server.url}/beheer/organisaties/${organisation.oin}`);
+      await page.getByLabel('Naam', { exact: true }).fill('U');
+      await andNextPage(page, () => page.getByRole('button', { name: 'Wijzigingen opslaan' }).click());
+      expect(await page.getByLabel('Naam', { exact: true }).getAttribute('aria-invalid')).to.equal('true');
+      expect(await page.locator('.error-summary').textContent()).to.include('De naam moet 2 tot 200 tekens lang zijn');
+      await checkPage(e2e, page, 'organisation change refused');
+      await page.goto(`${e2e.server.url}/beheer/organisaties/${organisation.oin}`);
+      await andNextPage(page, () => page.getByRole('button', { name: 'Organisatie schorsen' }).click());
+      expect(await page.getByRole('button', { name: 'Organisatie hervatten' }).count()).to.equal(1);
+      await checkPage(e2e, page, 'suspended organisation');
+
+      await page.getByRole('link', { name: 'Havengeld' }).click();
+      await page.waitForURL(`${e2e.server.url}/beheer/webdiensten/${webdienst.id}`);
+      await page.getByLabel("Redirect-URI's").fill('http://havengeld.example.nl/callback');
+      await andNextPage(page, () => page.getByRole('button', { name: 'Wijzigingen opslaan' }).click());
+      expect(await page.getByLabel("Redirect-URI's").getAttribute('aria-invalid')).to.equal('true');
+      await checkPage(e2e, page, 'webdienst change refused');
+      await page.goto(`${e2e.server.url}/beheer/webdiensten/${webdienst.id}`);
+      await andNextPage(page, () => page.getByRole('button', { name: 'Webdienst verwijderen' }).click());
+      expect(await page.locator('.error-summary').textContent()).to.include(
+        'Vink aan dat u de webdienst wilt verwijderen',
+      );
+      await checkPage(e2e, page, 'removal not confirmed');
+      await page.getByLabel('Ja, verwijder deze webdienst').check();
+      await andNextPage(page, () => page.getByRole('button', { name: 'Webdienst verwijderen' }).click());
+      await page.waitForURL(`${e2e.server.url}/beheer/webdiensten?melding=verwijderd`);
+      expect(await page.getByRole('status').textContent()).to.include('Verwijderd.');
+      expect(await page.getByRole('row', { name: /Havengeld/ }).count()).to.equal(0);
+      await checkPage(e2e, page, 'webdiensten list after a removal');
     });
 
     it('offers the login page in English', async () => {
