@@ -205,7 +205,7 @@ for (const kind of databaseKinds) {
       const operator = await addTestOperator(e2e.server);
       const { adminDeps } = createServices(e2e.server.config, e2e.server.store, systemClock);
       const organisation = await addOrganisation(adminDeps, {
-        name: 'Gemeente Urk',
+        name: 'Gemeente Lelystad',
         oin: uniqueOin(),
         bsnEntitled: false,
       });
@@ -222,7 +222,7 @@ for (const kind of databaseKinds) {
       await page.goto(`${e2e.server.url}/beheer/inloggen`);
       await logIn(page, operator);
       await checkPage(e2e, page, 'organisations list');
-      await page.getByRole('link', { name: 'Gemeente Urk' }).click();
+      await page.getByRole('link', { name: 'Gemeente Lelystad' }).click();
       await page.waitForURL(`${e2e.server.url}/beheer/organisaties/${organisation.oin}`);
       await page.getByLabel('Naam', { exact: true }).fill('U');
       await andNextPage(page, () => page.getByRole('button', { name: 'Wijzigingen opslaan' }).click());

@@ -68,17 +68,10 @@ export function consoleWebdienstHandlers(deps: ConsoleDeps) {
   async function webdienstOf(ctx: Context): Promise<WebdienstWithOrganisation> {
     const id = String((ctx.params as Record<string, string | undefined>).id ?? '');
     const webdienst = /^[\w-]{1,64}$/.test(id) ? await deps.store.findWebdienstById(id) : undefined;
+    // A removed webdienst is not found any more (stores/webdiensten.ts), so it cannot be changed.
     if (!webdienst || webdienst.protocol === 'account')
       throw new NotFoundError('error.not_found', `console: no webdienst ${id.slice(0, 64)}`);
     return webdienst;
-  }
-
-  /** A webdienst that can still change: a removed one only shows its page. */
-  async function liveWebdienstOf(ctx: Context): Promise<WebdienstWithOrganisation | undefined> {
-    const webdienst = await webdienstOf(ctx);
-    if (!webdienst.removedAt) return webdienst;
-    redirectWithNotice(ctx, webdienstPath(webdienst.id), 'verwijderd');
-    return undefined;
   }
 
   function showWebdienst(
@@ -169,8 +162,7 @@ export function consoleWebdienstHandlers(deps: ConsoleDeps) {
     },
 
     change: async (ctx: Context): Promise<void> => {
-      const webdienst = await liveWebdienstOf(ctx);
-      if (!webdienst) return;
+      const webdienst = await webdienstOf(ctx);
       const form = await readForm(ctx);
       const current = valuesOf(webdienst);
       const wanted = {
@@ -210,24 +202,21 @@ export function consoleWebdienstHandlers(deps: ConsoleDeps) {
     },
 
     suspend: async (ctx: Context): Promise<void> => {
-      const webdienst = await liveWebdienstOf(ctx);
-      if (!webdienst) return;
+      const webdienst = await webdienstOf(ctx);
       const form = await readForm(ctx);
       await setWebdienstSuspended(adminDepsOf(deps, ctx), webdienst.clientId, true, form.reason?.trim() || undefined);
       redirectWithNotice(ctx, webdienstPath(webdienst.id), 'geschorst');
     },
 
     resume: async (ctx: Context): Promise<void> => {
-      const webdienst = await liveWebdienstOf(ctx);
-      if (!webdienst) return;
+      const webdienst = await webdienstOf(ctx);
       await readForm(ctx);
       await setWebdienstSuspended(adminDepsOf(deps, ctx), webdienst.clientId, false);
       redirectWithNotice(ctx, webdienstPath(webdienst.id), 'hervat');
     },
 
     remove: async (ctx: Context): Promise<void> => {
-      const webdienst = await liveWebdienstOf(ctx);
-      if (!webdienst) return;
+      const webdienst = await webdienstOf(ctx);
       const form = await readForm(ctx);
       if (form.confirm !== 'ja')
         return showWebdienst(
