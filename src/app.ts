@@ -52,6 +52,8 @@ import type { Store } from './stores/index.ts';
 import type { GuessBudget } from './core/second-factor/guess-budget.ts';
 import type { DeviceCookies } from './core/login/device-cookie.ts';
 import type { CertificateTrust } from './core/trust/certificate-trust.ts';
+import { consoleRoutes } from './admin/console/routes.ts';
+import { createOperatorSessions } from './core/operators/operator-sessions.ts';
 
 export interface AppDeps {
   config: Config;
@@ -160,6 +162,24 @@ export function createApp(deps: AppDeps): Koa {
     ...(config.demo.enabled ? [demoRoutes({ store, config })] : []),
     informationPageRoutes(),
     lifecyclePageRoutes({ lifecycle: deps.accountLifecycle, config }),
+    consoleRoutes({
+      store,
+      clock: deps.clock,
+      audit: deps.audit,
+      config,
+      cookies,
+      login: {
+        store,
+        hasher: deps.passwordStep.hasher,
+        throttle: deps.passwordStep.throttle,
+        secrets: deps.accountLifecycle.totpSecrets,
+        clock: deps.clock,
+        audit: deps.audit,
+        passwordRules: config.password,
+      },
+      sessions: createOperatorSessions(store, deps.clock),
+      trust: deps.trust,
+    }),
   ];
 
   // Probes and scrapes first: every few seconds from the load balancer and Prometheus, so not logged

@@ -26,6 +26,7 @@ import { countLogins } from './http/metrics-logins.ts';
 import { metricsServed } from './http/metrics-routes.ts';
 import { createLifecycleDeps, createSecondFactorServices, createServices } from './services.ts';
 import { sealTotpSecrets } from './core/second-factor/totp-secret-start.ts';
+import { resealOperatorTotpSecrets } from './core/operators/operator-secret-reseal.ts';
 import { purgeKinds, purgeSettings } from './core/housekeeping/purge-expired.ts';
 import { schedulePurge } from './core/housekeeping/purge-schedule.ts';
 import { scheduleSamlMetadataRefresh } from './admin/saml-metadata-refresh.ts';
@@ -111,6 +112,9 @@ export async function startServer(
   const lifecycle: Lifecycle = { draining: false };
   const { totpSecrets, ...secondFactor } = createSecondFactorServices(config, store, clock, keys, sms, services.audit);
   await sealTotpSecrets({ store, box: totpSecrets, audit: services.audit }, logger);
+  const operatorSecrets = await resealOperatorTotpSecrets({ store, box: totpSecrets, audit: services.audit });
+  if (operatorSecrets.unreadable)
+    logger.error(operatorSecrets, 'console operators whose app secret does not open under any configured TOTP key');
   const singleLogout = createSingleLogout({
     sso: services.ssoSessions,
     store,

@@ -18,6 +18,7 @@ import { serve } from './serve.ts';
 import { webdienstCommands, webdienstUsage } from './webdienst.ts';
 import { certificatesCommands, certificatesUsage } from './certificates.ts';
 import { contactMailCommands, contactMailUsage } from './contact-mail.ts';
+import { adminCommands, adminUsage } from './admin.ts';
 
 const usage = `Usage: poortwachter <command> [options] [--json]
 
@@ -33,6 +34,7 @@ ${outboxUsage}
 ${auditUsage}
 ${maintenanceUsage}
 ${lettersUsage}
+${adminUsage}
 
 Configuration comes from the environment (PORT, PUBLIC_URL, DATABASE_URL, POORTWACHTER_ENV, ...)
 and an optional JSON file named by POORTWACHTER_CONFIG; see README.md.`;
@@ -52,6 +54,7 @@ const commands: Commands = {
   ...maintenanceCommands,
   ...lettersCommands,
   ...deskCommands,
+  ...adminCommands,
 };
 
 function print(result: unknown, json: boolean): void {

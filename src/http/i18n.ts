@@ -7,9 +7,12 @@ export type Locale = (typeof locales)[number];
 
 // The language files are ours: each one flat object of key -> text.
 type Messages = Record<string, string>;
+const read = (file: string): Messages =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../../locales/${file}`, import.meta.url)), 'utf8')) as Messages;
+// The admin console's text has files of its own (locales/beheer.*.json).
 const messages: Record<Locale, Messages> = {
-  nl: JSON.parse(readFileSync(fileURLToPath(new URL('../../locales/nl.json', import.meta.url)), 'utf8')) as Messages,
-  en: JSON.parse(readFileSync(fileURLToPath(new URL('../../locales/en.json', import.meta.url)), 'utf8')) as Messages,
+  nl: { ...read('nl.json'), ...read('beheer.nl.json') },
+  en: { ...read('en.json'), ...read('beheer.en.json') },
 };
 
 export function isLocale(value: unknown): value is Locale {

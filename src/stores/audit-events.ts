@@ -196,6 +196,15 @@ export function auditEventStore(db: Database) {
         await db<AuditEventRecord>('audit_events').where('citizen_id', citizenId).orderBy('id', 'desc').limit(limit)
       ).map(toRow);
     },
+    /** The latest events whose type starts with one of the prefixes, newest first (the admin console's trail). */
+    async listRecentAuditEventsOfTypes(prefixes: string[], limit: number): Promise<AuditEventRow[]> {
+      await sealBeforeReading();
+      const query = db<AuditEventRecord>('audit_events').orderBy('id', 'desc').limit(limit);
+      query.where((where) => {
+        for (const prefix of prefixes) where.orWhere('type', 'like', `${prefix.replace(/[%_\\]/g, '')}%`);
+      });
+      return (await query).map(toRow);
+    },
     /** Events with from <= at < to, in chain order, a page after `afterId` (the export for auditors). */
     async listAuditEventsBetween(filter: {
       from: number;

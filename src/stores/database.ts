@@ -25,6 +25,7 @@ import * as pendingAppLinks from './migrations/023-pending-app-links.ts';
 import * as registrationChanges from './migrations/030-registration-changes.ts';
 import * as testData from './migrations/014-test-data.ts';
 import * as totpKeyId from './migrations/017-totp-key-id.ts';
+import * as operators from './migrations/032-operators.ts';
 
 export type Database = Knex;
 
@@ -52,6 +53,7 @@ const migrations: Record<string, Knex.Migration> = {
   '034-organisation-contacts': organisationContacts,
   '035-contact-mails': contactMails,
   '050-audit-sealing': auditSealing,
+  '032-operators': operators,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

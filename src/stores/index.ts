@@ -27,6 +27,7 @@ import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
 import { organisationContactStore } from './organisation-contacts.ts';
 import { contactMailStore } from './contact-mails.ts';
+import { operatorStore } from './operators.ts';
 
 export type * from './rows.ts';
 export { accountWebdienstClientId, builtInOrganisationOin } from './built-in.ts';
@@ -49,6 +50,7 @@ export type { ContactRole, OrganisationContactRow } from './organisation-contact
 export type { CertificateExpiryWarningRow, ContactMailKind, ContactMailRow, NewContactMail } from './contact-mails.ts';
 export type { AuditChainHead, AuditChainLink, ChainedAuditEventRow } from './audit-events.ts';
 export { chainHash, genesisHash } from './audit-chain.ts';
+export type { OperatorRow, OperatorSessionRow } from './operators.ts';
 export { statementKinds, type StatementCounts, type StatementKind } from './statement-counter.ts';
 
 function repositories(db: Database) {
@@ -79,6 +81,7 @@ function repositories(db: Database) {
     ...pendingAppLinkStore(db),
     ...organisationContactStore(db),
     ...contactMailStore(db),
+    ...operatorStore(db),
   };
 }
 

@@ -63,6 +63,27 @@ export class RelyingParty {
     return new RelyingParty(server, registered.clientId, registered.clientSecret!, redirectUri, configuration);
   }
 
+  /** A webdienst registered elsewhere (the admin console), driven with its client_id and secret. */
+  static async connect(
+    server: TestServer,
+    registered: { clientId: string; clientSecret: string; redirectUri: string },
+  ): Promise<RelyingParty> {
+    const configuration = await oidc.discovery(
+      new URL(server.url),
+      registered.clientId,
+      undefined,
+      oidc.ClientSecretBasic(registered.clientSecret),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    return new RelyingParty(
+      server,
+      registered.clientId,
+      registered.clientSecret,
+      registered.redirectUri,
+      configuration,
+    );
+  }
+
   /** Builds an authorization request with PKCE, state and nonce. */
   async authorizationRequest(params: Record<string, string> = {}) {
     const verifier = oidc.randomPKCECodeVerifier();
