@@ -32,7 +32,7 @@ describe('letters, mail and account request configuration', () => {
       MAIL_FROM: 'PW <pw@example.nl>',
     });
     expect(config.accountRequest.activationCodeTtlDays).to.equal(30);
-    expect(config.mail).to.deep.equal({ smtpUrl: 'smtp://relay.internal:25', from: 'PW <pw@example.nl>' });
+    expect(config.mail).to.include({ smtpUrl: 'smtp://relay.internal:25', from: 'PW <pw@example.nl>' });
     expect(configError({ ACTIVATION_CODE_TTL_DAYS: '0' })).to.include('ACTIVATION_CODE_TTL_DAYS');
     expect(configError({ SMTP_URL: 'http://mail' })).to.include('mail.smtpUrl (environment variable SMTP_URL)');
     expect(configError({ LETTERS_GATEWAY: 'pigeon' })).to.include('must be outbox or batch');
