@@ -22,6 +22,7 @@ import * as pendingAppLinks from './migrations/023-pending-app-links.ts';
 import * as registrationChanges from './migrations/030-registration-changes.ts';
 import * as testData from './migrations/014-test-data.ts';
 import * as totpKeyId from './migrations/017-totp-key-id.ts';
+import * as sealedPendingAppLinks from './migrations/024-sealed-pending-app-links.ts';
 
 export type Database = Knex;
 
@@ -43,6 +44,7 @@ const migrations: Record<string, Knex.Migration> = {
   '021-account-requests': accountRequests,
   '022-citizen-contacts': citizenContacts,
   '023-pending-app-links': pendingAppLinks,
+  '024-sealed-pending-app-links': sealedPendingAppLinks,
   '030-registration-changes': registrationChanges,
   '031-connection-observations': connectionObservations,
   '050-audit-sealing': auditSealing,
