@@ -9,6 +9,7 @@ import { generateSecret, generateURI, verify } from 'otplib';
 import type { AccountSessionRow, CitizenRow, PendingAppLinkRow } from '../../stores/index.ts';
 import { TotpSecretUnreadable } from '../second-factor/totp-secret-box.ts';
 import type { LifecycleDeps } from './deps.ts';
+import { takeGuessSlots } from './guess-slots.ts';
 
 const pendingMinutes = 15;
 
@@ -48,7 +49,10 @@ export async function pendingAppLink(
   return { secret, uri: generateURI({ issuer: 'Poortwachter', label: citizen.username, secret }) };
 }
 
-export type AppLinkOutcome = { ok: true } | { ok: false; reason: 'wrong_code' | 'expired' | 'not_allowed' };
+export type AppLinkOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'wrong_code' | 'expired' | 'not_allowed' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 export async function confirmAppLink(
   deps: LifecycleDeps,
@@ -67,15 +71,23 @@ export async function confirmAppLink(
     await deps.audit.record({ ...event, outcome: 'failure', reason: 'expired' });
     return { ok: false, reason: 'expired' };
   }
+  // The code guess takes its slot before it is checked (guess-slots.ts).
+  const slot = await takeGuessSlots(deps.throttle, [
+    { key: `app-link:${citizen.id}`, rule: deps.config.throttle.account },
+  ]);
+  if (!slot.allowed) {
+    await deps.audit.record({ ...event, outcome: 'failure', reason: 'throttled' });
+    return { ok: false, reason: 'throttled', retryAfterSeconds: slot.retryAfterSeconds };
+  }
   const token = input.code.replace(/\s+/g, '');
   const result = /^\d{6}$/.test(token)
     ? await verify({ secret, token, epoch: Math.floor(now / 1000), epochTolerance: 30 })
     : { valid: false };
   if (!result.valid) {
-    await deps.throttle.recordFailure(`app-link:${citizen.id}`, deps.config.throttle.account);
     await deps.audit.record({ ...event, outcome: 'failure', reason: 'wrong_code' });
     return { ok: false, reason: 'wrong_code' };
   }
+  await slot.giveBack();
   await deps.store.inTransaction(async (trx) => {
     await trx.updateCitizenTotpSecret(citizen.id, deps.totpSecrets.seal(citizen.id, secret), now);
     if ('timeStep' in result) await trx.claimTotpStep(citizen.id, Number(result.timeStep));
