@@ -1,3 +1,4 @@
+import { countCodeTry } from './code-tries.ts';
 import type { Database } from './database.ts';
 
 export type LetterCodePurpose = 'activation' | 'recovery';
@@ -92,15 +93,8 @@ export function letterCodeStore(db: Database) {
      * within maxTries; a right code gives its try back in useLetterCode.
      */
     async reserveLetterCodeTry(id: string, maxTries: number): Promise<number | undefined> {
-      const changed = await table()
-        .where({ id })
-        .whereNull('used_at')
-        .whereNull('revoked_at')
-        .andWhere('wrong_tries', '<', maxTries)
-        .update({ wrong_tries: db.raw('wrong_tries + 1') as unknown as number });
-      if (changed !== 1) return undefined;
-      const record = await table().where({ id }).first();
-      return record ? Number(record.wrong_tries) : undefined;
+      const { counted, tries } = await countCodeTry(db, 'letter_codes', id, maxTries, ['used_at', 'revoked_at']);
+      return counted ? tries : undefined;
     },
     /** Marks the code used, once, and gives back the try its check reserved: false when it was used or revoked already (a parallel use lost). */
     async useLetterCode(id: string, now: number): Promise<boolean> {

@@ -89,3 +89,8 @@ export async function stopCli(child: ChildProcess | undefined): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** Runs `poortwachter ...args` in development on the database at `databaseUrl`. */
+export function runCliOn(databaseUrl: string, args: string[]): Promise<CliRun> {
+  return runCli(args, { POORTWACHTER_ENV: 'development', DATABASE_URL: databaseUrl });
+}

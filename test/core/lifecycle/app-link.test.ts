@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../../../config/index.ts';
 import { addCitizen } from '../../../src/core/citizens.ts';
 import { confirmAppLink, pendingAppLink } from '../../../src/core/lifecycle/app-link.ts';
+import type { LifecycleDeps } from '../../../src/core/lifecycle/deps.ts';
 import { createAuthenticatorApp } from '../../../src/core/second-factor/authenticator-app.ts';
 import { createTotpSecretBox, type TotpKey } from '../../../src/core/second-factor/totp-secret-box.ts';
 import { createOutboxSmsGateway } from '../../../src/gateways/sms/outbox.ts';
@@ -84,6 +85,14 @@ for (const kind of databaseKinds) {
         secrets: createTotpSecretBox([newKey('unused')]),
       }).currentCode(secret, clock.now());
 
+    /** Confirms the pending link with the app's current code for `secret`. */
+    const confirmWithCode = async (
+      deps: LifecycleDeps,
+      session: AccountSessionRow,
+      citizen: CitizenRow,
+      secret: string,
+    ) => confirmAppLink(deps, { session, citizen, code: await codeFor(secret), clientAddress: '192.0.2.7' });
+
     it('stores the waiting secret sealed under the current key, never the base32 secret itself', async () => {
       const { deps } = lifecycle([newKey('k1')]);
       const { citizen, session } = await newCitizenAndSession();
@@ -101,12 +110,7 @@ for (const kind of databaseKinds) {
       const { deps } = lifecycle([newKey('k1')]);
       const { citizen, session } = await newCitizenAndSession();
       const { secret } = await pendingAppLink(deps, session, citizen);
-      const outcome = await confirmAppLink(deps, {
-        session,
-        citizen,
-        code: await codeFor(secret),
-        clientAddress: '192.0.2.7',
-      });
+      const outcome = await confirmWithCode(deps, session, citizen, secret);
       expect(outcome).to.deep.equal({ ok: true });
       const linked = (await opened.store.findCitizenById(citizen.id))!;
       expect(linked.totpSecret)
@@ -123,12 +127,7 @@ for (const kind of databaseKinds) {
 
       const { deps } = lifecycle([current, old]);
       expect((await pendingAppLink(deps, session, citizen)).secret, 'the same QR code after rotation').to.equal(secret);
-      const outcome = await confirmAppLink(deps, {
-        session,
-        citizen,
-        code: await codeFor(secret),
-        clientAddress: '192.0.2.7',
-      });
+      const outcome = await confirmWithCode(deps, session, citizen, secret);
       expect(outcome).to.deep.equal({ ok: true });
       const linked = (await opened.store.findCitizenById(citizen.id))!;
       expect(linked.totpSecret).to.match(/^v1\.2026\./);
@@ -140,12 +139,7 @@ for (const kind of databaseKinds) {
       const { secret } = await pendingAppLink(lifecycle([newKey('gone')]).deps, session, citizen);
 
       const { deps } = lifecycle([newKey('k2')]);
-      const refused = await confirmAppLink(deps, {
-        session,
-        citizen,
-        code: await codeFor(secret),
-        clientAddress: '192.0.2.7',
-      });
+      const refused = await confirmWithCode(deps, session, citizen, secret);
       expect(refused).to.deep.equal({ ok: false, reason: 'expired' });
       expect((await opened.store.findCitizenById(citizen.id))!.totpSecret).to.equal(null);
       const fresh = await pendingAppLink(deps, session, citizen);
