@@ -7,6 +7,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.ts';
+import { startBanner } from './start-banner.ts';
 
 const restartDelayMs = 1000;
 
@@ -65,7 +66,10 @@ export async function superviseWorkers(count: number, config: Config, logger: Lo
     });
   await started(fork(env));
   if (!stopping) await Promise.all(Array.from({ length: count - 1 }, () => started(fork(env))));
-  if (!stopping) logger.info({ workers: count }, 'Poortwachter workers listening');
+  if (!stopping) {
+    logger.info({ workers: count }, 'Poortwachter workers listening');
+    process.stderr.write(startBanner(config) ?? '');
+  }
   await stopped;
 }
 

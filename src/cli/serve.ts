@@ -4,6 +4,7 @@ import type { Config } from '../../config/index.ts';
 import { createLogger } from '../logger.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { UsageError } from './command.ts';
+import { startBanner } from './start-banner.ts';
 import { clusterWorkerId, isClusterWorker, superviseWorkers } from './serve-cluster.ts';
 
 /** Resolves with the exit code when done, or -1 while the server keeps running. */
@@ -46,5 +47,6 @@ export async function serve(argv: string[], config: Config): Promise<number> {
     workerId === undefined ? {} : { logger: createLogger(config).child({ worker: workerId }) },
   );
   if (stopRequested) void stop(started.server);
+  else if (workerId === undefined) process.stderr.write(startBanner(config) ?? '');
   return -1; // keep running
 }

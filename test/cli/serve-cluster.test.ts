@@ -65,6 +65,7 @@ for (const kind of databaseKinds) {
       const port = await freePort();
       const served = serveWorkers(database.url, port);
       await waitForOutput(served, 'Poortwachter workers listening');
+      await waitForOutput(served, `Poortwachter is running: open http://127.0.0.1:${port}/ and log in as test citizen`);
       const config = await testConfig(database.url, { port });
       const store = openStore(database.url);
       try {
