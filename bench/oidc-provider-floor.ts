@@ -7,7 +7,7 @@
 //
 //   npx tsx bench/oidc-provider-floor.ts [--concurrency 8] [--duration 8] [--out bench/oidc-provider-floor.md]
 //
-// Not a way to run Poortwachter: the memory adapter is what DESIGN.md section 1 forbids in the service.
+// Not a way to run Poortwachter: the memory adapter keeps state in one process, which the service never does.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';

@@ -32,6 +32,33 @@ export function area(url: string, functionName: string): string {
   return url;
 }
 
+/** The groups the bench results speak of: whose code the main thread's self time is in. */
+export function group(url: string, functionName: string): string {
+  const name = area(url, functionName);
+  if (name === 'oidc-provider' || name === 'jsesc' || name === 'quick-lru') return 'oidc-provider';
+  if (
+    name === 'jose' ||
+    name === 'node:crypto' ||
+    /^(sign|verify|Hmac|Hash|digest|getKeyObjectSlots|randomFillSync|jobPromise)$/.test(functionName)
+  )
+    return 'JOSE / crypto (signing, hashing, HMAC)';
+  if (/^(xml-crypto|xpath|@xmldom\/|samlify|libxml2-wasm|@authenio\/)/.test(name) || name.startsWith('wasm://'))
+    return 'XML (parse, c14n, sign, verify, schema)';
+  if (name === 'knex' || name === 'tarn' || name === 'pg' || name === 'src/stores')
+    return 'knex / database (our stores included)';
+  if (name === 'nunjucks' || name === 'a-sync-waterfall') return 'nunjucks';
+  if (name.startsWith('src/') || name.startsWith('config/')) return 'our code (src/, outside the stores)';
+  if (
+    /^(koa|@koa\/|koa-|delegates|cookies|keygrip|tsscmp|negotiator|accepts|on-finished|ee-first|content-|type-is|mime|http-errors|statuses|vary|encodeurl|escape-html|fresh|destroy|only|depd|debug|co-body|raw-body|inflation|qs|media-typer)/.test(
+      name,
+    )
+  )
+    return 'Koa and its helpers (cookies, routing)';
+  if (name.startsWith('node:')) return 'Node (HTTP, streams, sockets, timers)';
+  if (name.startsWith('(')) return name === '(native / V8 builtins)' ? 'V8 builtins and native' : `V8 ${name}`;
+  return `other packages (${name})`;
+}
+
 export function summariseProfile(
   profile: Profile,
   top = 25,
@@ -58,6 +85,7 @@ export function summariseProfile(
   const key = (node: ProfileNode) =>
     `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*\/(node_modules|src|config)\//, '$1/')}:${node.callFrame.lineNumber + 1}`;
   const areas = new Map<string, number>();
+  const groups = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
   const inclusive = new Map<string, number>();
   for (const [id, time] of self) {
@@ -65,6 +93,8 @@ export function summariseProfile(
     if (node.callFrame.functionName === '(idle)') continue;
     const name = area(node.callFrame.url, node.callFrame.functionName);
     areas.set(name, (areas.get(name) ?? 0) + time);
+    const grouped = group(node.callFrame.url, node.callFrame.functionName);
+    groups.set(grouped, (groups.get(grouped) ?? 0) + time);
     selfByFunction.set(key(node), (selfByFunction.get(key(node)) ?? 0) + time);
     // Inclusive: every distinct function on the stack gets the sample once (recursion counted once).
     const onStack = new Set<string>();
@@ -80,6 +110,13 @@ export function summariseProfile(
   const rank = (map: Map<string, number>, n: number) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
   return [
     `profile: ${fixed(total / 1e6, 1)} s sampled${fromSeconds > 0 || Number.isFinite(toSeconds) ? ` (${fromSeconds}-${toSeconds} s after start)` : ''}, main thread busy ${fixed(busy / 1e6, 1)} s (${fixed((busy / total) * 100, 0)}%)`,
+    '',
+    'Main-thread time by group (self time):',
+    textTable(
+      ['group', 'ms', '% of busy'],
+      rank(groups, top).map(([name, value]) => [name, ms(value), percent(value)]),
+      ['left', 'right', 'right'],
+    ),
     '',
     'Main-thread time by area (self time):',
     textTable(

@@ -1,10 +1,10 @@
 // `npm run bench`: full login flows per second against a real Poortwachter process, next to the
-// argon2id rate of this machine, and the ratio between the two (STACK.md "Load and performance").
+// argon2id rate of this machine, and the ratio between the two.
 //
-//   npm run bench                                   Basis, Midden, SSO and SAML artifact at concurrency 1, 8, 32; report in bench/results.md
+//   npm run bench                                   Basis, Midden, SSO, SAML artifact and SSO over SAML (HTTP-POST) at concurrency 1, 8, 32; report in bench/results.md
 //   npm run bench -- --matrix                       the same on sqlite and PostgreSQL, each with 1 and 2 server processes, one report
 //   npm run bench -- --duration 5 --concurrency 8   shorter / other levels
-//   npm run bench -- --scenario midden              one scenario only (basis, midden, sso, saml-artifact)
+//   npm run bench -- --scenario midden              one scenario only (basis, midden, sso, saml-artifact, sso-saml-post)
 //   npm run bench -- --cpu-prof                     also write a V8 CPU profile of the server (.tmp/bench-*/profile, kept)
 //   npm run bench -- --keep                         keep the work dir (.tmp/bench-*: database, profile) afterwards
 //   npm run bench -- --postgres postgres://user:pw@127.0.0.1:5432/postgres   a fresh PostgreSQL database instead of sqlite
@@ -48,7 +48,7 @@ import { fixed } from './stats.ts';
 
 const { values: args } = parseArgs({
   options: {
-    scenario: { type: 'string', default: 'basis,midden,sso,saml-artifact' },
+    scenario: { type: 'string', default: 'basis,midden,sso,saml-artifact,sso-saml-post' },
     concurrency: { type: 'string', default: '1,8,32' },
     warmup: { type: 'string', default: '2' },
     duration: { type: 'string', default: '8' },

@@ -336,6 +336,29 @@ const schema = z.strictObject({
       windowSeconds: z.number().int().min(60).max(86400),
     }),
   }),
+  // SAML metadata registered by URL (`webdienst add-saml --metadata-url`): how often each process looks
+  // for metadata due to be read again (0: never), the bounds on when that is (the metadata's
+  // cacheDuration, or half its time left to validUntil, kept within them), the first retry after a
+  // failure (doubling up to the maximum), and the time limit of one fetch.
+  samlMetadata: z
+    .strictObject({
+      refreshCheckSeconds: z.number().int().min(0).max(86400),
+      minRefreshSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(7 * 86400),
+      maxRefreshSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86400),
+      retrySeconds: z.number().int().min(10).max(86400),
+      fetchTimeoutMs: z.number().int().min(100).max(60_000),
+    })
+    .refine((value) => value.minRefreshSeconds <= value.maxRefreshSeconds, {
+      message: 'minRefreshSeconds must not be more than maxRefreshSeconds',
+    }),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -422,6 +445,13 @@ function defaults(environment: Environment, port: number): ConfigInput {
     trust: { anchorFiles: [], crlFiles: [], crlRefreshSeconds: 3600 },
     tls: { reloadSeconds: 300 },
     backChannel: { clientCertificates: 'none', proxyHeader: 'x-ssl-client-cert', trustedProxies: [] },
+    samlMetadata: {
+      refreshCheckSeconds: 60,
+      minRefreshSeconds: 3600,
+      maxRefreshSeconds: 86400,
+      retrySeconds: 300,
+      fetchTimeoutMs: 10_000,
+    },
   };
 }
 
@@ -493,6 +523,11 @@ const envVariables: Record<string, { path: string; parse: (value: string) => unk
   TLS_CERT_FILE: { path: 'tls.certificateFile', parse: String },
   TLS_KEY_FILE: { path: 'tls.keyFile', parse: String },
   TLS_RELOAD_SECONDS: { path: 'tls.reloadSeconds', parse: Number },
+  SAML_METADATA_REFRESH_CHECK_SECONDS: { path: 'samlMetadata.refreshCheckSeconds', parse: Number },
+  SAML_METADATA_MIN_REFRESH_SECONDS: { path: 'samlMetadata.minRefreshSeconds', parse: Number },
+  SAML_METADATA_MAX_REFRESH_SECONDS: { path: 'samlMetadata.maxRefreshSeconds', parse: Number },
+  SAML_METADATA_RETRY_SECONDS: { path: 'samlMetadata.retrySeconds', parse: Number },
+  SAML_METADATA_FETCH_TIMEOUT_MS: { path: 'samlMetadata.fetchTimeoutMs', parse: Number },
 };
 export const documentedEnvironment = ['POORTWACHTER_ENV', 'POORTWACHTER_CONFIG', ...Object.keys(envVariables)];
 

@@ -13,6 +13,7 @@ import { statusPageRoutes } from './account/status-page.ts';
 import type { AuditLog } from './core/audit.ts';
 import type { Clock } from './core/clock.ts';
 import type { InstanceKeys } from './core/keys.ts';
+import { cookieSigner } from './frontends/oidc/cookie-signer.ts';
 import type { LoginAttempts } from './core/login/attempts.ts';
 import type { MaintenanceMode } from './core/maintenance.ts';
 import type { SsoSessions } from './core/sso/sessions.ts';
@@ -88,7 +89,7 @@ export function createApp(deps: AppDeps): Koa {
   // One reverse proxy in front: the last X-Forwarded-For entry is the one it appended (client-address.ts).
   const app = new Koa({ proxy: config.trustProxy, maxIpsCount: 1 });
   // The parent app must sign cookies with the provider's keys.
-  app.keys = deps.keys.cookieKeys;
+  app.keys = cookieSigner(deps.keys.cookieKeys);
   const cookies = { secure: config.publicUrl.startsWith('https://') };
   const backChannel = { required: config.backChannel.clientCertificates !== 'none', trust: deps.trust };
 

@@ -28,6 +28,8 @@ import { createLifecycleDeps, createSecondFactorServices, createServices } from 
 import { sealTotpSecrets } from './core/second-factor/totp-secret-start.ts';
 import { purgeKinds, purgeSettings } from './core/housekeeping/purge-expired.ts';
 import { schedulePurge } from './core/housekeeping/purge-schedule.ts';
+import { scheduleSamlMetadataRefresh } from './admin/saml-metadata-refresh.ts';
+import { samlMetadataSettings } from './admin/saml-metadata-url.ts';
 import { openStore, type Store } from './stores/index.ts';
 import { configuredCertificateTrust } from './core/trust/certificate-trust.ts';
 import { backChannelServer, frontChannelServer, listen, soapClientTls } from './http/listeners.ts';
@@ -169,6 +171,21 @@ export async function startServer(
     }
   }, config.tls.reloadSeconds * 1000);
   reloadTls.unref();
+  // SAML metadata registered by URL is read again when due; one process fetches each source.
+  for (const outcome of ['refreshed', 'not_modified', 'failed'])
+    metrics.samlMetadataRefreshes.inc({ outcome, reason: '' }, 0);
+  const stopMetadataRefresh = scheduleSamlMetadataRefresh(
+    {
+      ...services.adminDeps,
+      environment: config.environment,
+      trust,
+      samlMetadata: samlMetadataSettings(config),
+      logger,
+      onRefresh: (outcome, reason) =>
+        metrics.samlMetadataRefreshes.inc({ outcome, reason: outcome === 'failed' ? (reason ?? '') : '' }),
+    },
+    config.samlMetadata.refreshCheckSeconds,
+  );
   for (const kind of purgeKinds) metrics.purgedRows.inc({ kind }, 0);
   const stopPurge = schedulePurge(
     {
@@ -216,6 +233,7 @@ export async function startServer(
       lifecycle.draining = true;
       if (config.shutdown.drainSeconds > 0)
         await new Promise((resolve) => setTimeout(resolve, config.shutdown.drainSeconds * 1000));
+      await stopMetadataRefresh();
       await stopPurge();
       clearInterval(reloadTrust);
       clearInterval(reloadTls);

@@ -3,6 +3,7 @@ import { basisLogin } from './basis.ts';
 import { middenLogin } from './midden.ts';
 import { samlArtifactLogin } from './saml-artifact.ts';
 import { ssoLogin } from './sso.ts';
+import { ssoSamlPostLogin } from './sso-saml-post.ts';
 import type { Scenario } from './scenario.ts';
 
 export const scenarios: Record<string, Scenario> = {
@@ -10,4 +11,5 @@ export const scenarios: Record<string, Scenario> = {
   [middenLogin.name]: middenLogin,
   [samlArtifactLogin.name]: samlArtifactLogin,
   [ssoLogin.name]: ssoLogin,
+  [ssoSamlPostLogin.name]: ssoSamlPostLogin,
 };

@@ -27,7 +27,7 @@ import type { FlowContext, Scenario } from './scenario.ts';
 
 const poolSize = 200;
 const poolPassword = 'kiezelpad-zomerregen-bench-2026';
-/** Fictitious BSNs from the 9999 range (DESIGN.md section 3), above the seeded test citizens. */
+/** Fictitious BSNs from the 9999 range reserved for tests, above the seeded test citizens. */
 const firstBsn = 999_950_000;
 
 interface PoolCitizen {

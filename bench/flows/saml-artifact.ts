@@ -1,4 +1,4 @@
-// One SAML login at level Basis answered by HTTP-Artifact (the DigiD default, DESIGN.md section 5), as
+// One SAML login at level Basis answered by HTTP-Artifact (the DigiD default), as
 // a browser and a SAML webdienst do it:
 //   GET /saml/sso?SAMLRequest=..&SigAlg=..&Signature=.. (HTTP-Redirect, RSA-SHA256 over the query string)
 //     -> 303 /inloggen/:attemptId -> 200 login form
@@ -32,26 +32,38 @@ const artifactBinding = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact';
 const rsaSha256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 const excC14n = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 
-interface BenchSp {
+export interface BenchSp {
   entityId: string;
   acs: string;
   privateKey: KeyObject;
   certificate: string;
 }
 
+/** A bench SP with a fresh RSA key and a self-signed certificate. */
+export function benchSp(acsPath: string): BenchSp {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const suffix = randomBytes(4).toString('hex');
+  return {
+    entityId: `https://bench-${suffix}.example.nl/saml`,
+    acs: `http://127.0.0.1:9/${acsPath}-${suffix}`,
+    privateKey,
+    certificate: selfSignedCertificate(privateKey, 'bench SP', Date.now()),
+  };
+}
+
 const id = () => `_${randomBytes(16).toString('hex')}`;
 const body = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, '');
 
-function metadata(sp: BenchSp): string {
+export function metadata(sp: BenchSp, acsBinding = artifactBinding): string {
   return (
     `<md:EntityDescriptor xmlns:md="${ns.md}" xmlns:ds="${ns.ds}" entityID="${sp.entityId}"><md:SPSSODescriptor protocolSupportEnumeration="${ns.samlp}" AuthnRequestsSigned="true">` +
     `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(sp.certificate)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
-    `<md:AssertionConsumerService Binding="${artifactBinding}" Location="${sp.acs}" index="0" isDefault="true"/></md:SPSSODescriptor></md:EntityDescriptor>`
+    `<md:AssertionConsumerService Binding="${acsBinding}" Location="${sp.acs}" index="0" isDefault="true"/></md:SPSSODescriptor></md:EntityDescriptor>`
   );
 }
 
 /** The signed HTTP-Redirect URL of a fresh AuthnRequest (SAML Bindings 3.4.4.1). */
-function redirectUrl(sp: BenchSp, baseUrl: string): string {
+export function redirectUrl(sp: BenchSp, baseUrl: string): string {
   const sso = `${baseUrl}/saml/sso`;
   const request = `<samlp:AuthnRequest xmlns:samlp="${ns.samlp}" xmlns:saml="${ns.saml}" ID="${id()}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${sso}" AssertionConsumerServiceIndex="0"><saml:Issuer>${sp.entityId}</saml:Issuer></samlp:AuthnRequest>`;
   const signed = `SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(request)).toString('base64'))}&SigAlg=${encodeURIComponent(rsaSha256)}`;
@@ -123,14 +135,8 @@ export const samlArtifactLogin: Scenario = {
     const config = loadConfig(setup.serverEnv);
     const store = openStore(setup.databaseUrl, { poolSize: 2 });
     try {
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const suffix = randomBytes(4).toString('hex');
-      const sp: BenchSp = {
-        entityId: `https://bench-${suffix}.example.nl/saml`,
-        acs: `http://127.0.0.1:9/bench-acs-${suffix}`,
-        privateKey,
-        certificate: selfSignedCertificate(privateKey, 'bench SP', Date.now()),
-      };
+      const sp = benchSp('bench-acs');
+      const suffix = sp.entityId.slice('https://bench-'.length, 'https://bench-'.length + 8);
       const { adminDeps } = createServices(config, store, systemClock);
       const oin = `00000009${String(Date.now()).slice(-12)}`;
       await addOrganisation(adminDeps, { name: `Bench SAML ${suffix}`, oin, bsnEntitled: true });

@@ -1,4 +1,4 @@
-// Eenmalig inloggen (issue 5): a citizen who logged in at one webdienst of a federation goes to a
+// Eenmalig inloggen (single sign-on): a citizen who logged in at one webdienst of a federation goes to a
 // second one, which reuses the SSO session. The measured flow is the second webdienst's login only:
 //   GET /auth?... (PKCE S256) -> 303 /inloggen/:attemptId -> 200 "you are logged in as" page
 //   POST continue (Origin) -> 303 /auth/:uid -> 303 redirect_uri?code -> POST /token
@@ -22,7 +22,7 @@ import type { BenchTarget, FlowContext, Scenario } from './scenario.ts';
 const federation = 'bench-sso';
 
 /** Browsers with a live SSO session, handed out one flow at a time. */
-class BrowserPool {
+export class BrowserPool {
   private waiters: Array<(browser: BenchBrowser) => void> = [];
   constructor(private readonly idle: BenchBrowser[]) {}
 
@@ -68,7 +68,7 @@ async function logIn(target: BenchTarget): Promise<BenchBrowser> {
 
 /**
  * What one SSO session keeps in the database: its row, its participants and oidc-provider's session
- * (JSON bytes). Processes keep nothing of it in memory (DESIGN.md section 1).
+ * (JSON bytes). Processes keep nothing of it in memory.
  */
 async function storedBytesOfOneSession(store: Store, browser: BenchBrowser): Promise<number> {
   const token = browser.cookie(ssoCookieName);

@@ -1,7 +1,8 @@
 // Aansluiten of a SAML webdienst: its SP metadata (a file or an https URL) is read, checked and stored
 // with the webdienst (protocol 'saml', client_id = the SP's entityID). `update-saml` re-imports it
 // (certificate rollover, new ACS endpoints). Invalid metadata: a clear error that names what is
-// wrong, and nothing stored.
+// wrong, and nothing stored. Metadata by `--metadata-url` is signed, read again on a schedule
+// (saml-metadata-refresh.ts), and must pass every check at registration.
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../config/index.ts';
 import { ValidationError } from '../core/errors.ts';
@@ -14,13 +15,10 @@ import {
   type SamlRegistration,
 } from '../frontends/saml/sp-metadata.ts';
 import type { WebdienstWithOrganisation } from '../stores/index.ts';
-import {
-  assertCertificateAccepted,
-  checkSelfSignedFlag,
-  trustOf,
-  type CertificateCheckDeps,
-} from './certificate-checks.ts';
+import { checkSelfSignedFlag, type CertificateCheckDeps } from './certificate-checks.ts';
 import { byOperator, type AdminDeps } from './organisations.ts';
+import { assertRegistrationCertificatesAccepted } from './saml-metadata-url.ts';
+import { assertOneMetadataSource, registrationFromUrl, type UrlDeps } from './saml-metadata-registration.ts';
 import { assertRegistrableUri } from './webdiensten.ts';
 
 export interface NewSamlWebdienst {
@@ -29,6 +27,9 @@ export interface NewSamlWebdienst {
   /** A file path or an http(s) URL of the SP metadata; or the XML itself in `metadataXml`. */
   metadata?: string;
   metadataXml?: string;
+  /** Signed metadata read from this URL now and on a schedule, with the certificate (PEM) that signs it. */
+  metadataUrl?: string;
+  metadataSigningCertificate?: string;
   level?: string;
   federation?: string;
   responseBinding?: string;
@@ -97,7 +98,10 @@ async function registrationFrom(
   owner: { oin: string; allowSelfSigned: boolean },
 ): Promise<SamlRegistration> {
   if (!input.metadata && !input.metadataXml)
-    throw new ValidationError('admin.missing_metadata', '--metadata FILE_OR_URL is required');
+    throw new ValidationError(
+      'admin.missing_metadata',
+      '--metadata FILE_OR_URL (or --metadata-url URL with --metadata-signing-cert FILE) is required',
+    );
   const xml = input.metadataXml ?? (await readMetadata(input.metadata!, deps.environment));
   const registration = parseSpMetadata(xml, {
     responseBinding,
@@ -105,18 +109,12 @@ async function registrationFrom(
   });
   // Every certificate of the metadata, also the old one beside a new one during a rollover: each is
   // trusted for signatures (or TLS client authentication) as long as it is listed.
-  const trust = trustOf(deps);
-  registration.signingCertificates.forEach((certificate, index) =>
-    assertCertificateAccepted(trust, certificate, owner, `signing certificate ${index + 1} of the SAML metadata`),
-  );
-  registration.encryptionCertificates.forEach((certificate, index) =>
-    assertCertificateAccepted(trust, certificate, owner, `encryption certificate ${index + 1} of the SAML metadata`),
-  );
+  assertRegistrationCertificatesAccepted(deps, registration, owner);
   return owner.allowSelfSigned ? { ...registration, allowSelfSigned: true } : registration;
 }
 
 export async function addSamlWebdienst(
-  deps: AdminDeps & CertificateCheckDeps,
+  deps: AdminDeps & UrlDeps,
   input: NewSamlWebdienst,
 ): Promise<RegisteredSamlWebdienst> {
   const organisation = await deps.store.findOrganisationByOin(input.organisationOin);
@@ -134,28 +132,41 @@ export async function addSamlWebdienst(
     throw new ValidationError('admin.invalid_federation', 'federation names are lower-case letters, digits and dashes');
   const responseBinding = checkResponseBinding(input.responseBinding, 'artifact');
   const allowSelfSigned = checkSelfSignedFlag(deps.environment, input.allowSelfSigned);
-  const registration = await registrationFrom(deps, input, responseBinding, {
-    oin: organisation.oin,
-    allowSelfSigned,
-  });
+  assertOneMetadataSource(input);
+  const id = newId();
+  const owner = { oin: organisation.oin, allowSelfSigned };
+  const fromUrl =
+    input.metadataUrl !== undefined
+      ? await registrationFromUrl(
+          deps,
+          { url: input.metadataUrl, signingCertificatePem: input.metadataSigningCertificate },
+          responseBinding,
+          owner,
+          id,
+        )
+      : undefined;
+  const registration = fromUrl?.registration ?? (await registrationFrom(deps, input, responseBinding, owner));
   if (await deps.store.findWebdienstByClientId(registration.entityId))
     throw new ValidationError(
       'admin.client_id_taken',
       `a webdienst with entityID ${registration.entityId} is already registered`,
     );
 
-  const id = newId();
-  await deps.store.insertWebdienst({
-    id,
-    organisationId: organisation.id,
-    name,
-    protocol: 'saml',
-    clientId: registration.entityId,
-    minimumLevel: level,
-    federation: input.federation ?? null,
-    protocolMetadata: registration,
-    createdAt: deps.clock.now(),
+  await deps.store.inTransaction(async (store) => {
+    await store.insertWebdienst({
+      id,
+      organisationId: organisation.id,
+      name,
+      protocol: 'saml',
+      clientId: registration.entityId,
+      minimumLevel: level,
+      federation: input.federation ?? null,
+      protocolMetadata: registration,
+      createdAt: deps.clock.now(),
+    });
+    if (fromUrl) await store.saveSamlMetadataSource(fromUrl.source);
   });
+  deps.store.forgetCachedWebdiensten();
   await deps.audit.record({
     type: 'admin.webdienst_added',
     outcome: 'success',
@@ -166,6 +177,7 @@ export async function addSamlWebdienst(
       level,
       responseBinding,
       allowSelfSigned,
+      ...(fromUrl ? { metadataUrl: fromUrl.source.url } : {}),
       ...byOperator(deps),
     },
   });
@@ -178,6 +190,9 @@ export interface SamlMetadataUpdate {
   entityId: string;
   metadata?: string;
   metadataXml?: string;
+  /** From now on signed metadata from this URL; without a new signing certificate the registered one stays. */
+  metadataUrl?: string;
+  metadataSigningCertificate?: string;
   /** Unchanged when not given. */
   responseBinding?: string;
 }
@@ -188,7 +203,7 @@ export interface SamlMetadataUpdate {
  * registration first: invalid metadata changes nothing.
  */
 export async function updateSamlWebdienst(
-  deps: AdminDeps & CertificateCheckDeps,
+  deps: AdminDeps & UrlDeps,
   input: SamlMetadataUpdate,
 ): Promise<RegisteredSamlWebdienst> {
   const webdienst = await deps.store.findWebdienstByClientId(input.entityId);
@@ -199,18 +214,43 @@ export async function updateSamlWebdienst(
     );
   const current = samlRegistrationOf(webdienst);
   const responseBinding = checkResponseBinding(input.responseBinding, current.responseBinding);
+  assertOneMetadataSource(input);
   // The flag stays as registered; in production it never holds (checkSelfSignedFlag).
-  const registration = await registrationFrom(deps, input, responseBinding, {
+  const owner = {
     oin: webdienst.organisation.oin,
     allowSelfSigned: current.allowSelfSigned === true && deps.environment !== 'production',
-  });
+  };
+  const registeredSource = await deps.store.findSamlMetadataSource(webdienst.id);
+  const fromUrl =
+    input.metadataUrl !== undefined
+      ? await registrationFromUrl(
+          deps,
+          {
+            url: input.metadataUrl,
+            signingCertificatePem: input.metadataSigningCertificate,
+            registeredSigningCertificate: registeredSource?.signingCertificate,
+          },
+          responseBinding,
+          owner,
+          webdienst.id,
+        )
+      : undefined;
+  const registration = fromUrl?.registration ?? (await registrationFrom(deps, input, responseBinding, owner));
   // The entityID is the webdienst's identity (the Issuer it is found by): a new one is a new registration.
   if (registration.entityId !== input.entityId)
     throw new ValidationError(
       'admin.invalid_saml_metadata',
       `invalid SAML metadata: it is for entityID ${registration.entityId}, not ${input.entityId}`,
     );
-  if (!(await deps.store.updateWebdienstProtocolMetadata(webdienst.id, registration))) {
+  const updated = await deps.store.inTransaction(async (store) => {
+    if (!(await store.updateWebdienstProtocolMetadata(webdienst.id, registration))) return false;
+    // Metadata from a file ends the refresh from a URL; a URL starts (or replaces) it.
+    if (fromUrl) await store.saveSamlMetadataSource(fromUrl.source);
+    else await store.deleteSamlMetadataSource(webdienst.id);
+    return true;
+  });
+  deps.store.forgetCachedWebdiensten();
+  if (!updated) {
     throw new ValidationError(
       'admin.unknown_webdienst',
       `the webdienst with entityID ${input.entityId} was removed meanwhile`,
@@ -225,6 +265,7 @@ export async function updateSamlWebdienst(
       responseBinding,
       signingCertificates: registration.signingCertificates.length,
       assertionConsumerServices: registration.assertionConsumerServices.length,
+      metadataUrl: fromUrl?.source.url ?? null,
       ...byOperator(deps),
     },
   });

@@ -167,7 +167,9 @@ async function importSaml(
     clientId: registration.entityId,
     minimumLevel: exported.webdienst.minimumLevel,
     federation: exported.webdienst.federation,
-    protocolMetadata: { ...registration, allowSelfSigned: allowSelfSigned || undefined },
+    // Imported as a fixed registration: a metadata URL and its validUntil are registered again here
+    // (`update-saml --metadata-url`), with this deployment's refresh.
+    protocolMetadata: { ...registration, allowSelfSigned: allowSelfSigned || undefined, metadataValidUntil: undefined },
     createdAt: deps.clock.now(),
   });
   return id;

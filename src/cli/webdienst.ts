@@ -3,22 +3,51 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { addSamlWebdienst, updateSamlWebdienst } from '../admin/saml-webdiensten.ts';
 import { addOidcWebdienst } from '../admin/webdiensten.ts';
 import {
+  registeredWebdienst,
   removeWebdienst,
   setWebdienstSuspended,
   updateOidcWebdienst,
   updateWebdienst,
 } from '../admin/webdienst-changes.ts';
 import { exportWebdienst, importWebdienst, webdienstChecklist } from '../admin/webdienst-transfer.ts';
+import { refreshSamlMetadata } from '../admin/saml-metadata-refresh.ts';
+import { samlMetadataSettings } from '../admin/saml-metadata-url.ts';
 import type { Config } from '../../config/index.ts';
 import { systemClock } from '../core/clock.ts';
 import { configuredCertificateTrust } from '../core/trust/certificate-trust.ts';
-import type { Store, WebdienstWithOrganisation } from '../stores/index.ts';
+import type { SamlMetadataSourceRow, Store, WebdienstWithOrganisation } from '../stores/index.ts';
 import { adminServices, iso, optional, required, UsageError, type Commands, type Options } from './command.ts';
 
 /** The admin services with the certificate policy of this deployment (its trust anchors and CRLs). */
 const certificateServices = (config: Config, store: Store) => ({
   ...adminServices(config, store),
   trust: configuredCertificateTrust(config, systemClock),
+  samlMetadata: samlMetadataSettings(config),
+});
+
+/** The PEM file of --metadata-signing-cert, when given. */
+async function signingCertificateFile(options: Options): Promise<string | undefined> {
+  const file = optional(options, 'metadata-signing-cert');
+  if (file === undefined) return undefined;
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read --metadata-signing-cert ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+/** The refresh state of metadata registered by URL (`webdienst show`, `list`). */
+const metadataRefreshShown = (source: SamlMetadataSourceRow) => ({
+  url: source.url,
+  valid_until: iso(source.validUntil),
+  last_success_at: iso(source.lastSuccessAt),
+  last_attempt_at: iso(source.lastAttemptAt),
+  last_error_at: iso(source.lastErrorAt),
+  last_error: source.lastError,
+  consecutive_failures: source.consecutiveFailures,
+  next_attempt_at: iso(source.nextAttemptAt),
 });
 
 export const webdienstUsage = `  webdienst add-oidc --organisation OIN --name NAME --redirect-uri URL [--redirect-uri URL ...]
@@ -28,8 +57,13 @@ export const webdienstUsage = `  webdienst add-oidc --organisation OIN --name NA
   webdienst add-saml --organisation OIN --name NAME --metadata FILE_OR_URL [--level basis|midden]
         [--federation NAME] [--response-binding artifact|post] [--allow-self-signed]
         (prints the entityID; --allow-self-signed: preproduction only, self-signed certificates)
+        or --metadata-url URL --metadata-signing-cert FILE instead of --metadata: signed metadata,
+        read again on a schedule (https in production; every check must pass at registration)
   webdienst update-saml --entity-id ID --metadata FILE_OR_URL [--response-binding artifact|post]
         (re-imports the metadata: certificate rollover, new or removed ACS endpoints)
+        or --metadata-url URL [--metadata-signing-cert FILE] (the registered certificate stays when not given)
+  webdienst refresh-metadata --client-id ENTITY_ID   reads metadata registered by URL now (exit 1 when refused)
+  webdienst show CLIENT_ID_OR_ENTITY_ID              one webdienst, with the refresh state of its metadata URL
   webdienst update-oidc --client-id ID [--name NAME] [--redirect-uri URL ...] [--post-logout-redirect-uri URL ...]
         [--no-post-logout-redirect-uri] [--backchannel-logout-uri URL | --no-backchannel-logout-uri]
         [--jwks-uri URL] [--level basis|midden] [--federation NAME | --no-federation]
@@ -103,16 +137,22 @@ export const webdienstCommands: Commands = {
       organisation: { type: 'string' },
       name: { type: 'string' },
       metadata: { type: 'string' },
+      'metadata-url': { type: 'string' },
+      'metadata-signing-cert': { type: 'string' },
       level: { type: 'string' },
       federation: { type: 'string' },
       'response-binding': { type: 'string' },
       'allow-self-signed': { type: 'boolean' },
     },
     run: async ({ config, store, options }) => {
+      const metadataUrl = optional(options, 'metadata-url');
       const registered = await addSamlWebdienst(certificateServices(config, store), {
         organisationOin: required(options, 'organisation'),
         name: required(options, 'name'),
-        metadata: required(options, 'metadata'),
+        ...(metadataUrl === undefined
+          ? { metadata: required(options, 'metadata') }
+          : { metadata: optional(options, 'metadata'), metadataUrl }),
+        metadataSigningCertificate: await signingCertificateFile(options),
         level: options.level as string | undefined,
         federation: options.federation as string | undefined,
         responseBinding: options['response-binding'] as string | undefined,
@@ -123,6 +163,11 @@ export const webdienstCommands: Commands = {
         idp_metadata: `${config.publicUrl}/saml/metadata`,
         level: registered.webdienst.minimumLevel,
         response_binding: registered.registration.responseBinding,
+        ...(metadataUrl !== undefined
+          ? {
+              metadata_valid_until: iso(registered.registration.metadataValidUntil ?? null),
+            }
+          : {}),
       };
     },
   },
@@ -130,12 +175,18 @@ export const webdienstCommands: Commands = {
     options: {
       'entity-id': { type: 'string' },
       metadata: { type: 'string' },
+      'metadata-url': { type: 'string' },
+      'metadata-signing-cert': { type: 'string' },
       'response-binding': { type: 'string' },
     },
     run: async ({ config, store, options }) => {
+      const metadataUrl = optional(options, 'metadata-url');
       const { entityId, registration } = await updateSamlWebdienst(certificateServices(config, store), {
         entityId: required(options, 'entity-id'),
-        metadata: required(options, 'metadata'),
+        ...(metadataUrl === undefined
+          ? { metadata: required(options, 'metadata') }
+          : { metadata: optional(options, 'metadata'), metadataUrl }),
+        metadataSigningCertificate: await signingCertificateFile(options),
         responseBinding: options['response-binding'] as string | undefined,
       });
       return {
@@ -271,6 +322,41 @@ export const webdienstCommands: Commands = {
   },
   'webdienst list': {
     options: {},
-    run: async ({ store }) => (await store.listWebdiensten()).map(shown),
+    run: async ({ store }) => {
+      const sources = new Map((await store.listSamlMetadataSources()).map((source) => [source.webdienstId, source]));
+      return (await store.listWebdiensten()).map((webdienst) => {
+        const source = sources.get(webdienst.id);
+        return { ...shown(webdienst), ...(source ? { metadata_refresh: metadataRefreshShown(source) } : {}) };
+      });
+    },
+  },
+  'webdienst show': {
+    options: {},
+    positional: 'webdienst',
+    run: async ({ config, store, options }) => {
+      const webdienst = await registeredWebdienst(adminServices(config, store), required(options, 'webdienst'));
+      const source = await store.findSamlMetadataSource(webdienst.id);
+      return { ...shown(webdienst), ...(source ? { metadata_refresh: metadataRefreshShown(source) } : {}) };
+    },
+  },
+  'webdienst refresh-metadata': {
+    options: { 'client-id': { type: 'string' } },
+    run: async ({ config, store, options }) => {
+      const deps = certificateServices(config, store);
+      const webdienst = await registeredWebdienst(deps, required(options, 'client-id'));
+      if (!(await store.findSamlMetadataSource(webdienst.id)))
+        throw new UsageError(
+          `${webdienst.clientId} has no metadata URL; register one with "webdienst update-saml --metadata-url"`,
+        );
+      const result = await refreshSamlMetadata(deps, webdienst.id, { force: true });
+      const source = await store.findSamlMetadataSource(webdienst.id);
+      return {
+        ok: result.outcome === 'refreshed' || result.outcome === 'not_modified',
+        client_id: webdienst.clientId,
+        outcome: result.outcome === 'skipped' ? 'another_refresh_running' : result.outcome,
+        ...(result.reason && result.outcome === 'failed' ? { reason: result.reason, message: result.message } : {}),
+        ...(source ? { metadata_refresh: metadataRefreshShown(source) } : {}),
+      };
+    },
   },
 };

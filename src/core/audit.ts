@@ -16,6 +16,29 @@ export interface AuditEvent {
 
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
+  /** Several events of one request in one append, in order (where the log can; else one by one). */
+  recordAll?(events: AuditEvent[]): Promise<void>;
+}
+
+/** Records events together: in one append where the log supports it. */
+export async function recordAuditEvents(audit: AuditLog, events: AuditEvent[]): Promise<void> {
+  if (audit.recordAll) return audit.recordAll(events);
+  for (const event of events) await audit.record(event);
+}
+
+/**
+ * An audit log that holds what is recorded to it, for a caller that appends it together with its own
+ * next event (recordAuditEvents) before anything leaves the request.
+ */
+export function heldAuditLog(): AuditLog & { held: AuditEvent[] } {
+  const held: AuditEvent[] = [];
+  return {
+    held,
+    record: (event) => {
+      held.push(event);
+      return Promise.resolve();
+    },
+  };
 }
 
 /** The audit log of a running service: others (the /metrics counters) can watch what is recorded. */
@@ -33,21 +56,30 @@ function withoutPersonalNumbers(details: AuditEvent['details']): Record<string, 
   return safe;
 }
 
-export function createAuditLog(store: Pick<Store, 'insertAuditEvent'>, clock: Clock): ObservableAuditLog {
+export function createAuditLog(
+  store: Pick<Store, 'insertAuditEvent' | 'insertAuditEvents'>,
+  clock: Clock,
+): ObservableAuditLog {
   const listeners: Array<(event: AuditEvent) => void> = [];
+  const toRow = (event: AuditEvent, at: number) => ({
+    at,
+    type: event.type,
+    outcome: event.outcome,
+    reason: event.reason ?? null,
+    citizenId: event.citizenId ?? null,
+    webdienstId: event.webdienstId ?? null,
+    clientAddress: event.clientAddress ?? null,
+    details: withoutPersonalNumbers(event.details),
+  });
   return {
     async record(event) {
-      await store.insertAuditEvent({
-        at: clock.now(),
-        type: event.type,
-        outcome: event.outcome,
-        reason: event.reason ?? null,
-        citizenId: event.citizenId ?? null,
-        webdienstId: event.webdienstId ?? null,
-        clientAddress: event.clientAddress ?? null,
-        details: withoutPersonalNumbers(event.details),
-      });
+      await store.insertAuditEvent(toRow(event, clock.now()));
       for (const listener of listeners) listener(event);
+    },
+    async recordAll(events) {
+      const at = clock.now();
+      await store.insertAuditEvents(events.map((event) => toRow(event, at)));
+      for (const event of events) for (const listener of listeners) listener(event);
     },
     observe(listener) {
       listeners.push(listener);

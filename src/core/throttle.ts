@@ -27,7 +27,13 @@ export type Reservation =
 
 export type ThrottleStore = Pick<
   Store,
-  'findThrottle' | 'insertThrottleIfAbsent' | 'replaceThrottle' | 'releaseThrottleReservation' | 'clearThrottle'
+  | 'findThrottle'
+  | 'findThrottles'
+  | 'insertThrottleIfAbsent'
+  | 'replaceThrottle'
+  | 'releaseThrottleReservation'
+  | 'clearThrottle'
+  | 'clearThrottles'
 >;
 
 /** Compare-and-set rounds before a reservation under heavy contention gives up (and refuses, briefly). */
@@ -41,11 +47,21 @@ export function delayAfter(failures: number, rule: ThrottleRule): number {
 
 export function createThrottle(store: ThrottleStore, clock: Clock) {
   return {
-    /** Counts one guess before it is checked; refused while the key waits out a delay. */
-    async reserve(key: string, rule: ThrottleRule): Promise<Reservation> {
+    /** The current rows of several keys in one read, to hand to reserve (absent keys: null). */
+    async read(keys: readonly string[]): Promise<Map<string, ThrottleRow | null>> {
+      const found = await store.findThrottles(keys);
+      return new Map(keys.map((key) => [key, found.get(key) ?? null]));
+    },
+
+    /**
+     * Counts one guess before it is checked; refused while the key waits out a delay. `read` is the
+     * row as read a moment ago (null: absent), which spares the first read: the write is a
+     * compare-and-set against it, so a row that changed since is read again and the round repeats.
+     */
+    async reserve(key: string, rule: ThrottleRule, read?: ThrottleRow | null): Promise<Reservation> {
       for (let round = 0; round < maxRounds; round += 1) {
         const now = clock.now();
-        const seen = await store.findThrottle(key);
+        const seen = round === 0 && read !== undefined ? (read ?? undefined) : await store.findThrottle(key);
         if (seen && seen.blockedUntil > now)
           return { allowed: false, key, retryAfterSeconds: Math.ceil((seen.blockedUntil - now) / 1000) };
         const windowOver = !seen || seen.windowStartedAt < now - rule.windowSeconds * 1000;
@@ -84,6 +100,11 @@ export function createThrottle(store: ThrottleStore, clock: Clock) {
     /** Forgets every failure on the key (a successful login on an account, an operator's unblock). */
     async clear(key: string): Promise<void> {
       await store.clearThrottle(key);
+    },
+
+    /** clear for several keys, in one statement. */
+    async clearAll(keys: readonly string[]): Promise<void> {
+      await store.clearThrottles(keys);
     },
   };
 }

@@ -29,7 +29,7 @@ export function metricsRoutes(deps: { registry: Registry; token?: string }): Rou
   return router;
 }
 
-/** Issue 6: production never serves /metrics to anyone who asks; it needs METRICS_TOKEN. */
+/** Production never serves /metrics to anyone who asks; it needs METRICS_TOKEN. */
 export function metricsServed(config: { environment: string; metrics: { enabled: boolean; token?: string } }): boolean {
   return config.metrics.enabled && (config.metrics.token !== undefined || config.environment !== 'production');
 }

@@ -55,6 +55,12 @@ export function createMetrics(sources: MetricsSources) {
       labelNames: ['kind'] as const,
       registers,
     }),
+    samlMetadataRefreshes: new Counter({
+      name: 'poortwachter_saml_metadata_refreshes_total',
+      help: 'Refreshes of SAML metadata registered by URL that this process ran, by outcome (refreshed, not_modified, failed) and reason of a failure (signature, expired, entity_id_changed, too_large, timeout, http_status, unreachable, ...)',
+      labelNames: ['outcome', 'reason'] as const,
+      registers,
+    }),
     databasePool: new Gauge({
       name: 'poortwachter_database_pool_connections',
       help: 'Database connections of this process: used, free, waiting (requests waiting for one), max',

@@ -165,6 +165,11 @@ export function auditEventStore(db: Database) {
     async insertAuditEvent(event: Omit<AuditEventRow, 'id'>): Promise<void> {
       await append.changes(toColumns(event));
     },
+    /** Appends several events of one request in one statement, in the order given. */
+    async insertAuditEvents(events: Array<Omit<AuditEventRow, 'id'>>): Promise<void> {
+      if (events.length === 1) await append.changes(toColumns(events[0]!));
+      else if (events.length > 1) await db('audit_pending').insert(events.map(toColumns));
+    },
     /**
      * Chains the pending events into the audit trail, in order; returns how many. Another process
      * sealing at the time is left to it; `wait` waits for it and then seals what is left.

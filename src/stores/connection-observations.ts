@@ -19,16 +19,24 @@ interface ConnectionObservationRecord {
 
 export function connectionObservationStore(db: Database) {
   const table = () => db<ConnectionObservationRecord>('connection_observations');
-  return {
-    async insertConnectionObservation(observation: ConnectionObservationRow): Promise<void> {
-      await table().insert({
+  async function insertAll(observations: ConnectionObservationRow[]): Promise<void> {
+    if (observations.length === 0) return;
+    await table().insert(
+      observations.map((observation) => ({
         webdienst_id: observation.webdienstId,
         at: observation.at,
         item: observation.item,
         ok: observation.ok,
         evidence: observation.evidence.slice(0, 500),
-      });
+      })),
+    );
+  }
+  return {
+    async insertConnectionObservation(observation: ConnectionObservationRow): Promise<void> {
+      await insertAll([observation]);
     },
+    /** Several observations in one statement (those of one request). */
+    insertConnectionObservations: insertAll,
     /** A webdienst's observations, oldest first. */
     async listConnectionObservations(webdienstId: string): Promise<ConnectionObservationRow[]> {
       const records = await table().where({ webdienst_id: webdienstId }).orderBy('id');

@@ -10,6 +10,7 @@ import * as smsOutbox from './migrations/002-sms-outbox.ts';
 import * as secondFactor from './migrations/003-second-factor.ts';
 import * as accountArea from './migrations/004-account-area.ts';
 import * as saml from './migrations/005-saml.ts';
+import * as samlMetadataSources from './migrations/036-saml-metadata-sources.ts';
 import * as auditChain from './migrations/007-audit-chain.ts';
 import * as ssoSessions from './migrations/008-sso-sessions.ts';
 import * as maintenanceAndStatus from './migrations/009-maintenance-and-status.ts';
@@ -35,6 +36,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003-second-factor': secondFactor,
   '004-account-area': accountArea,
   '005-saml': saml,
+  '036-saml-metadata-sources': samlMetadataSources,
   '007-audit-chain': auditChain,
   '008-sso-sessions': ssoSessions,
   '009-maintenance-and-status': maintenanceAndStatus,

@@ -17,10 +17,11 @@ import { oidcPayloadStore } from './oidc-payloads.ts';
 import { oneTimeCodeStore } from './one-time-codes.ts';
 import { organisationStore } from './organisations.ts';
 import { samlStore } from './saml.ts';
+import { samlMetadataSourceStore } from './saml-metadata-sources.ts';
 import { smsOutboxStore } from './sms-outbox.ts';
 import { statusDisruptionStore } from './status-disruptions.ts';
 import { testDataStore } from './test-data.ts';
-import { countStatements, type StatementCounts } from './statement-counter.ts';
+import { countStatements, watchStatements, type StatementCounts, type StatementKind } from './statement-counter.ts';
 import { ssoSessionStore } from './sso-sessions.ts';
 import { throttleStore } from './throttles.ts';
 import { webdienstStore } from './webdiensten.ts';
@@ -32,6 +33,7 @@ export type { StoredOidcPayload } from './oidc-payloads.ts';
 export type { SmsOutboxRow } from './sms-outbox.ts';
 export type { OneTimeCodeRow } from './one-time-codes.ts';
 export type { SamlArtifactRow, SamlRequestRow } from './saml.ts';
+export type { SamlMetadataSourceRow, SamlMetadataSuccess } from './saml-metadata-sources.ts';
 export type { MaintenanceModeRow } from './maintenance-mode.ts';
 export type { StatusDisruptionRow } from './status-disruptions.ts';
 export type { SsoSessionExpiry } from './housekeeping.ts';
@@ -60,6 +62,7 @@ function repositories(db: Database) {
     ...smsOutboxStore(db),
     ...accountSessionStore(db),
     ...samlStore(db),
+    ...samlMetadataSourceStore(db),
     ...ssoSessionStore(db),
     ...maintenanceModeStore(db),
     ...statusDisruptionStore(db),
@@ -85,6 +88,8 @@ export interface Store extends Repositories {
   poolUse(): { used: number; free: number; waiting: number; max: number };
   /** SQL statements sent since the store was opened, by kind (the bench and /metrics). */
   statements(): StatementCounts;
+  /** Hands the SQL of every statement to listener until the returned function is called (bench/trace-statements.ts). */
+  watchStatements(listener: (sql: string, kind: StatementKind, bindings: readonly unknown[]) => void): () => void;
   /** Runs fn with repositories bound to one transaction: all or nothing. */
   inTransaction<T>(fn: (store: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -117,6 +122,7 @@ export function openStore(databaseUrl: string, options: { poolSize?: number } = 
         : { used: 0, free: 0, waiting: 0, max: 0 };
     },
     statements,
+    watchStatements: (listener) => watchStatements(db, listener),
     inTransaction: (fn) => db.transaction((trx) => fn(repositories(trx))),
     close: () => db.destroy(),
   };

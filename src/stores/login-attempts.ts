@@ -164,6 +164,30 @@ export function loginAttemptStore(db: Database) {
       const record = await findLatestByRef.first<LoginAttemptRecord>({ protocol, protocolRef });
       return record && toRow(record);
     },
+    /**
+     * The latest attempt of a front-end's interaction, moved to finished in the same statement when it
+     * is done (authenticated with a citizen and level, cancelled or unmet) and not expired; the row as
+     * it is now (status finished), or undefined when there was nothing to take (or another request took
+     * it first). One statement where a read and a compare-and-set were two.
+     */
+    async finishLatestLoginAttempt(
+      protocol: WebdienstProtocol,
+      protocolRef: string,
+      now: number,
+    ): Promise<LoginAttemptRow | undefined> {
+      // sqlite answers with the rows, PostgreSQL with a result that holds them.
+      const result = await db.raw<LoginAttemptRecord[] | { rows: LoginAttemptRecord[] }>(
+        `UPDATE login_attempts SET status = 'finished'
+         WHERE id = (SELECT id FROM login_attempts WHERE protocol = ? AND protocol_ref = ? ORDER BY created_at DESC LIMIT 1)
+           AND expires_at > ?
+           AND (status IN ('cancelled', 'unmet')
+                OR (status = 'authenticated' AND citizen_id IS NOT NULL AND level_reached IS NOT NULL))
+         RETURNING *`,
+        [protocol, protocolRef, now],
+      );
+      const rows = Array.isArray(result) ? result : result.rows;
+      return rows[0] && toRow(rows[0]);
+    },
     /** Moves an attempt from one status to the next; false when another request got there first. */
     async transitionLoginAttempt(
       id: string,

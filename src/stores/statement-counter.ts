@@ -54,3 +54,14 @@ export function countStatements(db: Knex): () => StatementCounts {
   });
   return () => ({ ...counts });
 }
+
+/** Calls listener with the SQL of every statement until the returned function is called (bench tracing). */
+export function watchStatements(
+  db: Knex,
+  listener: (sql: string, kind: StatementKind, bindings: readonly unknown[]) => void,
+): () => void {
+  const onQuery = (query: { method?: string; sql?: string; bindings?: unknown[] }) =>
+    listener(query.sql ?? '', statementKind(query), query.bindings ?? []);
+  db.on('query', onQuery);
+  return () => void db.off('query', onQuery);
+}

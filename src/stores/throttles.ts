@@ -27,11 +27,15 @@ export function throttleStore(db: Database) {
       .where({ key: param('key') })
       .first(),
   );
-  // ...in one statement: the address and the account throttle together.
   return {
     async findThrottle(key: string): Promise<ThrottleRow | undefined> {
       const record = await findByKey.first<ThrottleRecord>({ key });
       return record && toRow(record);
+    },
+    /** Several throttles in one statement (a password check reads three): absent keys are missing from the map. */
+    async findThrottles(keys: readonly string[]): Promise<Map<string, ThrottleRow>> {
+      const records = keys.length ? await db<ThrottleRecord>('throttles').whereIn('key', keys) : [];
+      return new Map(records.map((record) => [record.key, toRow(record)]));
     },
     /**
      * Counts one failure atomically (one statement, so two processes never lose a count);
@@ -103,6 +107,9 @@ export function throttleStore(db: Database) {
     },
     async clearThrottle(key: string): Promise<void> {
       await db<ThrottleRecord>('throttles').where({ key }).delete();
+    },
+    async clearThrottles(keys: readonly string[]): Promise<void> {
+      if (keys.length) await db<ThrottleRecord>('throttles').whereIn('key', keys).delete();
     },
   };
 }

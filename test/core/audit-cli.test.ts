@@ -1,4 +1,4 @@
-// `poortwachter audit verify` and `audit export` as an operator or auditor runs them (acceptance 4): a separate process on the service's database, --json for scripts, exit 1 and the
+// `poortwachter audit verify` and `audit export` as an operator or auditor runs them: a separate process on the service's database, --json for scripts, exit 1 and the
 // row named when the chain was tampered with.
 import { expect } from 'chai';
 import { runCliOn } from '../support/cli.ts';

@@ -2,7 +2,7 @@
 // counters see every recorded event; real logins leave a chain that verifies.
 import { expect } from 'chai';
 import { testCitizens } from '../../seeds/development.ts';
-import { createAuditLog, type AuditEvent } from '../../src/core/audit.ts';
+import { createAuditLog, heldAuditLog, recordAuditEvents, type AuditEvent } from '../../src/core/audit.ts';
 import { verifyAuditChain } from '../../src/core/audit-chain.ts';
 import { levels } from '../../src/core/levels.ts';
 import type { Store } from '../../src/stores/index.ts';
@@ -18,6 +18,10 @@ function recordingStore() {
     store: {
       insertAuditEvent: (row: Parameters<Store['insertAuditEvent']>[0]) => {
         rows.push(row);
+        return Promise.resolve();
+      },
+      insertAuditEvents: (batch: Parameters<Store['insertAuditEvents']>[0]) => {
+        rows.push(...batch);
         return Promise.resolve();
       },
     },
@@ -60,6 +64,22 @@ describe('audit log (src/core/audit.ts)', () => {
     expect(seen).to.deep.equal([
       { event: { type: 'login.authenticated', outcome: 'success', details: { level: 'basis' } }, stored: 1 },
     ]);
+  });
+
+  it('appends the events of one request together, in order, redacted, and tells observers about each', async () => {
+    const { rows, store } = recordingStore();
+    const audit = createAuditLog(store, clock);
+    const seen: string[] = [];
+    audit.observe((event) => seen.push(event.type));
+    const held = heldAuditLog();
+    await held.record({ type: 'bsn.released', outcome: 'info', details: { bsn: '999993653' } });
+    expect(rows).to.have.length(0);
+    await recordAuditEvents(audit, [...held.held, { type: 'saml.response', outcome: 'success' }]);
+    expect(rows.map((row) => [row.type, row.details])).to.deep.equal([
+      ['bsn.released', { bsn: '[redacted]' }],
+      ['saml.response', {}],
+    ]);
+    expect(seen).to.deep.equal(['bsn.released', 'saml.response']);
   });
 });
 

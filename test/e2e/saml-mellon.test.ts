@@ -16,7 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { testCitizens } from '../../seeds/development.ts';
+import { webdienstChecklist } from '../../src/admin/webdienst-transfer.ts';
+import { systemClock } from '../../src/core/clock.ts';
 import { levels } from '../../src/core/levels.ts';
+import { createServices } from '../../src/services.ts';
 import { freePort } from '../support/server.ts';
 import { startApache, type Apache } from '../interop/support/apache.ts';
 import { registerSamlWebdienst } from '../interop/support/registration.ts';
@@ -32,13 +35,14 @@ describe('In Chromium: SAML login and single logout at mod_auth_mellon (Debian),
   let work: string;
   let apache: Apache;
   let webdienst: string;
+  let entityId: string;
 
   before(async function () {
     this.timeout(60_000);
     work = mkdtempSync(join(tmpdir(), 'mellon-e2e-'));
     const port = await freePort();
     webdienst = `http://localhost:${port}`;
-    const entityId = `${webdienst}/mellon-sp`;
+    entityId = `${webdienst}/mellon-sp`;
     // The SP's key and metadata, made by mellon's own tool as the guide says.
     const created = spawnSync('mellon_create_metadata', [entityId, `${webdienst}/mellon`], {
       cwd: work,
@@ -133,5 +137,16 @@ describe('In Chromium: SAML login and single logout at mod_auth_mellon (Debian),
     expect(await heading(page)).to.equal('Inloggen');
     expect(await page.getByLabel('Wachtwoord', { exact: true }).count()).to.equal(1);
     await checkPage(e2e, page, 'login page for mellon after single logout');
+
+    // A webdienst that behaves so passes its connection checklist: signed request, registered ACS,
+    // answer delivered, logout implemented, no storm of retries.
+    const report = await webdienstChecklist(
+      createServices(e2e.server.config, e2e.server.store, systemClock).adminDeps,
+      entityId,
+    );
+    expect(
+      report.items.filter((entry) => entry.result !== 'pass').map((entry) => `${entry.item}: ${entry.evidence}`),
+    ).to.deep.equal([]);
+    expect(report.passed).to.equal(true);
   });
 });

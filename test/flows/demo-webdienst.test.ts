@@ -1,4 +1,4 @@
-// Acceptance 1 as a test: a newcomer opens the start page, goes to the demo webdienst,
+// A newcomer opens the start page, goes to the demo webdienst,
 // logs in as a test citizen and sees the BSN and level the webdienst received.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// The citizen's whole journey over HTTP (acceptance 1 of the life cycle, without a browser): request
+// The citizen's whole journey over HTTP (the life cycle, without a browser): request
 // -> letter in the outbox -> activation with its code -> login at a webdienst at Basis; then link an
 // authenticator app by QR code at Mijn Poortwachter (the secret read from the page) and log in at
 // Midden with it. A fake clock moves the app's 30-second steps.

@@ -1,4 +1,4 @@
-// Issue acceptance 5: any process serves any request. A citizen logs in at one
+// Any process serves any request. A citizen logs in at one
 // process; a second process, started from the command line on the same database and with the same
 // public URL, redeems the code and signs an ID token that verifies against the shared JWKS.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// Issue 5, OIDC side: one SSO session per browser and federation, reused by the
+// Single sign-on, OIDC side: one SSO session per browser and federation, reused by the
 // webdiensten of that federation only, with idle and absolute timeouts, and single logout that
 // reaches the other webdiensten by back-channel logout tokens.
 import { expect } from 'chai';

@@ -1,10 +1,13 @@
-// Issue 5, SAML side of single logout: a signed LogoutRequest from one SAML
+// Single logout, SAML side: a signed LogoutRequest from one SAML
 // webdienst ends the SSO session, the OIDC webdiensten get back-channel logout tokens, the other SAML
 // webdiensten signed SOAP LogoutRequests, and the initiator a signed LogoutResponse; PartialLogout when
 // one cannot be reached; an OIDC logout reaches the SAML webdiensten; bad LogoutRequests end nothing.
 import { expect } from 'chai';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { testCitizens } from '../../seeds/development.ts';
+import { webdienstChecklist } from '../../src/admin/webdienst-transfer.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { createServices } from '../../src/services.ts';
 import { formAction, TestBrowser, type Page } from '../support/browser.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { RelyingParty } from '../support/relying-party.ts';
@@ -204,7 +207,7 @@ for (const kind of databaseKinds) {
     });
 
     it('answers PartialLogout when a SAML webdienst cannot be reached: the session still ends, the page names that webdienst and continues to the initiator', async () => {
-      const { rp, one, browser, atFirst } = await threeWebdiensten({ secondSlo: 'down' });
+      const { rp, one, two, browser, atFirst } = await threeWebdiensten({ secondSlo: 'down' });
       const { id, xml } = logoutRequestXml(one.sp, { nameId: atFirst.nameId, sessionIndexes: [atFirst.sessionIndex] });
       const page = await browser.get(logoutRedirectUrl(one.sp, xml));
       expect(page.status, page.body.slice(0, 300)).to.equal(200);
@@ -219,6 +222,13 @@ for (const kind of databaseKinds) {
       expect(new URL((await rp.start(browser, { prompt: 'none' })).page.location!).searchParams.get('error')).to.equal(
         'login_required',
       );
+      // The connection checklist names the missing logout answer, with where it was asked.
+      const logoutItem = async (sp: TestSp) =>
+        (
+          await webdienstChecklist(createServices(server.config, server.store, systemClock).adminDeps, sp.entityId)
+        ).items.find((entry) => entry.item === 'logout')!;
+      expect(await logoutItem(two.sp)).to.include({ result: 'fail' });
+      expect((await logoutItem(two.sp)).evidence).to.match(/^no logout answer from http:\/\/127\.0\.0\.1:9\/slo: /);
     });
 
     it('counts a SAML webdienst without a SOAP SLO endpoint, or one that answers with another key or an error, as not confirmed', async () => {

@@ -31,6 +31,22 @@ for (const kind of databaseKinds) {
       expect(await opened.store.findAuditChainHead()).to.deep.equal({ lastId: 3, lastHash: previous });
     });
 
+    it('appends the events of one request in one statement, in their order, into the same chain', async () => {
+      await opened.store.insertAuditEvent(auditEvent(1));
+      const before = opened.store.statements().insert;
+      await opened.store.insertAuditEvents([auditEvent(2), auditEvent(3), auditEvent(4)]);
+      expect(opened.store.statements().insert - before).to.equal(1);
+      await opened.store.sealAuditEvents({ wait: true });
+      const links = await opened.store.listAuditChainLinks(0, 10);
+      expect(links.map((link) => link.id)).to.deep.equal([1, 2, 3, 4]);
+      expect((await opened.store.listAuditEvents()).map((event) => event.details.n)).to.deep.equal([1, 2, 3, 4]);
+      let previous = genesisHash;
+      for (const link of links) {
+        expect(link.chainHash).to.equal(chainHash(previous, link.id, link.content));
+        previous = link.chainHash!;
+      }
+    });
+
     it('hashes the content as stored: the database computes the same hash as the verifier', async () => {
       await opened.store.insertAuditEvent(
         auditEvent(1, { reason: null, details: { quote: 'a "b" \\ c', emoji: '🚲' } }),

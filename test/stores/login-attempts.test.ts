@@ -121,5 +121,51 @@ for (const kind of databaseKinds) {
       expect(await opened.store.findLoginAttempt(expired.id)).to.equal(undefined);
       expect(await opened.store.findLoginAttempt(live.id)).to.not.equal(undefined);
     });
+
+    it('finishes the latest done attempt of a reference in one statement, once', async () => {
+      const protocolRef = `interaction-${randomUUID()}`;
+      const older = attempt({ protocolRef, createdAt: start, status: 'cancelled' });
+      const newer = attempt({
+        protocolRef,
+        createdAt: start + 1000,
+        status: 'authenticated',
+        citizenId: 'citizen-1',
+        levelReached: 'basis',
+        authenticatedAt: start + 2000,
+      });
+      await opened.store.insertLoginAttempt(older);
+      await opened.store.insertLoginAttempt(newer);
+      const before = opened.store.statements();
+      const finished = await opened.store.finishLatestLoginAttempt('oidc', protocolRef, start + 3000);
+      const after = opened.store.statements();
+      expect(after.update - before.update + after.select - before.select).to.equal(1);
+      expect(finished).to.deep.equal({ ...newer, status: 'finished' });
+      expect(await opened.store.finishLatestLoginAttempt('oidc', protocolRef, start + 3000)).to.equal(undefined);
+      // The older attempt is not the latest: it is never taken.
+      expect((await opened.store.findLoginAttempt(older.id))?.status).to.equal('cancelled');
+    });
+
+    it('finishes no attempt that is pending, expired, or authenticated without a level', async () => {
+      const pending = attempt();
+      const expired = attempt({ status: 'cancelled', expiresAt: start + 1000 });
+      const incomplete = attempt({ status: 'authenticated', citizenId: 'citizen-1' });
+      for (const row of [pending, expired, incomplete]) await opened.store.insertLoginAttempt(row);
+      for (const row of [pending, expired, incomplete])
+        expect(await opened.store.finishLatestLoginAttempt('oidc', row.protocolRef, start + 2000)).to.equal(undefined);
+      expect((await opened.store.findLoginAttempt(expired.id))?.status).to.equal('cancelled');
+      expect(await opened.store.finishLatestLoginAttempt('saml', pending.protocolRef, start)).to.equal(undefined);
+    });
+
+    it('lets exactly one of 10 parallel finishes take the result, also across two processes', async () => {
+      const row = attempt({ status: 'unmet', stage: 'no_second_factor' });
+      await opened.store.insertLoginAttempt(row);
+      const other = opened.another();
+      const taken = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          (index % 2 ? other : opened.store).finishLatestLoginAttempt('oidc', row.protocolRef, start),
+        ),
+      );
+      expect(taken.filter(Boolean)).to.have.length(1);
+    });
   });
 }

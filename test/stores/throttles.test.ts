@@ -82,5 +82,19 @@ for (const kind of databaseKinds) {
         (await opened.store.incrementThrottleFailures('account:c', start + 2000, start + 2000 - minute)).failures,
       ).to.equal(1);
     });
+
+    it('reads several keys in one statement, leaving out the absent ones, and clears several at once', async () => {
+      await opened.store.incrementThrottleFailures('account:d', start, start - minute);
+      await opened.store.incrementThrottleFailures('network:d', start, start - minute);
+      const before = opened.store.statements().select;
+      const found = await opened.store.findThrottles(['account:d', 'network:d', 'absent:d']);
+      expect(opened.store.statements().select - before).to.equal(1);
+      expect([...found.keys()].sort()).to.deep.equal(['account:d', 'network:d']);
+      expect(found.get('account:d')).to.deep.equal(await opened.store.findThrottle('account:d'));
+      await opened.store.incrementThrottleFailures('other:d', start, start - minute);
+      await opened.store.clearThrottles(['account:d', 'network:d']);
+      expect(await opened.store.findThrottles(['account:d', 'network:d'])).to.have.property('size', 0);
+      expect(await opened.store.findThrottle('other:d')).to.not.equal(undefined);
+    });
   });
 }

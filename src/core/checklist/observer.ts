@@ -15,22 +15,24 @@ export interface ConnectionObservation {
 
 export interface ConnectionObserver {
   observe(observation: ConnectionObservation): Promise<void>;
+  /** Several observations of one request, written in one statement. */
+  observeAll(observations: ConnectionObservation[]): Promise<void>;
 }
 
 export function createConnectionObserver(
-  store: Pick<Store, 'insertConnectionObservation'>,
+  store: Pick<Store, 'insertConnectionObservations'>,
   clock: Clock,
   environment: Config['environment'],
 ): ConnectionObserver {
-  return {
-    async observe(observation) {
-      if (environment === 'production') return;
-      try {
-        await store.insertConnectionObservation({ ...observation, at: clock.now() });
-      } catch {
-        // Observing never changes an answer: with the database out of reach the request already
-        // answers 503, and a lost observation only leaves the report with one observation fewer.
-      }
-    },
-  };
+  async function observeAll(observations: ConnectionObservation[]): Promise<void> {
+    if (environment === 'production' || observations.length === 0) return;
+    const at = clock.now();
+    try {
+      await store.insertConnectionObservations(observations.map((observation) => ({ ...observation, at })));
+    } catch {
+      // Observing never changes an answer: with the database out of reach the request already
+      // answers 503, and a lost observation only leaves the report with one observation fewer.
+    }
+  }
+  return { observeAll, observe: (observation) => observeAll([observation]) };
 }

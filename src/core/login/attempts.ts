@@ -28,6 +28,7 @@ export type AttemptStore = Pick<
   | 'findLatestLoginAttemptByProtocolRef'
   | 'transitionLoginAttempt'
   | 'advanceLoginAttempt'
+  | 'finishLatestLoginAttempt'
 >;
 
 /** The stage at which a citizen was authenticated: the password page, or the second factor. */
@@ -96,12 +97,15 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
       );
     },
 
-    /** Cancel by the citizen; where no second factor exists the webdienst hears the level was unmet. */
+    /**
+     * Cancel by the citizen; where no second factor exists the webdienst hears the level was unmet.
+     * A compare-and-set on the stage too: takeResult tells unmet from cancelled by the stage it finds.
+     */
     async markCancelled(attempt: LoginAttemptRow): Promise<boolean> {
-      return store.transitionLoginAttempt(
+      return store.advanceLoginAttempt(
         attempt.id,
-        'pending',
-        attempt.stage === 'no_second_factor' ? 'unmet' : 'cancelled',
+        { status: 'pending', stage: attempt.stage },
+        { status: cancelledStatus(attempt.stage) },
       );
     },
 
@@ -137,15 +141,12 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
      * replayed resume URL, a parallel request) finds nothing.
      */
     async takeResult(protocol: LoginAttemptRow['protocol'], protocolRef: string): Promise<LoginResult | undefined> {
-      const attempt = await store.findLatestLoginAttemptByProtocolRef(protocol, protocolRef);
-      if (!attempt || attempt.expiresAt <= clock.now()) return undefined;
-      if (attempt.status === 'cancelled' || attempt.status === 'unmet') {
-        return (await store.transitionLoginAttempt(attempt.id, attempt.status, 'finished'))
-          ? { outcome: attempt.status }
-          : undefined;
-      }
-      if (attempt.status !== 'authenticated' || !attempt.citizenId || !attempt.levelReached) return undefined;
-      if (!(await store.transitionLoginAttempt(attempt.id, 'authenticated', 'finished'))) return undefined;
+      // One statement: the latest attempt moves to finished only from authenticated, cancelled or unmet.
+      const attempt = await store.finishLatestLoginAttempt(protocol, protocolRef, clock.now());
+      if (!attempt) return undefined;
+      // Only markAuthenticated sets the level, and only cancelling ends an attempt without one, so the
+      // finished row still says which it was.
+      if (!attempt.citizenId || !attempt.levelReached) return { outcome: cancelledStatus(attempt.stage) };
       return {
         outcome: 'authenticated',
         citizenId: attempt.citizenId,
@@ -156,6 +157,10 @@ export function createLoginAttempts(store: AttemptStore, clock: Clock, ttlSecond
   };
 }
 export type LoginAttempts = ReturnType<typeof createLoginAttempts>;
+
+/** What a cancel ends in: unmet where the citizen had no second factor for the level, else cancelled. */
+const cancelledStatus = (stage: LoginAttemptRow['stage']): 'cancelled' | 'unmet' =>
+  stage === 'no_second_factor' ? 'unmet' : 'cancelled';
 
 function constantTimeEquals(a: string, b: string): boolean {
   if (a.length !== b.length) return false;

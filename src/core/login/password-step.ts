@@ -83,8 +83,9 @@ export async function checkPassword(deps: PasswordStepDeps, attempt: PasswordAtt
   const limits = guessLimits(deps, username, attempt);
 
   const reservations: Reservation[] = [];
+  const current = await deps.throttle.read(limits.map((limit) => limit.key));
   for (const limit of limits) {
-    const reservation = await deps.throttle.reserve(limit.key, limit.rule);
+    const reservation = await deps.throttle.reserve(limit.key, limit.rule, current.get(limit.key));
     if (!reservation.allowed) {
       // No guess is made: the slots reserved so far are given back.
       for (const taken of reservations) await deps.throttle.release(taken);
@@ -128,10 +129,9 @@ export async function checkPassword(deps: PasswordStepDeps, attempt: PasswordAtt
   const hasSecondFactor = secondFactorMethodsOf(citizen, deps.config.sms.allowedCountryPrefixes).length > 0;
   if (blocked && !hasSecondFactor) return refuse('password_recovery_required', citizen);
 
-  for (const [index, limit] of limits.entries()) {
-    if (limit.clearedBySuccess) await deps.throttle.clear(limit.key);
-    else await deps.throttle.release(reservations[index]!);
-  }
+  for (const [index, limit] of limits.entries())
+    if (!limit.clearedBySuccess) await deps.throttle.release(reservations[index]!);
+  await deps.throttle.clearAll(limits.filter((limit) => limit.clearedBySuccess).map((limit) => limit.key));
   await deps.audit.record({
     ...event,
     outcome: 'success',

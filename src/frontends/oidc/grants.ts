@@ -13,10 +13,20 @@ export async function fullGrant(
 ): Promise<Grant> {
   const existing = existingGrantId ? await provider.Grant.find(existingGrantId) : undefined;
   const grant = existing ?? new provider.Grant({ clientId, accountId });
+  const before = JSON.stringify(grant.openid ?? null);
   grant.addOIDCScope('openid');
   grant.addOIDCClaims(grantedClaims);
+  // A stored grant that already covers everything is saved again only past half its lifetime (so that
+  // it does not expire under a login in progress): an SSO login finds at /auth/:uid the grant /auth saved.
+  if (existing && JSON.stringify(grant.openid) === before && !pastHalfItsLife(existing)) return grant;
   await grant.save();
   return grant;
+}
+
+function pastHalfItsLife(grant: Grant): boolean {
+  const { iat, exp } = grant as Grant & { iat?: number; exp?: number };
+  if (iat === undefined || exp === undefined) return true;
+  return Date.now() / 1000 > iat + (exp - iat) / 2;
 }
 
 /** oidc-provider's loadExistingGrant hook. */

@@ -6,6 +6,7 @@ import Provider, { type Configuration } from 'oidc-provider';
 import type { Config } from '../../../config/index.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { InstanceKeys } from '../../core/keys.ts';
+import { cookieSigner } from './cookie-signer.ts';
 import { levelByName, levels } from '../../core/levels.ts';
 import type { Store } from '../../stores/index.ts';
 import { accountFinder, pairwiseSubject } from './account.ts';
@@ -59,7 +60,7 @@ export function createOidcProvider({
     adapter: createAdapterClass(store, clock, trust),
     jwks: { keys: keys.signingKeys },
     cookies: {
-      keys: keys.cookieKeys,
+      keys: cookieSigner(keys.cookieKeys),
       names: { session: 'pw_session', interaction: 'pw_interaction', resume: 'pw_interaction_resume' },
       long: cookieOptions,
       short: cookieOptions,

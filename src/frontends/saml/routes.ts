@@ -6,7 +6,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Config } from '../../../config/index.ts';
 import { loginRefusal, refusalDescription } from '../../core/webdienst-access.ts';
-import type { AuditLog } from '../../core/audit.ts';
+import { heldAuditLog, recordAuditEvents, type AuditEvent, type AuditLog } from '../../core/audit.ts';
 import type { ConnectionObserver } from '../../core/checklist/observer.ts';
 import type { Clock } from '../../core/clock.ts';
 import { PoortwachterError } from '../../core/errors.ts';
@@ -29,6 +29,7 @@ import { bindings, samlPaths, type SamlIdp } from './idp.ts';
 import { releaseSubject } from '../../core/subject.ts';
 import { buildResponse, nameIdOf, samlId, statusCodes, type AssertionContent, type SamlStatus } from './response.ts';
 import { trustedRegistration } from './trusted-certificates.ts';
+import { metadataExpired } from './sp-metadata.ts';
 import { ClientCertificateRefused, type BackChannelAuthentication } from './client-certificate-check.ts';
 import type { ClientCertificateState } from '../../http/client-certificate.ts';
 import type { CertificateTrust } from '../../core/trust/certificate-trust.ts';
@@ -96,6 +97,8 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     pending: PendingRequest,
     status: SamlStatus,
     assertion?: AssertionContent,
+    /** Events of this request held back to go into the audit trail with the response's own, in one append. */
+    heldEvents: AuditEvent[] = [],
   ): Promise<void> {
     const now = deps.clock.now();
     const encryptFor =
@@ -112,14 +115,18 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
       ...(assertion ? { assertion } : {}),
       ...(encryptFor ? { encryptFor } : {}),
     });
-    await deps.audit.record({
-      type: 'saml.response',
-      outcome: status.code === statusCodes.success ? 'success' : 'failure',
-      reason: status.subCode?.split(':').pop(),
-      webdienstId: webdienst.id,
-      clientAddress: ctx.ip,
-      details: { binding: pending.acsBinding === bindings.post ? 'post' : 'artifact' },
-    });
+    // Before the answer exists (artifact stored, form rendered): nothing leaves unaudited.
+    await recordAuditEvents(deps.audit, [
+      ...heldEvents,
+      {
+        type: 'saml.response',
+        outcome: status.code === statusCodes.success ? 'success' : 'failure',
+        reason: status.subCode?.split(':').pop(),
+        webdienstId: webdienst.id,
+        clientAddress: ctx.ip,
+        details: { binding: pending.acsBinding === bindings.post ? 'post' : 'artifact' },
+      },
+    ]);
     ctx.set('Cache-Control', 'no-store');
     if (pending.acsBinding === bindings.post) {
       // HTTP-POST: the browser carries the answer; nothing left for the webdienst to collect.
@@ -153,18 +160,15 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     if (!deps.observer) return;
     const webdienstId = request.webdienst.id;
     const binding = request.acs.binding === bindings.post ? 'HTTP-POST' : 'HTTP-Artifact';
-    await deps.observer.observe({
-      webdienstId,
-      item: 'request_signed',
-      ok: true,
-      evidence: 'signed AuthnRequest accepted',
-    });
-    await deps.observer.observe({
-      webdienstId,
-      item: 'registered_endpoint',
-      ok: true,
-      evidence: `registered ACS ${request.acs.location} (${binding})`,
-    });
+    await deps.observer.observeAll([
+      { webdienstId, item: 'request_signed', ok: true, evidence: 'signed AuthnRequest accepted' },
+      {
+        webdienstId,
+        item: 'registered_endpoint',
+        ok: true,
+        evidence: `registered ACS ${request.acs.location} (${binding})`,
+      },
+    ]);
   }
 
   /**
@@ -261,6 +265,23 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
         code: statusCodes.responder,
         subCode: statusCodes.requestDenied,
         message: refusalDescription[refusal],
+      });
+    }
+
+    // Metadata read from a URL counts only until its validUntil (SAML Metadata 2.3.1); past it, and
+    // until a refresh brings valid metadata, the webdienst reads RequestDenied and no one logs in.
+    if (metadataExpired(request.webdienst, now)) {
+      await deps.audit.record({
+        type: 'saml.login_refused',
+        outcome: 'failure',
+        reason: 'metadata_expired',
+        webdienstId: request.webdienst.id,
+        clientAddress: ctx.ip,
+      });
+      return deliver(ctx, request.webdienst, pending, {
+        code: statusCodes.responder,
+        subCode: statusCodes.requestDenied,
+        message: "this webdienst's SAML metadata has expired (validUntil passed) and no valid metadata was read since",
       });
     }
 
@@ -384,8 +405,10 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
     if (level.rank < levelByName(pending.level).rank)
       return deliver(ctx, webdienst, pending, { code: statusCodes.responder, subCode: statusCodes.noAuthnContext });
     const sessionIndex = samlId();
+    // The release is audited in one append with the response (deliver), before the response exists.
+    const releaseAudit = heldAuditLog();
     const released = nameIdOf(
-      await releaseSubject(deps.audit, deps.pairwiseSalt, citizen, webdienst, {
+      await releaseSubject(releaseAudit, deps.pairwiseSalt, citizen, webdienst, {
         protocol: 'saml',
         clientAddress: ctx.ip,
       }),
@@ -404,6 +427,7 @@ export function samlRoutes(deps: SamlRouteDeps): Router {
         sessionIndex,
         clientAddress: ctx.ip,
       },
+      releaseAudit.held,
     );
   }
 

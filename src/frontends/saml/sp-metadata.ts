@@ -35,10 +35,18 @@ export const samlRegistrationSchema = z.object({
   responseBinding: responseBindingSchema,
   /** Preproduction: the webdienst was registered with --allow-self-signed. */
   allowSelfSigned: z.boolean().optional(),
+  /** Metadata read from a URL: its validUntil (epoch ms); past it, logins are refused until a refresh succeeds. */
+  metadataValidUntil: z.number().optional(),
 });
 export type SamlRegistration = z.infer<typeof samlRegistrationSchema>;
 
 export const samlRegistrationOf = storedRegistrationReader('SAML', samlRegistrationSchema);
+
+/** Metadata read from a URL whose validUntil has passed: no login until a refresh succeeds. */
+export const metadataExpired = (webdienst: Parameters<typeof samlRegistrationOf>[0], now: number): boolean => {
+  const validUntil = samlRegistrationOf(webdienst).metadataValidUntil;
+  return validUntil !== undefined && validUntil <= now;
+};
 
 const invalid = (what: string) => new ValidationError('admin.invalid_saml_metadata', `invalid SAML metadata: ${what}`);
 
@@ -52,7 +60,14 @@ export function parseSpMetadata(
   } catch (error) {
     throw invalid(error instanceof SamlRefused ? `not readable XML (${error.reason})` : 'not readable XML');
   }
-  const root = doc.documentElement;
+  return spRegistrationOf(doc.documentElement, options);
+}
+
+/** The registration held by an md:EntityDescriptor element (parsed already, e.g. the signed one). */
+export function spRegistrationOf(
+  root: Element,
+  options: { responseBinding: ResponseBinding; checkUrl: (url: string, what: string) => string },
+): SamlRegistration {
   if (root.namespaceURI !== ns.md || root.localName !== 'EntityDescriptor')
     throw invalid(`the root element must be md:EntityDescriptor, not ${root.localName}`);
   const entityId = attribute(root, 'entityID')?.trim();

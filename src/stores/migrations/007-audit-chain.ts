@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { auditContent, chainHash, genesisHash, type AuditContentColumns } from '../audit-chain.ts';
 import { isPostgres } from '../dialect.ts';
 
-// Issue 6: the audit events become a hash chain (audit-chain.ts). Events written before this migration
+// The audit events become a hash chain (audit-chain.ts). Events written before this migration
 // are chained here, in id order, so `poortwachter audit verify` covers them too.
 export async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('audit_events', (t) => {

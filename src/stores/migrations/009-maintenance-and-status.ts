@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Issue 6, maintenance and status: the maintenance switch and the disruptions on the public status
+// Maintenance and status: the maintenance switch and the disruptions on the public status
 // page live in the database, so one command reaches every process.
 export async function up(db: Knex): Promise<void> {
   // At most one row: present while maintenance is on (`poortwachter maintenance on`), deleted by `off`.

@@ -1,4 +1,4 @@
-// Issue 4 acceptance 4: artifacts live in the database, so
+// Artifacts live in the database, so
 // an artifact issued by one process resolves at another, once, for its webdienst only, within its
 // lifetime. Process A is a test server with a clock the test moves; process B is `poortwachter serve`
 // started from the command line on the same database, with the same public URL and a 10-second

@@ -1,4 +1,4 @@
-// Issue 5 acceptance 1 and 2, SAML side: one SSO session for OIDC and SAML webdiensten of a
+// Single sign-on, SAML side: one SSO session for OIDC and SAML webdiensten of a
 // federation, in both directions, at the level of the session; IsPassive answered by the session;
 // ForceAuthn and another federation ask for the password.
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// Issue 4 acceptance 3: every status code, each produced by a real flow and read
+// Every status code, each produced by a real flow and read
 // from the resolved answer. An error is still delivered as an artifact: the webdienst resolves it with
 // a signed ArtifactResolve like a success.
 import { expect } from 'chai';
