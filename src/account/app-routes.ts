@@ -15,7 +15,12 @@ const errors = {
 };
 
 export function appLinkHandlers(deps: AccountDeps) {
-  async function show(ctx: Context, error?: string, status = 200): Promise<void> {
+  async function show(
+    ctx: Context,
+    error?: string,
+    status = 200,
+    errorParams?: Record<string, string | number>,
+  ): Promise<void> {
     const { session, citizen } = signedIn(ctx);
     if (!mayLinkApp(session, citizen)) {
       render(ctx, 'account/app.njk', { error: errors.not_allowed }, 403);
@@ -23,7 +28,7 @@ export function appLinkHandlers(deps: AccountDeps) {
     }
     const { secret, uri } = await pendingAppLink(deps.lifecycle, session, citizen);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    render(ctx, 'account/app.njk', { qrSvg, secret: secret.match(/.{1,4}/g)!.join(' '), error }, status);
+    render(ctx, 'account/app.njk', { qrSvg, secret: secret.match(/.{1,4}/g)!.join(' '), error, errorParams }, status);
     ctx.set('Cache-Control', 'no-store');
   }
   return {
@@ -40,6 +45,10 @@ export function appLinkHandlers(deps: AccountDeps) {
       if (outcome.ok) {
         ctx.status = 303;
         return ctx.redirect(`${accountPath}?melding=app_gekoppeld`);
+      }
+      if (outcome.reason === 'throttled') {
+        ctx.set('Retry-After', String(outcome.retryAfterSeconds));
+        return show(ctx, 'recover.throttled', 429, { seconds: outcome.retryAfterSeconds });
       }
       await show(ctx, errors[outcome.reason], outcome.reason === 'not_allowed' ? 403 : 400);
     },

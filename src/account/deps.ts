@@ -13,7 +13,11 @@ import type { LifecycleDeps } from '../core/lifecycle/deps.ts';
 export interface AccountDeps {
   store: Pick<
     Store,
-    'findWebdienstByClientId' | 'findCitizenById' | 'listRecentAuditEventsOfCitizen' | 'inTransaction'
+    | 'findWebdienstByClientId'
+    | 'findCitizenById'
+    | 'listRecentAuditEventsOfCitizen'
+    | 'inTransaction'
+    | 'findWebdienstById'
   >;
   attempts: LoginAttempts;
   sessions: AccountSessions;

@@ -1,16 +1,17 @@
 // What the overview page of the citizen's own pages shows: the account, the second factors, and the
-// latest audit events of this citizen (type, time, outcome: never details, which may name a reason
-// only the log should read).
+// latest audit events of this citizen (a sentence per event, time, outcome: never details, which may
+// name a reason only the log should read; activity.ts).
 import type { CitizenRow, Store } from '../stores/index.ts';
 import { maskPhoneNumber } from '../core/second-factor/sms-gateway.ts';
-import { hasMessage, type Locale } from '../http/i18n.ts';
+import { translator, type Locale } from '../http/i18n.ts';
+import { activitySentence, webdienstNames, type ActivitySentence } from './activity.ts';
 
 const eventCount = 10;
 
 export interface OverviewEvent {
   type: string;
-  /** Language-file key describing the type, when there is one. */
-  labelKey: string | null;
+  /** What happened, as a language-file key and its parameters. */
+  sentence: ActivitySentence;
   outcomeKey: string;
   at: string;
   atText: string;
@@ -24,7 +25,7 @@ export interface AccountOverview {
 }
 
 export async function accountOverview(
-  store: Pick<Store, 'listRecentAuditEventsOfCitizen'>,
+  store: Pick<Store, 'listRecentAuditEventsOfCitizen' | 'findWebdienstById'>,
   citizen: CitizenRow,
   locale: Locale,
 ): Promise<AccountOverview> {
@@ -34,13 +35,15 @@ export async function accountOverview(
     timeZone: 'Europe/Amsterdam',
   });
   const events = await store.listRecentAuditEventsOfCitizen(citizen.id, eventCount);
+  const names = await webdienstNames(store, events);
+  const t = translator(locale);
   return {
     username: citizen.username,
     maskedPhone: citizen.phone ? maskPhoneNumber(citizen.phone) : null,
     appLinked: citizen.totpSecret !== null,
     events: events.map((event) => ({
       type: event.type,
-      labelKey: hasMessage(`account.event.${event.type}`) ? `account.event.${event.type}` : null,
+      sentence: activitySentence(event, names, t),
       outcomeKey: `account.outcome.${['success', 'failure'].includes(event.outcome) ? event.outcome : 'info'}`,
       at: new Date(event.at).toISOString(),
       atText: format.format(event.at),

@@ -7,6 +7,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/index.ts';
+import { startBanner } from './start-banner.ts';
 
 const restartDelayMs = 1000;
 
@@ -58,9 +59,17 @@ export async function superviseWorkers(count: number, config: Config, logger: Lo
     }, restartDelayMs);
   });
 
-  await fork(env);
-  await Promise.all(Array.from({ length: count - 1 }, () => fork(env)));
-  logger.info({ workers: count }, 'Poortwachter workers listening');
+  // A worker that a stop ends before it listens is no failed start.
+  const started = (worker: Promise<Worker>) =>
+    worker.catch((error: unknown) => {
+      if (!stopping) throw error;
+    });
+  await started(fork(env));
+  if (!stopping) await Promise.all(Array.from({ length: count - 1 }, () => started(fork(env))));
+  if (!stopping) {
+    logger.info({ workers: count }, 'Poortwachter workers listening');
+    process.stderr.write(startBanner(config) ?? '');
+  }
   await stopped;
 }
 

@@ -2,8 +2,9 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config/index.ts';
 import { createLogger } from '../logger.ts';
-import { startServer } from '../server.ts';
+import { startServer, type RunningServer } from '../server.ts';
 import { UsageError } from './command.ts';
+import { startBanner } from './start-banner.ts';
 import { clusterWorkerId, isClusterWorker, superviseWorkers } from './serve-cluster.ts';
 
 /** Resolves with the exit code when done, or -1 while the server keeps running. */
@@ -22,23 +23,30 @@ export async function serve(argv: string[], config: Config): Promise<number> {
     return 0;
   }
   const workerId = clusterWorkerId();
-  const server = await startServer(
+  // Supervisors stop us with SIGTERM: finish what is in flight, then exit. The handlers come before
+  // the start, so a SIGTERM during the start (migrations, keys) does not kill the process half-way:
+  // the start finishes, then the server closes at once. The signal often comes twice (to the process
+  // group and relayed by tsx or the cluster primary): repeats are ignored, and the shutdown settings
+  // bound how long it takes.
+  let stopRequested = false;
+  const started: { server?: RunningServer } = {};
+  const stop = (running: RunningServer) =>
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopRequested) return;
+      stopRequested = true;
+      if (started.server) void stop(started.server);
+    });
+  }
+  started.server = await startServer(
     config,
     workerId === undefined ? {} : { logger: createLogger(config).child({ worker: workerId }) },
   );
-  // Supervisors stop us with SIGTERM: finish what is in flight, then exit. The signal often comes
-  // twice (to the process group and relayed by tsx or the cluster primary): repeats are ignored,
-  // and the shutdown settings bound how long it takes.
-  let stopping = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      server.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
+  if (stopRequested) void stop(started.server);
+  else if (workerId === undefined) process.stderr.write(startBanner(config) ?? '');
   return -1; // keep running
 }

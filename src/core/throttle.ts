@@ -34,14 +34,7 @@ export type ThrottleStore = Pick<
   | 'releaseThrottleReservation'
   | 'clearThrottle'
   | 'clearThrottles'
-  | 'incrementThrottleFailures'
-  | 'blockThrottleUntil'
 >;
-
-export interface ThrottleVerdict {
-  blocked: boolean;
-  retryAfterSeconds: number;
-}
 
 /** Compare-and-set rounds before a reservation under heavy contention gives up (and refuses, briefly). */
 const maxRounds = 50;
@@ -112,29 +105,6 @@ export function createThrottle(store: ThrottleStore, clock: Clock) {
     /** clear for several keys, in one statement. */
     async clearAll(keys: readonly string[]): Promise<void> {
       await store.clearThrottles(keys);
-    },
-
-    /**
-     * Whether a key waits out a delay now. With recordFailure after the check this bounds guesses
-     * only up to the requests in flight at once; where the guesses themselves must be bounded
-     * exactly (passwords, second-factor codes) use reserve.
-     */
-    async check(key: string): Promise<ThrottleVerdict> {
-      const row = await store.findThrottle(key);
-      const remaining = row ? row.blockedUntil - clock.now() : 0;
-      return { blocked: remaining > 0, retryAfterSeconds: remaining > 0 ? Math.ceil(remaining / 1000) : 0 };
-    },
-
-    /** Counts one failure (one atomic statement) and sets the delay it earns. */
-    async recordFailure(key: string, rule: ThrottleRule): Promise<void> {
-      const now = clock.now();
-      const row = await store.incrementThrottleFailures(key, now, now - rule.windowSeconds * 1000);
-      const delay = delayAfter(row.failures, rule);
-      if (delay) await store.blockThrottleUntil(key, now + delay);
-    },
-
-    async recordSuccess(key: string): Promise<void> {
-      await store.clearThrottle(key);
     },
   };
 }

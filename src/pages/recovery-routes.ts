@@ -2,46 +2,29 @@
 // details as for a request and gets a recovery code by letter; /herstellen/code uses it.
 import type { Context } from 'koa';
 import { requestRecovery, useRecoveryCode } from '../core/lifecycle/recovery.ts';
-import type { FieldError } from '../core/lifecycle/deps.ts';
 import { readForm } from '../http/form-body.ts';
 import { render } from '../http/views.ts';
-import { parseBirthDate } from './birth-date.ts';
 import type { LifecyclePageDeps } from './deps.ts';
+import {
+  echoedValues,
+  renderForm,
+  renderRegisterUnavailable,
+  throttledState,
+  typedIdentity,
+  type FormState,
+} from './form-page.ts';
 
 export const recoveryPath = '/herstellen';
 export const recoverySentPath = '/herstellen/verzonden';
 export const recoveryCodePath = '/herstellen/code';
 export const recoveredPath = '/herstellen/gelukt';
 
-const echoed = ['bsn', 'birthDate', 'postcode', 'houseNumber', 'houseNumberSuffix'] as const;
-
-interface FormState {
-  values?: Record<string, string>;
-  errors?: FieldError[];
-  error?: string;
-  errorParams?: Record<string, string | number>;
-}
-
 function reasonOf(value: unknown): 'password' | 'phone' {
   return value === 'telefoon' || value === 'phone' ? 'phone' : 'password';
 }
 
 function showRequestForm(ctx: Context, reason: 'password' | 'phone', state: FormState = {}, status = 200): void {
-  const errors = state.errors ?? [];
-  render(
-    ctx,
-    'lifecycle/recover.njk',
-    {
-      reason,
-      values: state.values ?? {},
-      errors,
-      errorOf: Object.fromEntries(errors.map((error) => [error.field, error])),
-      error: state.error,
-      errorParams: state.errorParams,
-    },
-    status,
-  );
-  ctx.set('Cache-Control', 'no-store');
+  renderForm(ctx, 'lifecycle/recover.njk', state, { reason }, status);
 }
 
 function showCodeForm(
@@ -50,23 +33,18 @@ function showCodeForm(
   state: FormState & { username?: string } = {},
   status = 200,
 ): void {
-  const errors = state.errors ?? [];
-  render(
+  renderForm(
     ctx,
     'lifecycle/recover-code.njk',
+    state,
     {
       username: state.username ?? '',
-      errors,
-      errorOf: Object.fromEntries(errors.map((error) => [error.field, error])),
-      error: state.error,
-      errorParams: state.errorParams,
       minLength: deps.config.password.minLength,
       maxLength: deps.config.password.maxLength,
       removeSecondFactors: ctx.query.reden === 'telefoon',
     },
     status,
   );
-  ctx.set('Cache-Control', 'no-store');
 }
 
 export function recoveryHandlers(deps: LifecyclePageDeps) {
@@ -76,13 +54,9 @@ export function recoveryHandlers(deps: LifecyclePageDeps) {
     submit: async (ctx: Context): Promise<void> => {
       const form = await readForm(ctx);
       const reason = reasonOf(form.reason);
-      const values = Object.fromEntries(echoed.map((field) => [field, (form[field] ?? '').slice(0, 100)]));
+      const values = echoedValues(form);
       const outcome = await requestRecovery(deps.lifecycle, {
-        bsn: (form.bsn ?? '').replace(/[\s.]/g, ''),
-        birthDate: parseBirthDate(form.birthDate ?? ''),
-        postcode: form.postcode ?? '',
-        houseNumber: form.houseNumber ?? '',
-        houseNumberSuffix: form.houseNumberSuffix ?? '',
+        ...typedIdentity(form),
         reason,
         clientAddress: ctx.ip,
       });
@@ -98,17 +72,9 @@ export function recoveryHandlers(deps: LifecyclePageDeps) {
         case 'no_account':
           return showRequestForm(ctx, reason, { values, error: 'recover.no_account' }, 400);
         case 'throttled':
-          ctx.set('Retry-After', String(outcome.retryAfterSeconds));
-          return showRequestForm(
-            ctx,
-            reason,
-            { values, error: 'request.throttled', errorParams: { minutes: Math.ceil(outcome.retryAfterSeconds / 60) } },
-            429,
-          );
+          return showRequestForm(ctx, reason, { values, ...throttledState(ctx, outcome.retryAfterSeconds) }, 429);
         case 'unavailable':
-          ctx.set('Retry-After', '300');
-          ctx.set('Cache-Control', 'no-store');
-          return render(ctx, 'errors/error.njk', { code: 'request.unavailable' }, 503);
+          return renderRegisterUnavailable(ctx);
       }
     },
 

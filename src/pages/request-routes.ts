@@ -3,47 +3,34 @@
 // register that is down (nothing stored), or a letter on its way.
 import type { Context } from 'koa';
 import { requestAccount, type AccountRequestOutcome } from '../core/lifecycle/account-requests.ts';
-import type { FieldError } from '../core/lifecycle/deps.ts';
 import { readForm } from '../http/form-body.ts';
 import type { Locale } from '../http/i18n.ts';
 import { render } from '../http/views.ts';
-import { parseBirthDate } from './birth-date.ts';
 import type { LifecyclePageDeps } from './deps.ts';
+import {
+  echoedValues,
+  renderForm,
+  renderRegisterUnavailable,
+  throttledState,
+  typedIdentity,
+  type FormState,
+} from './form-page.ts';
 
 export const requestPath = '/aanvragen';
 export const requestSentPath = '/aanvragen/verzonden';
 
-// The fields shown again after a refusal; never the BSN's neighbours' secrets: passwords are not echoed.
-const echoed = ['bsn', 'birthDate', 'postcode', 'houseNumber', 'houseNumberSuffix', 'username'] as const;
-
-function showForm(
-  ctx: Context,
-  deps: LifecyclePageDeps,
-  extra: {
-    values?: Record<string, string>;
-    errors?: FieldError[];
-    error?: string;
-    errorParams?: Record<string, string | number>;
-  } = {},
-  status = 200,
-): void {
-  const errorOf = Object.fromEntries((extra.errors ?? []).map((error) => [error.field, error]));
-  render(
+function showForm(ctx: Context, deps: LifecyclePageDeps, state: FormState = {}, status = 200): void {
+  renderForm(
     ctx,
     'lifecycle/request.njk',
+    state,
     {
-      values: extra.values ?? {},
-      errors: extra.errors ?? [],
-      errorOf,
-      error: extra.error,
-      errorParams: extra.errorParams,
       minLength: deps.config.password.minLength,
       maxLength: deps.config.password.maxLength,
       ttlDays: deps.config.accountRequest.activationCodeTtlDays,
     },
     status,
   );
-  ctx.set('Cache-Control', 'no-store');
 }
 
 export function requestHandlers(deps: LifecyclePageDeps) {
@@ -52,13 +39,9 @@ export function requestHandlers(deps: LifecyclePageDeps) {
 
     submit: async (ctx: Context): Promise<void> => {
       const form = await readForm(ctx);
-      const values = Object.fromEntries(echoed.map((field) => [field, (form[field] ?? '').slice(0, 100)]));
+      const values = echoedValues(form, ['username']);
       const outcome: AccountRequestOutcome = await requestAccount(deps.lifecycle, {
-        bsn: (form.bsn ?? '').replace(/[\s.]/g, ''),
-        birthDate: parseBirthDate(form.birthDate ?? ''),
-        postcode: form.postcode ?? '',
-        houseNumber: form.houseNumber ?? '',
-        houseNumberSuffix: form.houseNumberSuffix ?? '',
+        ...typedIdentity(form),
         username: form.username ?? '',
         password: form.password ?? '',
         passwordRepeat: form.passwordRepeat ?? '',
@@ -78,17 +61,9 @@ export function requestHandlers(deps: LifecyclePageDeps) {
         case 'mismatch':
           return showForm(ctx, deps, { values, error: 'request.register_mismatch' }, 400);
         case 'throttled':
-          ctx.set('Retry-After', String(outcome.retryAfterSeconds));
-          return showForm(
-            ctx,
-            deps,
-            { values, error: 'request.throttled', errorParams: { minutes: Math.ceil(outcome.retryAfterSeconds / 60) } },
-            429,
-          );
+          return showForm(ctx, deps, { values, ...throttledState(ctx, outcome.retryAfterSeconds) }, 429);
         case 'unavailable':
-          ctx.set('Retry-After', '300');
-          ctx.set('Cache-Control', 'no-store');
-          return render(ctx, 'errors/error.njk', { code: 'request.unavailable' }, 503);
+          return renderRegisterUnavailable(ctx);
       }
     },
 

@@ -26,6 +26,7 @@ import * as registrationChanges from './migrations/030-registration-changes.ts';
 import * as testData from './migrations/014-test-data.ts';
 import * as totpKeyId from './migrations/017-totp-key-id.ts';
 import * as operators from './migrations/032-operators.ts';
+import * as sealedPendingAppLinks from './migrations/024-sealed-pending-app-links.ts';
 
 export type Database = Knex;
 
@@ -38,7 +39,6 @@ const migrations: Record<string, Knex.Migration> = {
   '003-second-factor': secondFactor,
   '004-account-area': accountArea,
   '005-saml': saml,
-  '036-saml-metadata-sources': samlMetadataSources,
   '007-audit-chain': auditChain,
   '008-sso-sessions': ssoSessions,
   '009-maintenance-and-status': maintenanceAndStatus,
@@ -48,12 +48,14 @@ const migrations: Record<string, Knex.Migration> = {
   '021-account-requests': accountRequests,
   '022-citizen-contacts': citizenContacts,
   '023-pending-app-links': pendingAppLinks,
+  '024-sealed-pending-app-links': sealedPendingAppLinks,
   '030-registration-changes': registrationChanges,
   '031-connection-observations': connectionObservations,
+  '032-operators': operators,
   '034-organisation-contacts': organisationContacts,
   '035-contact-mails': contactMails,
+  '036-saml-metadata-sources': samlMetadataSources,
   '050-audit-sealing': auditSealing,
-  '032-operators': operators,
 };
 
 const migrationSource: Knex.MigrationSource<string> = {

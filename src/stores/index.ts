@@ -42,6 +42,7 @@ export type { StatusDisruptionRow } from './status-disruptions.ts';
 export type { SsoSessionExpiry } from './housekeeping.ts';
 export type { TestDataRows } from './test-data.ts';
 export type { ConnectionObservationRow } from './connection-observations.ts';
+export type { PendingAppLinkRow } from './pending-app-links.ts';
 export type { LetterOutboxRow } from './letter-outbox.ts';
 export type { AccountRequestRow, AccountRequestStatus } from './account-requests.ts';
 export type { LetterCodePurpose, LetterCodeRow } from './letter-codes.ts';

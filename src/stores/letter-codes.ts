@@ -1,3 +1,4 @@
+import { countCodeTry } from './code-tries.ts';
 import type { Database } from './database.ts';
 
 export type LetterCodePurpose = 'activation' | 'recovery';
@@ -86,25 +87,23 @@ export function letterCodeStore(db: Database) {
         .whereNull('revoked_at')
         .update({ revoked_at: now });
     },
-    /** Counts one wrong try while the code is alive (under maxTries); returns the new count, or undefined when it was already dead or used. */
-    async countWrongLetterCodeTry(id: string, maxTries: number): Promise<number | undefined> {
-      const changed = await table()
-        .where({ id })
-        .whereNull('used_at')
-        .andWhere('wrong_tries', '<', maxTries)
-        .update({ wrong_tries: db.raw('wrong_tries + 1') as unknown as number });
-      if (changed !== 1) return undefined;
-      const record = await table().where({ id }).first();
-      return record ? Number(record.wrong_tries) : undefined;
+    /**
+     * Takes one try before the code is compared, while the code is alive (used, revoked and dead codes
+     * give none): the try's new count, or undefined. Counting first keeps guesses sent in parallel
+     * within maxTries; a right code gives its try back in useLetterCode.
+     */
+    async reserveLetterCodeTry(id: string, maxTries: number): Promise<number | undefined> {
+      const { counted, tries } = await countCodeTry(db, 'letter_codes', id, maxTries, ['used_at', 'revoked_at']);
+      return counted ? tries : undefined;
     },
-    /** Marks the code used, once: false when it was used, revoked or dead already (a parallel use lost). */
-    async useLetterCode(id: string, maxTries: number, now: number): Promise<boolean> {
+    /** Marks the code used, once, and gives back the try its check reserved: false when it was used or revoked already (a parallel use lost). */
+    async useLetterCode(id: string, now: number): Promise<boolean> {
       const changed = await table()
         .where({ id })
         .whereNull('used_at')
         .whereNull('revoked_at')
-        .andWhere('wrong_tries', '<', maxTries)
-        .update({ used_at: now });
+        .andWhere('wrong_tries', '>', 0)
+        .update({ used_at: now, wrong_tries: db.raw('wrong_tries - 1') as unknown as number });
       return changed === 1;
     },
   };

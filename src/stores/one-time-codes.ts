@@ -1,3 +1,4 @@
+import { countCodeTry } from './code-tries.ts';
 import type { Database } from './database.ts';
 
 export interface OneTimeCodeRow {
@@ -60,13 +61,7 @@ export function oneTimeCodeStore(db: Database) {
     },
     /** Counts a wrong try unless the code is already used or dead; returns the tries after counting. */
     async countWrongOneTimeCodeTry(id: string, maxTries: number): Promise<number | undefined> {
-      await table()
-        .where({ id })
-        .whereNull('used_at')
-        .andWhere('wrong_tries', '<', maxTries)
-        .increment('wrong_tries', 1);
-      const record = await table().where({ id }).first();
-      return record ? Number(record.wrong_tries) : undefined;
+      return (await countCodeTry(db, 'one_time_codes', id, maxTries, ['used_at'])).tries;
     },
     /** Single use, also under parallel submissions: only one conditional update can win. */
     async useOneTimeCode(id: string, at: number, maxTries: number): Promise<boolean> {

@@ -3,14 +3,16 @@ import type { Database } from './database.ts';
 export interface PendingAppLinkRow {
   sessionId: string;
   citizenId: string;
-  secret: string;
+  /** The new app's secret as sealed by the core (the value names its key; keyId repeats it). */
+  sealedSecret: { value: string; keyId: string };
   expiresAt: number;
 }
 
 interface PendingAppLinkRecord {
   session_id: string;
   citizen_id: string;
-  secret: string;
+  sealed_secret: string;
+  key_id: string;
   expires_at: number;
 }
 
@@ -22,7 +24,8 @@ export function pendingAppLinkStore(db: Database) {
         .insert({
           session_id: link.sessionId,
           citizen_id: link.citizenId,
-          secret: link.secret,
+          sealed_secret: link.sealedSecret.value,
+          key_id: link.sealedSecret.keyId,
           expires_at: link.expiresAt,
         })
         .onConflict('session_id')
@@ -34,7 +37,7 @@ export function pendingAppLinkStore(db: Database) {
         record && {
           sessionId: record.session_id,
           citizenId: record.citizen_id,
-          secret: record.secret,
+          sealedSecret: { value: record.sealed_secret, keyId: record.key_id },
           expiresAt: Number(record.expires_at),
         }
       );

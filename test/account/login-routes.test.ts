@@ -45,8 +45,9 @@ for (const kind of databaseKinds) {
       expect(overview.body).to.include('href="/mijn/telefoon"');
       expect(overview.body).to.include('action="/mijn/uitloggen"');
       // The login just made is in the list: password checked, logged in, account session started.
-      expect(overview.body).to.include('Wachtwoord ingevuld');
-      expect(overview.body).to.include('Ingelogd bij Mijn Poortwachter');
+      expect(overview.body).to.include('Wachtwoord ingevuld om in te loggen bij Mijn Poortwachter');
+      expect(overview.body).to.include('Ingelogd bij Mijn Poortwachter (niveau Basis)');
+      expect(overview.body).to.not.include('<code>login.');
       expect(overview.body).to.match(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
       const rows = overview.body.match(/<tr>\s*<td><time/g) ?? [];
       expect(rows.length).to.be.within(1, 10);

@@ -1,27 +1,11 @@
 // Every write of the command line goes through the core and is audited as the actor `cli`, as an
 // operator runs it: a separate process on the service's database.
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
+import { runCliOn } from '../support/cli.ts';
 import { openStore, type AuditEventRow, type Store } from '../../src/stores/index.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.ts';
 
-function poortwachter(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      POORTWACHTER_ENV: 'development',
-      DATABASE_URL: databaseUrl,
-    };
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args, '--json'],
-      { env, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+const poortwachter = (args: string[], databaseUrl: string) => runCliOn(databaseUrl, [...args, '--json']);
 
 for (const kind of databaseKinds) {
   describe(`command line writes are audited as the actor cli (${kind})`, function () {

@@ -1,7 +1,7 @@
 // The help desk's commands: citizen show, unblock, letter --kind recovery|activation, deactivate;
 // every change audited. Seeded register (development), letters in the outbox.
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
+import { runCli } from '../support/cli.ts';
 import { loadConfig } from '../../config/index.ts';
 import { addCitizen } from '../../src/core/citizens.ts';
 import { systemClock } from '../../src/core/clock.ts';
@@ -9,20 +9,7 @@ import { createServices } from '../../src/services.ts';
 import { openStore, type Store } from '../../src/stores/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 
-function poortwachter(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const poortwachter = runCli;
 
 describe('poortwachter citizen show|unblock|letter|deactivate (help desk)', function () {
   // Each command is a process of its own (tsx); on a busy machine one takes several seconds.

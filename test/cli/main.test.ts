@@ -1,30 +1,13 @@
 // The command line, run as an operator runs it: a separate process, configured
 // by the environment, --json for scripts, a clear message and a non-zero exit for bad arguments.
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
+import { runCli, type CliRun } from '../support/cli.ts';
 import { openStore } from '../../src/stores/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { uniqueOin } from '../support/relying-party.ts';
 import { productionEnv } from '../support/production-env.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function poortwachter(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const poortwachter = runCli;
 
 const strongPassword = 'vuurtoren-kaasschaaf-2026';
 
@@ -52,7 +35,7 @@ describe('command line (src/cli/main.ts)', function () {
   }
 
   /** Runs a command that must be refused: non-zero exit, the message on stderr, nothing written. */
-  async function refused(args: string[], message: RegExp, runEnv: NodeJS.ProcessEnv = env): Promise<Run> {
+  async function refused(args: string[], message: RegExp, runEnv: NodeJS.ProcessEnv = env): Promise<CliRun> {
     const before = await contents();
     const result = await poortwachter(args, runEnv);
     expect(result.code, `exit code of ${args.join(' ')}\n${result.stderr}`).to.not.equal(0);

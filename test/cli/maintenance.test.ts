@@ -1,37 +1,12 @@
 // `poortwachter maintenance ...` and `poortwachter status ...` as an operator runs them: a
 // separate process on the database of a running server, which follows the switch within its refresh
 // interval; --json for scripts; exit 2 for bad arguments, 1 for rejected input.
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
+import { runCliOn } from '../support/cli.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function poortwachter(args: string[], databaseUrl: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DATABASE_URL: databaseUrl,
-          POORTWACHTER_ENV: 'development',
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const poortwachter = (args: string[], databaseUrl: string) => runCliOn(databaseUrl, args);
 
 /** Polls until the server answers `predicate`, for at most `seconds`; returns how long it took. */
 async function within(seconds: number, predicate: () => Promise<boolean>): Promise<number> {

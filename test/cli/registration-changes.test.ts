@@ -4,39 +4,14 @@
 // webdienst cache time: a suspended OIDC webdienst gets error=unauthorized_client at its redirect_uri
 // (RFC 6749 section 4.1.2.1), a removed one is an unknown client. Every change is audited with the
 // operator (`cli:<user>`).
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { runCliOn } from '../support/cli.ts';
 import { databaseKinds } from '../support/databases.ts';
 import { uniqueOin } from '../support/relying-party.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function poortwachter(args: string[], databaseUrl: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DATABASE_URL: databaseUrl,
-          POORTWACHTER_ENV: 'development',
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const poortwachter = (args: string[], databaseUrl: string) => runCliOn(databaseUrl, args);
 
 /** Polls until `predicate` holds, for at most `seconds` (the server's webdienst cache is 5 s). */
 async function within(seconds: number, predicate: () => Promise<boolean>): Promise<void> {

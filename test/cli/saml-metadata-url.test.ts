@@ -2,11 +2,11 @@
 // `webdienst list --json` and `webdienst refresh-metadata` as an operator runs them: a separate process
 // on a database of its own; the refresh state (last success, last error, next attempt) is what the
 // database holds, so every process and the command line see the same.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { runCliOn } from '../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { MetadataServer, metadataId, signMetadata } from '../support/metadata-server.ts';
 import { uniqueOin } from '../support/relying-party.ts';
@@ -35,31 +35,16 @@ describe('command line: SAML metadata by URL (add-saml --metadata-url, show, lis
   let directory: string;
   let certificateFile: string;
   const oin = uniqueOin();
-  const run = (...args: string[]) =>
-    new Promise<{ code: number; json: Record<string, unknown>; stderr: string }>((resolve) => {
-      execFile(
-        'node_modules/.bin/tsx',
-        ['src/cli/main.ts', ...args, '--json'],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            DATABASE_URL: database.url,
-            POORTWACHTER_ENV: 'development',
-          },
-          timeout: 30_000,
-        },
-        (error, stdout, stderr) => {
-          let json: Record<string, unknown> = {};
-          try {
-            json = JSON.parse(stdout) as Record<string, unknown>;
-          } catch {
-            json = { stdout };
-          }
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, json, stderr });
-        },
-      );
-    });
+  const run = async (...args: string[]) => {
+    const { code, stdout, stderr } = await runCliOn(database.url, [...args, '--json']);
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(stdout) as Record<string, unknown>;
+    } catch {
+      json = { stdout };
+    }
+    return { code, json, stderr };
+  };
 
   before(async () => {
     database = await createTestDatabase('sqlite');

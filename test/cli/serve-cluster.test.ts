@@ -6,7 +6,6 @@
 //   process k mod 2, test/support/alternating-proxy.ts): a full OIDC login and a full SAML login
 //   (signed AuthnRequest by Redirect, password, artifact resolved by SOAP) where every request of
 //   the flow reaches the other process than the request before it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
@@ -18,6 +17,7 @@ import { TestBrowser } from '../support/browser.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.ts';
 import { RelyingParty } from '../support/relying-party.ts';
 import { freePort, testConfig, type TestServer } from '../support/server.ts';
+import { startCli, stopCli, waitForOutput, type CliProcess } from '../support/cli.ts';
 import { startSecondProcess, stopSecondProcess, type SecondProcess } from '../support/second-process.ts';
 import { startAlternatingProxy, type AlternatingProxy, type ProxiedRequest } from '../support/alternating-proxy.ts';
 import {
@@ -46,30 +46,14 @@ describe('poortwachter serve --workers N: what each worker is given', () => {
   });
 });
 
-async function serveWorkers(databaseUrl: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  let output = '';
-  const child = spawn('node_modules/.bin/tsx', ['src/cli/main.ts', 'serve', '--workers', '2'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      POORTWACHTER_ENV: 'development',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+function serveWorkers(databaseUrl: string, port: number): CliProcess {
+  return startCli(['serve', '--workers', '2'], {
+    POORTWACHTER_ENV: 'development',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'info',
   });
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 45_000;
-  while (!output.includes('Poortwachter workers listening')) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`serve --workers 2 did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { child, output: () => output };
 }
 
 for (const kind of databaseKinds) {
@@ -79,7 +63,9 @@ for (const kind of databaseKinds) {
     it('serves one OIDC login with its requests spread over both workers, and stops on SIGTERM', async () => {
       const database = await createTestDatabase(kind);
       const port = await freePort();
-      const served = await serveWorkers(database.url, port);
+      const served = serveWorkers(database.url, port);
+      await waitForOutput(served, 'Poortwachter workers listening');
+      await waitForOutput(served, `Poortwachter is running: open http://127.0.0.1:${port}/ and log in as test citizen`);
       const config = await testConfig(database.url, { port });
       const store = openStore(database.url);
       try {
@@ -98,15 +84,44 @@ for (const kind of databaseKinds) {
         );
         expect([...workersOfLogin].sort()).to.deep.equal([1, 2]);
 
-        const exited = new Promise((resolve) => served.child.once('exit', (code) => resolve(code)));
         process.kill(-served.child.pid!, 'SIGTERM');
-        expect(await exited).to.equal(0);
+        expect(await served.exited, served.output()).to.equal(0);
       } finally {
-        await stopSecondProcess(served.child);
+        await stopCli(served.child);
         await store.close();
         await database.drop();
       }
     });
+  });
+}
+
+for (const kind of databaseKinds) {
+  describe(`poortwachter serve: SIGTERM while it starts (${kind})`, function () {
+    this.timeout(90_000);
+
+    for (const workers of [1, 2]) {
+      it(`with ${workers} worker${workers > 1 ? 's' : ''}: finishes the start, then stops cleanly with exit status 0`, async () => {
+        const database = await createTestDatabase(kind);
+        const port = await freePort();
+        // On a fresh database the start logs the migrations it applied, before keys, seed and listen.
+        const served = startCli(['serve', '--workers', String(workers)], {
+          POORTWACHTER_ENV: 'development',
+          PORT: String(port),
+          PUBLIC_URL: `http://127.0.0.1:${port}`,
+          DATABASE_URL: database.url,
+          LOG_LEVEL: 'info',
+        });
+        try {
+          await waitForOutput(served, 'migrations applied');
+          process.kill(-served.child.pid!, 'SIGTERM');
+          expect(await served.exited, served.output()).to.equal(0);
+          expect(served.output()).to.not.match(/"level":(50|60)/);
+        } finally {
+          await stopCli(served.child);
+          await database.drop();
+        }
+      });
+    }
   });
 }
 

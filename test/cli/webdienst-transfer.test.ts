@@ -1,34 +1,16 @@
 // `poortwachter webdienst checklist|export|import` as an operator runs them: the checklist exits 1
 // while it does not pass and names each item; the export is a file; the import of an export whose
 // checklist did not pass is refused (exit 1) and changes nothing.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { runCliOn } from '../support/cli.ts';
 import { openStore } from '../../src/stores/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { uniqueOin } from '../support/relying-party.ts';
 
-function poortwachter(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DATABASE_URL: databaseUrl,
-          POORTWACHTER_ENV: 'development',
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
+const poortwachter = (args: string[], databaseUrl: string) => runCliOn(databaseUrl, args);
 
 describe('command line: webdienst checklist, export and import', function () {
   this.timeout(180_000);

@@ -1,30 +1,13 @@
 // `poortwachter audit verify` and `audit export` as an operator or auditor runs them: a separate process on the service's database, --json for scripts, exit 1 and the
 // row named when the chain was tampered with.
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
+import { runCliOn } from '../support/cli.ts';
 import { openDatabase } from '../../src/stores/database.ts';
 import { openStore } from '../../src/stores/index.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.ts';
 import { auditEvent } from '../stores/audit-event-fixture.ts';
 
-function poortwachter(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      POORTWACHTER_ENV: 'development',
-      DATABASE_URL: databaseUrl,
-    };
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args],
-      { env, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const poortwachter = (args: string[], databaseUrl: string) => runCliOn(databaseUrl, args);
 
 for (const kind of databaseKinds) {
   describe(`poortwachter audit (${kind})`, function () {

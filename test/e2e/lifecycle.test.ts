@@ -209,6 +209,15 @@ for (const kind of databaseKinds)
 
       await page.goto(`${e2e.server.url}/herstellen/code?reden=telefoon`);
       expect(await page.locator('#removeSecondFactors').isChecked(), 'remove phone and app is ticked').to.equal(true);
+      // The NL Design System checkbox: the box on the left, its label beside it on the same line.
+      const box = (await page.locator('#removeSecondFactors').boundingBox())!;
+      const label = (await page.locator('label[for="removeSecondFactors"]').boundingBox())!;
+      expect(box.x + box.width, 'the box left of its label').to.be.at.most(label.x);
+      expect(box.y, "the box on the label's first line").to.be.below(label.y + label.height / 2);
+      expect(box.width, 'a box large enough to hit').to.be.at.least(24);
+      await page.locator('label[for="removeSecondFactors"]').click();
+      expect(await page.locator('#removeSecondFactors').isChecked(), 'the label toggles the box').to.equal(false);
+      await page.getByLabel(/Koppel ook mijn telefoon/).check();
       await checkPage(e2e, page, 'recovery code form for a lost phone');
       const newPassword = strongPassword();
       await page.locator('#username').fill(form.username!);

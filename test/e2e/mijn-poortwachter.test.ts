@@ -22,8 +22,11 @@ describe('In Chromium: Mijn Poortwachter', () => {
     await page.waitForURL(`${e2e.server.url}/mijn`);
     expect(await heading(page)).to.equal('Mijn Poortwachter');
     expect(await page.locator('.account-details').textContent()).to.include(citizen.username);
-    const activity = page.getByRole('table');
-    expect(await activity.textContent()).to.include('Ingelogd');
+    // The activity in sentences: which webdienst, at which level; never a raw event name.
+    const activity = (await page.getByRole('table').textContent())!;
+    expect(activity).to.include('Ingelogd bij Mijn Poortwachter (niveau Basis)');
+    expect(activity).to.include('Wachtwoord ingevuld om in te loggen bij Mijn Poortwachter');
+    expect(activity).to.not.match(/\b[a-z]+\.[a-z_]+\b/);
     await checkPage(e2e, page, 'overview with activity');
 
     await page.getByRole('link', { name: 'Telefoonnummer wijzigen' }).click();

@@ -9,6 +9,7 @@ import { exceedsMaximumLength, normalisePassword } from '../passwords/policy.ts'
 import type { CitizenRow } from '../../stores/index.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { endAccount, type EndedSessions } from './end-account.ts';
+import { takeGuessSlots } from './guess-slots.ts';
 import { letterCodeMatches, normaliseLetterCode } from './letter-code.ts';
 
 export interface ActivationInput {
@@ -39,14 +40,13 @@ export async function activateAccount(deps: LifecycleDeps, input: ActivationInpu
   const addressKey = `activation:address:${input.clientAddress}`;
   const maxTries = config.accountRequest.maxWrongCodeTries;
 
-  const addressVerdict = await throttle.check(addressKey);
-  if (addressVerdict.blocked) {
+  // Each password guess takes its slot before the hash is checked (guess-slots.ts).
+  const addressSlot = await takeGuessSlots(throttle, [{ key: addressKey, rule: config.throttle.network }]);
+  if (!addressSlot.allowed) {
     await deps.audit.record({ ...event, outcome: 'failure', reason: 'throttled_address' });
-    return { ok: false, reason: 'throttled', retryAfterSeconds: addressVerdict.retryAfterSeconds };
+    return { ok: false, reason: 'throttled', retryAfterSeconds: addressSlot.retryAfterSeconds };
   }
-  const refuse = async (reason: string, requestKey?: string): Promise<ActivationOutcome> => {
-    await throttle.recordFailure(addressKey, config.throttle.network);
-    if (requestKey) await throttle.recordFailure(requestKey, config.throttle.account);
+  const refuse = async (reason: string): Promise<ActivationOutcome> => {
     await deps.audit.record({ ...event, outcome: 'failure', reason });
     return { ok: false, reason: 'invalid_credentials' };
   };
@@ -60,12 +60,15 @@ export async function activateAccount(deps: LifecycleDeps, input: ActivationInpu
     return refuse('unknown_username');
   }
   const requestKey = `activation:request:${request.id}`;
-  const requestVerdict = await throttle.check(requestKey);
-  if (requestVerdict.blocked) {
+  const requestSlot = await takeGuessSlots(throttle, [{ key: requestKey, rule: config.throttle.account }]);
+  if (!requestSlot.allowed) {
+    await addressSlot.giveBack();
     await deps.audit.record({ ...event, outcome: 'failure', reason: 'throttled_request' });
-    return { ok: false, reason: 'throttled', retryAfterSeconds: requestVerdict.retryAfterSeconds };
+    return { ok: false, reason: 'throttled', retryAfterSeconds: requestSlot.retryAfterSeconds };
   }
-  if (!(await deps.hasher.verify(request.passwordHash, password))) return refuse('wrong_password', requestKey);
+  if (!(await deps.hasher.verify(request.passwordHash, password))) return refuse('wrong_password');
+  await addressSlot.giveBack();
+  await requestSlot.giveBack();
 
   // The password is proven: from here the citizen may hear what is wrong with the request.
   const stop = async (reason: Exclude<ActivationRefusal, 'wrong_code'>): Promise<ActivationOutcome> => {
@@ -85,9 +88,11 @@ export async function activateAccount(deps: LifecycleDeps, input: ActivationInpu
   if (letterCode.expiresAt <= now) return stop('code_expired');
   const code = normaliseLetterCode(input.code);
   if (!code) return stop('code_format');
+  // The try is counted before the comparison, so parallel guesses stay within maxTries.
+  const tries = await store.reserveLetterCodeTry(letterCode.id, maxTries);
+  if (tries === undefined) return stop('code_dead');
   if (!letterCodeMatches(deps.codeHashKey, letterCode.id, code, letterCode.codeHash)) {
-    const tries = await store.countWrongLetterCodeTry(letterCode.id, maxTries);
-    if (tries === undefined || tries >= maxTries) return stop('code_dead');
+    if (tries >= maxTries) return stop('code_dead');
     await deps.audit.record({
       ...event,
       outcome: 'failure',
@@ -99,7 +104,7 @@ export async function activateAccount(deps: LifecycleDeps, input: ActivationInpu
 
   const citizenId = newId();
   const applied = await store.inTransaction(async (trx) => {
-    if (!(await trx.useLetterCode(letterCode.id, maxTries, now))) return undefined;
+    if (!(await trx.useLetterCode(letterCode.id, now))) return undefined;
     if (!(await trx.markAccountRequestActivated(request.id, citizenId, now))) return undefined;
     const previous = await trx.findActiveCitizenByBsn(request.bsn);
     const ended: EndedSessions | undefined = previous ? await endAccount(trx, previous.id, now) : undefined;
@@ -118,7 +123,7 @@ export async function activateAccount(deps: LifecycleDeps, input: ActivationInpu
   });
   if (!applied) return stop('already_activated');
 
-  await throttle.recordSuccess(requestKey);
+  await throttle.clear(requestKey);
   const citizen = (await store.findCitizenById(citizenId))!;
   if (applied.previous) {
     const notified = await deps.notifier.notify(applied.previous, 'account_ended');

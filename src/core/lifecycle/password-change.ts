@@ -5,6 +5,7 @@ import { PoortwachterError } from '../errors.ts';
 import { assertAcceptablePassword, exceedsMaximumLength, normalisePassword } from '../passwords/policy.ts';
 import type { CitizenRow } from '../../stores/index.ts';
 import type { FieldError, LifecycleDeps } from './deps.ts';
+import { takeGuessSlots } from './guess-slots.ts';
 
 export type PasswordChangeOutcome =
   | { ok: true }
@@ -25,10 +26,11 @@ export async function changePassword(
   const { citizen } = input;
   const event = { type: 'citizen.password_change', citizenId: citizen.id, clientAddress: input.clientAddress };
   const key = `password-change:${citizen.id}`;
-  const verdict = await deps.throttle.check(key);
-  if (verdict.blocked) {
+  // The guess of the current password takes its slot before the hash is checked (guess-slots.ts).
+  const slot = await takeGuessSlots(deps.throttle, [{ key, rule: deps.config.throttle.account }]);
+  if (!slot.allowed) {
     await deps.audit.record({ ...event, outcome: 'failure', reason: 'throttled' });
-    return { ok: false, reason: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
+    return { ok: false, reason: 'throttled', retryAfterSeconds: slot.retryAfterSeconds };
   }
   const errors: FieldError[] = [];
   try {
@@ -43,10 +45,8 @@ export async function changePassword(
     !exceedsMaximumLength(input.currentPassword, deps.config.password) &&
     input.currentPassword.length > 0 &&
     (await deps.hasher.verify(citizen.passwordHash, normalisePassword(input.currentPassword)));
-  if (!currentOk) {
-    await deps.throttle.recordFailure(key, deps.config.throttle.account);
-    errors.unshift({ field: 'currentPassword', code: 'account.current_password_wrong' });
-  }
+  if (currentOk) await slot.giveBack();
+  else errors.unshift({ field: 'currentPassword', code: 'account.current_password_wrong' });
   if (errors.length) {
     await deps.audit.record({
       ...event,
@@ -65,7 +65,7 @@ export async function changePassword(
       endedAccountSessions: await trx.deleteAccountSessionsOfCitizen(citizen.id, input.keepAccountSessionId),
     };
   });
-  await deps.throttle.recordSuccess(key);
+  await deps.throttle.clear(key);
   const notified = await deps.notifier.notify(citizen, 'password_changed');
   await deps.audit.record({
     type: 'citizen.password_changed',

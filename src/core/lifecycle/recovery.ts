@@ -14,6 +14,7 @@ import type { CitizenRow } from '../../stores/index.ts';
 import { bsnKey } from './account-requests.ts';
 import { clientNetwork } from './client-network.ts';
 import type { FieldError, LifecycleDeps } from './deps.ts';
+import { takeGuessSlots } from './guess-slots.ts';
 import {
   formatLetterCode,
   generateLetterCode,
@@ -170,43 +171,46 @@ export async function useRecoveryCode(
       errors: [{ field: 'passwordRepeat', code: 'request.password_repeat_mismatch' }],
     };
 
+  // The guess takes its slot before the code is compared (guess-slots.ts), and so does the code's try.
   const addressKey = `recovery:address:${input.clientAddress}`;
-  const verdict = await throttle.check(addressKey);
-  if (verdict.blocked) {
+  const addressSlot = await takeGuessSlots(throttle, [{ key: addressKey, rule: config.throttle.network }]);
+  if (!addressSlot.allowed) {
     await deps.audit.record({ ...event, outcome: 'failure', reason: 'throttled_address' });
-    return { ok: false, reason: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
+    return { ok: false, reason: 'throttled', retryAfterSeconds: addressSlot.retryAfterSeconds };
   }
   const citizen = await store.findCitizenByUsername(username);
   const letterCode = citizen?.status === 'active' ? await store.findLiveRecoveryCode(citizen.id) : undefined;
   const now = clock.now();
   if (!citizen || !letterCode) {
-    await throttle.recordFailure(addressKey, config.throttle.network);
     await deps.audit.record({ ...event, outcome: 'failure', reason: 'no_live_code', citizenId: citizen?.id });
     return { ok: false, reason: 'unknown' };
   }
-  if (letterCode.wrongTries >= maxTries || letterCode.expiresAt <= now) {
+  const codeDead = async (): Promise<RecoveryOutcome> => {
+    await addressSlot.giveBack();
     await deps.audit.record({ ...event, outcome: 'failure', reason: 'code_dead', citizenId: citizen.id });
     return { ok: false, reason: 'code_dead' };
-  }
+  };
+  if (letterCode.wrongTries >= maxTries || letterCode.expiresAt <= now) return codeDead();
+  const tries = await store.reserveLetterCodeTry(letterCode.id, maxTries);
+  if (tries === undefined) return codeDead();
   const code = normaliseLetterCode(input.code);
   if (!code || !letterCodeMatches(deps.codeHashKey, letterCode.id, code, letterCode.codeHash)) {
-    await throttle.recordFailure(addressKey, config.throttle.network);
-    const tries = await store.countWrongLetterCodeTry(letterCode.id, maxTries);
     await deps.audit.record({
       ...event,
       outcome: 'failure',
       reason: 'wrong_code',
       citizenId: citizen.id,
-      details: { tries: tries ?? maxTries },
+      details: { tries },
     });
-    if (tries === undefined || tries >= maxTries) return { ok: false, reason: 'code_dead' };
+    if (tries >= maxTries) return { ok: false, reason: 'code_dead' };
     return { ok: false, reason: 'wrong_code', triesLeft: maxTries - tries };
   }
+  await addressSlot.giveBack();
 
   const passwordHash = await deps.hasher.hash(normalisePassword(input.password));
   const removed = input.removeSecondFactors && (citizen.phone !== null || citizen.totpSecret !== null);
   const ended = await store.inTransaction(async (trx) => {
-    if (!(await trx.useLetterCode(letterCode.id, maxTries, now))) return undefined;
+    if (!(await trx.useLetterCode(letterCode.id, now))) return undefined;
     await trx.replaceCitizenPassword(citizen.id, passwordHash, now);
     if (input.removeSecondFactors) {
       await trx.updateCitizenPhone(citizen.id, null, now);

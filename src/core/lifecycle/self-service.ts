@@ -5,6 +5,7 @@ import type { AccountSessionRow, CitizenRow } from '../../stores/index.ts';
 import { normalisePassword, exceedsMaximumLength } from '../passwords/policy.ts';
 import type { LifecycleDeps } from './deps.ts';
 import { endAccount } from './end-account.ts';
+import { takeGuessSlots } from './guess-slots.ts';
 
 const hasSecondFactor = (citizen: CitizenRow) => citizen.phone !== null || citizen.totpSecret !== null;
 const provedSecondFactor = (session: AccountSessionRow, citizen: CitizenRow) =>
@@ -45,17 +46,22 @@ export async function endOwnAccount(
     return { ok: false, reason: 'second_factor_needed' };
   }
   const key = `end-account:${citizen.id}`;
-  const verdict = await deps.throttle.check(key);
+  // The password guess takes its slot before the hash is checked (guess-slots.ts); while the key
+  // waits out a delay the answer is the same as for a wrong password.
+  const slot = await takeGuessSlots(deps.throttle, [{ key, rule: deps.config.throttle.account }]);
+  if (!slot.allowed) {
+    await deps.audit.record({ ...event, outcome: 'failure', reason: 'throttled' });
+    return { ok: false, reason: 'wrong_password' };
+  }
   const passwordOk =
-    !verdict.blocked &&
     input.password.length > 0 &&
     !exceedsMaximumLength(input.password, deps.config.password) &&
     (await deps.hasher.verify(citizen.passwordHash, normalisePassword(input.password)));
   if (!passwordOk) {
-    await deps.throttle.recordFailure(key, deps.config.throttle.account);
     await deps.audit.record({ ...event, outcome: 'failure', reason: 'wrong_password' });
     return { ok: false, reason: 'wrong_password' };
   }
+  await slot.giveBack();
   const ended = await deps.store.inTransaction((trx) => endAccount(trx, citizen.id, deps.clock.now()));
   const notified = await deps.notifier.notify(citizen, 'account_ended_by_citizen');
   await deps.audit.record({

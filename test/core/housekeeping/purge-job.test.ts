@@ -1,8 +1,8 @@
 // The purge job as it runs: every PURGE_INTERVAL_SECONDS in `serve`, counted in /metrics per kind,
 // and on demand as `poortwachter maintenance purge`, audited.
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { runCliOn } from '../../support/cli.ts';
 import type { LoginAttemptRow, Store } from '../../../src/stores/index.ts';
 import { startTestServer, type TestServer } from '../../support/server.ts';
 
@@ -76,23 +76,7 @@ describe('poortwachter maintenance purge (src/cli/maintenance.ts)', function () 
 
   it('purges now, prints the rows per kind, and audits the run', async () => {
     const ids = await addExpiredAttempts(server.store, 2);
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        'node_modules/.bin/tsx',
-        ['src/cli/main.ts', 'maintenance', 'purge', '--json'],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            DATABASE_URL: server.database.url,
-            POORTWACHTER_ENV: 'development',
-          },
-          timeout: 60_000,
-        },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
+    const run = await runCliOn(server.database.url, ['maintenance', 'purge', '--json']);
     expect(run.code, run.stderr).to.equal(0);
     const printed = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(printed).to.deep.include({ ran: true, complete: true, login_attempts: 2 });

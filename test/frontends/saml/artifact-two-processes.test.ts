@@ -3,60 +3,18 @@
 // lifetime. Process A is a test server with a clock the test moves; process B is `poortwachter serve`
 // started from the command line on the same database, with the same public URL and a 10-second
 // artifact lifetime (SAML_ARTIFACT_TTL_SECONDS).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { testCitizens } from '../../../seeds/development.ts';
 import { formAction, TestBrowser } from '../../support/browser.ts';
 import { FakeClock } from '../../support/clock.ts';
 import { databaseKinds } from '../../support/databases.ts';
-import { freePort, startTestServer, type TestServer } from '../../support/server.ts';
+import { startSecondProcess, stopSecondProcess, type SecondProcess } from '../../support/second-process.ts';
+import { startTestServer, type TestServer } from '../../support/server.ts';
 import { artifactFrom, first, idpCertificate, ns, responseFromArtifactResponse, TestSp } from './test-sp.ts';
 
 const citizen = testCitizens[0];
 const status = (name: string) => `urn:oasis:names:tc:SAML:2.0:status:${name}`;
 const shortTtlSeconds = 10;
-
-async function startCliServer(server: TestServer): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn('node_modules/.bin/tsx', ['src/cli/main.ts', 'serve'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      POORTWACHTER_ENV: 'development',
-      PORT: String(port),
-      PUBLIC_URL: server.url,
-      DATABASE_URL: server.database.url,
-      LOG_LEVEL: 'warn',
-      SAML_ARTIFACT_TTL_SECONDS: String(shortTtlSeconds),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-    if (child.exitCode !== null) throw new Error(`second process exited:\n${output}`);
-    if (
-      await fetch(`${url}/saml/metadata`).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      return { child, url };
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  await stopCliServer(child);
-  throw new Error(`second process did not answer within 30 s:\n${output}`);
-}
-
-async function stopCliServer(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  process.kill(-child.pid, 'SIGTERM');
-  await exited;
-}
 
 for (const kind of databaseKinds) {
   describe(`SAML artifacts across two processes on one database (${kind})`, function () {
@@ -64,7 +22,7 @@ for (const kind of databaseKinds) {
     // Made when the tests start, not when mocha reads the file: A's artifacts must not be born stale at B.
     let clock: FakeClock;
     let processA: TestServer;
-    let processB: { child: ChildProcess; url: string };
+    let processB: SecondProcess;
     let certificate: string;
     let sp: TestSp;
     let other: TestSp;
@@ -72,13 +30,13 @@ for (const kind of databaseKinds) {
     before(async () => {
       clock = new FakeClock();
       processA = await startTestServer({ kind, clock });
-      processB = await startCliServer(processA);
+      processB = await startSecondProcess(processA, { SAML_ARTIFACT_TTL_SECONDS: String(shortTtlSeconds) });
       certificate = await idpCertificate(processA);
       sp = await TestSp.register(processA);
       other = await TestSp.register(processA);
     });
     after(async () => {
-      await stopCliServer(processB?.child);
+      await stopSecondProcess(processB?.child);
       await processA?.stop();
     });
 

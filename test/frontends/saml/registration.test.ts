@@ -1,11 +1,11 @@
 // Registering a SAML webdienst from its SP metadata (`webdienst add-saml`) and re-importing it
 // (`webdienst update-saml`): what is stored, and every kind of unusable metadata refused with a
 // message that names the problem, nothing stored or changed.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { runCliOn } from '../../support/cli.ts';
 import { addOrganisation } from '../../../src/admin/organisations.ts';
 import { addSamlWebdienst, updateSamlWebdienst } from '../../../src/admin/saml-webdiensten.ts';
 import { systemClock } from '../../../src/core/clock.ts';
@@ -59,24 +59,7 @@ describe('SAML webdienst registration (webdienst add-saml, update-saml)', functi
     await store.close();
     await database.drop();
   });
-  const cli = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        'node_modules/.bin/tsx',
-        ['src/cli/main.ts', ...args],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            DATABASE_URL: database.url,
-            POORTWACHTER_ENV: 'development',
-          },
-          timeout: 60_000,
-        },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
+  const cli = (args: string[]) => runCliOn(database.url, args);
   /** Read by a store of its own: the test's store keeps webdiensten for a few seconds (stores/webdiensten.ts). */
   const signingCertificatesInDatabase = async (entityId: string) => {
     const fresh = openStore(database.url);

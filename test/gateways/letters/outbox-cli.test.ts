@@ -1,9 +1,9 @@
 // `poortwachter outbox letters`, `outbox letter-pdf` and `letters batch` on the command line.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { runCli } from '../../support/cli.ts';
 import { createBatchLetterGateway } from '../../../src/gateways/letters/index.ts';
 import { openStore } from '../../../src/stores/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
@@ -11,21 +11,7 @@ import { pdfText } from '../../support/pdf-text.ts';
 import { productionEnv } from '../../support/production-env.ts';
 import { sampleLetter } from './fixtures.ts';
 
-function poortwachter(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const poortwachter = runCli;
 
 describe('poortwachter outbox letters / letters batch', () => {
   let database: TestDatabase;

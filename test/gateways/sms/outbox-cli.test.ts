@@ -1,27 +1,10 @@
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
+import { runCli } from '../../support/cli.ts';
 import { openStore } from '../../../src/stores/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { productionEnv } from '../../support/production-env.ts';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function poortwachter(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const poortwachter = runCli;
 
 describe('poortwachter outbox sms', () => {
   let database: TestDatabase;
