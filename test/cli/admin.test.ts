@@ -1,32 +1,13 @@
 // `poortwachter admin ...`: operators of the admin console made, listed and disabled from the command
 // line, in a process of its own on the service's database, audited as the actor `cli`.
-import { execFile } from 'node:child_process';
 import { expect } from 'chai';
 import { generate } from 'otplib';
 import { openStore, type Store } from '../../src/stores/index.ts';
+import { runCliOn, type CliRun } from '../support/cli.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.ts';
 
-function poortwachter(
-  args: string[],
-  databaseUrl: string,
-  stdin?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      POORTWACHTER_ENV: 'development',
-      DATABASE_URL: databaseUrl,
-    };
-    const child = execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args, '--json'],
-      { env, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(stdin ?? '');
-  });
+function poortwachter(args: string[], databaseUrl: string, stdin?: string): Promise<CliRun> {
+  return runCliOn(databaseUrl, [...args, '--json'], stdin === undefined ? {} : { stdin });
 }
 
 for (const kind of databaseKinds) {

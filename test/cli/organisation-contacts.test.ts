@@ -2,7 +2,6 @@
 // operator runs them: a separate process on the database; --json for scripts; exit 1 for rejected
 // input with a message a person understands, 2 for bad arguments. Contact changes are audited with
 // the operator (`cli:<user>`), naming the contact by id, never by address.
-import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
 import { addOrganisation } from '../../src/admin/organisations.ts';
@@ -13,40 +12,17 @@ import { createAuditLog } from '../../src/core/audit.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { configuredCertificateTrust } from '../../src/core/trust/certificate-trust.ts';
 import { openStore, type Store } from '../../src/stores/index.ts';
+import { runCliOn, type CliRun } from '../support/cli.ts';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../support/databases.ts';
 import { testPki, type TestPki } from '../support/test-pki.ts';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
+interface Run extends CliRun {
   json: () => unknown;
 }
 
-function poortwachter(args: string[], databaseUrl: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      'node_modules/.bin/tsx',
-      ['src/cli/main.ts', ...args],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DATABASE_URL: databaseUrl,
-          POORTWACHTER_ENV: 'development',
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
-          stdout,
-          stderr,
-          json: () => JSON.parse(stdout) as unknown,
-        });
-      },
-    );
-  });
+async function poortwachter(args: string[], databaseUrl: string): Promise<Run> {
+  const run = await runCliOn(databaseUrl, args);
+  return { ...run, json: () => JSON.parse(run.stdout) as unknown };
 }
 
 for (const kind of databaseKinds) {

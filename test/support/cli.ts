@@ -21,15 +21,20 @@ function environment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Runs `poortwachter ...args` to its end. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, options: { timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { timeoutMs?: number; stdin?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       command,
       [entry, ...args],
       { env: environment(env), timeout: options.timeoutMs ?? 60_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
+    child.stdin?.end(options.stdin ?? '');
   });
 }
 
@@ -91,6 +96,6 @@ export async function stopCli(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** Runs `poortwachter ...args` in development on the database at `databaseUrl`. */
-export function runCliOn(databaseUrl: string, args: string[]): Promise<CliRun> {
-  return runCli(args, { POORTWACHTER_ENV: 'development', DATABASE_URL: databaseUrl });
+export function runCliOn(databaseUrl: string, args: string[], options: { stdin?: string } = {}): Promise<CliRun> {
+  return runCli(args, { POORTWACHTER_ENV: 'development', DATABASE_URL: databaseUrl }, options);
 }
