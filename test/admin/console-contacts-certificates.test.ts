@@ -5,6 +5,7 @@
 // the state of fetching it.
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
+import { expiryMarkOf } from '../../src/admin/console/certificate-routes.ts';
 import { selfSignedCertificate } from '../../src/frontends/saml/certificate.ts';
 import type { TestBrowser } from '../support/browser.ts';
 import { FakeClock } from '../support/clock.ts';
@@ -23,6 +24,23 @@ function certificateExpiringIn(days: number, now: number): string {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return body(selfSignedCertificate(privateKey, `verloopt-${days}`, now + days * dayMs + dayMs / 2 - 365 * dayMs, 1));
 }
+
+describe('admin console: how close a certificate expiry is marked', () => {
+  it('marks fewer than 60, 30 and 7 days left, and a passed expiry', () => {
+    const marks = [61, 60, 59, 30, 29, 7, 6, 0, -1].map((days) => [days, expiryMarkOf(days)]);
+    expect(marks).to.deep.equal([
+      [61, 'ok'],
+      [60, 'ok'],
+      [59, 'within_60'],
+      [30, 'within_60'],
+      [29, 'within_30'],
+      [7, 'within_30'],
+      [6, 'within_7'],
+      [0, 'within_7'],
+      [-1, 'expired'],
+    ]);
+  });
+});
 
 for (const kind of databaseKinds) {
   describe(`admin console: contacts, certificates and metadata refresh (${kind})`, function () {
@@ -183,6 +201,7 @@ for (const kind of databaseKinds) {
       expect(rows[rowOf(urgent.id)]).to.include('<strong>Binnen 7 dagen</strong> (nog 3 dagen)');
       expect(rows[rowOf(soon.id)]).to.include('<strong>Binnen 30 dagen</strong> (nog 20 dagen)');
       expect(rows[rowOf(later.id)]).to.include('<strong>Binnen 60 dagen</strong> (nog 45 dagen)');
+      expect(rows[rowOf(soon.id)]).to.include('<td>Ondertekenen</td>');
       const fresh = await addSamlWebdienst('Parkeervergunning');
       const again = (await get('/beheer/certificaten')).body.split('<tr').slice(2);
       const freshRow = again.find((row) => row.includes(`/beheer/webdiensten/${fresh.id}"`));

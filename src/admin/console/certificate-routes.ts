@@ -21,6 +21,8 @@ const listed = (expiry: CertificateExpiry) => ({
   ...expiry,
   validToText: new Date(expiry.notAfter).toISOString().slice(0, 10),
   mark: expiryMarkOf(expiry.daysLeft),
+  // SAML: signing and/or encryption, shown in the page's language; OIDC: the key's name as registered.
+  samlUses: expiry.protocol === 'saml' ? expiry.use.split(', ') : undefined,
 });
 
 export function consoleCertificateHandlers(deps: ConsoleDeps) {
