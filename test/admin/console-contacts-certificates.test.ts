@@ -202,6 +202,8 @@ for (const kind of databaseKinds) {
       expect(rows[rowOf(soon.id)]).to.include('<strong>Binnen 30 dagen</strong> (nog 20 dagen)');
       expect(rows[rowOf(later.id)]).to.include('<strong>Binnen 60 dagen</strong> (nog 45 dagen)');
       expect(rows[rowOf(soon.id)]).to.include('<td>Ondertekenen</td>');
+      const own = await get(`/beheer/webdiensten/${urgent.id}`);
+      expect(own.body).to.include('(<strong>Binnen 7 dagen</strong>: nog 3 dagen)');
       const fresh = await addSamlWebdienst('Parkeervergunning');
       const again = (await get('/beheer/certificaten')).body.split('<tr').slice(2);
       const freshRow = again.find((row) => row.includes(`/beheer/webdiensten/${fresh.id}"`));

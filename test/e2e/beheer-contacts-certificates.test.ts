@@ -1,7 +1,7 @@
 // The admin console's contacts, certificates and metadata-refresh views in Chromium: an operator adds
 // a contact to an organisation (first with an e-mail address that is refused at its field) and
 // removes it, reads the certificates page with a certificate that expires soon, and a SAML
-// webdienst's page with the state of fetching its metadata by URL. Every page state passes the
+// webdienst's page with that certificate marked and the state of fetching its metadata by URL. Every page state passes the
 // checks of page-checks.ts (axe, reflow at 320 px, text at 200%).
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
@@ -118,6 +118,9 @@ for (const kind of databaseKinds) {
       });
       await page.getByRole('link', { name: 'Ligplaatsvergunning' }).click();
       await page.waitForURL(`${e2e.server.url}/beheer/webdiensten/${webdienst.id}`);
+      expect(await page.getByRole('table', { name: 'Certificaten van deze webdienst' }).textContent()).to.include(
+        'Binnen 30 dagen: nog 20 dagen',
+      );
       const refresh = await page.getByRole('region', { name: 'Metadata ophalen' }).textContent();
       expect(refresh).to.include('2026-11-30 09:15 UTC: http_status_503');
       expect(refresh).to.include('2026-11-30 10:15 UTC');

@@ -17,6 +17,7 @@ import {
 import { addOidcWebdienst } from '../webdiensten.ts';
 import { adminDepsOf, formProblemOf, lines } from './admin-actions.ts';
 import { certificatesOf } from './certificate-list.ts';
+import { expiryMarkOf } from './certificate-routes.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { noticeOf, redirectWithNotice } from './notices.ts';
 import { consolePath } from './session-cookie.ts';
@@ -102,7 +103,10 @@ export function consoleWebdienstHandlers(deps: ConsoleDeps) {
       {
         webdienst,
         registration: webdienst.protocolMetadata,
-        certificates: certificatesOf(webdienst, deps.clock.now()),
+        certificates: certificatesOf(webdienst, deps.clock.now()).map((certificate) => ({
+          ...certificate,
+          mark: expiryMarkOf(certificate.daysLeft),
+        })),
         metadataRefresh: source ? metadataRefreshShown(source) : undefined,
         values: valuesOf(webdienst),
         notice: noticeOf(ctx),
