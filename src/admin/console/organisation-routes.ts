@@ -8,6 +8,7 @@ import { renderConsole } from './page.ts';
 import { builtInOrganisationOin, type OrganisationRow } from '../../stores/index.ts';
 import { setOrganisationSuspended, updateOrganisation, type OrganisationUpdate } from '../organisation-changes.ts';
 import { addOrganisation } from '../organisations.ts';
+import { contactRoles } from '../organisation-contacts.ts';
 import { adminDepsOf, formProblemOf } from './admin-actions.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { noticeOf, redirectWithNotice } from './notices.ts';
@@ -20,7 +21,8 @@ export function organisationPath(oin: string): string {
   return `${organisationsPath}/${encodeURIComponent(oin)}`;
 }
 
-export function consoleOrganisationHandlers(deps: ConsoleDeps) {
+/** Finding an organisation from the path, and showing its page: shared by its own and its contacts' forms. */
+export function organisationPages(deps: ConsoleDeps) {
   async function organisationOf(ctx: Context): Promise<OrganisationRow> {
     const oin = String((ctx.params as Record<string, string | undefined>).oin ?? '');
     // Poortwachter's own organisation (its account pages) is not a connected one.
@@ -39,13 +41,20 @@ export function consoleOrganisationHandlers(deps: ConsoleDeps) {
     const webdiensten = (await deps.store.listWebdiensten()).filter(
       (webdienst) => webdienst.organisationId === organisation.id,
     );
+    const contacts = await deps.store.listOrganisationContacts(organisation.id);
     renderConsole(
       ctx,
       'beheer/organisation.njk',
-      { organisation, webdiensten, notice: noticeOf(ctx), ...extra },
+      { organisation, webdiensten, contacts, contactRoles, notice: noticeOf(ctx), ...extra },
       status,
     );
   }
+
+  return { organisationOf, showOrganisation };
+}
+
+export function consoleOrganisationHandlers(deps: ConsoleDeps) {
+  const { organisationOf, showOrganisation } = organisationPages(deps);
 
   return {
     list: async (ctx: Context): Promise<void> => {

@@ -4,6 +4,8 @@
 import Router from '@koa/router';
 import { requireSameOrigin } from '../../http/same-origin.ts';
 import { consoleAuditHandlers } from './audit-routes.ts';
+import { consoleCertificateHandlers } from './certificate-routes.ts';
+import { consoleContactHandlers } from './contact-routes.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { consoleLoginHandlers } from './login-routes.ts';
 import { consoleOrganisationHandlers, organisationsPath } from './organisation-routes.ts';
@@ -21,6 +23,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   const webdiensten = consoleWebdienstHandlers(deps);
   const saml = consoleSamlWebdienstHandlers(deps);
   const audit = consoleAuditHandlers(deps);
+  const contacts = consoleContactHandlers(deps);
+  const certificates = consoleCertificateHandlers(deps);
 
   router.use(noStore());
   router.get('/', session, operator, (ctx) => ctx.redirect(organisationsPath));
@@ -35,6 +39,14 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.post('/organisaties/:oin', sameOrigin, session, operator, organisations.change);
   router.post('/organisaties/:oin/schorsen', sameOrigin, session, operator, organisations.suspend);
   router.post('/organisaties/:oin/hervatten', sameOrigin, session, operator, organisations.resume);
+  router.post('/organisaties/:oin/contactpersonen', sameOrigin, session, operator, contacts.add);
+  router.post(
+    '/organisaties/:oin/contactpersonen/:contact/verwijderen',
+    sameOrigin,
+    session,
+    operator,
+    contacts.remove,
+  );
 
   router.get('/webdiensten', session, operator, webdiensten.list);
   router.get('/webdiensten/nieuw-oidc', session, operator, webdiensten.addForm);
@@ -47,6 +59,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.post('/webdiensten/:id/hervatten', sameOrigin, session, operator, webdiensten.resume);
   router.post('/webdiensten/:id/verwijderen', sameOrigin, session, operator, webdiensten.remove);
 
+  router.get('/certificaten', session, operator, certificates.list);
   router.get('/audit', session, operator, audit.list);
   return router;
 }

@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import { readForm } from '../../http/form-body.ts';
 import { renderConsole } from './page.ts';
-import type { WebdienstWithOrganisation } from '../../stores/index.ts';
+import type { SamlMetadataSourceRow, WebdienstWithOrganisation } from '../../stores/index.ts';
 import type { OidcRegistration } from '../../frontends/oidc/client-metadata.ts';
 import {
   removeWebdienst,
@@ -17,6 +17,7 @@ import {
 import { addOidcWebdienst } from '../webdiensten.ts';
 import { adminDepsOf, formProblemOf, lines } from './admin-actions.ts';
 import { certificatesOf } from './certificate-list.ts';
+import { expiryMarkOf } from './certificate-routes.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { noticeOf, redirectWithNotice } from './notices.ts';
 import { consolePath } from './session-cookie.ts';
@@ -36,6 +37,20 @@ const oidcFields = [
   'jwksUri',
   'jwks',
 ];
+
+/** A moment as the console shows it: UTC, to the minute. */
+const utc = (at: number | null): string | undefined =>
+  at === null ? undefined : new Date(at).toISOString().slice(0, 16).replace('T', ' ');
+
+const metadataRefreshShown = (source: SamlMetadataSourceRow) => ({
+  url: source.url,
+  lastSuccessAt: utc(source.lastSuccessAt),
+  lastErrorAt: utc(source.lastErrorAt),
+  lastError: source.lastError,
+  consecutiveFailures: source.consecutiveFailures,
+  nextAttemptAt: utc(source.nextAttemptAt),
+  validUntil: utc(source.validUntil),
+});
 
 type Registration = OidcRegistration & { backchannel_logout_uri?: string };
 
@@ -74,19 +89,25 @@ export function consoleWebdienstHandlers(deps: ConsoleDeps) {
     return webdienst;
   }
 
-  function showWebdienst(
+  async function showWebdienst(
     ctx: Context,
     webdienst: WebdienstWithOrganisation,
     extra: Record<string, unknown> = {},
     status = 200,
   ) {
+    // SAML metadata registered by URL is read again on a schedule: its state is shown with the page.
+    const source = webdienst.protocol === 'saml' ? await deps.store.findSamlMetadataSource(webdienst.id) : undefined;
     renderConsole(
       ctx,
       'beheer/webdienst.njk',
       {
         webdienst,
         registration: webdienst.protocolMetadata,
-        certificates: certificatesOf(webdienst, deps.clock.now()),
+        certificates: certificatesOf(webdienst, deps.clock.now()).map((certificate) => ({
+          ...certificate,
+          mark: expiryMarkOf(certificate.daysLeft),
+        })),
+        metadataRefresh: source ? metadataRefreshShown(source) : undefined,
         values: valuesOf(webdienst),
         notice: noticeOf(ctx),
         ...extra,
@@ -158,7 +179,7 @@ export function consoleWebdienstHandlers(deps: ConsoleDeps) {
     },
 
     show: async (ctx: Context): Promise<void> => {
-      showWebdienst(ctx, await webdienstOf(ctx));
+      await showWebdienst(ctx, await webdienstOf(ctx));
     },
 
     change: async (ctx: Context): Promise<void> => {
@@ -197,7 +218,7 @@ export function consoleWebdienstHandlers(deps: ConsoleDeps) {
         else await updateWebdienst(admin, webdienst.clientId, update);
         redirectWithNotice(ctx, path, 'gewijzigd');
       } catch (caught) {
-        showWebdienst(ctx, webdienst, { values: wanted, ...formProblemOf(caught, oidcFields) }, 400);
+        await showWebdienst(ctx, webdienst, { values: wanted, ...formProblemOf(caught, oidcFields) }, 400);
       }
     },
 
