@@ -7,12 +7,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import { expiryMarkOf } from '../../src/admin/console/certificate-routes.ts';
 import { selfSignedCertificate } from '../../src/frontends/saml/certificate.ts';
-import type { TestBrowser } from '../support/browser.ts';
-import { FakeClock } from '../support/clock.ts';
 import { databaseKinds } from '../support/databases.ts';
-import { addTestOperator, operatorCode, type TestOperator } from '../support/operators.ts';
+import { operatorCode, useConsoleSession } from '../support/operators.ts';
 import { uniqueOin } from '../support/relying-party.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
 import { browserAt } from '../security/helpers.ts';
 import { TestSp } from '../frontends/saml/test-sp.ts';
 
@@ -45,30 +42,8 @@ describe('admin console: how close a certificate expiry is marked', () => {
 for (const kind of databaseKinds) {
   describe(`admin console: contacts, certificates and metadata refresh (${kind})`, function () {
     this.timeout(60_000);
-    let server: TestServer;
-    let clock: FakeClock;
-    let operator: TestOperator;
-    let browser: TestBrowser;
-    before(async () => {
-      clock = new FakeClock();
-      server = await startTestServer({ kind, clock });
-      operator = await addTestOperator(server, { displayName: 'Fatima de Beheerder' });
-      browser = browserAt();
-      const login = await browser.post(`${server.url}/beheer/inloggen`, {
-        username: operator.username,
-        password: operator.password,
-        code: await operatorCode(operator, clock.now()),
-      });
-      expect(login.status).to.equal(303);
-    });
-    after(() => server.stop());
-
-    const get = (path: string) => browser.get(`${server.url}${path}`);
-    const post = (path: string, form: Record<string, string>) => browser.post(`${server.url}${path}`, form);
-    const byOperator = async (type: string) =>
-      (await server.store.listAuditEvents({ type })).filter(
-        (event) => event.details.operator === `operator:${operator.username}`,
-      );
+    const session = useConsoleSession(kind);
+    const { get, post, byOperator } = session;
 
     async function addOrganisation(name = 'Gemeente Zeewolde') {
       const oin = uniqueOin();
@@ -80,7 +55,7 @@ for (const kind of databaseKinds) {
     /** A SAML webdienst of a new organisation, registered through the console with this signing certificate. */
     async function addSamlWebdienst(name: string, certificate?: string) {
       const oin = await addOrganisation(`Organisatie van ${name}`);
-      const sp = new TestSp(server, 'artifact', false);
+      const sp = new TestSp(session.server, 'artifact', false);
       const metadata = certificate ? sp.metadata().replace(body(sp.key.certificate), certificate) : sp.metadata();
       const answer = await post('/beheer/webdiensten/nieuw-saml', {
         organisation: oin,
@@ -90,7 +65,7 @@ for (const kind of databaseKinds) {
         responseBinding: 'artifact',
       });
       expect(answer.status, answer.body.slice(0, 800)).to.equal(303);
-      return (await server.store.findWebdienstByClientId(sp.entityId))!;
+      return (await session.server.store.findWebdienstByClientId(sp.entityId))!;
     }
 
     it('adds a contact to an organisation and removes it again, both audited with the operator', async () => {
@@ -103,13 +78,13 @@ for (const kind of databaseKinds) {
         email: 'CERT@Zeewolde.example.nl',
       });
       expect(added.status, added.body.slice(0, 500)).to.equal(303);
-      expect(added.location).to.equal(`${server.url}/beheer/organisaties/${oin}?melding=toegevoegd`);
-      const page = await browser.get(added.location!);
+      expect(added.location).to.equal(`${session.server.url}/beheer/organisaties/${oin}?melding=toegevoegd`);
+      const page = await session.browser.get(added.location!);
       const row = page.body.split('<tr>').find((candidate) => candidate.includes('Sanne Veilig'));
       expect(row).to.include('<td>Beveiliging</td>');
       expect(row).to.include('cert@zeewolde.example.nl');
-      const [contact] = await server.store.listOrganisationContacts(
-        (await server.store.findOrganisationByOin(oin))!.id,
+      const [contact] = await session.server.store.listOrganisationContacts(
+        (await session.server.store.findOrganisationByOin(oin))!.id,
       );
       expect(contact).to.deep.include({ role: 'security', name: 'Sanne Veilig', email: 'cert@zeewolde.example.nl' });
       const addedEvent = (await byOperator('admin.organisation_contact_added')).find(
@@ -118,8 +93,8 @@ for (const kind of databaseKinds) {
       expect(addedEvent?.details).to.deep.include({ oin, role: 'security' });
 
       const removed = await post(`/beheer/organisaties/${oin}/contactpersonen/${contact!.id}/verwijderen`, {});
-      expect(removed.location).to.equal(`${server.url}/beheer/organisaties/${oin}?melding=verwijderd`);
-      expect(await server.store.listOrganisationContacts(contact!.organisationId)).to.deep.equal([]);
+      expect(removed.location).to.equal(`${session.server.url}/beheer/organisaties/${oin}?melding=verwijderd`);
+      expect(await session.server.store.listOrganisationContacts(contact!.organisationId)).to.deep.equal([]);
       const removedEvent = (await byOperator('admin.organisation_contact_removed')).find(
         (event) => event.details.contact === contact!.id,
       );
@@ -129,7 +104,7 @@ for (const kind of databaseKinds) {
       const auditRow = audit.body
         .split('<tr>')
         .find((candidate) => candidate.includes('admin.organisation_contact_removed') && candidate.includes(oin));
-      expect(auditRow).to.include(`Fatima de Beheerder (${operator.username})`);
+      expect(auditRow).to.include(`Fatima de Beheerder (${session.operator.username})`);
     });
 
     it('shows a refused e-mail address at its field with the values kept, and stores nothing', async () => {
@@ -144,8 +119,8 @@ for (const kind of databaseKinds) {
       expect(answer.body).to.match(/id="contactEmail"[^>]*aria-describedby="contactEmail-error" aria-invalid="true"/);
       expect(answer.body).to.include('value="Tom Techniek"');
       expect(answer.body).to.include('value="tom-at-zeewolde"');
-      const organisation = (await server.store.findOrganisationByOin(oin))!;
-      expect(await server.store.listOrganisationContacts(organisation.id)).to.deep.equal([]);
+      const organisation = (await session.server.store.findOrganisationByOin(oin))!;
+      expect(await session.server.store.listOrganisationContacts(organisation.id)).to.deep.equal([]);
 
       const badRole = await post(`/beheer/organisaties/${oin}/contactpersonen`, {
         role: 'koffie',
@@ -158,35 +133,35 @@ for (const kind of databaseKinds) {
 
     it('refuses a contact change posted from another site', async () => {
       const oin = await addOrganisation();
-      const organisation = (await server.store.findOrganisationByOin(oin))!;
-      const foreign = await browser.post(
-        `${server.url}/beheer/organisaties/${oin}/contactpersonen`,
+      const organisation = (await session.server.store.findOrganisationByOin(oin))!;
+      const foreign = await session.browser.post(
+        `${session.server.url}/beheer/organisaties/${oin}/contactpersonen`,
         { role: 'technical', name: 'Kwaadwillende', email: 'kwaad@evil.example' },
         { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
       );
       expect(foreign.status).to.equal(403);
-      expect(await server.store.listOrganisationContacts(organisation.id)).to.deep.equal([]);
+      expect(await session.server.store.listOrganisationContacts(organisation.id)).to.deep.equal([]);
 
       await post(`/beheer/organisaties/${oin}/contactpersonen`, {
         role: 'technical',
         name: 'Tom Techniek',
         email: 'tom@zeewolde.example.nl',
       });
-      const [contact] = await server.store.listOrganisationContacts(organisation.id);
-      const foreignRemoval = await browser.post(
-        `${server.url}/beheer/organisaties/${oin}/contactpersonen/${contact!.id}/verwijderen`,
+      const [contact] = await session.server.store.listOrganisationContacts(organisation.id);
+      const foreignRemoval = await session.browser.post(
+        `${session.server.url}/beheer/organisaties/${oin}/contactpersonen/${contact!.id}/verwijderen`,
         {},
         { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
       );
       expect(foreignRemoval.status).to.equal(403);
-      expect(await server.store.listOrganisationContacts(organisation.id)).to.have.length(1);
+      expect(await session.server.store.listOrganisationContacts(organisation.id)).to.have.length(1);
       const unknown = await post(`/beheer/organisaties/${oin}/contactpersonen/onbekend/verwijderen`, {});
       expect(unknown.status).to.equal(404);
       expect(unknown.body).to.include('has no such contact');
     });
 
     it('lists every certificate the soonest expiry first, marked in words', async () => {
-      const now = clock.now();
+      const now = session.clock.now();
       const soon = await addSamlWebdienst('Hondenbelasting', certificateExpiringIn(20, now));
       const urgent = await addSamlWebdienst('Marktvergunning', certificateExpiringIn(3, now));
       const later = await addSamlWebdienst('Bibliotheekpas', certificateExpiringIn(45, now));
@@ -216,7 +191,7 @@ for (const kind of databaseKinds) {
       const withoutUrl = await get(`/beheer/webdiensten/${webdienst.id}`);
       expect(withoutUrl.body).not.to.include('Metadata ophalen');
       const at = Date.parse('2026-11-30T08:15:00Z');
-      await server.store.saveSamlMetadataSource({
+      await session.server.store.saveSamlMetadataSource({
         webdienstId: webdienst.id,
         url: 'https://afvalkalender.example.nl/metadata.xml',
         signingCertificate: 'MIIB',
@@ -245,15 +220,15 @@ for (const kind of databaseKinds) {
     // Last: it moves the clock past the console session's lifetime.
     it('marks an expired certificate as expired', async () => {
       // Registered while valid, then the clock passes its end.
-      const webdienst = await addSamlWebdienst('Vergunningloket', certificateExpiringIn(2, clock.now()));
+      const webdienst = await addSamlWebdienst('Vergunningloket', certificateExpiringIn(2, session.clock.now()));
       const relogin = browserAt();
-      clock.advanceSeconds(3 * 86_400);
-      await relogin.post(`${server.url}/beheer/inloggen`, {
-        username: operator.username,
-        password: operator.password,
-        code: await operatorCode(operator, clock.now()),
+      session.clock.advanceSeconds(3 * 86_400);
+      await relogin.post(`${session.server.url}/beheer/inloggen`, {
+        username: session.operator.username,
+        password: session.operator.password,
+        code: await operatorCode(session.operator, session.clock.now()),
       });
-      const page = await relogin.get(`${server.url}/beheer/certificaten`);
+      const page = await relogin.get(`${session.server.url}/beheer/certificaten`);
       const row = page.body
         .split('<tr')
         .find((candidate) => candidate.includes(`/beheer/webdiensten/${webdienst.id}"`));

@@ -3,12 +3,9 @@
 // operator, and a suspended webdienst answered with the protocol's error.
 import { expect } from 'chai';
 import { testCitizens } from '../../seeds/development.ts';
-import type { TestBrowser } from '../support/browser.ts';
-import { FakeClock } from '../support/clock.ts';
 import { databaseKinds } from '../support/databases.ts';
-import { addTestOperator, operatorCode, type TestOperator } from '../support/operators.ts';
+import { useConsoleSession } from '../support/operators.ts';
 import { RelyingParty, uniqueOin } from '../support/relying-party.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
 import { browserAt } from '../security/helpers.ts';
 import { TestSp, X509Certificate } from '../frontends/saml/test-sp.ts';
 
@@ -17,30 +14,8 @@ const citizen = testCitizens[0];
 for (const kind of databaseKinds) {
   describe(`admin console: organisation and webdienst pages (${kind})`, function () {
     this.timeout(60_000);
-    let server: TestServer;
-    let clock: FakeClock;
-    let operator: TestOperator;
-    let browser: TestBrowser;
-    before(async () => {
-      clock = new FakeClock();
-      server = await startTestServer({ kind, clock });
-      operator = await addTestOperator(server, { displayName: 'Fatima de Beheerder' });
-      browser = browserAt();
-      const login = await browser.post(`${server.url}/beheer/inloggen`, {
-        username: operator.username,
-        password: operator.password,
-        code: await operatorCode(operator, clock.now()),
-      });
-      expect(login.status).to.equal(303);
-    });
-    after(() => server.stop());
-
-    const get = (path: string) => browser.get(`${server.url}${path}`);
-    const post = (path: string, form: Record<string, string>) => browser.post(`${server.url}${path}`, form);
-    const byOperator = async (type: string) =>
-      (await server.store.listAuditEvents({ type })).filter(
-        (event) => event.details.operator === `operator:${operator.username}`,
-      );
+    const session = useConsoleSession(kind);
+    const { get, post, byOperator } = session;
 
     async function addOrganisation(form: Record<string, string> = {}) {
       const oin = form.oin ?? uniqueOin();
@@ -63,11 +38,11 @@ for (const kind of databaseKinds) {
         bsnEntitled: 'ja',
         bsnLegalBasis: 'Wet algemene bepalingen burgerservicenummer, artikel 10',
       });
-      expect(location).to.equal(`${server.url}/beheer/organisaties/${oin}?melding=toegevoegd`);
-      const page = await browser.get(location);
+      expect(location).to.equal(`${session.server.url}/beheer/organisaties/${oin}?melding=toegevoegd`);
+      const page = await session.browser.get(location);
       expect(page.body).to.include('<h1>Gemeente Zeewolde</h1>');
       expect(page.body).to.include('Toegevoegd.');
-      const stored = await server.store.findOrganisationByOin(oin);
+      const stored = await session.server.store.findOrganisationByOin(oin);
       expect(stored).to.deep.include({
         bsnEntitled: true,
         bsnLegalBasis: 'Wet algemene bepalingen burgerservicenummer, artikel 10',
@@ -83,17 +58,17 @@ for (const kind of databaseKinds) {
         publicTask: '',
         bsnLegalBasis: '',
       });
-      expect(changed.location).to.equal(`${server.url}/beheer/organisaties/${oin}?melding=gewijzigd`);
+      expect(changed.location).to.equal(`${session.server.url}/beheer/organisaties/${oin}?melding=gewijzigd`);
       const event = (await byOperator('admin.organisation_changed')).at(-1);
       expect(event?.details).to.deep.include({ oin, changed: 'name' });
       const unchanged = await post(`/beheer/organisaties/${oin}`, { name: 'Gemeente Zeewolde (nieuw)' });
       expect(unchanged.location).to.include('melding=niets_gewijzigd');
 
       await post(`/beheer/organisaties/${oin}/schorsen`, { reason: 'contract beëindigd' });
-      expect((await server.store.findOrganisationByOin(oin))?.suspendedAt).to.be.a('number');
+      expect((await session.server.store.findOrganisationByOin(oin))?.suspendedAt).to.be.a('number');
       expect((await byOperator('admin.organisation_suspended')).at(-1)?.reason).to.equal('contract beëindigd');
       await post(`/beheer/organisaties/${oin}/hervatten`, {});
-      expect((await server.store.findOrganisationByOin(oin))?.suspendedAt).to.equal(null);
+      expect((await session.server.store.findOrganisationByOin(oin))?.suspendedAt).to.equal(null);
     });
 
     it('answers an unknown organisation or webdienst with the not-found page', async () => {
@@ -136,10 +111,14 @@ for (const kind of databaseKinds) {
       const clientSecret = created.body.match(/id="client-secret">([^<]+)</)?.[1];
       expect(clientId).to.be.a('string');
       expect(clientSecret).to.be.a('string');
-      const webdienst = (await server.store.findWebdienstByClientId(clientId!))!;
+      const webdienst = (await session.server.store.findWebdienstByClientId(clientId!))!;
       expect(webdienst).to.deep.include({ name: 'Afvalpas', federation: 'zeewolde', minimumLevel: 'basis' });
 
-      const rp = await RelyingParty.connect(server, { clientId: clientId!, clientSecret: clientSecret!, redirectUri });
+      const rp = await RelyingParty.connect(session.server, {
+        clientId: clientId!,
+        clientSecret: clientSecret!,
+        redirectUri,
+      });
       const { tokens } = await rp.login(browserAt(), citizen.username, citizen.password);
       expect(tokens.claims()?.bsn).to.equal(citizen.bsn);
 
@@ -167,14 +146,14 @@ for (const kind of databaseKinds) {
       expect(unconfirmed.status).to.equal(400);
       expect(unconfirmed.body).to.include('Vink aan dat u de webdienst wilt verwijderen');
       const removed = await post(`/beheer/webdiensten/${webdienst.id}/verwijderen`, { confirm: 'ja' });
-      expect(removed.location).to.equal(`${server.url}/beheer/webdiensten?melding=verwijderd`);
-      expect(await server.store.findWebdienstByClientId(clientId!)).to.equal(undefined);
+      expect(removed.location).to.equal(`${session.server.url}/beheer/webdiensten?melding=verwijderd`);
+      expect(await session.server.store.findWebdienstByClientId(clientId!)).to.equal(undefined);
       expect((await byOperator('admin.webdienst_removed')).length).to.equal(1);
     });
 
     it('adds a SAML webdienst from pasted metadata and lists its certificate with the expiry date', async () => {
       const { oin } = await addOrganisation();
-      const sp = new TestSp(server, 'artifact', true);
+      const sp = new TestSp(session.server, 'artifact', true);
       const answer = await post('/beheer/webdiensten/nieuw-saml', {
         organisation: oin,
         name: 'Parkeervergunning',
@@ -183,10 +162,10 @@ for (const kind of databaseKinds) {
         responseBinding: 'artifact',
       });
       expect(answer.status, answer.body.slice(0, 500)).to.equal(303);
-      const webdienst = (await server.store.findWebdienstByClientId(sp.entityId))!;
+      const webdienst = (await session.server.store.findWebdienstByClientId(sp.entityId))!;
       expect(webdienst).to.deep.include({ protocol: 'saml', name: 'Parkeervergunning', minimumLevel: 'midden' });
-      expect(answer.location).to.equal(`${server.url}/beheer/webdiensten/${webdienst.id}?melding=toegevoegd`);
-      const page = await browser.get(answer.location!);
+      expect(answer.location).to.equal(`${session.server.url}/beheer/webdiensten/${webdienst.id}?melding=toegevoegd`);
+      const page = await session.browser.get(answer.location!);
       const validTo = new Date(new X509Certificate(sp.key.certificate).validTo).toISOString().slice(0, 10);
       expect(page.body).to.include('<td>Ondertekenen</td>');
       expect(page.body).to.include(validTo);
@@ -220,7 +199,7 @@ for (const kind of databaseKinds) {
       expect(page.status).to.equal(200);
       const row = page.body.split('<tr>').find((candidate) => candidate.includes(`oin=${oin}`));
       expect(row).to.include('admin.organisation_added');
-      expect(row).to.include(`Fatima de Beheerder (${operator.username})`);
+      expect(row).to.include(`Fatima de Beheerder (${session.operator.username})`);
     });
   });
 }
