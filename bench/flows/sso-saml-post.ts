@@ -14,26 +14,13 @@ import { addOidcWebdienst } from '../../src/admin/webdiensten.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { createServices } from '../../src/services.ts';
 import { openStore } from '../../src/stores/index.ts';
-import { BenchBrowser, expectRedirect, FlowError } from '../browser.ts';
-import { finishLogin, formAction, startLogin, stepName, submitForm } from './oidc.ts';
+import { type BenchBrowser, expectRedirect, FlowError } from '../browser.ts';
+import { stepName } from './oidc.ts';
 import { benchSp, metadata, redirectUrl, type BenchSp } from './saml-artifact.ts';
 import type { BenchTarget, FlowContext, Scenario } from './scenario.ts';
-import { BrowserPool } from './sso.ts';
+import { BrowserPool, logIn } from './sso.ts';
 
 const postBinding = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
-
-/** The OIDC webdienst's login with the password, which starts the browser's SSO session in the federation. */
-async function logIn(target: BenchTarget): Promise<BenchBrowser> {
-  const browser = new BenchBrowser(target.baseUrl);
-  const ctx: FlowContext = { target, browser, step: (_name, fn) => fn() };
-  const { flow, page } = await startLogin(ctx);
-  const back = await submitForm(flow, formAction(flow, page, 'password', 'login page'), {
-    username: target.citizen.username,
-    password: target.citizen.password,
-  });
-  await finishLogin(flow, back, 'password');
-  return browser;
-}
 
 async function ssoSamlPostFlow(ctx: FlowContext, pool: BrowserPool, sp: BenchSp): Promise<void> {
   const browser = await pool.acquire();

@@ -54,7 +54,7 @@ async function registerWebdienst(
 }
 
 /** The first webdienst's login with the password, which starts the browser's SSO session. */
-async function logIn(target: BenchTarget): Promise<BenchBrowser> {
+export async function logIn(target: BenchTarget): Promise<BenchBrowser> {
   const browser = new BenchBrowser(target.baseUrl);
   const ctx: FlowContext = { target, browser, step: (_name, fn) => fn() };
   const { flow, page } = await startLogin(ctx);

@@ -1,17 +1,8 @@
 // The configuration of the trust anchors, the two back-channel deployments and HTTPS: defaults, what
 // the environment sets, and each incomplete deployment refused with the variables named.
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../config/index.ts';
-
-function configError(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig } from '../../config/index.ts';
+import { configError } from '../support/config-error.ts';
 
 describe('trust, back-channel and TLS configuration', () => {
   it('has no anchors, no client certificates on the back channel and plain HTTP by default outside production', () => {

@@ -1,16 +1,7 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { configError } from '../support/config-error.ts';
 import { productionEnv } from '../support/production-env.ts';
-
-function configError(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('letters, mail and account request configuration', () => {
   it('defaults: letter outbox outside production, the batch in production, 20-day codes, no e-mail', () => {

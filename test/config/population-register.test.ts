@@ -1,18 +1,9 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { configError } from '../support/config-error.ts';
 import { productionEnv } from '../support/production-env.ts';
 
 const brp = { POPULATION_REGISTER: 'brp', BRP_URL: 'https://brp.example.nl/haalcentraal/api/brp', BRP_API_KEY: 'k3y' };
-
-function configError(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('population register configuration', () => {
   it('defaults to the seeded register in development and preproduction', () => {

@@ -1,15 +1,6 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../config/index.ts';
-
-function configError(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig } from '../../config/index.ts';
+import { configError } from '../support/config-error.ts';
 
 describe('SAML metadata refresh configuration', () => {
   it('checks every minute, refreshes between an hour and a day, retries after 5 minutes, fetches within 10 s', () => {

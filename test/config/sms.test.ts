@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../../config/index.ts';
+import { configError } from '../support/config-error.ts';
 
 const http = {
   SMS_GATEWAY: 'http',
@@ -8,16 +9,6 @@ const http = {
   SMS_HTTP_AUTH_VALUE: 'secret-key',
   SMS_HTTP_BODY_TEMPLATE: '{"to":"{{to}}","message":"{{text}}"}',
 };
-
-function configError(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('SMS configuration', () => {
   it('defaults to the outbox and +31 outside production', () => {
