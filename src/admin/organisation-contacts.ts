@@ -42,7 +42,13 @@ async function organisationOf(deps: AdminDeps, oin: string): Promise<Organisatio
 function parsed<T>(result: z.ZodSafeParseResult<T>): T {
   if (result.success) return result.data;
   const [issue] = result.error.issues;
-  throw new ValidationError('admin.invalid_contact', issue?.message ?? 'invalid contact');
+  const field = issue?.path[0];
+  // One code per field, so a form can show the refusal at its field and in its own language.
+  const code =
+    field === 'role' || field === 'name' || field === 'email'
+      ? `admin.invalid_contact_${field}`
+      : 'admin.invalid_contact';
+  throw new ValidationError(code, issue?.message ?? 'invalid contact');
 }
 
 export function parseContactRole(value: string): ContactRole {

@@ -115,7 +115,9 @@ for (const kind of databaseKinds) {
         email: 'tom-at-zeewolde',
       });
       expect(answer.status).to.equal(400);
-      expect(answer.body).to.include('<a href="#contactEmail">e-mail address is not valid</a>');
+      expect(answer.body).to.include(
+        '<a href="#contactEmail">Vul een geldig e-mailadres in, bijvoorbeeld naam@gemeente.nl</a>',
+      );
       expect(answer.body).to.match(/id="contactEmail"[^>]*aria-describedby="contactEmail-error" aria-invalid="true"/);
       expect(answer.body).to.include('value="Tom Techniek"');
       expect(answer.body).to.include('value="tom-at-zeewolde"');

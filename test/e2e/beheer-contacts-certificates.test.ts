@@ -68,7 +68,7 @@ for (const kind of databaseKinds) {
       await page.getByLabel('E-mailadres').fill('sanne-at-dronten');
       await andNextPage(page, () => page.getByRole('button', { name: 'Contactpersoon toevoegen' }).click());
       expect(await page.getByLabel('E-mailadres').getAttribute('aria-invalid')).to.equal('true');
-      expect(await page.locator('.error-summary').textContent()).to.include('e-mail address is not valid');
+      expect(await page.locator('.error-summary').textContent()).to.include('Vul een geldig e-mailadres in');
       expect(await page.getByLabel('Naam van de contactpersoon').inputValue()).to.equal('Sanne Veilig');
       await checkPage(e2e, page, 'contact refused at its e-mail field');
 

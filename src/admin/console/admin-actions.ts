@@ -23,6 +23,10 @@ export function adminDepsOf(deps: ConsoleDeps, ctx: Context) {
 }
 
 const fieldByCode: Record<string, string> = {
+  'admin.invalid_contact_role': 'contactRole',
+  'admin.invalid_contact_name': 'contactName',
+  'admin.invalid_contact_email': 'contactEmail',
+  'admin.contact_exists': 'contactEmail',
   'admin.invalid_name': 'name',
   'admin.invalid_oin': 'oin',
   'admin.oin_taken': 'oin',

@@ -5,26 +5,12 @@ import type { Context } from 'koa';
 import { ValidationError } from '../../core/errors.ts';
 import { readForm } from '../../http/form-body.ts';
 import { addOrganisationContact, removeOrganisationContact } from '../organisation-contacts.ts';
-import { adminDepsOf, type FormProblem } from './admin-actions.ts';
+import { adminDepsOf, formProblemOf } from './admin-actions.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { redirectWithNotice } from './notices.ts';
 import { organisationPages, organisationPath } from './organisation-routes.ts';
 
-/** The contact form's field a refusal is about: the admin function names it first in its message. */
-function contactProblemOf(caught: unknown): FormProblem {
-  if (!(caught instanceof ValidationError)) throw caught;
-  const field =
-    caught.code === 'admin.contact_exists'
-      ? 'contactEmail'
-      : caught.code === 'admin.invalid_contact'
-        ? [
-            ['role ', 'contactRole'],
-            ['name ', 'contactName'],
-            ['e-mail ', 'contactEmail'],
-          ].find(([start]) => caught.message.startsWith(start!))?.[1]
-        : undefined;
-  return field ? { fieldErrors: { [field]: caught.message } } : { error: caught.message };
-}
+const contactFields = ['contactRole', 'contactName', 'contactEmail'];
 
 export function consoleContactHandlers(deps: ConsoleDeps) {
   const { organisationOf, showOrganisation } = organisationPages(deps);
@@ -38,7 +24,7 @@ export function consoleContactHandlers(deps: ConsoleDeps) {
         await addOrganisationContact(adminDepsOf(deps, ctx), organisation.oin, contactValues);
         redirectWithNotice(ctx, organisationPath(organisation.oin), 'toegevoegd');
       } catch (caught) {
-        await showOrganisation(ctx, organisation, { contactValues, ...contactProblemOf(caught) }, 400);
+        await showOrganisation(ctx, organisation, { contactValues, ...formProblemOf(caught, contactFields) }, 400);
       }
     },
 
@@ -52,7 +38,7 @@ export function consoleContactHandlers(deps: ConsoleDeps) {
         await removeOrganisationContact(adminDepsOf(deps, ctx), organisation.oin, { id });
         redirectWithNotice(ctx, organisationPath(organisation.oin), 'verwijderd');
       } catch (caught) {
-        await showOrganisation(ctx, organisation, { ...contactProblemOf(caught) }, 404);
+        await showOrganisation(ctx, organisation, { ...formProblemOf(caught, contactFields) }, 404);
       }
     },
   };
