@@ -1,5 +1,5 @@
-// Guesses in the account life cycle are bounded also when sent in parallel (SECURITY-TESTS 34 for the
-// pages beside the login): each guess takes its throttle slot, or its letter code's try, before the
+// Guesses in the account life cycle are bounded also when sent in parallel, as on the login page:
+// each guess takes its throttle slot, or its letter code's try, before the
 // password hash or the code is checked, so requests in flight cannot exceed the limit.
 import { expect } from 'chai';
 import { FakeClock } from '../support/clock.ts';
