@@ -1,6 +1,9 @@
 // Counting a try on a stored code (an SMS code, a letter code) while it is alive: one conditional
-// update, so parallel tries can never count past maxTries, then the count as it now stands.
+// update that returns the count it wrote, so parallel tries can never count past maxTries and each
+// try learns its own count, not one a parallel try wrote after it.
 import type { Database } from './database.ts';
+
+type CountedRecord = { wrong_tries: number | string };
 
 export async function countCodeTry(
   db: Database,
@@ -8,11 +11,16 @@ export async function countCodeTry(
   id: string,
   maxTries: number,
   /** Columns that are NULL while the code is alive (used_at, revoked_at). */
-  unsetWhileAlive: string[],
+  unsetWhileAlive: Array<'used_at' | 'revoked_at'>,
 ): Promise<{ counted: boolean; tries: number | undefined }> {
-  let alive = db(table).where({ id }).andWhere('wrong_tries', '<', maxTries);
-  for (const column of unsetWhileAlive) alive = alive.whereNull(column);
-  const changed = await alive.update({ wrong_tries: db.raw('wrong_tries + 1') });
-  const record = (await db(table).select('wrong_tries').where({ id }).first()) as { wrong_tries: number } | undefined;
-  return { counted: changed === 1, tries: record ? Number(record.wrong_tries) : undefined };
+  const alive = unsetWhileAlive.map((column) => ` and ${column} is null`).join('');
+  // Raw: knex writes no RETURNING for a sqlite UPDATE; both databases have it (sqlite since 3.35).
+  const result = (await db.raw(
+    `update ${table} set wrong_tries = wrong_tries + 1 where id = ? and wrong_tries < ?${alive} returning wrong_tries`,
+    [id, maxTries],
+  )) as CountedRecord[] | { rows: CountedRecord[] };
+  const [counted] = Array.isArray(result) ? result : result.rows;
+  if (counted) return { counted: true, tries: Number(counted.wrong_tries) };
+  const record = (await db(table).select('wrong_tries').where({ id }).first()) as CountedRecord | undefined;
+  return { counted: false, tries: record ? Number(record.wrong_tries) : undefined };
 }
